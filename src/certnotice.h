@@ -1,0 +1,126 @@
+/* certnotice.h — the records that flow through the pipeline.
+ *
+ *   read (mime.c, text.c) → match (match.c, rules.c) → authn (authn.c)
+ *        → verify (tlscheck.c) → triage (triage.c) → report (output.c)
+ *
+ * Every struct has exactly one _free function; use g_autoptr() for locals.
+ */
+#pragma once
+
+#include <glib.h>
+#include <stdint.h>
+
+G_BEGIN_DECLS
+
+#define CN_ERROR (cn_error_quark ())
+GQuark cn_error_quark (void);
+
+typedef enum {
+  CN_ERROR_USAGE,     /* bad command line or option value      → EX_USAGE 64   */
+  CN_ERROR_INPUT,     /* unreadable input file                 → EX_NOINPUT 66 */
+  CN_ERROR_RULES,     /* a rule file is invalid                → EX_CONFIG 78  */
+  CN_ERROR_CONFIG,    /* the config file is invalid            → EX_CONFIG 78  */
+  CN_ERROR_LIMIT,     /* a hard limit was reached while reading                */
+  CN_ERROR_INTERNAL,  /* anything else                         → EX_SOFTWARE 70 */
+} CnErrorCode;
+
+/* sysexits(3) values, spelled out so we need not depend on <sysexits.h>. */
+enum {
+  CN_EXIT_OK = 0,
+  CN_EXIT_ATTENTION = 1,
+  CN_EXIT_USAGE = 64,
+  CN_EXIT_DATAERR = 65,
+  CN_EXIT_NOINPUT = 66,
+  CN_EXIT_SOFTWARE = 70,
+  CN_EXIT_TEMPFAIL = 75,
+  CN_EXIT_CONFIG = 78,
+};
+
+/* fdm-style tri-state for checks that can also fail. */
+typedef enum {
+  CN_FALSE = 0,
+  CN_TRUE = 1,
+  CN_UNKNOWN = 2,
+} CnTristate;
+
+/* ---- verdicts: one table of names shared by output, filter and imap ---- */
+typedef enum {
+  CN_VERDICT_NOT_A_NOTICE = 0,
+  CN_VERDICT_UNVERIFIED,
+  CN_VERDICT_RENEWED,
+  CN_VERDICT_ACTION_REQUIRED,
+  CN_VERDICT_EXPIRED,
+  CN_VERDICT_SUSPICIOUS,
+  CN_VERDICT_COUNT
+} CnVerdict;
+
+const char *cn_verdict_name (CnVerdict v);
+gboolean cn_verdict_from_name (const char *name, CnVerdict *out);
+/* TRUE for the verdicts that make the exit status 1. */
+gboolean cn_verdict_needs_attention (CnVerdict v);
+
+/* ---- Mail: what matching needs, already decoded (built by mime.c) ---- */
+typedef struct _CnMail CnMail;
+struct _CnMail {
+  char *source;           /* path given by the user (or mailbox/UID)        */
+  char *part;             /* MIME part path of an embedded message, or NULL */
+  guint index;            /* 1-based message number inside an mbox, or 0    */
+  char *message_id;       /* without angle brackets, or NULL                */
+  char *subject;          /* decoded UTF-8, NFKC, or ""                     */
+  char *from_addr;        /* addr-spec of the first From mailbox, or NULL   */
+  char *from_domain;      /* lowercased ASCII domain of from_addr, or NULL  */
+  GPtrArray *from_domains;/* the domains of every From mailbox (char *)     */
+  char *from_display;     /* display name, decoded, or NULL                 */
+  GDateTime *date;        /* Date: header, or NULL                          */
+  GDateTime *received;    /* newest Received: time, or NULL                 */
+  GPtrArray *auth_results;/* raw Authentication-Results values (char *)     */
+  char *body;             /* decoded text of all text parts, NFKC,
+                             quoted reply lines removed                      */
+  gboolean embedded;      /* came from a message/rfc822 part                */
+  GPtrArray *warnings;    /* leniencies applied while decoding (char *)      */
+};
+CnMail *cn_mail_new (void);
+void cn_mail_free (CnMail *m);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CnMail, cn_mail_free)
+
+/* ---- Notice: the claim a mail makes (built by match.c + authn.c) ---- */
+typedef struct _CnRule CnRule;         /* rules.h */
+typedef struct _CnNoticeKind CnNoticeKind;
+
+typedef struct _CnLive CnLive;         /* tlscheck.h; NULL until checked */
+
+typedef struct {
+  const CnMail *mail;          /* borrowed                                     */
+  const CnRule *rule;          /* borrowed from the rule set; NULL = no match  */
+  const CnNoticeKind *kind;    /* borrowed                                     */
+  char *domain;                /* ASCII (punycode), lowercase, or NULL         */
+  char *account;               /* or NULL                                      */
+  gint64 days;                 /* -1 when not stated                           */
+  GDate *expires;              /* claimed expiry, or NULL                      */
+  gboolean expires_stated;     /* the date was in the mail, not computed       */
+  CnTristate authentic;
+  CnVerdict verdict;
+  GPtrArray *reasons;          /* char *, human-readable                       */
+  const CnLive *live;          /* borrowed from the check set, or NULL         */
+} CnNotice;
+CnNotice *cn_notice_new (const CnMail *mail);
+void cn_notice_free (CnNotice *n);
+void cn_notice_add_reason (CnNotice *n, const char *fmt, ...) G_GNUC_PRINTF (2, 3);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CnNotice, cn_notice_free)
+
+/* ---- options shared by every mode ---- */
+typedef struct {
+  GDateTime *now;              /* --now, or the real clock                 */
+  gboolean no_verify;
+  char **trusted_authserv;     /* authserv-ids whose "pass" counts         */
+  /* live-check options (tlscheck.c) */
+  char **connect_to;
+  char *cacert;
+  double timeout;
+  int parallel;
+  gboolean allow_private;
+  gboolean check_suspicious;
+  int warn_days;               /* live status 'expiring' below this      */
+} CnOptions;
+
+G_END_DECLS

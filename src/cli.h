@@ -1,0 +1,40 @@
+/* cli.h — options shared by every command, and the commands. */
+#pragma once
+
+#include "output.h"
+#include "pipeline.h"
+
+G_BEGIN_DECLS
+
+typedef struct {
+  CnOptions opts;
+  CnFormat format;
+  gboolean verbose;
+  gboolean colour;
+  CnRuleSet *rules;
+  /* raw option values */
+  char *rules_dir;
+  char *format_name;
+  char *now_str;
+  char *config_file;
+  char **trust;
+} CnCli;
+
+/* Add the shared options to CTX (they fill CLI). */
+void cn_cli_add_options (GOptionContext *ctx, CnCli *cli, gboolean live_options);
+
+/* After option parsing: read the config file, resolve --now and --format, and
+ * load the rules when NEED_RULES.  On failure prints one line naming the cause
+ * and returns the exit status to use (64 or 78); 0 on success. */
+int cn_cli_setup (CnCli *cli, gboolean need_rules);
+
+void cn_cli_clear (CnCli *cli);
+
+/* Print "certnotice: MESSAGE" for ERROR and return its exit status. */
+int cn_cli_fail (const GError *error);
+
+int cn_cmd_parse (int argc, char **argv);
+int cn_cmd_rules (int argc, char **argv);
+int cn_cmd_check (int argc, char **argv);
+
+G_END_DECLS

@@ -1,0 +1,51 @@
+/* main.c — command line: certnotice parse | check | rules. */
+#include "config.h"
+#include "cli.h"
+
+#include <locale.h>
+#include <string.h>
+#include <unistd.h>
+
+static void
+usage (FILE *out)
+{
+  fputs ("usage: certnotice COMMAND [OPTION…] [ARG…]\n"
+         "\n"
+         "commands:\n"
+         "  parse PATH…         judge saved mail: .eml, mbox, Maildir, or - for stdin\n"
+         "  check DOMAIN[:PORT]… check certificates without a mail (--from FILE)\n"
+         "  rules check [DIR]   validate rule files\n"
+         "  rules list          list providers and their notice kinds\n"
+         "  rules test FILE     show which rule matches a mail and what it captured\n"
+         "  version             print the version\n"
+         "\n"
+         "'certnotice COMMAND --help' lists a command's options; see certnotice(1).\n", out);
+}
+
+int
+main (int argc, char **argv)
+{
+  setlocale (LC_ALL, "");
+  if (argc < 2) {
+    usage (stderr);
+    return CN_EXIT_USAGE;
+  }
+  const char *cmd = argv[1];
+  if (!strcmp (cmd, "parse"))
+    return cn_cmd_parse (argc - 1, argv + 1);
+  if (!strcmp (cmd, "check"))
+    return cn_cmd_check (argc - 1, argv + 1);
+  if (!strcmp (cmd, "rules"))
+    return cn_cmd_rules (argc - 1, argv + 1);
+  if (!strcmp (cmd, "version") || !strcmp (cmd, "--version")) {
+    printf ("certnotice %s\n", CERTNOTICE_VERSION);
+    return CN_EXIT_OK;
+  }
+  if (!strcmp (cmd, "help") || !strcmp (cmd, "--help") || !strcmp (cmd, "-h")) {
+    usage (stdout);
+    return CN_EXIT_OK;
+  }
+  fprintf (stderr, "certnotice: unknown command '%s'\n", cmd);
+  usage (stderr);
+  return CN_EXIT_USAGE;
+}

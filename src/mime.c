@@ -1,0 +1,341 @@
+/* mime.c — the GMime wrapper: from parsed messages to CnMail records. */
+#include "mime.h"
+#include "text.h"
+
+#include <string.h>
+
+static GMimeParserOptions *parser_options;
+
+void
+cn_mime_init (void)
+{
+  static gsize once = 0;
+  if (g_once_init_enter (&once)) {
+    g_mime_init ();
+    parser_options = g_mime_parser_options_new ();
+    g_mime_parser_options_set_rfc2047_compliance_mode (parser_options, GMIME_RFC_COMPLIANCE_LOOSE);
+    g_mime_parser_options_set_address_compliance_mode (parser_options, GMIME_RFC_COMPLIANCE_LOOSE);
+    g_mime_parser_options_set_parameter_compliance_mode (parser_options, GMIME_RFC_COMPLIANCE_LOOSE);
+    const char *fallback[] = { "UTF-8", "CP932", "EUC-JP", "ISO-8859-1", NULL };
+    g_mime_parser_options_set_fallback_charsets (parser_options, fallback);
+    g_once_init_leave (&once, 1);
+  }
+}
+
+GMimeParserOptions *
+cn_mime_parser_options (void)
+{
+  cn_mime_init ();
+  return parser_options;
+}
+
+GMimeMessage *
+cn_mime_parse_bytes (const char *data, gsize len)
+{
+  cn_mime_init ();
+  g_autoptr (GMimeStream) stream = g_mime_stream_mem_new_with_buffer (data, len);
+  g_autoptr (GMimeParser) parser = g_mime_parser_new_with_stream (stream);
+  g_mime_parser_set_format (parser, GMIME_FORMAT_MESSAGE);
+  return g_mime_parser_construct_message (parser, parser_options);
+}
+
+/* ---- records ---- */
+
+CnMail *
+cn_mail_new (void)
+{
+  CnMail *m = g_new0 (CnMail, 1);
+  m->auth_results = g_ptr_array_new_with_free_func (g_free);
+  m->warnings = g_ptr_array_new_with_free_func (g_free);
+  m->from_domains = g_ptr_array_new_with_free_func (g_free);
+  m->subject = g_strdup ("");
+  m->body = g_strdup ("");
+  return m;
+}
+
+void
+cn_mail_free (CnMail *m)
+{
+  if (m == NULL)
+    return;
+  g_free (m->source);
+  g_free (m->part);
+  g_free (m->message_id);
+  g_free (m->subject);
+  g_free (m->from_addr);
+  g_free (m->from_domain);
+  g_free (m->from_display);
+  g_ptr_array_unref (m->from_domains);
+  g_clear_pointer (&m->date, g_date_time_unref);
+  g_clear_pointer (&m->received, g_date_time_unref);
+  g_ptr_array_unref (m->auth_results);
+  g_free (m->body);
+  g_ptr_array_unref (m->warnings);
+  g_free (m);
+}
+
+CnMail *
+cn_mime_unparsable (const char *source, guint index)
+{
+  CnMail *m = cn_mail_new ();
+  m->source = g_strdup (source);
+  m->index = index;
+  g_ptr_array_add (m->warnings, g_strdup ("not a mail message: no header could be read"));
+  return m;
+}
+
+/* ---- headers ---- */
+
+static void
+read_headers (GMimeMessage *msg, CnMail *m)
+{
+  GMimeHeaderList *list = g_mime_object_get_header_list (GMIME_OBJECT (msg));
+  int count = g_mime_header_list_get_count (list);
+  gboolean lossy = FALSE;
+  if (count > CN_MAX_HEADERS) {
+    g_ptr_array_add (m->warnings, g_strdup_printf ("%d headers; only the first %d were read",
+                                                   count, CN_MAX_HEADERS));
+    count = CN_MAX_HEADERS;
+  }
+  for (int i = 0; i < count; i++) {
+    GMimeHeader *h = g_mime_header_list_get_header_at (list, i);
+    const char *name = g_mime_header_get_name (h);
+    const char *raw = g_mime_header_get_raw_value (h);
+    if (name == NULL || raw == NULL)
+      continue;
+    if (g_ascii_strcasecmp (name, "Subject") == 0 && *m->subject == '\0') {
+      g_autofree char *dec = cn_text_decode_header (raw, &lossy);
+      g_free (m->subject);
+      m->subject = cn_text_for_matching (dec, strlen (dec), FALSE);
+      g_strchomp (m->subject);
+    } else if (g_ascii_strcasecmp (name, "Authentication-Results") == 0) {
+      g_autofree char *dec = cn_text_decode_header (raw, NULL);
+      g_ptr_array_add (m->auth_results, g_steal_pointer (&dec));
+    } else if (g_ascii_strcasecmp (name, "Received") == 0 && m->received == NULL) {
+      /* the topmost Received: is the newest; its date follows the last ';' */
+      const char *semi = strrchr (raw, ';');
+      if (semi)
+        m->received = g_mime_utils_header_decode_date (semi + 1);
+    }
+  }
+  if (lossy)
+    g_ptr_array_add (m->warnings, g_strdup ("Subject: undecodable bytes replaced"));
+}
+
+static char *
+ascii_domain (const char *addr)
+{
+  const char *at = addr ? strrchr (addr, '@') : NULL;
+  if (at == NULL || at[1] == '\0')
+    return NULL;
+  g_autofree char *d = g_utf8_strdown (at + 1, -1);
+  gsize n = strlen (d);
+  while (n > 0 && (d[n - 1] == '.' || d[n - 1] == '>' || d[n - 1] == ' '))
+    d[--n] = '\0';
+  char *ascii = g_hostname_to_ascii (d);
+  return ascii ? ascii : g_steal_pointer (&d);
+}
+
+static void
+read_from (GMimeMessage *msg, CnMail *m)
+{
+  InternetAddressList *from = g_mime_message_get_from (msg);   /* owned by msg */
+  if (from == NULL)
+    return;
+  for (int i = 0; i < internet_address_list_length (from); i++) {
+    InternetAddress *ia = internet_address_list_get_address (from, i);
+    if (!INTERNET_ADDRESS_IS_MAILBOX (ia))
+      continue;
+    const char *addr = internet_address_mailbox_get_addr (INTERNET_ADDRESS_MAILBOX (ia));
+    char *domain = ascii_domain (addr);
+    if (m->from_addr == NULL) {
+      m->from_addr = g_strdup (addr);
+      m->from_domain = g_strdup (domain);
+      const char *name = internet_address_get_name (ia);
+      if (name && *name)
+        m->from_display = g_utf8_make_valid (name, -1);
+    }
+    g_ptr_array_add (m->from_domains, domain ? domain : g_strdup (""));
+  }
+}
+
+/* ---- body ---- */
+
+typedef struct {
+  GString *text;
+  guint parts;
+  gboolean lossy;
+  gboolean truncated;
+  gboolean too_deep;
+  GPtrArray *embedded;    /* GMimeMessagePart* (borrowed) */
+  GPtrArray *paths;       /* their part paths (owned)     */
+} Walk;
+
+static gboolean
+is_attachment (GMimeObject *obj)
+{
+  const char *disp = g_mime_object_get_disposition (obj);
+  return disp != NULL && g_ascii_strcasecmp (disp, "attachment") == 0;
+}
+
+static void
+append_part_text (GMimePart *part, gboolean html, Walk *w)
+{
+  if (w->text->len >= CN_MAX_TEXT_BYTES) {
+    w->truncated = TRUE;
+    return;
+  }
+  GMimeDataWrapper *content = g_mime_part_get_content (part);   /* owned by part */
+  if (content == NULL)
+    return;
+  g_autoptr (GMimeStream) mem = g_mime_stream_mem_new ();
+  g_mime_data_wrapper_write_to_stream (content, mem);
+  GByteArray *ba = g_mime_stream_mem_get_byte_array (GMIME_STREAM_MEM (mem));  /* owned by mem */
+  gsize len = ba->len;
+  if (len > CN_MAX_TEXT_BYTES - w->text->len) {
+    len = CN_MAX_TEXT_BYTES - w->text->len;
+    w->truncated = TRUE;
+  }
+  const char *cs = g_mime_object_get_content_type_parameter (GMIME_OBJECT (part), "charset");
+  g_autofree char *utf8 = cn_text_to_utf8 ((const char *) ba->data, len, cs, &w->lossy);
+  if (html) {
+    g_autofree char *plain = cn_text_html_to_text (utf8, strlen (utf8));
+    g_string_append (w->text, plain);
+  } else {
+    g_string_append (w->text, utf8);
+  }
+  g_string_append_c (w->text, '\n');
+}
+
+static gboolean
+is_text (GMimeObject *obj, const char *subtype)
+{
+  GMimeContentType *ct = g_mime_object_get_content_type (obj);
+  return GMIME_IS_PART (obj) && ct && g_mime_content_type_is_type (ct, "text", subtype);
+}
+
+static void walk (GMimeObject *obj, Walk *w, guint depth, const char *path);
+
+static void
+walk_alternative (GMimeMultipart *mp, Walk *w, guint depth, const char *path)
+{
+  int n = g_mime_multipart_get_count (mp);
+  int plain = -1, html = -1, other = -1;
+  for (int i = 0; i < n; i++) {
+    GMimeObject *child = g_mime_multipart_get_part (mp, i);
+    if (plain < 0 && is_text (child, "plain"))
+      plain = i;
+    else if (html < 0 && is_text (child, "html"))
+      html = i;
+    else if (other < 0 && GMIME_IS_MULTIPART (child))
+      other = i;
+  }
+  /* text/plain unless it is empty and something richer exists */
+  int pick = plain >= 0 ? plain : html >= 0 ? html : other;
+  if (pick == plain && plain >= 0 && (html >= 0 || other >= 0)) {
+    gsize before = w->text->len;
+    g_autofree char *p = g_strdup_printf ("%s.%d", path, plain + 1);
+    walk (g_mime_multipart_get_part (mp, plain), w, depth + 1, p);
+    gboolean empty = TRUE;
+    for (gsize i = before; i < w->text->len; i++)
+      if (!g_ascii_isspace (w->text->str[i]))
+        empty = FALSE;
+    if (!empty)
+      return;
+    pick = html >= 0 ? html : other;
+  }
+  if (pick >= 0) {
+    g_autofree char *p = g_strdup_printf ("%s.%d", path, pick + 1);
+    walk (g_mime_multipart_get_part (mp, pick), w, depth + 1, p);
+  }
+}
+
+static void
+walk (GMimeObject *obj, Walk *w, guint depth, const char *path)
+{
+  if (obj == NULL)
+    return;
+  if (depth > CN_MAX_MIME_DEPTH) {
+    w->too_deep = TRUE;
+    return;
+  }
+  if (++w->parts > CN_MAX_MIME_PARTS)
+    return;
+
+  if (GMIME_IS_MULTIPART (obj)) {
+    GMimeMultipart *mp = GMIME_MULTIPART (obj);
+    GMimeContentType *ct = g_mime_object_get_content_type (obj);
+    if (ct && g_mime_content_type_is_type (ct, "multipart", "alternative")) {
+      walk_alternative (mp, w, depth, path);
+      return;
+    }
+    int n = g_mime_multipart_get_count (mp);
+    for (int i = 0; i < n && w->parts <= CN_MAX_MIME_PARTS; i++) {
+      g_autofree char *p = *path ? g_strdup_printf ("%s.%d", path, i + 1)
+                                 : g_strdup_printf ("%d", i + 1);
+      walk (g_mime_multipart_get_part (mp, i), w, depth + 1, p);
+    }
+  } else if (GMIME_IS_MESSAGE_PART (obj)) {
+    g_ptr_array_add (w->embedded, obj);
+    g_ptr_array_add (w->paths, g_strdup (*path ? path : "1"));
+  } else if (GMIME_IS_PART (obj) && !is_attachment (obj)) {
+    if (is_text (obj, "plain"))
+      append_part_text (GMIME_PART (obj), FALSE, w);
+    else if (is_text (obj, "html"))
+      append_part_text (GMIME_PART (obj), TRUE, w);
+  }
+}
+
+static void
+collect (GMimeMessage *msg, const char *source, guint index, const char *part,
+         guint depth, GPtrArray *out)
+{
+  CnMail *m = cn_mail_new ();
+  m->source = g_strdup (source);
+  m->index = index;
+  m->part = g_strdup (part);
+  m->embedded = part != NULL;
+  g_ptr_array_add (out, m);
+
+  const char *mid = g_mime_message_get_message_id (msg);   /* owned by msg */
+  if (mid && *mid)
+    m->message_id = g_utf8_make_valid (mid, -1);
+  GDateTime *date = g_mime_message_get_date (msg);        /* owned by msg */
+  if (date)
+    m->date = g_date_time_ref (date);
+  read_headers (msg, m);
+  read_from (msg, m);
+
+  Walk w = { .text = g_string_new (NULL), .embedded = g_ptr_array_new (),
+             .paths = g_ptr_array_new_with_free_func (g_free) };
+  walk (g_mime_message_get_mime_part (msg), &w, depth, part ? part : "");
+  g_free (m->body);
+  m->body = cn_text_for_matching (w.text->str, w.text->len, TRUE);
+  if (w.lossy)
+    g_ptr_array_add (m->warnings, g_strdup ("body: undecodable bytes replaced"));
+  if (w.truncated)
+    g_ptr_array_add (m->warnings, g_strdup_printf ("body: only the first %u bytes of text were scanned",
+                                                   CN_MAX_TEXT_BYTES));
+  if (w.too_deep)
+    g_ptr_array_add (m->warnings, g_strdup_printf ("MIME nesting deeper than %d: inner parts ignored",
+                                                   CN_MAX_MIME_DEPTH));
+  if (w.parts > CN_MAX_MIME_PARTS)
+    g_ptr_array_add (m->warnings, g_strdup_printf ("more than %d MIME parts: the rest ignored",
+                                                   CN_MAX_MIME_PARTS));
+  g_string_free (w.text, TRUE);
+
+  for (guint i = 0; i < w.embedded->len; i++) {
+    GMimeMessage *inner = g_mime_message_part_get_message (w.embedded->pdata[i]); /* owned by part */
+    if (inner != NULL && depth < CN_MAX_MIME_DEPTH)
+      collect (inner, source, index, w.paths->pdata[i], depth + 1, out);
+  }
+  g_ptr_array_unref (w.embedded);
+  g_ptr_array_unref (w.paths);
+}
+
+void
+cn_mime_collect (GMimeMessage *msg, const char *source, guint index, const char *part,
+                 GPtrArray *out)
+{
+  collect (msg, source, index, part, 0, out);
+}

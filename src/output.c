@@ -1,0 +1,194 @@
+/* output.c — report notices as text or JSON Lines. */
+#include "output.h"
+#include "tlscheck.h"
+
+#include <string.h>
+
+gboolean
+cn_format_from_name (const char *name, CnFormat *out)
+{
+  if (g_strcmp0 (name, "text") == 0)
+    *out = CN_FORMAT_TEXT;
+  else if (g_strcmp0 (name, "json") == 0)
+    *out = CN_FORMAT_JSON;
+  else
+    return FALSE;
+  return TRUE;
+}
+
+char *
+cn_iso8601 (GDateTime *dt)
+{
+  if (dt == NULL)
+    return NULL;
+  g_autofree char *base = g_date_time_format (dt, "%Y-%m-%dT%H:%M:%S");
+  GTimeSpan off = g_date_time_get_utc_offset (dt) / G_TIME_SPAN_MINUTE;
+  if (off == 0)
+    return g_strdup_printf ("%sZ", base);
+  char sign = off < 0 ? '-' : '+';
+  off = off < 0 ? -off : off;
+  return g_strdup_printf ("%s%c%02d:%02d", base, sign, (int) (off / 60), (int) (off % 60));
+}
+
+static char *
+ymd (const GDate *d)
+{
+  if (d == NULL)
+    return NULL;
+  return g_strdup_printf ("%04d-%02d-%02d", g_date_get_year (d), g_date_get_month (d),
+                          g_date_get_day (d));
+}
+
+static void
+member_string (JsonBuilder *b, const char *name, const char *value)
+{
+  json_builder_set_member_name (b, name);
+  if (value)
+    json_builder_add_string_value (b, value);
+  else
+    json_builder_add_null_value (b);
+}
+
+static void
+member_strv (JsonBuilder *b, const char *name, char *const *v, guint n)
+{
+  json_builder_set_member_name (b, name);
+  json_builder_begin_array (b);
+  for (guint i = 0; v && i < n && v[i]; i++)
+    json_builder_add_string_value (b, v[i]);
+  json_builder_end_array (b);
+}
+
+JsonNode *
+cn_output_json (const CnNotice *n, GDateTime *now)
+{
+  const CnMail *m = n->mail;
+  g_autoptr (JsonBuilder) b = json_builder_new ();
+  json_builder_begin_object (b);
+  member_string (b, "source", m->source);
+  if (m->index) {
+    json_builder_set_member_name (b, "index");
+    json_builder_add_int_value (b, m->index);
+  }
+  if (m->part)
+    member_string (b, "part", m->part);
+  member_string (b, "message_id", m->message_id);
+  g_autofree char *date = cn_iso8601 (m->date);
+  member_string (b, "date", date);
+  member_string (b, "provider", n->rule ? n->rule->id : NULL);
+  member_string (b, "notice", n->kind ? n->kind->id : NULL);
+  member_string (b, "domain", n->domain);
+  member_string (b, "account", n->account);
+  json_builder_set_member_name (b, "days_claimed");
+  if (n->days >= 0)
+    json_builder_add_int_value (b, n->days);
+  else
+    json_builder_add_null_value (b);
+  g_autofree char *exp = ymd (n->expires);
+  member_string (b, "expires_claimed", exp);
+  json_builder_set_member_name (b, "authentic");
+  if (n->rule == NULL || n->authentic == CN_UNKNOWN)
+    json_builder_add_null_value (b);
+  else
+    json_builder_add_boolean_value (b, n->authentic == CN_TRUE);
+  member_string (b, "verdict", cn_verdict_name (n->verdict));
+  member_strv (b, "reasons", (char *const *) n->reasons->pdata, n->reasons->len);
+  char **steps = n->kind ? cn_kind_remediation (n->kind) : NULL;
+  member_strv (b, "remediation", steps, steps ? g_strv_length (steps) : 0);
+  member_string (b, "support_url", n->rule ? n->rule->support_url : NULL);
+  json_builder_set_member_name (b, "live");
+  if (n->live)
+    json_builder_add_value (b, cn_live_to_json (n->live, now));
+  else
+    json_builder_add_null_value (b);
+  json_builder_end_object (b);
+  return json_builder_get_root (b);
+}
+
+static const char *
+verdict_colour (CnVerdict v)
+{
+  switch (v) {
+  case CN_VERDICT_ACTION_REQUIRED:
+  case CN_VERDICT_EXPIRED:
+    return "\033[1;31m";
+  case CN_VERDICT_SUSPICIOUS:
+    return "\033[1;35m";
+  case CN_VERDICT_RENEWED:
+    return "\033[32m";
+  case CN_VERDICT_UNVERIFIED:
+    return "\033[33m";
+  default:
+    return "\033[2m";
+  }
+}
+
+static void
+write_text (FILE *out, const CnNotice *n, GDateTime *now, gboolean colour, gboolean verbose)
+{
+  const CnMail *m = n->mail;
+  const char *on = colour ? verdict_colour (n->verdict) : "";
+  const char *off = colour ? "\033[0m" : "";
+  g_autoptr (GString) where = g_string_new (m->source);
+  if (m->index)
+    g_string_append_printf (where, " #%u", m->index);
+  if (m->part)
+    g_string_append_printf (where, " [part %s]", m->part);
+
+  g_autoptr (GString) s = g_string_new (NULL);
+  if (n->rule == NULL) {
+    g_string_append_printf (s, "%s: %snot a notice%s (%s)\n", where->str, on, off,
+                            *m->subject ? m->subject : "no subject");
+  } else {
+    g_autofree char *verdict = g_ascii_strup (cn_verdict_name (n->verdict), -1);
+    g_string_append_printf (s, "%s\n  verdict   %s%s%s\n", where->str, on, verdict, off);
+    g_string_append_printf (s, "  notice    %s (%s): %s\n", n->rule->name, n->rule->id, n->kind->id);
+    g_string_append_printf (s, "  domain    %s\n", n->domain ? n->domain : "(none given)");
+    if (n->account)
+      g_string_append_printf (s, "  account   %s\n", n->account);
+    if (n->days >= 0 || n->expires) {
+      g_string_append (s, "  claim     ");
+      if (n->days >= 0)
+        g_string_append_printf (s, "%" G_GINT64_FORMAT " days left", n->days);
+      g_autofree char *exp = ymd (n->expires);
+      if (exp)
+        g_string_append_printf (s, "%sexpires %s%s", n->days >= 0 ? ", " : "", exp,
+                                n->expires_stated ? "" : " (from the mail's date)");
+      g_string_append_c (s, '\n');
+    }
+    g_string_append_printf (s, "  sender    %s (authentic: %s)\n",
+                            m->from_addr ? m->from_addr : "(none)",
+                            n->authentic == CN_TRUE ? "yes" : n->authentic == CN_FALSE ? "no" : "unknown");
+    if (n->live)
+      cn_live_describe (n->live, now, s);
+    for (guint i = 0; i < n->reasons->len; i++)
+      g_string_append_printf (s, "  %s %s\n", i == 0 ? "why      " : "         ",
+                              (char *) n->reasons->pdata[i]);
+    if (n->verdict != CN_VERDICT_SUSPICIOUS && n->verdict != CN_VERDICT_RENEWED) {
+      char **steps = cn_kind_remediation (n->kind);
+      g_string_append (s, "  what to do\n");
+      for (guint i = 0; steps && steps[i]; i++)
+        g_string_append_printf (s, "    %u. %s\n", i + 1, steps[i]);
+      g_string_append_printf (s, "    support: %s\n", n->rule->support_url);
+    }
+  }
+  for (guint i = 0; verbose && i < m->warnings->len; i++)
+    g_string_append_printf (s, "  warning   %s\n", (char *) m->warnings->pdata[i]);
+  fputs (s->str, out);
+}
+
+void
+cn_output_write (FILE *out, CnFormat format, const CnNotice *n, GDateTime *now,
+                 gboolean colour, gboolean verbose)
+{
+  if (format == CN_FORMAT_JSON) {
+    g_autoptr (JsonNode) node = cn_output_json (n, now);
+    g_autoptr (JsonGenerator) gen = json_generator_new ();
+    json_generator_set_root (gen, node);
+    g_autofree char *line = json_generator_to_data (gen, NULL);
+    fputs (line, out);
+    fputc ('\n', out);
+  } else {
+    write_text (out, n, now, colour, verbose);
+  }
+}

@@ -1,0 +1,524 @@
+/* rules.c — load and validate provider rules (certnotice-rules(5)). */
+#include "rules.h"
+#include "config.h"
+
+#include <string.h>
+
+static const char *const field_names[CN_FIELD_COUNT] = { "domain", "days", "expires", "account" };
+
+const char *
+cn_field_name (CnField f)
+{
+  return f < CN_FIELD_COUNT ? field_names[f] : "?";
+}
+
+static const char *const provider_keys[] = {
+  "id", "name", "sender_domains", "support_url", "remediation", "description", NULL
+};
+static const char *const notice_keys[] = {
+  "subject", "body", "not_subject", "not_body", "domain", "days", "expires", "account",
+  "remediation", "description", NULL
+};
+
+static gboolean
+in_list (const char *s, const char *const *list)
+{
+  for (; *list; list++)
+    if (strcmp (s, *list) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* ---- freeing ---- */
+
+static void
+pattern_free (CnPattern *p)
+{
+  if (p == NULL)
+    return;
+  g_free (p->key);
+  g_free (p->text);
+  pcre2_code_free (p->code);
+  g_free (p);
+}
+
+static void
+kind_free (CnNoticeKind *k)
+{
+  g_free (k->id);
+  g_free (k->description);
+  pattern_free (k->subject);
+  pattern_free (k->body);
+  pattern_free (k->not_subject);
+  pattern_free (k->not_body);
+  for (int f = 0; f < CN_FIELD_COUNT; f++)
+    pattern_free (k->field[f]);
+  g_strfreev (k->remediation);
+  g_free (k);
+}
+
+static void
+rule_free (CnRule *r)
+{
+  g_free (r->file);
+  g_free (r->id);
+  g_free (r->name);
+  g_strfreev (r->sender_domains);
+  g_free (r->support_url);
+  g_strfreev (r->remediation);
+  g_ptr_array_unref (r->kinds);
+  g_free (r);
+}
+
+void
+cn_rules_free (CnRuleSet *set)
+{
+  if (set == NULL)
+    return;
+  g_free (set->dir);
+  g_ptr_array_unref (set->rules);
+  pcre2_match_context_free (set->mctx);
+  pcre2_jit_stack_free (set->jit_stack);
+  g_free (set);
+}
+
+static CnRuleSet *
+ruleset_new (const char *dir)
+{
+  CnRuleSet *set = g_new0 (CnRuleSet, 1);
+  set->dir = g_strdup (dir);
+  set->rules = g_ptr_array_new_with_free_func ((GDestroyNotify) rule_free);
+  set->mctx = pcre2_match_context_create (NULL);
+  pcre2_set_match_limit (set->mctx, CN_MATCH_LIMIT);
+  pcre2_set_depth_limit (set->mctx, CN_DEPTH_LIMIT);
+  pcre2_set_heap_limit (set->mctx, CN_HEAP_LIMIT);
+  set->jit_stack = pcre2_jit_stack_create (32 * 1024, CN_JIT_STACK_MAX, NULL);
+  if (set->jit_stack)
+    pcre2_jit_stack_assign (set->mctx, NULL, set->jit_stack);
+  return set;
+}
+
+/* ---- the line index: GKeyFile does not say where a key was ---- */
+
+typedef struct {
+  const char *file;
+  GHashTable *where;      /* "group\nkey" → line (GUINT_TO_POINTER)  */
+  GString *errors;        /* "file:line: message\n" …                  */
+  gboolean all_errors;
+} Loader;
+
+static void G_GNUC_PRINTF (3, 4)
+problem (Loader *ld, guint line, const char *fmt, ...)
+{
+  va_list ap;
+  va_start (ap, fmt);
+  g_autofree char *msg = g_strdup_vprintf (fmt, ap);
+  va_end (ap);
+  if (line)
+    g_string_append_printf (ld->errors, "%s:%u: %s\n", ld->file, line, msg);
+  else
+    g_string_append_printf (ld->errors, "%s: %s\n", ld->file, msg);
+}
+
+static guint
+line_of (Loader *ld, const char *group, const char *key)
+{
+  g_autofree char *k = g_strdup_printf ("%s\n%s", group, key ? key : "");
+  return GPOINTER_TO_UINT (g_hash_table_lookup (ld->where, k));
+}
+
+/* Check the syntax line by line, as GKeyFile reads it, and remember where each
+ * group and key is; report what GKeyFile would only call "invalid". */
+static void
+index_lines (Loader *ld, const char *data, gsize len)
+{
+  g_autofree char *group = NULL;
+  guint line = 0;
+  const char *p = data, *end = data + len;
+  while (p < end) {
+    const char *eol = memchr (p, '\n', end - p);
+    if (eol == NULL)
+      eol = end;
+    line++;
+    g_autofree char *l = g_strndup (p, eol - p);
+    p = eol + 1;
+    g_strstrip (l);
+    if (*l == '\0' || *l == '#')
+      continue;
+    if (*l == '[') {
+      char *close = strrchr (l, ']');
+      if (close == NULL || close[1] != '\0') {
+        problem (ld, line, "malformed group header: %s", l);
+        continue;
+      }
+      g_free (group);
+      group = g_strndup (l + 1, close - l - 1);
+      g_autofree char *k = g_strdup_printf ("%s\n", group);
+      if (g_hash_table_contains (ld->where, k))
+        problem (ld, line, "group [%s] appears twice", group);
+      g_hash_table_insert (ld->where, g_steal_pointer (&k), GUINT_TO_POINTER (line));
+      continue;
+    }
+    char *eq = strchr (l, '=');
+    if (eq == NULL) {
+      problem (ld, line, "not a key = value line, a [group] or a # comment");
+      continue;
+    }
+    if (group == NULL) {
+      problem (ld, line, "key before the first [group]");
+      continue;
+    }
+    *eq = '\0';
+    g_strstrip (l);
+    g_autofree char *k = g_strdup_printf ("%s\n%s", group, l);
+    if (g_hash_table_contains (ld->where, k))
+      problem (ld, line, "key '%s' appears twice in [%s]", l, group);
+    g_hash_table_insert (ld->where, g_steal_pointer (&k), GUINT_TO_POINTER (line));
+  }
+}
+
+/* ---- patterns ---- */
+
+static CnPattern *
+compile (Loader *ld, GKeyFile *kf, const char *group, const char *key)
+{
+  g_autofree char *text = g_key_file_get_value (kf, group, key, NULL);
+  if (text == NULL)
+    return NULL;
+  guint line = line_of (ld, group, key);
+  g_strstrip (text);
+  if (*text == '\0') {
+    problem (ld, line, "[%s] %s: empty pattern", group, key);
+    return NULL;
+  }
+  if (strlen (text) > CN_PATTERN_MAX) {
+    problem (ld, line, "[%s] %s: pattern longer than %d bytes", group, key, CN_PATTERN_MAX);
+    return NULL;
+  }
+  int err = 0;
+  PCRE2_SIZE off = 0;
+  pcre2_code *code = pcre2_compile ((PCRE2_SPTR) text, PCRE2_ZERO_TERMINATED,
+                                    PCRE2_UTF | PCRE2_MULTILINE | PCRE2_NEVER_BACKSLASH_C,
+                                    &err, &off, NULL);
+  if (code == NULL) {
+    PCRE2_UCHAR msg[256];
+    pcre2_get_error_message (err, msg, sizeof msg);
+    problem (ld, line, "[%s] %s: bad pattern at offset %zu: %s", group, key, (size_t) off, (char *) msg);
+    return NULL;
+  }
+  /* JIT where the platform has it; the interpreter otherwise. */
+  (void) pcre2_jit_compile (code, PCRE2_JIT_COMPLETE);
+
+  CnPattern *p = g_new0 (CnPattern, 1);
+  p->key = g_strdup (key);
+  p->text = g_steal_pointer (&text);
+  p->line = line;
+  p->code = code;
+
+  uint32_t count = 0, entry = 0;
+  PCRE2_SPTR table = NULL;
+  pcre2_pattern_info (code, PCRE2_INFO_NAMECOUNT, &count);
+  pcre2_pattern_info (code, PCRE2_INFO_NAMEENTRYSIZE, &entry);
+  pcre2_pattern_info (code, PCRE2_INFO_NAMETABLE, &table);
+  for (uint32_t i = 0; i < count; i++) {
+    const char *name = (const char *) table + i * entry + 2;
+    gboolean known = FALSE;
+    for (int f = 0; f < CN_FIELD_COUNT; f++)
+      if (strcmp (name, field_names[f]) == 0) {
+        p->groups |= 1u << f;
+        known = TRUE;
+      }
+    if (!known)
+      problem (ld, line, "[%s] %s: unknown named group (?<%s>…); known: domain, days, expires, account",
+               group, key, name);
+  }
+  return p;
+}
+
+static char **
+string_list (Loader *ld, GKeyFile *kf, const char *group, const char *key)
+{
+  g_autoptr (GError) e = NULL;
+  char **v = g_key_file_get_locale_string_list (kf, group, key, NULL, NULL, &e);
+  if (v == NULL) {
+    if (!g_error_matches (e, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_KEY_NOT_FOUND))
+      problem (ld, line_of (ld, group, key), "[%s] %s: %s", group, key, e->message);
+    return NULL;
+  }
+  /* drop empty items (a trailing ';' is usual) and trim */
+  GPtrArray *out = g_ptr_array_new ();
+  for (char **s = v; *s; s++) {
+    g_strstrip (*s);
+    if (**s)
+      g_ptr_array_add (out, g_strdup (*s));
+  }
+  g_strfreev (v);
+  g_ptr_array_add (out, NULL);
+  return (char **) g_ptr_array_free (out, FALSE);
+}
+
+static char *
+string (Loader *ld, GKeyFile *kf, const char *group, const char *key, gboolean required)
+{
+  g_autoptr (GError) e = NULL;
+  char *v = g_key_file_get_locale_string (kf, group, key, NULL, &e);
+  if (v)
+    g_strstrip (v);
+  if ((v == NULL || *v == '\0') && required)
+    problem (ld, line_of (ld, group, NULL), "[%s]: missing %s", group, key);
+  else if (v == NULL && !g_error_matches (e, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_KEY_NOT_FOUND))
+    problem (ld, line_of (ld, group, key), "[%s] %s: %s", group, key, e->message);
+  return v;
+}
+
+static gboolean
+valid_id (const char *s)
+{
+  if (s == NULL || !g_ascii_islower (*s))
+    return FALSE;
+  for (; *s; s++)
+    if (!g_ascii_islower (*s) && !g_ascii_isdigit (*s) && *s != '-' && *s != '_')
+      return FALSE;
+  return TRUE;
+}
+
+static CnNoticeKind *
+load_kind (Loader *ld, GKeyFile *kf, const char *group, const CnRule *rule)
+{
+  CnNoticeKind *k = g_new0 (CnNoticeKind, 1);
+  k->id = g_strdup (group + strlen ("notice "));
+  g_strstrip (k->id);
+  k->line = line_of (ld, group, NULL);
+  k->rule = rule;
+  if (!valid_id (k->id))
+    problem (ld, k->line, "[%s]: a notice kind is lowercase letters, digits and '-'", group);
+  k->description = string (ld, kf, group, "description", FALSE);
+  k->subject = compile (ld, kf, group, "subject");
+  k->body = compile (ld, kf, group, "body");
+  k->not_subject = compile (ld, kf, group, "not_subject");
+  k->not_body = compile (ld, kf, group, "not_body");
+  for (int f = 0; f < CN_FIELD_COUNT; f++) {
+    k->field[f] = compile (ld, kf, group, field_names[f]);
+    if (k->field[f] && !(k->field[f]->groups & (1u << f)))
+      problem (ld, k->field[f]->line, "[%s] %s: the pattern has no (?<%s>…) group",
+               group, field_names[f], field_names[f]);
+  }
+  if (!g_key_file_has_key (kf, group, "subject", NULL) && !g_key_file_has_key (kf, group, "body", NULL))
+    problem (ld, k->line, "[%s]: needs a subject or a body pattern", group);
+  k->remediation = string_list (ld, kf, group, "remediation");
+  return k;
+}
+
+static CnRule *
+load_keyfile (Loader *ld, GKeyFile *kf)
+{
+  CnRule *r = g_new0 (CnRule, 1);
+  r->file = g_strdup (ld->file);
+  r->kinds = g_ptr_array_new_with_free_func ((GDestroyNotify) kind_free);
+
+  gsize ngroups = 0;
+  g_auto (GStrv) groups = g_key_file_get_groups (kf, &ngroups);
+  for (gsize g = 0; g < ngroups; g++) {
+    const char *group = groups[g];
+    gboolean is_provider = strcmp (group, "provider") == 0;
+    gboolean is_notice = g_str_has_prefix (group, "notice ");
+    if (!is_provider && !is_notice) {
+      problem (ld, line_of (ld, group, NULL), "unknown group [%s]; expected [provider] or [notice KIND]", group);
+      continue;
+    }
+    g_auto (GStrv) keys = g_key_file_get_keys (kf, group, NULL, NULL);
+    for (char **k = keys; k && *k; k++) {
+      /* localised variants (name[ja]) are allowed for text keys */
+      g_autofree char *base = g_strdup (*k);
+      char *br = strchr (base, '[');
+      if (br)
+        *br = '\0';
+      if (!in_list (base, is_provider ? provider_keys : notice_keys))
+        problem (ld, line_of (ld, group, *k), "[%s]: unknown key '%s'", group, *k);
+    }
+  }
+
+  if (!g_key_file_has_group (kf, "provider")) {
+    problem (ld, 0, "missing [provider] group");
+  } else {
+    r->id = string (ld, kf, "provider", "id", TRUE);
+    if (r->id && *r->id && !valid_id (r->id))
+      problem (ld, line_of (ld, "provider", "id"), "id '%s': use lowercase letters, digits, '-'", r->id);
+    r->name = string (ld, kf, "provider", "name", TRUE);
+    r->support_url = string (ld, kf, "provider", "support_url", TRUE);
+    r->sender_domains = string_list (ld, kf, "provider", "sender_domains");
+    if (r->sender_domains == NULL || r->sender_domains[0] == NULL)
+      problem (ld, line_of (ld, "provider", NULL), "[provider]: missing sender_domains");
+    for (char **d = r->sender_domains; d && *d; d++) {
+      char *low = g_ascii_strdown (*d, -1);
+      g_free (*d);
+      *d = low;
+      if (strchr (low, '.') == NULL || strchr (low, '@') || strchr (low, ' '))
+        problem (ld, line_of (ld, "provider", "sender_domains"), "sender_domains: '%s' is not a domain", low);
+    }
+    r->remediation = string_list (ld, kf, "provider", "remediation");
+    if (r->remediation == NULL || r->remediation[0] == NULL)
+      problem (ld, line_of (ld, "provider", NULL), "[provider]: missing remediation");
+  }
+  for (gsize g = 0; g < ngroups; g++)
+    if (g_str_has_prefix (groups[g], "notice "))
+      g_ptr_array_add (r->kinds, load_kind (ld, kf, groups[g], r));
+  if (r->kinds->len == 0)
+    problem (ld, 0, "no [notice KIND] group");
+  return r;
+}
+
+static CnRule *
+load_file (const char *path, gboolean all_errors, GString *errors)
+{
+  Loader ld = { .file = path, .errors = errors, .all_errors = all_errors,
+                .where = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL) };
+  gsize before = errors->len;
+  g_autofree char *data = NULL;
+  gsize len = 0;
+  g_autoptr (GError) e = NULL;
+  g_autoptr (GKeyFile) kf = g_key_file_new ();
+  CnRule *rule = NULL;
+
+  if (!g_file_get_contents (path, &data, &len, &e)) {
+    problem (&ld, 0, "%s", e->message);
+    goto out;
+  }
+  if (len > CN_RULE_FILE_MAX) {
+    problem (&ld, 0, "%zu bytes: a rule file is at most %u bytes", len, CN_RULE_FILE_MAX);
+    goto out;
+  }
+  const char *bad = NULL;
+  if (!g_utf8_validate_len (data, len, &bad)) {
+    guint line = 1;
+    for (const char *c = data; c < bad; c++)
+      line += *c == '\n';
+    problem (&ld, line, "not valid UTF-8 (byte %zu)", (size_t) (bad - data));
+    goto out;
+  }
+  index_lines (&ld, data, len);
+  if (errors->len > before)
+    goto out;
+  if (!g_key_file_load_from_data (kf, data, len, G_KEY_FILE_NONE, &e)) {
+    problem (&ld, 0, "%s", e->message);
+    goto out;
+  }
+  rule = load_keyfile (&ld, kf);
+  if (errors->len > before)
+    g_clear_pointer (&rule, rule_free);
+out:
+  g_hash_table_unref (ld.where);
+  return rule;
+}
+
+static gboolean
+finish (CnRuleSet *set, GString *errors, GError **error)
+{
+  if (errors->len == 0)
+    return TRUE;
+  g_string_truncate (errors, errors->len - 1);   /* last newline */
+  g_set_error_literal (error, CN_ERROR, CN_ERROR_RULES, errors->str);
+  (void) set;
+  return FALSE;
+}
+
+static gint
+compare_names (gconstpointer a, gconstpointer b)
+{
+  return strcmp (*(char *const *) a, *(char *const *) b);
+}
+
+CnRuleSet *
+cn_rules_load_dir (const char *dir, gboolean all_errors, GError **error)
+{
+  g_autoptr (GError) e = NULL;
+  g_autoptr (GDir) d = g_dir_open (dir, 0, &e);
+  if (d == NULL) {
+    g_set_error (error, CN_ERROR, CN_ERROR_RULES, "rules directory %s: %s", dir, e->message);
+    return NULL;
+  }
+  g_autoptr (GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  const char *name;
+  while ((name = g_dir_read_name (d)))
+    if (g_str_has_suffix (name, ".rules") && name[0] != '.')
+      g_ptr_array_add (names, g_strdup (name));
+  g_ptr_array_sort (names, compare_names);
+
+  g_autoptr (CnRuleSet) set = ruleset_new (dir);
+  g_autoptr (GString) errors = g_string_new (NULL);
+  for (guint i = 0; i < names->len; i++) {
+    g_autofree char *path = g_build_filename (dir, names->pdata[i], NULL);
+    CnRule *r = load_file (path, all_errors, errors);
+    if (r == NULL) {
+      if (!all_errors)
+        break;
+      continue;
+    }
+    for (guint j = 0; j < set->rules->len; j++) {
+      CnRule *o = set->rules->pdata[j];
+      if (strcmp (o->id, r->id) == 0)
+        g_string_append_printf (errors, "%s: provider id '%s' is already used by %s\n", path, r->id, o->file);
+    }
+    g_ptr_array_add (set->rules, r);
+  }
+  if (errors->len == 0 && set->rules->len == 0)
+    g_string_append_printf (errors, "%s: no *.rules files\n", dir);
+  if (!finish (set, errors, error))
+    return NULL;
+  return g_steal_pointer (&set);
+}
+
+CnRuleSet *
+cn_rules_load_file (const char *path, GError **error)
+{
+  g_autoptr (CnRuleSet) set = ruleset_new (NULL);
+  g_autoptr (GString) errors = g_string_new (NULL);
+  CnRule *r = load_file (path, TRUE, errors);
+  if (r)
+    g_ptr_array_add (set->rules, r);
+  if (!finish (set, errors, error))
+    return NULL;
+  return g_steal_pointer (&set);
+}
+
+char *
+cn_rules_resolve_dir (const char *dir)
+{
+  if (dir)
+    return g_strdup (dir);
+  const char *env = g_getenv ("CERTNOTICE_RULES");
+  if (env && *env)
+    return g_strdup (env);
+  if (g_file_test (CERTNOTICE_RULESDIR, G_FILE_TEST_IS_DIR))
+    return g_strdup (CERTNOTICE_RULESDIR);
+  return g_strdup ("./rules");
+}
+
+char **
+cn_kind_remediation (const CnNoticeKind *kind)
+{
+  return kind->remediation ? kind->remediation : kind->rule->remediation;
+}
+
+char *
+cn_rule_describe (const CnRule *rule, gboolean verbose)
+{
+  GString *s = g_string_new (NULL);
+  g_autofree char *domains = g_strjoinv (", ", rule->sender_domains);
+  g_string_append_printf (s, "%s\t%s\tfrom %s\t(%s)\n", rule->id, rule->name, domains, rule->file);
+  for (guint i = 0; i < rule->kinds->len; i++) {
+    const CnNoticeKind *k = rule->kinds->pdata[i];
+    g_string_append_printf (s, "  %s", k->id);
+    if (k->description)
+      g_string_append_printf (s, ": %s", k->description);
+    g_string_append_c (s, '\n');
+    if (verbose) {
+      const CnPattern *ps[] = { k->subject, k->body, k->not_subject, k->not_body,
+                                k->field[0], k->field[1], k->field[2], k->field[3] };
+      for (gsize j = 0; j < G_N_ELEMENTS (ps); j++)
+        if (ps[j])
+          g_string_append_printf (s, "    %-11s %s  (line %u)\n", ps[j]->key, ps[j]->text, ps[j]->line);
+    }
+  }
+  return g_string_free (s, FALSE);
+}

@@ -1,0 +1,22 @@
+/* source.h — where mail comes from: .eml, mbox, Maildir, stdin. */
+#pragma once
+
+#include "mime.h"
+
+G_BEGIN_DECLS
+
+/* Called once per message with its records (the message, then each embedded
+ * message/rfc822), in a GPtrArray that FN may steal from or keep a reference
+ * to.  Return FALSE to stop reading. */
+typedef gboolean (*CnMessageFunc) (GPtrArray *mails, gpointer data);
+
+/* Read PATH: "-" (stdin), a Maildir (cur/ and new/), an mbox (starts with
+ * "From "), or one message.  Fails (CN_ERROR_INPUT) only when PATH cannot be
+ * read; malformed mail still yields records. */
+gboolean cn_source_read (const char *path, CnMessageFunc fn, gpointer data, GError **error);
+
+/* Records for one message held in memory (filter mode, IMAP).  DATA is
+ * borrowed for the call; returns a new array of CnMail (caller unrefs). */
+GPtrArray *cn_source_from_bytes (const char *data, gsize len, const char *source);
+
+G_END_DECLS

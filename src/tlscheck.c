@@ -1,0 +1,494 @@
+/* tlscheck.c — the live certificate check: resolve, handshake, read the leaf.
+ *
+ * Each name is resolved here (all IPv4 and IPv6 addresses, in parallel
+ * threads bounded by the timeout), filtered for non-public addresses, and
+ * every address gets its own TLS handshake through one libcurl multi handle
+ * with CURLOPT_CONNECT_ONLY (nothing but the handshake is sent) and
+ * CURLOPT_CERTINFO (the served chain).
+ *
+ * Trust and name are reported separately.  The name is checked here against
+ * the subjectAltName (host verification stays off).  Trust: libcurl loads
+ * the CA store only when peer verification is on, and with it on a bad chain
+ * aborts the handshake before the certificate can be read.  So the first
+ * handshake verifies the peer: success means trusted and read at once (the
+ * common case); a verification failure is followed by a second handshake
+ * with verification off, within the same time budget, to read the
+ * certificate anyway (expired, self-signed, unknown CA).
+ */
+#include "tlscheck.h"
+
+#include <curl/curl.h>
+#include <arpa/inet.h>
+#include <netdb.h>
+#include <string.h>
+#include <sys/socket.h>
+
+/* ---- --connect-to (curl semantics) ---- */
+
+typedef struct {
+  char *host, *port, *to_host, *to_port;   /* "" = any / unchanged */
+} ConnectTo;
+
+/* Split "HOST:PORT:CHOST:CPORT", where a host may be "[v6]". */
+static gboolean
+split_connect_to (const char *spec, ConnectTo *ct)
+{
+  char *fields[4] = { 0 };
+  const char *p = spec;
+  for (int i = 0; i < 4; i++) {
+    const char *start = p, *stop;
+    if ((i == 0 || i == 2) && *p == '[') {
+      const char *close = strchr (p, ']');
+      if (close == NULL)
+        goto bad;
+      stop = close + 1;
+    } else {
+      stop = p;
+      while (*stop && *stop != ':')
+        stop++;
+      if (i == 3)
+        stop = p + strlen (p);
+    }
+    if (i < 3 && *stop != ':')
+      goto bad;
+    fields[i] = g_strndup (start, stop - start);
+    p = *stop ? stop + 1 : stop;
+  }
+  for (int i = 1; i < 4; i += 2)
+    for (const char *c = fields[i]; *c; c++)
+      if (!g_ascii_isdigit (*c))
+        goto bad;
+  ct->host = fields[0];
+  ct->port = fields[1];
+  ct->to_host = fields[2];
+  ct->to_port = fields[3];
+  return TRUE;
+bad:
+  for (int i = 0; i < 4; i++)
+    g_free (fields[i]);
+  return FALSE;
+}
+
+static void
+connect_to_clear (ConnectTo *ct)
+{
+  g_free (ct->host);
+  g_free (ct->port);
+  g_free (ct->to_host);
+  g_free (ct->to_port);
+}
+
+gboolean
+cn_tlscheck_valid_connect_to (const char *spec, GError **error)
+{
+  ConnectTo ct;
+  if (!split_connect_to (spec, &ct)) {
+    g_set_error (error, CN_ERROR, CN_ERROR_USAGE,
+                 "--connect-to %s: use HOST:PORT:CONNECT-TO-HOST:CONNECT-TO-PORT", spec);
+    return FALSE;
+  }
+  connect_to_clear (&ct);
+  return TRUE;
+}
+
+/* Where to connect for HOST:PORT: the first matching --connect-to wins. */
+static gboolean
+map_target (const CnOptions *opts, const char *host, int port, char **to_host, int *to_port)
+{
+  for (char **s = opts->connect_to; s && *s; s++) {
+    ConnectTo ct;
+    if (!split_connect_to (*s, &ct))
+      continue;
+    gboolean hit = (*ct.host == '\0' || g_ascii_strcasecmp (ct.host, host) == 0) &&
+                   (*ct.port == '\0' || atoi (ct.port) == port);
+    if (hit) {
+      char *h = *ct.to_host ? ct.to_host : ct.host;
+      if (*h == '[') {   /* bracketed IPv6 */
+        *to_host = g_strndup (h + 1, strlen (h) - 2);
+      } else {
+        *to_host = g_strdup (*h ? h : host);
+      }
+      *to_port = *ct.to_port ? atoi (ct.to_port) : port;
+      connect_to_clear (&ct);
+      return TRUE;
+    }
+    connect_to_clear (&ct);
+  }
+  *to_host = g_strdup (host);
+  *to_port = port;
+  return FALSE;
+}
+
+/* ---- address policy ---- */
+
+static gboolean
+v4_private (const guint8 *a)
+{
+  return a[0] == 0 || a[0] == 10 || a[0] == 127 || (a[0] == 100 && (a[1] & 0xc0) == 64) ||
+         (a[0] == 169 && a[1] == 254) || (a[0] == 172 && (a[1] & 0xf0) == 16) ||
+         (a[0] == 192 && a[1] == 168) || (a[0] == 192 && a[1] == 0 && (a[2] == 0 || a[2] == 2)) ||
+         (a[0] == 198 && (a[1] & 0xfe) == 18) || (a[0] == 198 && a[1] == 51 && a[2] == 100) ||
+         (a[0] == 203 && a[1] == 0 && a[2] == 113) || a[0] >= 224;
+}
+
+/* Loopback, private, link-local, documentation, multicast, reserved. */
+static gboolean
+address_is_private (const struct sockaddr *sa)
+{
+  if (sa->sa_family == AF_INET)
+    return v4_private ((const guint8 *) &((const struct sockaddr_in *) sa)->sin_addr);
+  if (sa->sa_family != AF_INET6)
+    return TRUE;
+  const guint8 *a = ((const struct sockaddr_in6 *) sa)->sin6_addr.s6_addr;
+  static const guint8 zero[16];
+  if (memcmp (a, zero, 15) == 0 && (a[15] == 0 || a[15] == 1))
+    return TRUE;                                    /* :: and ::1           */
+  static const guint8 mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
+  if (memcmp (a, mapped, 12) == 0)
+    return v4_private (a + 12);                     /* ::ffff:a.b.c.d       */
+  if ((a[0] & 0xfe) == 0xfc)                        /* fc00::/7 unique local */
+    return TRUE;
+  if (a[0] == 0xfe && (a[1] & 0xc0) == 0x80)        /* fe80::/10 link-local */
+    return TRUE;
+  if (a[0] == 0xff)                                 /* multicast            */
+    return TRUE;
+  if (a[0] == 0x20 && a[1] == 0x01 && a[2] == 0x0d && a[3] == 0xb8)
+    return TRUE;                                    /* 2001:db8::/32        */
+  return FALSE;
+}
+
+/* ---- resolution: one thread per name, all bounded by one deadline ---- */
+
+typedef struct {
+  gint ref;
+  char *host;
+  GPtrArray *addrs;     /* "ip" strings, numeric                      */
+  GPtrArray *private;   /* parallel: GINT_TO_POINTER(is private)       */
+  char *error;
+  gboolean done;
+} Lookup;
+
+static GMutex lookup_lock;
+static GCond lookup_cond;
+
+static void
+lookup_unref (Lookup *l)
+{
+  if (!g_atomic_int_dec_and_test (&l->ref))
+    return;
+  g_free (l->host);
+  g_ptr_array_unref (l->addrs);
+  g_ptr_array_unref (l->private);
+  g_free (l->error);
+  g_free (l);
+}
+
+static gpointer
+lookup_thread (gpointer data)
+{
+  Lookup *l = data;
+  struct addrinfo hints = { .ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM };
+  struct addrinfo *res = NULL;
+  int rc = getaddrinfo (l->host, NULL, &hints, &res);
+  g_mutex_lock (&lookup_lock);
+  if (rc != 0) {
+    l->error = g_strdup_printf ("cannot resolve %s: %s", l->host, gai_strerror (rc));
+  } else {
+    for (struct addrinfo *ai = res; ai; ai = ai->ai_next) {
+      char buf[INET6_ADDRSTRLEN];
+      if (getnameinfo (ai->ai_addr, ai->ai_addrlen, buf, sizeof buf, NULL, 0, NI_NUMERICHOST) != 0)
+        continue;
+      gboolean seen = FALSE;
+      for (guint i = 0; i < l->addrs->len; i++)
+        seen |= strcmp (l->addrs->pdata[i], buf) == 0;
+      if (seen)
+        continue;
+      g_ptr_array_add (l->addrs, g_strdup (buf));
+      g_ptr_array_add (l->private, GINT_TO_POINTER (address_is_private (ai->ai_addr)));
+    }
+    freeaddrinfo (res);
+  }
+  l->done = TRUE;
+  g_cond_broadcast (&lookup_cond);
+  g_mutex_unlock (&lookup_lock);
+  lookup_unref (l);
+  return NULL;
+}
+
+/* ---- one handshake per address ---- */
+
+typedef struct {
+  CnLive *live;
+  CnEndpoint *ep;
+  char *url;
+  struct curl_slist *connect_to;
+  CURL *easy;
+  gboolean verify;          /* first handshake: peer verification on   */
+  gint64 deadline;          /* monotonic; both handshakes share it      */
+  char errbuf[CURL_ERROR_SIZE];
+} Probe;
+
+static void
+probe_free (Probe *p)
+{
+  if (p->easy)
+    curl_easy_cleanup (p->easy);
+  g_free (p->url);
+  curl_slist_free_all (p->connect_to);
+  g_free (p);
+}
+
+static GDateTime *
+parse_cert_time (const char *s)
+{
+  /* OpenSSL's ASN1_TIME_print: "Mar 10 12:00:00 2025 GMT" */
+  static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
+  char mon[4] = { 0 };
+  int d, h, mi, sec, y;
+  if (sscanf (s, "%3s %d %d:%d:%d %d", mon, &d, &h, &mi, &sec, &y) != 6)
+    return NULL;
+  const char *m = strstr (months, mon);
+  if (m == NULL || (m - months) % 3)
+    return NULL;
+  return g_date_time_new_utc (y, (int) (m - months) / 3 + 1, d, h, mi, sec);
+}
+
+/* RFC 6125: exact, or a left-most "*" label matching exactly one label. */
+static gboolean
+name_matches (const char *pattern, const char *host)
+{
+  if (g_ascii_strcasecmp (pattern, host) == 0)
+    return TRUE;
+  if (pattern[0] == '*' && pattern[1] == '.') {
+    const char *dot = strchr (host, '.');
+    return dot && dot != host && strchr (pattern + 2, '.') &&
+           g_ascii_strcasecmp (pattern + 2, dot + 1) == 0;
+  }
+  return FALSE;
+}
+
+static void
+read_certinfo (Probe *p)
+{
+  struct curl_certinfo *ci = NULL;
+  if (curl_easy_getinfo (p->easy, CURLINFO_CERTINFO, &ci) != CURLE_OK || ci == NULL ||
+      ci->num_of_certs < 1)
+    return;
+  CnEndpoint *e = p->ep;
+  g_autoptr (GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *cn = NULL;
+  for (struct curl_slist *s = ci->certinfo[0]; s; s = s->next) {
+    const char *d = s->data;
+    if (g_str_has_prefix (d, "Subject:")) {
+      e->subject = g_strstrip (g_strdup (d + 8));
+      const char *c = strstr (e->subject, "CN = ");
+      const char *c2 = strstr (e->subject, "CN=");
+      const char *v = c ? c + 5 : c2 ? c2 + 3 : NULL;
+      if (v)
+        cn = g_strndup (v, strcspn (v, ",/"));
+    } else if (g_str_has_prefix (d, "Issuer:")) {
+      e->issuer = g_strstrip (g_strdup (d + 7));
+    } else if (g_str_has_prefix (d, "Start date:")) {
+      e->not_before = parse_cert_time (d + 11);
+    } else if (g_str_has_prefix (d, "Expire date:")) {
+      e->not_after = parse_cert_time (d + 12);
+    } else if (g_str_has_prefix (d, "X509v3 Subject Alternative Name:")) {
+      g_auto (GStrv) parts = g_strsplit (d + 32, ",", -1);
+      for (char **q = parts; *q; q++) {
+        g_strstrip (*q);
+        if (g_str_has_prefix (*q, "DNS:"))
+          g_ptr_array_add (names, g_ascii_strdown (*q + 4, -1));
+      }
+    }
+  }
+  /* a certificate without a SAN falls back to its CN (legacy clients do) */
+  if (names->len == 0 && cn)
+    g_ptr_array_add (names, g_ascii_strdown (cn, -1));
+  e->name_ok = FALSE;
+  for (guint i = 0; i < names->len; i++)
+    e->name_ok |= name_matches (names->pdata[i], p->live->domain);
+  g_ptr_array_add (names, NULL);
+  e->names = (char **) g_ptr_array_free (g_steal_pointer (&names), FALSE);
+  e->have_cert = e->not_after != NULL && e->not_before != NULL;
+}
+
+static void
+start_probe (CURLM *multi, Probe *p, const CnOptions *opts)
+{
+  CURL *c = curl_easy_init ();
+  p->easy = c;
+  p->errbuf[0] = '\0';
+  gint64 left_ms = (p->deadline - g_get_monotonic_time ()) / 1000;
+  long ms = left_ms < 1 ? 1 : (long) left_ms;
+  curl_easy_setopt (c, CURLOPT_URL, p->url);
+  curl_easy_setopt (c, CURLOPT_PROTOCOLS_STR, "https");
+  curl_easy_setopt (c, CURLOPT_CONNECT_ONLY, 1L);
+  curl_easy_setopt (c, CURLOPT_CERTINFO, 1L);
+  curl_easy_setopt (c, CURLOPT_SSL_VERIFYPEER, p->verify ? 1L : 0L);
+  curl_easy_setopt (c, CURLOPT_SSL_VERIFYHOST, 0L);
+  curl_easy_setopt (c, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt (c, CURLOPT_TIMEOUT_MS, ms);
+  curl_easy_setopt (c, CURLOPT_CONNECTTIMEOUT_MS, ms);
+  curl_easy_setopt (c, CURLOPT_NOPROXY, "*");
+  curl_easy_setopt (c, CURLOPT_ERRORBUFFER, p->errbuf);
+  curl_easy_setopt (c, CURLOPT_PRIVATE, p);
+  curl_easy_setopt (c, CURLOPT_CONNECT_TO, p->connect_to);
+  if (opts->cacert)
+    curl_easy_setopt (c, CURLOPT_CAINFO, opts->cacert);
+  curl_multi_add_handle (multi, c);
+}
+
+/* A handshake ended.  Returns TRUE when the probe must run again (unverified
+ * second handshake). */
+static gboolean
+finish_probe (CURLM *multi, Probe *p, CURLcode rc)
+{
+  CnEndpoint *e = p->ep;
+  gboolean again = FALSE;
+  curl_multi_remove_handle (multi, p->easy);
+  if (rc == CURLE_OK) {
+    read_certinfo (p);
+    e->trusted = p->verify;
+    if (!e->have_cert && e->error == NULL)
+      e->error = g_strdup ("the server sent no certificate that could be read");
+  } else if (p->verify && (rc == CURLE_PEER_FAILED_VERIFICATION || rc == CURLE_SSL_CACERT_BADFILE)) {
+    /* remember why, then read the certificate without verifying */
+    e->error = g_strdup (*p->errbuf ? p->errbuf : curl_easy_strerror (rc));
+    p->verify = FALSE;
+    again = TRUE;
+  } else {
+    e->status = rc == CURLE_OPERATION_TIMEDOUT ? CN_LIVE_TIMEOUT : CN_LIVE_UNREACHABLE;
+    g_free (e->error);
+    e->error = g_strdup (*p->errbuf ? p->errbuf : curl_easy_strerror (rc));
+  }
+  curl_easy_cleanup (p->easy);
+  p->easy = NULL;
+  return again;
+}
+
+void
+cn_tlscheck_run (GPtrArray *lives, const CnOptions *opts)
+{
+  static gsize curl_ready = 0;
+  if (g_once_init_enter (&curl_ready)) {
+    curl_global_init (CURL_GLOBAL_DEFAULT);
+    g_once_init_leave (&curl_ready, 1);
+  }
+  gint64 deadline = g_get_monotonic_time () + (gint64) (opts->timeout * G_USEC_PER_SEC);
+
+  /* 1. resolve every target at once */
+  g_autoptr (GPtrArray) lookups = g_ptr_array_new_with_free_func ((GDestroyNotify) lookup_unref);
+  g_autoptr (GPtrArray) mapped = g_ptr_array_new ();
+  g_autoptr (GPtrArray) ports = g_ptr_array_new ();
+  for (guint i = 0; i < lives->len; i++) {
+    CnLive *live = lives->pdata[i];
+    char *to_host = NULL;
+    int to_port = 0;
+    gboolean explicit = map_target (opts, live->domain, live->port, &to_host, &to_port);
+    Lookup *l = g_new0 (Lookup, 1);
+    l->ref = 2;   /* ours and the thread's */
+    l->host = to_host;
+    l->addrs = g_ptr_array_new_with_free_func (g_free);
+    l->private = g_ptr_array_new ();
+    g_ptr_array_add (lookups, l);
+    g_ptr_array_add (mapped, GINT_TO_POINTER (explicit));
+    g_ptr_array_add (ports, GINT_TO_POINTER (to_port));
+    g_autoptr (GError) e = NULL;
+    GThread *t = g_thread_try_new ("resolve", lookup_thread, l, &e);
+    if (t == NULL) {
+      g_mutex_lock (&lookup_lock);
+      l->error = g_strdup_printf ("cannot resolve %s: %s", l->host, e->message);
+      l->done = TRUE;
+      g_mutex_unlock (&lookup_lock);
+      lookup_unref (l);
+    } else {
+      g_thread_unref (t);
+    }
+  }
+  g_mutex_lock (&lookup_lock);
+  for (guint i = 0; i < lookups->len; i++) {
+    Lookup *l = lookups->pdata[i];
+    while (!l->done)
+      if (!g_cond_wait_until (&lookup_cond, &lookup_lock, deadline))
+        break;
+  }
+
+  /* 2. one probe per allowed address */
+  g_autoptr (GPtrArray) probes = g_ptr_array_new_with_free_func ((GDestroyNotify) probe_free);
+  for (guint i = 0; i < lives->len; i++) {
+    CnLive *live = lives->pdata[i];
+    Lookup *l = lookups->pdata[i];
+    if (!l->done) {
+      live->error = g_strdup_printf ("resolving %s timed out", l->host);
+      CnEndpoint *e = cn_endpoint_new (l->host);
+      e->status = CN_LIVE_TIMEOUT;
+      e->error = g_strdup (live->error);
+      g_ptr_array_add (live->endpoints, e);
+      continue;
+    }
+    if (l->error) {
+      live->error = g_strdup (l->error);
+      continue;
+    }
+    gboolean explicit = GPOINTER_TO_INT (mapped->pdata[i]);
+    int to_port = GPOINTER_TO_INT (ports->pdata[i]);
+    for (guint a = 0; a < l->addrs->len; a++) {
+      const char *addr = l->addrs->pdata[a];
+      CnEndpoint *e = cn_endpoint_new (addr);
+      g_ptr_array_add (live->endpoints, e);
+      if (GPOINTER_TO_INT (l->private->pdata[a]) && !explicit && !opts->allow_private) {
+        e->error = g_strdup_printf ("%s is not a public address: not contacted "
+                                    "(map it with --connect-to or use --allow-private)", addr);
+        continue;
+      }
+      Probe *p = g_new0 (Probe, 1);
+      p->live = live;
+      p->ep = e;
+      p->verify = TRUE;
+      p->url = g_strdup_printf ("https://%s:%d/", live->domain, live->port);
+      g_autofree char *ct = strchr (addr, ':')
+        ? g_strdup_printf ("%s:%d:[%s]:%d", live->domain, live->port, addr, to_port)
+        : g_strdup_printf ("%s:%d:%s:%d", live->domain, live->port, addr, to_port);
+      p->connect_to = curl_slist_append (NULL, ct);
+      g_ptr_array_add (probes, p);
+    }
+  }
+  g_mutex_unlock (&lookup_lock);
+
+  /* 3. handshakes, at most opts->parallel at once; each probe's budget
+   * starts when its first handshake does */
+  CURLM *multi = curl_multi_init ();
+  GQueue pending = G_QUEUE_INIT;
+  for (guint i = 0; i < probes->len; i++)
+    g_queue_push_tail (&pending, probes->pdata[i]);
+  guint running = 0;
+  while (!g_queue_is_empty (&pending) || running > 0) {
+    while (!g_queue_is_empty (&pending) && running < (guint) opts->parallel) {
+      Probe *p = g_queue_pop_head (&pending);
+      if (p->deadline == 0)
+        p->deadline = g_get_monotonic_time () + (gint64) (opts->timeout * G_USEC_PER_SEC);
+      start_probe (multi, p, opts);
+      running++;
+    }
+    int still = 0;
+    curl_multi_perform (multi, &still);
+    CURLMsg *msg;
+    int left;
+    while ((msg = curl_multi_info_read (multi, &left))) {
+      if (msg->msg != CURLMSG_DONE)
+        continue;
+      Probe *p = NULL;
+      curl_easy_getinfo (msg->easy_handle, CURLINFO_PRIVATE, (char **) &p);
+      CURLcode rc = msg->data.result;
+      running--;
+      if (finish_probe (multi, p, rc))
+        g_queue_push_head (&pending, p);
+    }
+    if (running > 0)
+      curl_multi_poll (multi, NULL, 0, 200, NULL);
+  }
+  curl_multi_cleanup (multi);
+
+  for (guint i = 0; i < lives->len; i++)
+    cn_live_settle (lives->pdata[i], opts->now, opts->warn_days);
+}

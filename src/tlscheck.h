@@ -1,0 +1,72 @@
+/* tlscheck.h — the live certificate check (tlscheck.c) and its record (live.c). */
+#pragma once
+
+#include <json-glib/json-glib.h>
+#include "certnotice.h"
+
+G_BEGIN_DECLS
+
+typedef enum {
+  CN_LIVE_OK = 0,
+  CN_LIVE_EXPIRING,       /* valid and trusted, but within the warning window  */
+  CN_LIVE_EXPIRED,
+  CN_LIVE_UNTRUSTED,
+  CN_LIVE_NAME_MISMATCH,
+  CN_LIVE_UNREACHABLE,
+  CN_LIVE_TIMEOUT,
+  CN_LIVE_COUNT
+} CnLiveStatus;
+
+const char *cn_live_status_name (CnLiveStatus s);
+
+/* What one address served. */
+typedef struct {
+  char *address;          /* "192.0.2.1" or "2001:db8::1"                  */
+  CnLiveStatus status;
+  gboolean have_cert;
+  GDateTime *not_after;   /* UTC                                          */
+  GDateTime *not_before;
+  char *issuer;
+  char *subject;
+  char **names;           /* subjectAltName DNS names                      */
+  gboolean trusted;       /* chain verifies against the CA store          */
+  gboolean name_ok;       /* the certificate covers the name              */
+  char *error;            /* for unreachable/timeout/untrusted, or NULL    */
+} CnEndpoint;
+
+struct _CnLive {
+  char *domain;           /* as asked (ASCII)                              */
+  int port;
+  CnLiveStatus status;    /* the worst endpoint decides                    */
+  const CnEndpoint *worst;/* borrowed from endpoints; NULL if none         */
+  GPtrArray *endpoints;   /* CnEndpoint *                                  */
+  char *error;            /* resolution failure, or NULL                   */
+};
+
+CnLive *cn_live_new (const char *domain, int port);
+void cn_live_free (CnLive *live);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CnLive, cn_live_free)
+CnEndpoint *cn_endpoint_new (const char *address);
+void cn_endpoint_free (CnEndpoint *e);
+
+/* Check every CnLive of LIVES (unfilled, from cn_live_new) in parallel:
+ * resolve, handshake with each address, read the leaf certificate, then
+ * cn_live_settle() each.  Bounded by opts->timeout per check. */
+void cn_tlscheck_run (GPtrArray *lives, const CnOptions *opts);
+
+/* Parse a --connect-to value (curl syntax); FALSE with ERROR if malformed. */
+gboolean cn_tlscheck_valid_connect_to (const char *spec, GError **error);
+
+/* Set each endpoint's status from its fields and LIVE's overall status
+ * (the worst) given NOW and the expiring window WARN_DAYS. */
+void cn_live_settle (CnLive *live, GDateTime *now, int warn_days);
+
+/* Whole days from NOW until the worst endpoint's notAfter (negative when
+ * past), or G_MININT64 when no certificate was read. */
+gint64 cn_live_days_left (const CnLive *live, GDateTime *now);
+
+/* JSON object (caller unrefs) / text lines appended to OUT. */
+JsonNode *cn_live_to_json (const CnLive *live, GDateTime *now);
+void cn_live_describe (const CnLive *live, GDateTime *now, GString *out);
+
+G_END_DECLS

@@ -1,0 +1,223 @@
+/* triage.c — the verdict table, the notice record, judging and triage. */
+#include "triage.h"
+#include "tlscheck.h"
+
+#include <string.h>
+
+GQuark
+cn_error_quark (void)
+{
+  return g_quark_from_static_string ("certnotice-error");
+}
+
+/* ---- verdicts ---- */
+
+static const char *const verdict_names[CN_VERDICT_COUNT] = {
+  [CN_VERDICT_NOT_A_NOTICE] = "not-a-notice",
+  [CN_VERDICT_UNVERIFIED] = "unverified",
+  [CN_VERDICT_RENEWED] = "renewed",
+  [CN_VERDICT_ACTION_REQUIRED] = "action-required",
+  [CN_VERDICT_EXPIRED] = "expired",
+  [CN_VERDICT_SUSPICIOUS] = "suspicious",
+};
+
+const char *
+cn_verdict_name (CnVerdict v)
+{
+  return v < CN_VERDICT_COUNT ? verdict_names[v] : "?";
+}
+
+gboolean
+cn_verdict_from_name (const char *name, CnVerdict *out)
+{
+  for (int v = 0; v < CN_VERDICT_COUNT; v++)
+    if (g_strcmp0 (name, verdict_names[v]) == 0) {
+      *out = (CnVerdict) v;
+      return TRUE;
+    }
+  return FALSE;
+}
+
+gboolean
+cn_verdict_needs_attention (CnVerdict v)
+{
+  return v == CN_VERDICT_ACTION_REQUIRED || v == CN_VERDICT_EXPIRED || v == CN_VERDICT_SUSPICIOUS;
+}
+
+/* ---- the notice record ---- */
+
+CnNotice *
+cn_notice_new (const CnMail *mail)
+{
+  CnNotice *n = g_new0 (CnNotice, 1);
+  n->mail = mail;
+  n->days = -1;
+  n->authentic = CN_UNKNOWN;
+  n->verdict = CN_VERDICT_NOT_A_NOTICE;
+  n->reasons = g_ptr_array_new_with_free_func (g_free);
+  return n;
+}
+
+void
+cn_notice_free (CnNotice *n)
+{
+  if (n == NULL)
+    return;
+  g_free (n->domain);
+  g_free (n->account);
+  if (n->expires)
+    g_date_free (n->expires);
+  g_ptr_array_unref (n->reasons);
+  g_free (n);
+}
+
+void
+cn_notice_add_reason (CnNotice *n, const char *fmt, ...)
+{
+  va_list ap;
+  va_start (ap, fmt);
+  g_ptr_array_add (n->reasons, g_strdup_vprintf (fmt, ap));
+  va_end (ap);
+}
+
+/* ---- judging ---- */
+
+CnNotice *
+cn_judge (const CnRuleSet *rules, const CnMail *mail, const CnOptions *opts, GString *trace)
+{
+  CnNotice *n = cn_notice_new (mail);
+  CnMatch r = cn_match_notice (rules, n, trace);
+  if (r != CN_MATCH_YES) {
+    /* a pattern that gave up says so; a plain non-match has no reasons */
+    n->verdict = CN_VERDICT_NOT_A_NOTICE;
+    return n;
+  }
+  n->verdict = CN_VERDICT_UNVERIFIED;
+  cn_authn_judge (n, opts);
+  return n;
+}
+
+gboolean
+cn_wants_check (const CnNotice *n, const CnOptions *opts)
+{
+  if (n->rule == NULL || n->domain == NULL || opts->no_verify)
+    return FALSE;
+  return n->verdict != CN_VERDICT_SUSPICIOUS || opts->check_suspicious;
+}
+
+gint64
+cn_claimed_days_left (const CnNotice *n, GDateTime *now)
+{
+  if (n->expires == NULL || now == NULL)
+    return G_MININT64;
+  int y, m, d;
+  g_date_time_get_ymd (now, &y, &m, &d);
+  g_autoptr (GDate) today = g_date_new_dmy (d, m, y);
+  return g_date_days_between (today, n->expires);
+}
+
+/* Let's Encrypt renews at 30 days left: more than that means a notice that
+ * states neither days nor a date is stale. */
+#define CN_RENEWED_MARGIN_DAYS 30
+/* Sakura writes 約 ("about") N days: a live notAfter within this many days
+ * of the claimed expiry is the same certificate. */
+#define CN_CLAIM_TOLERANCE_DAYS 2
+
+static char *
+ymd_utc (GDateTime *t)
+{
+  return g_date_time_format (t, "%Y-%m-%d");
+}
+
+static void
+triage_live (CnNotice *n, const CnLive *live, GDateTime *now)
+{
+  const CnEndpoint *w = live->worst;
+  const char *provider = n->rule->name;
+  switch (live->status) {
+  case CN_LIVE_UNREACHABLE:
+  case CN_LIVE_TIMEOUT: {
+    const char *err = live->error ? live->error : w && w->error ? w->error : "no address";
+    cn_notice_add_reason (n, "the live check of %s failed (%s): %s", n->domain,
+                          cn_live_status_name (live->status), err);
+    n->verdict = CN_VERDICT_UNVERIFIED;
+    return;
+  }
+  case CN_LIVE_EXPIRED: {
+    g_autofree char *na = ymd_utc (w->not_after);
+    cn_notice_add_reason (n, "%s serves a certificate that expired on %s (%" G_GINT64_FORMAT " days ago)",
+                          n->domain, na, -cn_live_days_left (live, now));
+    n->verdict = CN_VERDICT_EXPIRED;
+    return;
+  }
+  case CN_LIVE_NAME_MISMATCH: {
+    g_autofree char *names = w->names ? g_strjoinv (", ", w->names) : g_strdup ("");
+    cn_notice_add_reason (n, "the certificate served for %s does not cover that name (it names %s): "
+                          "the domain may no longer point at %s", n->domain,
+                          *names ? names : "nothing", provider);
+    n->verdict = CN_VERDICT_ACTION_REQUIRED;
+    return;
+  }
+  case CN_LIVE_UNTRUSTED:
+    cn_notice_add_reason (n, "the certificate served for %s is not trusted: %s", n->domain,
+                          w->error ? w->error : "its chain does not verify");
+    n->verdict = CN_VERDICT_ACTION_REQUIRED;
+    return;
+  case CN_LIVE_OK:
+  case CN_LIVE_EXPIRING:
+  case CN_LIVE_COUNT:
+    break;
+  }
+
+  gint64 left = cn_live_days_left (live, now);
+  g_autofree char *na = ymd_utc (w->not_after);
+  if (n->expires) {
+    int y, m, d;
+    g_date_time_get_ymd (w->not_after, &y, &m, &d);
+    g_autoptr (GDate) live_date = g_date_new_dmy (d, m, y);
+    gint64 later = g_date_days_between (n->expires, live_date);
+    char claimed[16];
+    g_date_strftime (claimed, sizeof claimed, "%Y-%m-%d", n->expires);
+    if (later > CN_CLAIM_TOLERANCE_DAYS) {
+      cn_notice_add_reason (n, "already renewed: %s now serves a certificate valid until %s, "
+                            "%" G_GINT64_FORMAT " days after the claimed expiry %s",
+                            n->domain, na, later, claimed);
+      n->verdict = CN_VERDICT_RENEWED;
+    } else {
+      cn_notice_add_reason (n, "%s still serves the certificate that expires on %s "
+                            "(%" G_GINT64_FORMAT " days left; the notice claims %s)",
+                            n->domain, na, left, claimed);
+      n->verdict = CN_VERDICT_ACTION_REQUIRED;
+    }
+  } else if (left > CN_RENEWED_MARGIN_DAYS) {
+    cn_notice_add_reason (n, "stale: %s serves a valid certificate until %s (%" G_GINT64_FORMAT
+                          " days left, more than the %d at which Let's Encrypt renews)",
+                          n->domain, na, left, CN_RENEWED_MARGIN_DAYS);
+    n->verdict = CN_VERDICT_RENEWED;
+  } else {
+    cn_notice_add_reason (n, "%s serves a certificate that expires on %s, in %" G_GINT64_FORMAT
+                          " days, and it has not been renewed", n->domain, na, left);
+    n->verdict = CN_VERDICT_ACTION_REQUIRED;
+  }
+}
+
+void
+cn_triage (CnNotice *n, const CnOptions *opts)
+{
+  if (n->rule == NULL) {
+    n->verdict = CN_VERDICT_NOT_A_NOTICE;
+    return;
+  }
+  if (n->verdict == CN_VERDICT_SUSPICIOUS)
+    return;
+  if (n->domain == NULL) {
+    cn_notice_add_reason (n, "no domain in the notice: nothing to check");
+    n->verdict = CN_VERDICT_UNVERIFIED;
+    return;
+  }
+  if (n->live == NULL) {
+    n->verdict = CN_VERDICT_UNVERIFIED;
+    return;
+  }
+  triage_live (n, n->live, opts->now);
+}

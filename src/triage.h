@@ -1,0 +1,29 @@
+/* triage.h — judge one mail (match + authn) and decide its verdict. */
+#pragma once
+
+#include "match.h"
+
+G_BEGIN_DECLS
+
+/* authn.c */
+gboolean cn_authn_domain_is_genuine (const char *domain, char *const *genuine);
+/* Set N->authentic; a notice that is not authentic becomes suspicious. */
+void cn_authn_judge (CnNotice *n, const CnOptions *opts);
+
+/* Read stage for one mail: match it against RULES and check its sender.
+ * Returns a new notice (caller frees) that borrows MAIL and RULES; its
+ * verdict is final only for not-a-notice and suspicious. */
+CnNotice *cn_judge (const CnRuleSet *rules, const CnMail *mail, const CnOptions *opts,
+                    GString *trace);
+
+/* Whether N's domain should be checked live (a notice with a domain that is
+ * not suspicious, unless the user asked to check those too). */
+gboolean cn_wants_check (const CnNotice *n, const CnOptions *opts);
+
+/* Final stage: set N->verdict from its claim and N->live (may be NULL). */
+void cn_triage (CnNotice *n, const CnOptions *opts);
+
+/* Days from NOW to the claimed expiry (negative when past), or G_MININT64. */
+gint64 cn_claimed_days_left (const CnNotice *n, GDateTime *now);
+
+G_END_DECLS
