@@ -117,8 +117,11 @@ cn_live_days_left (const CnLive *l, GDateTime *now)
   if (na == NULL)
     return G_MININT64;
   GTimeSpan d = g_date_time_difference (na, now);
-  /* floor division: an hour past expiry is day -1, not day 0 */
-  return d >= 0 ? d / G_TIME_SPAN_DAY : -((-d + G_TIME_SPAN_DAY - 1) / G_TIME_SPAN_DAY);
+  /* whole days: 84.9 days left is 84; expired 5.1 days ago is -5; but
+   * anything past notAfter is at least -1, never 0 */
+  if (d >= 0)
+    return d / G_TIME_SPAN_DAY;
+  return -MAX ((-d) / G_TIME_SPAN_DAY, 1);
 }
 
 static void

@@ -233,6 +233,8 @@ detect (const char *in, gsize len)
 char *
 cn_text_to_utf8 (const char *bytes, gsize len, const char *charset, gboolean *lossy)
 {
+  if (len == 0)
+    return g_strdup ("");
   CsKind kind = charset_kind (charset);
   GString *out = g_string_sized_new (len + len / 2 + 1);
 

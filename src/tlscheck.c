@@ -92,8 +92,8 @@ cn_tlscheck_valid_connect_to (const char *spec, GError **error)
 }
 
 /* Where to connect for HOST:PORT: the first matching --connect-to wins. */
-static gboolean
-map_target (const CnOptions *opts, const char *host, int port, char **to_host, int *to_port)
+gboolean
+cn_tlscheck_map_target (const CnOptions *opts, const char *host, int port, char **to_host, int *to_port)
 {
   for (char **s = opts->connect_to; s && *s; s++) {
     ConnectTo ct;
@@ -155,6 +155,18 @@ address_is_private (const struct sockaddr *sa)
   if (a[0] == 0x20 && a[1] == 0x01 && a[2] == 0x0d && a[3] == 0xb8)
     return TRUE;                                    /* 2001:db8::/32        */
   return FALSE;
+}
+
+gboolean
+cn_tlscheck_address_is_private (const char *ip)
+{
+  struct addrinfo hints = { .ai_flags = AI_NUMERICHOST };
+  struct addrinfo *res = NULL;
+  if (getaddrinfo (ip, NULL, &hints, &res) != 0)
+    return TRUE;
+  gboolean p = address_is_private (res->ai_addr);
+  freeaddrinfo (res);
+  return p;
 }
 
 /* ---- resolution: one thread per name, all bounded by one deadline ---- */
@@ -384,7 +396,7 @@ cn_tlscheck_run (GPtrArray *lives, const CnOptions *opts)
     CnLive *live = lives->pdata[i];
     char *to_host = NULL;
     int to_port = 0;
-    gboolean explicit = map_target (opts, live->domain, live->port, &to_host, &to_port);
+    gboolean explicit = cn_tlscheck_map_target (opts, live->domain, live->port, &to_host, &to_port);
     Lookup *l = g_new0 (Lookup, 1);
     l->ref = 2;   /* ours and the thread's */
     l->host = to_host;

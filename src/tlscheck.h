@@ -54,6 +54,17 @@ void cn_endpoint_free (CnEndpoint *e);
  * cn_live_settle() each.  Bounded by opts->timeout per check. */
 void cn_tlscheck_run (GPtrArray *lives, const CnOptions *opts);
 
+/* Where HOST:PORT is to be reached: the first --connect-to entry that
+ * matches (empty HOST or PORT match any; an empty CONNECT-TO-HOST or -PORT
+ * keeps the original).  Returns TRUE when an entry matched (the user mapped
+ * the name explicitly); *TO_HOST is new ("[v6]" brackets removed). */
+gboolean cn_tlscheck_map_target (const CnOptions *opts, const char *host, int port,
+                                 char **to_host, int *to_port);
+
+/* Whether the numeric address IP is loopback, private, link-local,
+ * documentation, multicast or otherwise not public (unparsable: TRUE). */
+gboolean cn_tlscheck_address_is_private (const char *ip);
+
 /* Parse a --connect-to value (curl syntax); FALSE with ERROR if malformed. */
 gboolean cn_tlscheck_valid_connect_to (const char *spec, GError **error);
 

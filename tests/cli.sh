@@ -1,0 +1,154 @@
+#!/usr/bin/env bash
+# cli.sh — the certnotice command line, driven as a user would (TAP).
+set -u
+SRCDIR=${SRCDIR:-$(cd "$(dirname "$0")/.." && pwd)}
+CN=${CERTNOTICE:-$SRCDIR/build/src/certnotice}
+. "$SRCDIR/tests/tap.sh"
+S=$SRCDIR/samples
+R=$SRCDIR/rules
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+export NO_COLOR= XDG_CONFIG_HOME=$T/config
+san_setup "$T"
+
+run() { # run ARGS...: sets $out, $err, $rc
+	out=$("$CN" "$@" 2>"$T/err"); rc=$?; err=$(cat "$T/err")
+}
+
+# ---- parse: one sample, text and json ----
+run parse --rules "$R" --no-verify "$S/sakura/expiry-15d-iso2022jp-python.eml"
+is "$rc" 0 "an unverified notice exits 0"
+like "$out" 'verdict +UNVERIFIED' "text output names the verdict"
+like "$out" 'domain +shop\.example\.com' "text output names the domain"
+like "$out" 'claim +15 days left, expires 2024-06-18' "text output gives the claim"
+like "$out" 'what to do' "text output lists the remediation"
+like "$out" '1\. サーバコントロールパネル' "remediation steps come from rules/"
+unlike "$out" $'\033' "no colour when stdout is not a terminal"
+
+run parse --rules "$R" --no-verify --format json "$S/sakura/expiry-15d-iso2022jp-python.eml"
+is "$(printf '%s\n' "$out" | jfield notice)" expiry-warning "json: notice"
+is "$(printf '%s\n' "$out" | jfield source)" "$S/sakura/expiry-15d-iso2022jp-python.eml" "json: source is the path given"
+is "$(printf '%s\n' "$out" | jfield live)" null "json: live is null with --no-verify"
+is "$(printf '%s\n' "$out" | python3 -c 'import sys,json; print(sorted(json.loads(sys.stdin.read())))')" \
+	"['account', 'authentic', 'date', 'days_claimed', 'domain', 'expires_claimed', 'live', 'message_id', 'notice', 'provider', 'reasons', 'remediation', 'source', 'support_url', 'verdict']" \
+	"json: the stable field set"
+
+# ---- exit status ----
+run parse --rules "$R" --no-verify "$S/phishing/"*.eml
+is "$rc" 1 "a suspicious mail exits 1"
+run parse --rules "$R" --no-verify "$S/negative/"*.eml
+is "$rc" 0 "mail that is not a notice exits 0"
+run parse --rules "$R" --no-verify "$T/missing.eml" "$S/sakura/renewal-failed-crlf.eml"
+is "$rc" 66 "an unreadable input exits 66"
+like "$err" "missing\.eml: No such file" "the message names the file"
+like "$out" "example\.co\.jp" "the other inputs are still judged"
+run parse --rules "$T/no-rules" --no-verify "$S/sakura/renewal-failed-crlf.eml"
+is "$rc" 78 "a missing rules directory exits 78"
+run parse --bogus-option x
+is "$rc" 64 "an unknown option exits 64"
+run parse --rules "$R" --format yaml "$S/sakura/renewal-failed-crlf.eml"
+is "$rc" 64 "an unknown format exits 64"
+run parse --rules "$R" --now yesterday "$S/sakura/renewal-failed-crlf.eml"
+is "$rc" 64 "a bad --now exits 64"
+like "$err" "--now yesterday" "the message names the option"
+run parse --rules "$R"
+is "$rc" 64 "no PATH exits 64"
+run frobnicate
+is "$rc" 64 "an unknown command exits 64"
+
+# ---- inputs: stdin, mbox, Maildir, forwarded attachment ----
+out=$("$CN" parse --rules "$R" --no-verify --format json - < "$S/conoha/renewal-failed-20d-iso2022jp.eml")
+is "$(printf '%s\n' "$out" | jfield domain)" example.blog "stdin (-) is read"
+is "$(printf '%s\n' "$out" | jfield source)" - "stdin's source is -"
+
+mbox=$T/box.mbox
+for f in "$S/sakura/renewal-failed-iso2022jp.eml" "$S/negative/"*.eml "$S/conoha/renewal-failed-20d-iso2022jp.eml"; do
+	printf 'From MAILER-DAEMON Thu Jan  1 00:00:00 2024\n' >> "$mbox"
+	sed 's/\r$//; s/^From />From /' "$f" >> "$mbox"
+	printf '\n' >> "$mbox"
+done
+nmsg=$(grep -c '^From ' "$mbox")
+run parse --rules "$R" --no-verify --format json "$mbox"
+is "$(printf '%s\n' "$out" | grep -c .)" "$nmsg" "an mbox gives one result per message"
+is "$(printf '%s\n' "$out" | jfield index | tr '\n' ' ')" "$(seq -s ' ' 1 "$nmsg") " "mbox results carry their index"
+is "$(printf '%s\n' "$out" | jfield provider | sort | uniq -c | tr -s ' ' | tr '\n' ';')" " 1 conoha; $((nmsg - 2)) null; 1 sakura;" "mbox: the two notices are found, the rest are not"
+
+md=$T/Maildir
+mkdir -p "$md/new" "$md/cur" "$md/tmp"
+cp "$S/sakura/renewal-failed-utf8-base64.eml" "$md/new/1700000000.1.host"
+cp "$S/negative/sakura-ssl-issued.eml" "$md/cur/1700000001.2.host:2,S"
+run parse --rules "$R" --no-verify --format json "$md"
+is "$(printf '%s\n' "$out" | grep -c .)" 2 "a Maildir gives one result per message in new/ and cur/"
+like "$(printf '%s\n' "$out" | jfield source)" "Maildir/new/1700000000\.1\.host" "Maildir results name the message file"
+mkdir -p "$T/plain-dir"
+run parse --rules "$R" --no-verify "$T/plain-dir"
+is "$rc" 66 "a directory that is not a Maildir exits 66"
+
+run parse --rules "$R" --no-verify --format json "$S/sakura/forwarded-rfc822.eml"
+is "$(printf '%s\n' "$out" | jfield verdict | tr '\n' ' ')" "not-a-notice unverified " "a forwarded message/rfc822 is judged on its own"
+is "$(printf '%s\n' "$out" | sed -n 2p | jfield part)" 2 "the embedded message names its MIME part"
+
+# ---- config: trusted authserv-ids ----
+run parse --rules "$R" --no-verify --format json "$S/sakura/auth-pass-trusted.eml"
+is "$(printf '%s\n' "$out" | jfield authentic)" null "a pass from an id nobody trusts proves nothing"
+mkdir -p "$T/config/certnotice"
+printf '[certnotice]\ntrusted_authserv_ids = mx.certnotice.test;\n' > "$T/config/certnotice/config"
+run parse --rules "$R" --no-verify --format json "$S/sakura/auth-pass-trusted.eml"
+is "$(printf '%s\n' "$out" | jfield authentic)" true "the config's trusted authserv-id makes it authentic"
+printf '[certnotice]\ncolour = yes\n' > "$T/bad.conf"
+run parse --config "$T/bad.conf" --rules "$R" --no-verify "$S/sakura/auth-pass-trusted.eml"
+is "$rc" 78 "an unknown config key exits 78"
+like "$err" "unknown key 'colour'" "and says which"
+rm -rf "$T/config"
+
+# ---- rules check / list / test ----
+run rules check "$R"
+is "$rc" 0 "rules check: shipped rules are valid"
+like "$out" "2 providers, 4 notice kinds: ok|[0-9]+ providers, [0-9]+ notice kinds: ok" "rules check reports what it loaded"
+mkdir -p "$T/badrules"
+cp "$R"/*.rules "$T/badrules/"
+printf '\n[notice broken]\nbody = (unclosed\nwhat = ever\n' >> "$T/badrules/sakura.rules"
+run rules check "$T/badrules"
+is "$rc" 78 "rules check: a broken file exits 78"
+line=$(grep -n '^body = (unclosed' "$T/badrules/sakura.rules" | cut -d: -f1)
+like "$err" "sakura\.rules:$line: \[notice broken\] body: bad pattern at offset 9" "the error names file, line and PCRE2 offset"
+like "$err" "sakura\.rules:$((line + 1)): \[notice broken\]: unknown key 'what'" "every problem is listed"
+run parse --rules "$T/badrules" --no-verify "$S/sakura/renewal-failed-crlf.eml"
+is "$rc" 78 "parse with broken rules exits 78"
+run rules list --rules "$R"
+like "$out" "^conoha" "rules list shows conoha"
+like "$out" "sakura.*sakura\.ad\.jp" "rules list shows sakura and its sender domain"
+like "$out" "  expiry-warning" "rules list shows notice kinds"
+run rules test --rules "$R" "$S/conoha/renewal-failed-20d-iso2022jp.eml"
+like "$out" 'domain = "example\.blog"' "rules test shows what each pattern captured"
+like "$out" '=> conoha / renewal-failed' "rules test says which rule matched"
+
+# ---- a new provider is a new file, no rebuild ----
+mkdir -p "$T/myrules"
+cp "$R"/*.rules "$T/myrules/"
+cat > "$T/myrules/demo.rules" <<'RULES'
+[provider]
+id = demo
+name = Demo Hosting
+sender_domains = demo-hosting.example;
+support_url = https://demo-hosting.example/help
+remediation = log in;press renew;
+
+[notice renewal-failed]
+subject = certificate renewal failed
+body = could not renew the certificate for (?<domain>\S+)
+RULES
+printf 'From: ops@demo-hosting.example\nSubject: Your certificate renewal failed\nDate: Tue, 2 Jan 2024 10:00:00 +0000\n\nWe could not renew the certificate for www.demo-site.example today.\n' > "$T/demo.eml"
+run parse --rules "$T/myrules" --no-verify --format json "$T/demo.eml"
+is "$(printf '%s\n' "$out" | jfield provider)/$(printf '%s\n' "$out" | jfield domain)" "demo/www.demo-site.example" "a provider added as a file is recognised"
+
+# ---- check: usage ----
+run check
+is "$rc" 64 "check without a domain exits 64"
+run check --connect-to nonsense example.com
+is "$rc" 64 "a malformed --connect-to exits 64"
+run check 'not a domain'
+is "$rc" 64 "check rejects what is not a domain"
+
+san_check
+done_testing

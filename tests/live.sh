@@ -1,0 +1,174 @@
+#!/usr/bin/env bash
+# live.sh — the live certificate check against real TLS servers on loopback
+# (tests/tls: certificates generated with chosen dates), through `parse` and
+# `check`.  TAP.
+set -u
+SRCDIR=${SRCDIR:-$(cd "$(dirname "$0")/.." && pwd)}
+CN=${CERTNOTICE:-$SRCDIR/build/src/certnotice}
+. "$SRCDIR/tests/tap.sh"
+. "$SRCDIR/tests/tls/harness.sh"
+R=$SRCDIR/rules
+T=$(mktemp -d)
+trap 'tls_stop >/dev/null 2>&1; rm -rf "$T"' EXIT
+export NO_COLOR= XDG_CONFIG_HOME=$T/config
+san_setup "$T"
+
+tls_start "$T/tls" "
+soon     now-75d now+10d soon.test
+fresh    now-5d  now+85d fresh.test
+dead     now-95d now-5d  dead.test
+other    now-10d now+80d other.test
+self     now-10d now+80d self.test selfsigned
+stale    now-30d now+60d stale.test
+due      now-70d now+20d due.test
+phish    now-5d  now+85d phish.test
+fresh6   now-5d  now+85d fresh.v6.test
+" "
+soon   soon   4 tls
+fresh  fresh  4 tls
+dead   dead   4 tls
+other  other  4 tls
+self   self   4 tls
+stale  stale  4 tls
+due    due    4 tls
+phish  phish  4 tls
+fresh6 fresh6 6 tls
+black  -      4 blackhole
+closed -      4 closed
+" || { echo "1..0 # SKIP the TLS test server did not start"; exit 1; }
+
+EVENTS=$T/tls/tlsserver.events
+CT=(
+	--connect-to "$(tls_connect_to soon soon.test)"
+	--connect-to "$(tls_connect_to fresh fresh.test)"
+	--connect-to "$(tls_connect_to dead dead.test)"
+	--connect-to "$(tls_connect_to other mismatch.test)"
+	--connect-to "$(tls_connect_to self self.test)"
+	--connect-to "$(tls_connect_to stale stale.test)"
+	--connect-to "$(tls_connect_to due due.test)"
+	--connect-to "$(tls_connect_to phish phish.test)"
+	--connect-to "$(tls_connect_to fresh6 fresh.v6.test)"
+	--connect-to "$(tls_connect_to black black.test)"
+	--connect-to "$(tls_connect_to closed closed.test)"
+)
+LIVE=(--rules "$R" --cacert "$T/tls/ca.pem" "${CT[@]}")
+
+# mail KIND DOMAIN DATE-OFFSET-DAYS [FROM] > file: a Sakura notice, UTF-8
+mail() {
+	python3 - "$@" <<'PY'
+import sys, datetime as dt, email.utils
+from email.message import EmailMessage
+kind, domain, offset = sys.argv[1], sys.argv[2], int(sys.argv[3])
+sender = sys.argv[4] if len(sys.argv) > 4 else "support@sakura.ad.jp"
+jst = dt.timezone(dt.timedelta(hours=9))
+date = dt.datetime.now(jst) + dt.timedelta(days=offset)
+m = EmailMessage()
+m["From"] = "さくらインターネット <%s>" % sender
+m["To"] = "user@example.com"
+m["Date"] = email.utils.format_datetime(date)
+m["Message-ID"] = "<%s.%s@sakura.ad.jp>" % (kind, domain)
+if kind == "warn":
+    m["Subject"] = "[さくらインターネット]【重要】SSLサーバ証明書 有効期間に関するご案内"
+    head = "ご利用中の無料SSL機能で使用している「Let’s Encrypt」の有効期間満了まで【約15日前】となりましたのでご案内いたします。"
+else:
+    m["Subject"] = "[さくらインターネット]【重要】無料SSL証明書 更新エラーについて"
+    head = "現在ご利用中の無料SSL機能で自動更新に失敗したため証明書の発行ができませんでした。"
+m.set_content("いつも、さくらインターネットのサービスをご利用いただき誠にありがとうございます。\n\n%s\n\n"
+              "====\n《 SSLサーバ証明書の情報 》\nレンタルサーバアカウント:acct\nサーバ証明書種別:Let’s Encrypt\n"
+              "コモンネーム :%s\n====\n" % (head, domain))
+sys.stdout.buffer.write(m.as_bytes())
+PY
+}
+
+M=$T/mail
+mkdir -p "$M"
+mail warn soon.test -5 > "$M/01-soon.eml"          # claims now+10d; serves now+10d
+mail warn fresh.test -5 > "$M/02-fresh.eml"        # claims now+10d; serves now+85d
+mail warn dead.test -20 > "$M/03-dead.eml"         # serves a certificate that expired 5 days ago
+mail warn mismatch.test -5 > "$M/04-mismatch.eml"  # served certificate is for other.test
+mail warn self.test -5 > "$M/05-self.eml"          # self-signed
+mail fail stale.test 0 > "$M/06-stale.eml"         # no days: 60 days left > 30
+mail fail due.test 0 > "$M/07-due.eml"             # no days: 20 days left <= 30
+mail warn fresh.v6.test -5 > "$M/08-v6.eml"        # over IPv6 (::1)
+mail warn black.test -5 > "$M/09-black.eml"        # accepts, never answers
+mail warn closed.test -5 > "$M/10-closed.eml"      # connection refused
+mail warn phish.test -5 support@sakura-support.example > "$M/11-phish.eml"
+mail fail fresh.test 0 > "$M/12-fresh-again.eml"   # the same domain again
+
+start=$(date +%s.%N)
+out=$("$CN" parse "${LIVE[@]}" --timeout 3 --format json "$M"/*.eml 2>"$T/err"); rc=$?
+elapsed=$(echo "$(date +%s.%N) - $start" | bc)
+is "$(printf '%s\n' "$out" | grep -c .)" 12 "one result per mail"
+is "$rc" 1 "action-required results make the exit status 1"
+v() { printf '%s\n' "$out" | sed -n "${1}p" | jfield "$2"; }
+is "$(v 1 verdict)" action-required "claimed expiry = live expiry: action-required"
+like "$(v 1 reasons)" "still serves the certificate that expires" "… and the reason says so"
+is "$(v 1 live.status)" expiring "… live status expiring (10 days < 14)"
+is "$(v 1 live.days_left)" 9 "… live days_left counts whole days"
+like "$(v 1 remediation)" "サーバコントロールパネル" "… with Sakura's fix steps"
+is "$(v 2 verdict)" renewed "live certificate later than the claim: renewed"
+like "$(v 2 reasons)" "already renewed" "… the reason says it is stale"
+is "$(v 2 live.status)" ok "… live status ok"
+like "$(v 2 live.not_after)" '^20[0-9]{2}-[0-9]{2}-[0-9]{2}T[0-9:]{8}Z$' "… not_after is ISO 8601 UTC"
+like "$(v 2 live.issuer)" "certnotice test CA" "… the issuer is reported"
+is "$(v 2 live.names)" '["fresh.test"]' "… and the names"
+is "$(v 3 verdict)" expired "a served certificate past notAfter: expired"
+is "$(v 3 live.status)" expired "… live status expired"
+is "$(v 3 live.days_left)" -5 "… days_left is negative"
+is "$(v 4 verdict)" action-required "a certificate for another name: action-required"
+like "$(v 4 reasons)" "does not cover that name.*other\.test.*no longer point" "… the reason names the mismatch and its usual cause"
+is "$(v 4 live.status)/$(v 4 live.name_matches)/$(v 4 live.trusted)" name-mismatch/false/true "… name and trust are reported separately"
+is "$(v 5 verdict)" action-required "a self-signed certificate: action-required"
+is "$(v 5 live.status)/$(v 5 live.trusted)" untrusted/false "… live status untrusted"
+like "$(v 5 reasons)" "not trusted.*self-signed" "… the reason says why"
+is "$(v 5 live.not_after | cut -c1-4)" "$(date -u -d '+80 days' +%Y)" "… and the untrusted certificate is still read"
+is "$(v 6 verdict)" renewed "no days claimed, 60 days left: stale (renewed)"
+is "$(v 7 verdict)" action-required "no days claimed, 20 days left: action-required"
+is "$(v 8 verdict)/$(v 8 live.addresses.0.address)" "renewed/::1" "IPv6 loopback is checked"
+is "$(v 9 verdict)/$(v 9 live.status)" unverified/timeout "a listener that never answers: unverified, timeout"
+is "$(v 10 verdict)/$(v 10 live.status)" unverified/unreachable "no listener: unverified, unreachable"
+like "$(v 10 reasons)" "live check of closed\.test failed" "… the reason names the failure"
+is "$(v 11 verdict)/$(v 11 live)" suspicious/null "a suspicious mail stays suspicious and is not checked"
+is "$(grep -c ' phish accept' "$EVENTS")" 0 "… its domain was not contacted at all"
+is "$(v 12 verdict)" renewed "the same domain met again gets the same live result"
+is "$(grep -c ' fresh accept' "$EVENTS")" 1 "… and was checked only once"
+ok "one black-holed site does not delay the others (took ${elapsed}s with --timeout 3)" \
+	test "$(echo "$elapsed < 5.5" | bc)" = 1
+unlike "$(grep -v handshake-ok "$EVENTS" | grep -v -e ' accept ' -e ' close' -e handshake-fail)" . "the server saw nothing but handshakes"
+is "$(grep -c 'GET\|request' "$EVENTS")" 0 "no HTTP request was sent"
+
+out=$("$CN" parse "${LIVE[@]}" --check-suspicious --format json "$M/11-phish.eml" 2>/dev/null)
+is "$(printf '%s\n' "$out" | jfield verdict)/$(printf '%s\n' "$out" | jfield live.status)" suspicious/ok \
+	"--check-suspicious checks it, and it stays suspicious"
+
+out=$("$CN" parse "${LIVE[@]}" "$M/01-soon.eml" 2>/dev/null)
+like "$out" "verdict +ACTION-REQUIRED" "text output: verdict"
+like "$out" "live +expiring, notAfter [0-9-]+ [0-9:]+ UTC \(9 days\)" "text output: the live certificate"
+like "$out" "what to do" "text output: the fix steps"
+
+out=$("$CN" parse "${LIVE[@]}" --no-verify --format json "$M/01-soon.eml" 2>/dev/null)
+is "$(printf '%s\n' "$out" | jfield verdict)/$(printf '%s\n' "$out" | jfield live)" unverified/null "--no-verify does not check"
+
+# ---- check ----
+run_check() { out=$("$CN" check --cacert "$T/tls/ca.pem" "${CT[@]}" "$@" 2>"$T/err"); rc=$?; }
+run_check --format json fresh.test
+is "$rc/$(printf '%s\n' "$out" | jfield status)" 0/ok "check: a healthy certificate exits 0"
+run_check --format json soon.test
+is "$rc/$(printf '%s\n' "$out" | jfield status)" 1/expiring "check: expiring within --warn-days exits 1"
+run_check --format json --warn-days 5 soon.test
+is "$rc/$(printf '%s\n' "$out" | jfield status)" 0/ok "check: --warn-days moves the threshold"
+printf '# domains to watch\nfresh.test\ndead.test\n\nfresh.test:443\n' > "$T/domains"
+run_check --format json --from "$T/domains" closed.test
+is "$(printf '%s\n' "$out" | jfield domain | tr '\n' ' ')" "closed.test fresh.test dead.test " "check --from reads a file; duplicates are checked once"
+is "$rc" 1 "check: a failure exits 1"
+run_check --format prometheus fresh.test dead.test
+like "$out" 'certnotice_cert_days_left\{domain="fresh\.test",port="443"\} 8[45]' "prometheus: days left"
+like "$out" 'certnotice_cert_status\{domain="dead\.test",port="443",status="expired"\} 1' "prometheus: status"
+like "$out" '# TYPE certnotice_cert_not_after_timestamp_seconds gauge' "prometheus: typed metrics"
+run_check fresh.test
+like "$out" "^fresh\.test:443" "check text output"
+run_check --connect-to "fresh.test:443:localhost:$(tls_port fresh)" --format json fresh.test
+is "$(printf '%s\n' "$out" | jfield status)" ok "a name mapped explicitly to a loopback host name is allowed"
+
+san_check
+done_testing

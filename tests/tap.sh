@@ -1,0 +1,59 @@
+# tap.sh — a tiny TAP helper for the shell tests (after mblaze's).
+#   . tap.sh; plan N | done_testing; ok COND DESC; is GOT WANT DESC;
+#   like GOT REGEX DESC; skip DESC REASON
+# Each check prints one TAP line; failures print the details as # comments.
+TAP_N=0
+TAP_FAILED=0
+plan() { echo "1..$1"; TAP_PLANNED=1; }
+_tap_result() {
+	TAP_N=$((TAP_N + 1))
+	if [ "$1" = 0 ]; then
+		echo "ok $TAP_N - $2"
+	else
+		echo "not ok $TAP_N - $2"
+		TAP_FAILED=$((TAP_FAILED + 1))
+	fi
+}
+# ok DESC CMD... : passes when CMD exits 0
+ok() { local d=$1; shift; if "$@"; then _tap_result 0 "$d"; else _tap_result 1 "$d"; echo "# command failed: $*"; fi; }
+# is GOT WANT DESC
+is() {
+	if [ "$1" = "$2" ]; then _tap_result 0 "$3"; else
+		_tap_result 1 "$3"; printf '# got:  %s\n# want: %s\n' "$1" "$2" | head -40; fi
+}
+# like GOT ERE DESC
+like() {
+	if printf '%s' "$1" | grep -Eq -- "$2"; then _tap_result 0 "$3"; else
+		_tap_result 1 "$3"; printf '# no match for /%s/ in:\n' "$2"; printf '%s\n' "$1" | head -40 | sed 's/^/#   /'; fi
+}
+unlike() {
+	if printf '%s' "$1" | grep -Eq -- "$2"; then
+		_tap_result 1 "$3"; printf '# unexpected /%s/ in:\n' "$2"; printf '%s\n' "$1" | head -40 | sed 's/^/#   /'
+	else _tap_result 0 "$3"; fi
+}
+skip() { TAP_N=$((TAP_N + 1)); echo "ok $TAP_N # SKIP $1: $2"; }
+done_testing() { [ -n "${TAP_PLANNED:-}" ] || echo "1..$TAP_N"; [ "$TAP_FAILED" = 0 ]; }
+# jget FILE-or-string KEY...: print a field of each JSON line (python3)
+jfield() { python3 -c '
+import sys, json
+key = sys.argv[1]
+for line in sys.stdin:
+    line = line.strip()
+    if not line: continue
+    v = json.loads(line)
+    for k in key.split("."):
+        v = v[k] if isinstance(v, dict) else v[int(k)]
+    print("null" if v is None else (json.dumps(v, ensure_ascii=False) if isinstance(v, (list, dict, bool)) else v))
+' "$1"; }
+# san_setup DIR: sanitizer reports of every program this test runs go to
+# DIR/san.*; san_check: one TAP line saying there were none.
+san_setup() {
+	SAN_DIR=$1
+	export ASAN_OPTIONS="${ASAN_OPTIONS:-}${ASAN_OPTIONS:+:}log_path=$SAN_DIR/san"
+	export UBSAN_OPTIONS="${UBSAN_OPTIONS:-}${UBSAN_OPTIONS:+:}log_path=$SAN_DIR/san"
+}
+san_check() {
+	local r
+	r=$(cat "$SAN_DIR"/san.* 2>/dev/null | head -60)
+	is "$r" "" "no sanitizer reports"
+}

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# test.sh — set up, build, and run every test twice: a plain build, then one
+# with AddressSanitizer + UndefinedBehaviorSanitizer (leak checks on).  Ends
+# with the line "N passed, N failed[, N skipped]" (TAP subtests counted).
+set -uo pipefail
+cd "$(dirname "$0")/.."
+bash tools/deps.sh --test || exit 1
+status=0
+summaries=()
+run_suite() { # NAME BUILDDIR MESON-OPTIONS...
+	local name=$1 dir=$2; shift 2
+	if [ ! -f "$dir/build.ninja" ]; then
+		meson setup "$dir" "$@" >/dev/null || { echo "$name: meson setup failed"; status=1; return; }
+	fi
+	if ! ninja -C "$dir" > "$dir.ninja.log" 2>&1; then
+		cat "$dir.ninja.log"; echo "$name: build failed"; status=1; return
+	fi
+	if grep -q 'warning:' "$dir.ninja.log"; then
+		grep 'warning:' "$dir.ninja.log"; echo "$name: the build has warnings"; status=1
+	fi
+	meson test -C "$dir" --print-errorlogs --num-processes 2 "${MESON_TEST_ARGS[@]}" || status=1
+	summaries+=("$name: $(python3 tests/summarize.py "$dir/meson-logs/testlog.json")")
+}
+MESON_TEST_ARGS=()
+run_suite plain build
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_string_checks=1:detect_stack_use_after_return=1
+export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+export LSAN_OPTIONS=suppressions=$PWD/tests/lsan.supp:print_suppressions=0
+MESON_TEST_ARGS=(--timeout-multiplier 3)
+run_suite asan build-asan -Db_sanitize=address,undefined -Db_lundef=false --buildtype=debug
+for s in "${summaries[@]}"; do echo "# $s"; done
+python3 tests/summarize.py build/meson-logs/testlog.json build-asan/meson-logs/testlog.json --final
+st=$?
+[ $status = 0 ] && [ $st = 0 ]
