@@ -87,7 +87,7 @@ for ((i = 1; i <= N; i++)); do printf 'site%03d site%03d 4 tls\n' "$i" "$i"; don
 
 echo "# setting up $N loopback endpoints (own key + cert each) ..."
 t0=$EPOCHREALTIME
-TLS_LIFETIME=${TLS_LIFETIME:-3600} tls_start "$T/tls" "$T/certs.spec" "$T/endpoints.spec" || die "tls_start failed"
+tls_start "$T/tls" "$T/certs.spec" "$T/endpoints.spec" || die "tls_start failed"
 D=$T/tls
 echo "# ready in $(awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }') s (server pid $TLS_PID)"
 

@@ -78,6 +78,7 @@ struct _CnMail {
                              quoted reply lines removed                      */
   gboolean embedded;      /* came from a message/rfc822 part                */
   GPtrArray *warnings;    /* leniencies applied while decoding (char *)      */
+  char *internal_error;   /* decoding failed for want of resources, or NULL */
 };
 CnMail *cn_mail_new (void);
 void cn_mail_free (CnMail *m);
@@ -102,6 +103,7 @@ typedef struct {
   CnVerdict verdict;
   GPtrArray *reasons;          /* char *, human-readable                       */
   const CnLive *live;          /* borrowed from the check set, or NULL         */
+  char *internal_error;        /* judging failed for want of resources, or NULL */
 } CnNotice;
 CnNotice *cn_notice_new (const CnMail *mail);
 void cn_notice_free (CnNotice *n);

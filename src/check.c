@@ -93,6 +93,7 @@ cn_cmd_check (int argc, char **argv)
   };
   g_option_context_add_main_entries (ctx, entries, NULL);
   cn_cli_add_options (ctx, &cli, TRUE);
+  g_option_context_set_description (ctx, "--format also takes prometheus (node exporter textfile collector).");
   g_autoptr (GPtrArray) lives = g_ptr_array_new_with_free_func ((GDestroyNotify) cn_live_free);
   g_autoptr (GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_autoptr (GPtrArray) args = g_ptr_array_new_with_free_func (g_free);

@@ -36,5 +36,6 @@ int cn_cli_fail (const GError *error);
 int cn_cmd_parse (int argc, char **argv);
 int cn_cmd_rules (int argc, char **argv);
 int cn_cmd_check (int argc, char **argv);
+int cn_cmd_filter (int argc, char **argv);
 
 G_END_DECLS

@@ -9,6 +9,11 @@ cn_pattern_exec (const CnRuleSet *set, const CnPattern *p, const char *text,
                  char *caps[CN_FIELD_COUNT], char **why)
 {
   pcre2_match_data *md = pcre2_match_data_create_from_pattern (p->code, NULL);
+  if (md == NULL) {
+    if (why)
+      *why = g_strdup_printf ("out of memory: pattern '%s' (line %u) could not run", p->key, p->line);
+    return CN_MATCH_ERROR;
+  }
   int rc = pcre2_match (p->code, (PCRE2_SPTR) text, strlen (text), 0, PCRE2_NO_UTF_CHECK, md,
                         set->mctx);
   CnMatch result;
@@ -31,7 +36,9 @@ cn_pattern_exec (const CnRuleSet *set, const CnPattern *p, const char *text,
     PCRE2_UCHAR msg[256];
     pcre2_get_error_message (rc, msg, sizeof msg);
     if (why)
-      *why = g_strdup_printf ("pattern '%s' (line %u) gave up: %s", p->key, p->line, (char *) msg);
+      *why = g_strdup_printf ("%spattern '%s' (line %u) gave up: %s",
+                              rc == PCRE2_ERROR_NOMEMORY ? "out of memory: " : "", p->key, p->line,
+                              (char *) msg);
     result = CN_MATCH_ERROR;
   }
   pcre2_match_data_free (md);
@@ -157,6 +164,8 @@ condition (const CnRuleSet *set, const CnPattern *p, const char *text, const cha
       g_free (local[f]);
   }
   if (r == CN_MATCH_ERROR) {
+    if (g_str_has_prefix (why, "out of memory") && n->internal_error == NULL)
+      n->internal_error = g_strdup (why);
     cn_notice_add_reason (n, "%s", why);
     *err = TRUE;
     return FALSE;

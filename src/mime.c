@@ -71,6 +71,7 @@ cn_mail_free (CnMail *m)
   g_ptr_array_unref (m->auth_results);
   g_free (m->body);
   g_ptr_array_unref (m->warnings);
+  g_free (m->internal_error);
   g_free (m);
 }
 
@@ -291,6 +292,7 @@ collect (GMimeMessage *msg, const char *source, guint index, const char *part,
          guint depth, GPtrArray *out)
 {
   CnMail *m = cn_mail_new ();
+  (void) cn_text_take_resource_failure ();
   m->source = g_strdup (source);
   m->index = index;
   m->part = g_strdup (part);
@@ -323,6 +325,8 @@ collect (GMimeMessage *msg, const char *source, guint index, const char *part,
     g_ptr_array_add (m->warnings, g_strdup_printf ("more than %d MIME parts: the rest ignored",
                                                    CN_MAX_MIME_PARTS));
   g_string_free (w.text, TRUE);
+  if (cn_text_take_resource_failure ())
+    m->internal_error = g_strdup ("out of memory: a charset decoder could not be opened");
 
   for (guint i = 0; i < w.embedded->len; i++) {
     GMimeMessage *inner = g_mime_message_part_get_message (w.embedded->pdata[i]); /* owned by part */

@@ -56,14 +56,31 @@ is_ascii (const char *s, gsize len)
   return TRUE;
 }
 
+/* Set when iconv could not be opened for a charset it knows (out of memory
+ * or file descriptors): the text was then decoded wrongly, not the mail. */
+static gboolean resource_failure;
+
+gboolean
+cn_text_take_resource_failure (void)
+{
+  gboolean r = resource_failure;
+  resource_failure = FALSE;
+  return r;
+}
+
 /* Convert with iconv, replacing each undecodable byte with U+FFFD.
  * Returns FALSE when iconv does not know FROM; *errors counts replacements. */
 static gboolean
 iconv_lossy (const char *in, gsize len, const char *from, GString *out, guint *errors)
 {
   GIConv cd = g_iconv_open ("UTF-8", from);
-  if (cd == (GIConv) -1)
+  if (cd == (GIConv) -1) {
+    /* glibc always has these; failing to open one means no memory (glibc
+     * reports EINVAL then too, so the name is what tells) */
+    if (!strcmp (from, "CP932") || !strcmp (from, "EUC-JP-MS") || !strcmp (from, "WINDOWS-1252"))
+      resource_failure = TRUE;
     return FALSE;
+  }
   char buf[4096];
   gchar *ip = (gchar *) in;
   gsize ileft = len;

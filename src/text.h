@@ -31,4 +31,8 @@ char *cn_text_html_to_text (const char *html, gsize len);
  * (first non-blank character '>', after normalisation, so '＞' too). */
 char *cn_text_for_matching (const char *utf8, gsize len, gboolean drop_quoted);
 
+/* TRUE (once) when a decoder could not be opened since the last call, for
+ * want of memory or descriptors rather than because the charset is unknown. */
+gboolean cn_text_take_resource_failure (void);
+
 G_END_DECLS

@@ -65,6 +65,7 @@ cn_notice_free (CnNotice *n)
     return;
   g_free (n->domain);
   g_free (n->account);
+  g_free (n->internal_error);
   if (n->expires)
     g_date_free (n->expires);
   g_ptr_array_unref (n->reasons);
@@ -86,6 +87,8 @@ CnNotice *
 cn_judge (const CnRuleSet *rules, const CnMail *mail, const CnOptions *opts, GString *trace)
 {
   CnNotice *n = cn_notice_new (mail);
+  if (mail->internal_error)
+    n->internal_error = g_strdup (mail->internal_error);
   CnMatch r = cn_match_notice (rules, n, trace);
   if (r != CN_MATCH_YES) {
     /* a pattern that gave up says so; a plain non-match has no reasons */

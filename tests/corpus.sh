@@ -119,13 +119,16 @@ def evaluate(unit):
     with open(os.path.join(unit, 'rc')) as f:
         rc = int(f.read())
     owner = paths[0] if single else None
-    if rc not in (0, 1):
-        problems['crash'].append((owner, status(rc)))
-    if rc == 1:
-        problems['notice'].append((owner, 'exit 1 (needs attention)'))
     with open(os.path.join(unit, 'err'), errors='replace') as f:
         err = f.read().splitlines()
     san = [i for i, l in enumerate(err) if SANITIZER.search(l)]
+    if rc not in (0, 1):
+        problems['crash'].append((owner, status(rc)))
+    elif rc == 1 and san:
+        # UBSan's halt_on_error exits 1: that is no verdict but a stop
+        problems['crash'].append((owner, 'stopped by a sanitizer (exit 1)'))
+    elif rc == 1:
+        problems['notice'].append((owner, 'exit 1 (needs attention)'))
     if san:
         problems['sanitizer'].append((owner, sanitizer_summary(err, san[0])
                                       + ('' if len(san) == 1 else ' (+%d more)' % (len(san) - 1))))
@@ -151,8 +154,8 @@ def evaluate(unit):
         if o['provider'] is not None or o['verdict'] != 'not-a-notice':
             where = ''.join(('' if 'index' not in o else ' #%s' % o['index'],
                              '' if 'part' not in o else ' part %s' % o['part']))
-            problems['notice'].append((src, '%s: provider=%s notice=%s verdict=%s domain=%s' % (
-                where.strip() or 'message', o['provider'], o['notice'], o['verdict'], o['domain'])))
+            problems['notice'].append((src, '%sprovider=%s notice=%s verdict=%s domain=%s' % (
+                where.strip() + ': ' if where else '', o['provider'], o['notice'], o['verdict'], o['domain'])))
     for p, k in results.items():
         if k == 0:
             problems['results'].append((p, 'no result'))
@@ -211,9 +214,11 @@ elif mode == 'report':
                 counts.update(sc)
                 for c in CHECKS:
                     alone[c] += sp[c]
+            # a crash of the whole batch explains its other batch-only problems
+            batch_crash = problems['crash'] and not alone['crash']
             for c in CHECKS:
                 offenders[c] += alone[c]
-                if problems[c] and not alone[c]:
+                if problems[c] and not alone[c] and (c == 'crash' or not batch_crash):
                     # shows only when files share a process: name the batch
                     for p, msg in problems[c]:
                         offenders[c].append((None, 'batch of %d files from %s: %s (not reproduced file by file)'
@@ -242,12 +247,20 @@ elif mode == 'report':
         print('%s %d - %s' % ('not ok' if bad else 'ok', n, titles[c]))
         if bad:
             failed += 1
-            names = {p for p, _ in bad if p}
-            print('# %d problem(s) in %d file(s):' % (len(bad), len(names)))
-            for p, msg in bad[:40]:
-                print('#   %s: %s' % (rel(p), msg))
-            if len(bad) > 40:
-                print('#   … and %d more' % (len(bad) - 40))
+            # one line per distinct problem, naming up to five files that have it
+            groups = {}
+            for p, msg in bad:
+                groups.setdefault(msg, []).append(p)
+            print('# %d problem(s) in %d file(s):' % (len(bad), len({p for p, _ in bad if p})))
+            ranked = sorted(groups.items(), key=lambda g: (-len(g[1]), g[0]))
+            for msg, ps in ranked[:25]:
+                if len(ps) == 1:
+                    print('#   %s%s' % (rel(ps[0]) + ': ' if ps[0] else '', msg))
+                else:
+                    print('#   %s — %d files: %s%s' % (msg, len(ps), ', '.join(rel(p) for p in ps[:5]),
+                                                     ' …' if len(ps) > 5 else ''))
+            if len(ranked) > 25:
+                print('#   … and %d more distinct problems' % (len(ranked) - 25))
     with open(os.path.join(work, 'skipped'), 'rb') as f:
         skipped = [os.fsdecode(p) for p in f.read().split(b'\0') if p]
     print('# corpus %s: %d mail files, %d results (%d files gave more than one: mbox or embedded'
@@ -276,11 +289,12 @@ run_units () {
     while (( $(jobs -rp | wc -l) >= jobs_max )); do
       wait -n || true
     done
-    run_unit "$dir" &
+    run_unit "$dir" 2>> "$dir/shell-stderr" &   # keeps bash's "Segmentation fault" notes out
   done
   wait
 }
 
+start=$EPOCHREALTIME
 export timeout_s   # for the time-out message
 find "$corpus" -mindepth 1 -name '.*' -prune -o -type f \
     ! -name '*LICENSE*' ! -name '*LICENCE*' ! -name 'COPYING*' ! -name 'README*' ! -name '*.md' \
@@ -294,5 +308,7 @@ run_units "${again[@]}"
 
 rc=0
 python3 -c "$judge" report "$work" "$corpus" || rc=$?
-echo "# took ${SECONDS} s with ${jobs_max} processes at once, ${batch_size} files each"
+elapsed=$(( ${EPOCHREALTIME//[!0-9]/} - ${start//[!0-9]/} ))   # microseconds
+printf '# took %d.%d s with %d processes at once, %d files each\n' \
+  $(( elapsed / 1000000 )) $(( elapsed / 100000 % 10 )) "$jobs_max" "$batch_size"
 exit "$rc"

@@ -23,9 +23,10 @@ run_suite() { # NAME BUILDDIR MESON-OPTIONS...
 }
 MESON_TEST_ARGS=()
 run_suite plain build
-export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_string_checks=1:detect_stack_use_after_return=1
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_string_checks=1:detect_stack_use_after_return=1:fast_unwind_on_malloc=0
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 export LSAN_OPTIONS=suppressions=$PWD/tests/lsan.supp:print_suppressions=0
+export CERTNOTICE_SANITIZED=1
 MESON_TEST_ARGS=(--timeout-multiplier 3)
 run_suite asan build-asan -Db_sanitize=address,undefined -Db_lundef=false --buildtype=debug
 for s in "${summaries[@]}"; do echo "# $s"; done

@@ -50,9 +50,11 @@ tls_start() {
     fi
 
     rm -f "$dir/ports" "$dir/ports.tmp"
+    # expanded here: inside the backgrounded command $BASHPID is the server's
+    local me=$BASHPID
     ${TLS_PYTHON:-python3} "$here/tlsserver.py" --certs "$dir" --spec "$dir/endpoints.spec" \
         --portfile "$dir/ports" --log "$dir/tlsserver.events" \
-        --lifetime "${TLS_LIFETIME:-600}" --watch-pid "$BASHPID" </dev/null >"$dir/tlsserver.log" 2>&1 &
+        --lifetime "${TLS_LIFETIME:-600}" --watch-pid "$me" </dev/null >"$dir/tlsserver.log" 2>&1 &
     TLS_PID=$!
     export TLS_PID
     export TLS_PORTFILE="$dir/ports"

@@ -1,0 +1,611 @@
+/* filter.c — `certnotice filter`: one mail on stdin, the same mail on stdout
+ * with our verdict headers added.  Never loses or alters a mail.
+ *
+ * Two processes, as spamc/spamd keep the mail away from the judge:
+ *
+ *   parent: reads all of stdin (plain malloc), forks, waits for the child's
+ *           header lines until the time budget runs out, splices them into
+ *           the original bytes, writes the result.  It does nothing that can
+ *           fail on a mail's content.
+ *   child:  loads config and rules, decodes, matches, checks live, and sends
+ *           header blocks through a pipe: first one right after judging
+ *           (verdict unverified), then the final one after the live check.
+ *
+ * Whatever happens to the child — bad rules, a crash, running out of memory,
+ * a hung check, SIGKILL — the parent still has the mail: it goes out with the
+ * last complete block the child sent, or unchanged (or, with --tempfail, not
+ * at all, exit 75, so the MTA retries).  SIGTERM makes the parent stop
+ * waiting and do the same.  Output is written only after all input was read.
+ */
+#include "cli.h"
+#include "source.h"
+#include "filter.h"
+#include "tlscheck.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define EX_IOERR 74
+
+/* ---------------------------------------------------------------------- */
+/* splicing (pure functions; tested in test-filter.c)                      */
+
+/* The offset just past the header section's last line (before the blank
+ * line), and the line ending the headers use.  A leading mbox "From " line
+ * is skipped over but kept. */
+gsize
+cn_filter_header_end (const char *data, gsize len, const char **eol)
+{
+  gsize i = 0;
+  *eol = "\n";
+  if (len >= 5 && memcmp (data, "From ", 5) == 0) {
+    const char *nl = memchr (data, '\n', len);
+    i = nl ? (gsize) (nl - data) + 1 : len;
+  }
+  gboolean first = TRUE;
+  while (i < len) {
+    const char *nl = memchr (data + i, '\n', len - i);
+    gsize line_end = nl ? (gsize) (nl - data) + 1 : len;
+    gsize content = line_end - i - (nl ? 1 : 0);
+    if (content > 0 && data[i + content - 1] == '\r')
+      content--;
+    if (first) {
+      if (nl && nl > data && nl[-1] == '\r')
+        *eol = "\r\n";
+      first = FALSE;
+    }
+    if (content == 0)
+      return i;               /* the blank line: headers end here */
+    i = line_end;
+  }
+  return len;                 /* no body */
+}
+
+static gboolean
+is_ours (const char *line, gsize len)
+{
+  static const char prefix[] = "x-certnotice";
+  if (len < sizeof prefix - 1 || g_ascii_strncasecmp (line, prefix, sizeof prefix - 1) != 0)
+    return FALSE;
+  /* X-Certnotice: or X-Certnotice-Anything: */
+  for (gsize i = sizeof prefix - 1; i < len; i++) {
+    if (line[i] == ':')
+      return TRUE;
+    if (line[i] == ' ' || line[i] == '\t' || line[i] == '\r' || line[i] == '\n')
+      return FALSE;
+  }
+  return FALSE;
+}
+
+GBytes *
+cn_filter_splice (const char *data, gsize len, const char *headers)
+{
+  const char *eol;
+  gsize end = cn_filter_header_end (data, len, &eol);
+  GByteArray *out = g_byte_array_sized_new (len + (headers ? strlen (headers) : 0) + 8);
+  gsize i = 0;
+  gboolean dropping = FALSE;
+  gboolean from_line = len >= 5 && memcmp (data, "From ", 5) == 0;
+  while (i < end) {
+    const char *nl = memchr (data + i, '\n', end - i);
+    gsize line_end = nl ? (gsize) (nl - data) + 1 : end;
+    const char *line = data + i;
+    gsize n = line_end - i;
+    gboolean continuation = (line[0] == ' ' || line[0] == '\t');
+    if (from_line && i == 0)
+      dropping = FALSE;
+    else if (!continuation)
+      dropping = is_ours (line, n);
+    if (!dropping)
+      g_byte_array_append (out, (const guint8 *) line, n);
+    i = line_end;
+  }
+  if (headers && *headers) {
+    /* the last header line may lack its line end when there is no body */
+    if (out->len > 0 && out->data[out->len - 1] != '\n')
+      g_byte_array_append (out, (const guint8 *) eol, strlen (eol));
+    /* our block uses "\n"; write it with the mail's own line ending */
+    for (const char *p = headers; *p; p++) {
+      if (*p == '\n')
+        g_byte_array_append (out, (const guint8 *) eol, strlen (eol));
+      else
+        g_byte_array_append (out, (const guint8 *) p, 1);
+    }
+  }
+  g_byte_array_append (out, (const guint8 *) data + end, len - end);
+  return g_byte_array_free_to_bytes (out);
+}
+
+/* ---------------------------------------------------------------------- */
+/* the header block (child)                                                */
+
+static int
+verdict_rank (CnVerdict v)
+{
+  switch (v) {
+  case CN_VERDICT_SUSPICIOUS: return 5;
+  case CN_VERDICT_EXPIRED: return 4;
+  case CN_VERDICT_ACTION_REQUIRED: return 3;
+  case CN_VERDICT_UNVERIFIED: return 2;
+  case CN_VERDICT_RENEWED: return 1;
+  default: return 0;
+  }
+}
+
+/* Append "; key=value" quoting the value when needed. */
+static void
+param (GString *s, const char *key, const char *value)
+{
+  if (value == NULL)
+    return;
+  gboolean plain = *value != '\0';
+  for (const char *c = value; *c; c++)
+    if (!(g_ascii_isalnum (*c) || strchr ("-._@", *c)))
+      plain = FALSE;
+  g_string_append_printf (s, "; %s=", key);
+  if (plain) {
+    g_string_append (s, value);
+    return;
+  }
+  g_string_append_c (s, '"');
+  for (const char *c = value; *c; c++) {
+    if (*c == '"' || *c == '\\')
+      g_string_append_c (s, '\\');
+    g_string_append_c (s, (*c == '\r' || *c == '\n') ? ' ' : *c);
+  }
+  g_string_append_c (s, '"');
+}
+
+/* Fold a header line at spaces to at most ~78 columns; non-ASCII text is
+ * RFC 2047-encoded by GMime first. */
+static void
+append_header (GString *out, const char *name, const char *value)
+{
+  g_autofree char *enc = NULL;
+  for (const char *c = value; *c; c++)
+    if ((guchar) *c >= 0x80) {
+      enc = g_mime_utils_header_encode_text (NULL, value, "utf-8");
+      break;
+    }
+  const char *v = enc ? enc : value;
+  gsize col = strlen (name) + 2;
+  g_string_append_printf (out, "%s: ", name);
+  const char *p = v;
+  while (*p) {
+    const char *sp = strchr (p, ' ');
+    gsize word = sp ? (gsize) (sp - p) : strlen (p);
+    if (col + word > 76 && col > strlen (name) + 2) {
+      g_string_append (out, "\n\t");
+      col = 1;
+    }
+    g_string_append_len (out, p, word);
+    col += word;
+    p += word;
+    if (*p == ' ') {
+      if (p[1] != '\0') {
+        /* the space becomes the fold point or stays */
+        const char *next = strchr (p + 1, ' ');
+        gsize nw = next ? (gsize) (next - p - 1) : strlen (p + 1);
+        if (col + 1 + nw > 76) {
+          g_string_append (out, "\n\t");
+          col = 1;
+          p++;
+          continue;
+        }
+      }
+      g_string_append_c (out, ' ');
+      col++;
+      p++;
+    }
+  }
+  g_string_append_c (out, '\n');
+}
+
+char *
+cn_filter_headers (GPtrArray *notices, GDateTime *now)
+{
+  const CnNotice *best = NULL;
+  for (guint i = 0; i < notices->len; i++) {
+    const CnNotice *n = notices->pdata[i];
+    if (n->rule && (best == NULL || verdict_rank (n->verdict) > verdict_rank (best->verdict)))
+      best = n;
+  }
+  if (best == NULL)
+    return g_strdup ("");
+  GString *out = g_string_new (NULL);
+  append_header (out, "X-Certnotice-Verdict", cn_verdict_name (best->verdict));
+  g_autoptr (GString) d = g_string_new (NULL);
+  g_string_append_printf (d, "provider=%s", best->rule->id);
+  param (d, "notice", best->kind->id);
+  param (d, "domain", best->domain ? best->domain : "");
+  if (best->days >= 0) {
+    g_autofree char *days = g_strdup_printf ("%" G_GINT64_FORMAT, best->days);
+    param (d, "claimed-days", days);
+  }
+  if (best->expires) {
+    char buf[16];
+    g_date_strftime (buf, sizeof buf, "%Y-%m-%d", best->expires);
+    param (d, "claimed-expiry", buf);
+  }
+  if (best->live) {
+    param (d, "live", cn_live_status_name (best->live->status));
+    gint64 left = cn_live_days_left (best->live, now);
+    if (left != G_MININT64) {
+      g_autofree char *days = g_strdup_printf ("%" G_GINT64_FORMAT, left);
+      param (d, "live-days", days);
+    }
+  }
+  if (best->mail->part)
+    param (d, "part", best->mail->part);
+  if (best->reasons->len > 0) {
+    g_autoptr (GString) r = g_string_new (NULL);
+    for (guint i = 0; i < best->reasons->len; i++)
+      g_string_append_printf (r, "%s%s", i ? "; " : "", (char *) best->reasons->pdata[i]);
+    param (d, "reason", r->str);
+  }
+  append_header (out, "X-Certnotice", d->str);
+  return g_string_free (out, FALSE);
+}
+
+/* ---------------------------------------------------------------------- */
+/* the child                                                               */
+
+static gboolean
+write_all (int fd, const char *p, gsize n)
+{
+  while (n > 0) {
+    ssize_t w = write (fd, p, n);
+    if (w < 0 && errno == EINTR)
+      continue;
+    if (w <= 0)
+      return FALSE;
+    p += w;
+    n -= (gsize) w;
+  }
+  return TRUE;
+}
+
+/* A block on the pipe: "B <len>\n<bytes>" (headers) or "E <len>\n<msg>". */
+static void
+send_block (int fd, char kind, const char *text)
+{
+  g_autofree char *head = g_strdup_printf ("%c %zu\n", kind, strlen (text));
+  write_all (fd, head, strlen (head));
+  write_all (fd, text, strlen (text));
+}
+
+static G_GNUC_NORETURN void
+child_main (int fd, CnCli *cli, const char *data, gsize len, gboolean setup_ok, const char *setup_error)
+{
+  if (!setup_ok) {
+    send_block (fd, 'E', setup_error);
+    _exit (0);
+  }
+  g_autoptr (GPtrArray) mails = cn_source_from_bytes (data, len, "-");
+  g_autoptr (CnBatch) batch = cn_batch_new (cli->rules, &cli->opts);
+  cn_batch_add (batch, mails);
+  for (guint i = 0; i < batch->notices->len; i++) {
+    CnNotice *n = batch->notices->pdata[i];
+    if (n->internal_error) {
+      /* a notice may have been missed: that is a failure, not a verdict */
+      send_block (fd, 'E', n->internal_error);
+      _exit (0);
+    }
+  }
+  /* phase 1: judged, not yet checked — what goes out if the check never ends */
+  {
+    /* a copy of the notices as they stand, with the budget's reason */
+    g_autoptr (GPtrArray) early = g_ptr_array_new ();
+    for (guint i = 0; i < batch->notices->len; i++)
+      g_ptr_array_add (early, batch->notices->pdata[i]);
+    GPtrArray *saved = g_ptr_array_new ();
+    for (guint i = 0; i < early->len; i++) {
+      CnNotice *n = early->pdata[i];
+      g_ptr_array_add (saved, GUINT_TO_POINTER (n->reasons->len));
+      if (n->rule && n->verdict != CN_VERDICT_SUSPICIOUS && !cli->opts.no_verify)
+        cn_notice_add_reason (n, "the live check did not finish (time budget)");
+    }
+    g_autofree char *h1 = cn_filter_headers (early, cli->opts.now);
+    send_block (fd, 'B', h1);
+    for (guint i = 0; i < early->len; i++) {
+      CnNotice *n = early->pdata[i];
+      g_ptr_array_set_size (n->reasons, GPOINTER_TO_UINT (saved->pdata[i]));
+    }
+    g_ptr_array_unref (saved);
+  }
+  /* phase 2: verified and triaged */
+  cn_batch_verify (batch);
+  g_autofree char *h2 = cn_filter_headers (batch->notices, cli->opts.now);
+  send_block (fd, 'F', h2);
+  _exit (0);
+}
+
+/* ---------------------------------------------------------------------- */
+/* the parent                                                              */
+
+static volatile sig_atomic_t got_term;
+static int term_pipe[2] = { -1, -1 };
+
+static void
+on_term (int sig)
+{
+  (void) sig;
+  got_term = 1;
+  int e = errno;
+  if (term_pipe[1] >= 0)
+    (void) !write (term_pipe[1], "t", 1);
+  errno = e;
+}
+
+/* Read all of stdin with plain malloc.  On allocation failure, *data holds
+ * what was read and FALSE is returned: the caller copies the rest through. */
+static gboolean
+read_input (char **data, gsize *len, gboolean *io_error)
+{
+  gsize cap = 1 << 16, n = 0;
+  char *buf = malloc (cap);
+  *io_error = FALSE;
+  if (buf == NULL) {
+    *data = NULL;
+    *len = 0;
+    return FALSE;
+  }
+  for (;;) {
+    if (n == cap) {
+      gsize ncap = cap * 2;
+      char *nb = ncap > cap ? realloc (buf, ncap) : NULL;
+      if (nb == NULL) {
+        *data = buf;
+        *len = n;
+        return FALSE;
+      }
+      buf = nb;
+      cap = ncap;
+    }
+    ssize_t r = read (STDIN_FILENO, buf + n, cap - n);
+    if (r < 0 && errno == EINTR)
+      continue;
+    if (r < 0) {
+      *io_error = TRUE;
+      break;
+    }
+    if (r == 0)
+      break;
+    n += (gsize) r;
+  }
+  *data = buf;
+  *len = n;
+  return TRUE;
+}
+
+/* Copy what is left on stdin to stdout (after a failed allocation). */
+static gboolean
+copy_rest (void)
+{
+  char buf[65536];
+  for (;;) {
+    ssize_t r = read (STDIN_FILENO, buf, sizeof buf);
+    if (r < 0 && errno == EINTR)
+      continue;
+    if (r <= 0)
+      return r == 0;
+    if (!write_all (STDOUT_FILENO, buf, (gsize) r))
+      return FALSE;
+  }
+}
+
+typedef struct {
+  char *block;       /* the last complete 'B' or 'F' block, or NULL */
+  gboolean final;
+  char *error;       /* an 'E' block                                  */
+} ChildReport;
+
+/* Parse complete blocks from BUF. */
+static void
+parse_blocks (GString *buf, ChildReport *rep)
+{
+  for (;;) {
+    const char *nl = memchr (buf->str, '\n', buf->len);
+    if (nl == NULL)
+      return;
+    char kind = buf->str[0];
+    gsize n = (gsize) g_ascii_strtoull (buf->str + 2, NULL, 10);
+    gsize head = (gsize) (nl - buf->str) + 1;
+    if (buf->len < head + n)
+      return;
+    char *text = g_strndup (buf->str + head, n);
+    if (kind == 'E') {
+      g_free (rep->error);
+      rep->error = text;
+    } else {
+      g_free (rep->block);
+      rep->block = text;
+      rep->final = kind == 'F';
+    }
+    g_string_erase (buf, 0, (gssize) (head + n));
+  }
+}
+
+static int
+emit (const char *data, gsize len, const char *headers)
+{
+  g_autoptr (GBytes) out = cn_filter_splice (data, len, headers);
+  gsize n = 0;
+  const char *p = g_bytes_get_data (out, &n);
+  if (!write_all (STDOUT_FILENO, p, n)) {
+    fprintf (stderr, "certnotice filter: cannot write the mail: %s\n", g_strerror (errno));
+    return EX_IOERR;
+  }
+  return CN_EXIT_OK;
+}
+
+int
+cn_cmd_filter (int argc, char **argv)
+{
+  CnCli cli = { 0 };
+  gboolean tempfail = FALSE;
+  double budget = 10;
+  double max_size_mb = 10;
+  gint64 max_memory = 0;
+  signal (SIGPIPE, SIG_IGN);
+
+  /* --tempfail must hold even when the rest of the command line is bad */
+  for (int i = 1; i < argc; i++)
+    if (strcmp (argv[i], "--tempfail") == 0)
+      tempfail = TRUE;
+
+  g_autoptr (GOptionContext) ctx = g_option_context_new ("— one mail on stdin, the same mail with verdict headers on stdout");
+  GOptionEntry entries[] = {
+    { "tempfail", 0, 0, G_OPTION_ARG_NONE, &tempfail, "On internal failure exit 75 with no output (the MTA retries) instead of passing the mail through", NULL },
+    { "max-size", 0, 0, G_OPTION_ARG_DOUBLE, &max_size_mb, "Pass larger mail through unjudged (MB, default 10)", "MB" },
+    { "max-memory", 0, 0, G_OPTION_ARG_INT64, &max_memory, "Address-space limit of the judging process (bytes; default none)", "BYTES" },
+    { NULL }
+  };
+  g_option_context_add_main_entries (ctx, entries, NULL);
+  cn_cli_add_options (ctx, &cli, TRUE);
+  cli.opts.timeout = budget;
+  g_autoptr (GError) e = NULL;
+  g_autofree char *setup_error = NULL;
+  gboolean setup_ok = g_option_context_parse (ctx, &argc, &argv, &e);
+  if (!setup_ok)
+    setup_error = g_strdup_printf ("usage: %s", e->message);
+  budget = cli.opts.timeout;
+
+  /* 1. all of stdin, before anything else can go wrong */
+  char *data = NULL;
+  gsize len = 0;
+  gboolean io_error = FALSE;
+  int rc = CN_EXIT_OK;
+  ChildReport rep = { 0 };
+  if (!read_input (&data, &len, &io_error)) {
+    fprintf (stderr, "certnotice filter: out of memory reading the mail: passing it through\n");
+    rc = (write_all (STDOUT_FILENO, data ? data : "", len) && copy_rest ()) ? CN_EXIT_OK : EX_IOERR;
+    goto out;
+  }
+  if (io_error) {
+    /* we do not have the whole mail: never pass on a truncated one */
+    fprintf (stderr, "certnotice filter: cannot read the mail: %s\n", g_strerror (errno));
+    rc = CN_EXIT_TEMPFAIL;
+    goto out;
+  }
+  if (len > (gsize) (max_size_mb * 1e6)) {
+    rc = emit (data, len, NULL);
+    goto out;
+  }
+
+  /* 2. set up in the parent only what cannot touch the mail */
+  if (setup_ok && argc > 1) {
+    setup_ok = FALSE;
+    setup_error = g_strdup_printf ("usage: unexpected argument '%s'", argv[1]);
+  }
+  gint64 start = g_get_monotonic_time ();
+  gint64 deadline = start + (gint64) (budget * G_USEC_PER_SEC) - 150000;
+  /* the live check gets most of the budget; the rest is for everything else */
+  cli.opts.timeout = MAX (0.2, budget * 0.75 - 0.3);
+
+  int fds[2];
+  if (pipe (fds) < 0 || pipe (term_pipe) < 0) {
+    fprintf (stderr, "certnotice filter: pipe: %s\n", g_strerror (errno));
+    rc = tempfail ? CN_EXIT_TEMPFAIL : emit (data, len, NULL);
+    goto out;
+  }
+  struct sigaction sa = { .sa_handler = on_term };
+  sigemptyset (&sa.sa_mask);
+  sigaction (SIGTERM, &sa, NULL);
+  sigaction (SIGINT, &sa, NULL);
+  sigaction (SIGHUP, &sa, NULL);
+
+  fflush (NULL);
+  pid_t pid = fork ();
+  if (pid == 0) {
+    close (fds[0]);
+    signal (SIGTERM, SIG_DFL);
+    signal (SIGINT, SIG_DFL);
+    signal (SIGHUP, SIG_DFL);
+    if (max_memory > 0) {
+      struct rlimit rl = { (rlim_t) max_memory, (rlim_t) max_memory };
+      setrlimit (RLIMIT_AS, &rl);
+    }
+    if (setup_ok) {
+      /* config, clock and rules; a failure is reported, never fatal */
+      int src = cn_cli_setup (&cli, TRUE);
+      if (src) {
+        setup_ok = FALSE;
+        setup_error = g_strdup ("setup failed (see the message above)");
+      }
+    }
+    child_main (fds[1], &cli, data, len, setup_ok, setup_error ? setup_error : "");
+  }
+  close (fds[1]);
+
+  gboolean timed_out = FALSE;
+  if (pid < 0) {
+    fprintf (stderr, "certnotice filter: fork: %s\n", g_strerror (errno));
+  } else {
+    g_autoptr (GString) buf = g_string_new (NULL);
+    for (;;) {
+      gint64 left = (deadline - g_get_monotonic_time ()) / 1000;
+      if (left <= 0) {
+        timed_out = TRUE;
+        break;
+      }
+      struct pollfd pf[2] = { { fds[0], POLLIN, 0 }, { term_pipe[0], POLLIN, 0 } };
+      int r = poll (pf, 2, (int) MIN (left, 1000));
+      if (r < 0 && errno == EINTR)
+        continue;
+      if (got_term || (pf[1].revents & POLLIN))
+        break;
+      if (pf[0].revents & (POLLIN | POLLHUP | POLLERR)) {
+        char chunk[4096];
+        ssize_t n = read (fds[0], chunk, sizeof chunk);
+        if (n < 0 && errno == EINTR)
+          continue;
+        if (n <= 0)
+          break;      /* the child is done (or dead) */
+        g_string_append_len (buf, chunk, n);
+        parse_blocks (buf, &rep);
+        if (rep.final || rep.error)
+          break;
+      }
+    }
+    kill (pid, SIGKILL);
+    int wst = 0;
+    while (waitpid (pid, &wst, 0) < 0 && errno == EINTR)
+      ;
+    if (WIFSIGNALED (wst) && WTERMSIG (wst) != SIGKILL)
+      fprintf (stderr, "certnotice filter: the judging process died (signal %d): passing the mail through\n",
+               WTERMSIG (wst));
+  }
+  close (fds[0]);
+
+  if (rep.error) {
+    fprintf (stderr, "certnotice filter: %s: %s\n", rep.error,
+             tempfail ? "exit 75 (--tempfail)" : "passing the mail through unchanged");
+    rc = tempfail ? CN_EXIT_TEMPFAIL : emit (data, len, NULL);
+  } else if (rep.block) {
+    /* final, or judged but the check did not end: verdict unverified */
+    if (!rep.final)
+      fprintf (stderr, "certnotice filter: the live check did not finish within %gs%s\n", budget,
+               got_term ? " (terminated)" : "");
+    rc = emit (data, len, rep.block);
+  } else {
+    fprintf (stderr, "certnotice filter: the mail could not be judged (%s): %s\n",
+             got_term ? "terminated" : timed_out ? "time budget" : "the judging process failed",
+             tempfail ? "exit 75 (--tempfail)" : "passing it through unchanged");
+    rc = tempfail ? CN_EXIT_TEMPFAIL : emit (data, len, NULL);
+  }
+out:
+  g_free (rep.block);
+  g_free (rep.error);
+  free (data);
+  cn_cli_clear (&cli);
+  return rc;
+}
