@@ -41,24 +41,34 @@
 /* The offset just past the header section's last line (before the blank
  * line), and the line ending the headers use.  A leading mbox "From " line
  * is skipped over but kept. */
+/* The character that ends lines: LF, or CR in old Mac mail (CRs and no LF
+ * in the first 8 KiB). */
+static char
+line_sep (const char *data, gsize len)
+{
+  gsize n = MIN (len, 8192);
+  return memchr (data, '\r', n) && !memchr (data, '\n', n) ? '\r' : '\n';
+}
+
 gsize
 cn_filter_header_end (const char *data, gsize len, const char **eol)
 {
   gsize i = 0;
-  *eol = "\n";
+  char sep = line_sep (data, len);
+  *eol = sep == '\r' ? "\r" : "\n";
   if (len >= 5 && memcmp (data, "From ", 5) == 0) {
-    const char *nl = memchr (data, '\n', len);
+    const char *nl = memchr (data, sep, len);
     i = nl ? (gsize) (nl - data) + 1 : len;
   }
   gboolean first = TRUE;
   while (i < len) {
-    const char *nl = memchr (data + i, '\n', len - i);
+    const char *nl = memchr (data + i, sep, len - i);
     gsize line_end = nl ? (gsize) (nl - data) + 1 : len;
     gsize content = line_end - i - (nl ? 1 : 0);
-    if (content > 0 && data[i + content - 1] == '\r')
+    if (sep == '\n' && content > 0 && data[i + content - 1] == '\r')
       content--;
     if (first) {
-      if (nl && nl > data && nl[-1] == '\r')
+      if (sep == '\n' && nl && nl > data && nl[-1] == '\r')
         *eol = "\r\n";
       first = FALSE;
     }
@@ -94,8 +104,9 @@ cn_filter_splice (const char *data, gsize len, const char *headers)
   gsize i = 0;
   gboolean dropping = FALSE;
   gboolean from_line = len >= 5 && memcmp (data, "From ", 5) == 0;
+  char sep = line_sep (data, len);
   while (i < end) {
-    const char *nl = memchr (data + i, '\n', end - i);
+    const char *nl = memchr (data + i, sep, end - i);
     gsize line_end = nl ? (gsize) (nl - data) + 1 : end;
     const char *line = data + i;
     gsize n = line_end - i;
@@ -110,7 +121,7 @@ cn_filter_splice (const char *data, gsize len, const char *headers)
   }
   if (headers && *headers) {
     /* the last header line may lack its line end when there is no body */
-    if (out->len > 0 && out->data[out->len - 1] != '\n')
+    if (out->len > 0 && out->data[out->len - 1] != (guint8) sep)
       g_byte_array_append (out, (const guint8 *) eol, strlen (eol));
     /* our block uses "\n"; write it with the mail's own line ending */
     for (const char *p = headers; *p; p++) {

@@ -12,18 +12,6 @@ records (void)
   return g_ptr_array_new_with_free_func ((GDestroyNotify) cn_mail_free);
 }
 
-GPtrArray *
-cn_source_from_bytes (const char *data, gsize len, const char *source)
-{
-  GPtrArray *out = records ();
-  g_autoptr (GMimeMessage) msg = cn_mime_parse_bytes (data, len);
-  if (msg)
-    cn_mime_collect (msg, source, 0, NULL, out);
-  else
-    g_ptr_array_add (out, cn_mime_unparsable (source, 0));
-  return out;
-}
-
 /* Read every message of STREAM (one, or an mbox). */
 static gboolean
 read_stream (GMimeStream *stream, const char *source, gboolean mbox, CnMessageFunc fn, gpointer data)
@@ -54,6 +42,41 @@ looks_like_mbox (const char *head, gssize n)
   return n >= 5 && memcmp (head, "From ", 5) == 0;
 }
 
+/* Old Mac mail ends lines with a bare CR, which GMime does not take for a
+ * line end: all its headers would be lost.  HEAD has CRs and no LF at all. */
+static gboolean
+bare_cr (const char *head, gsize n)
+{
+  return n > 0 && memchr (head, '\r', n) && !memchr (head, '\n', n);
+}
+
+/* A copy of DATA with every bare CR made an LF, for parsing only (the mail
+ * itself is never changed; see docs/VIOLATIONS.md). */
+static GByteArray *
+cr_to_lf (const guint8 *data, gsize len)
+{
+  GByteArray *out = g_byte_array_sized_new (len);
+  g_byte_array_append (out, data, len);
+  for (gsize i = 0; i < len; i++)
+    if (out->data[i] == '\r' && (i + 1 == len || out->data[i + 1] != '\n'))
+      out->data[i] = '\n';
+  return out;
+}
+
+GPtrArray *
+cn_source_from_bytes (const char *data, gsize len, const char *source)
+{
+  GPtrArray *out = records ();
+  g_autoptr (GByteArray) lf = bare_cr (data, MIN (len, 8192)) ? cr_to_lf ((const guint8 *) data, len) : NULL;
+  g_autoptr (GMimeMessage) msg = lf ? cn_mime_parse_bytes ((char *) lf->data, lf->len)
+                                    : cn_mime_parse_bytes (data, len);
+  if (msg)
+    cn_mime_collect (msg, source, 0, NULL, out);
+  else
+    g_ptr_array_add (out, cn_mime_unparsable (source, 0));
+  return out;
+}
+
 static gboolean
 read_file (const char *path, const char *source, CnMessageFunc fn, gpointer data, GError **error)
 {
@@ -63,13 +86,25 @@ read_file (const char *path, const char *source, CnMessageFunc fn, gpointer data
     g_set_error (error, CN_ERROR, CN_ERROR_INPUT, "%s: %s", path, g_strerror (e));
     return FALSE;
   }
-  char head[5];
+  char head[8192];
   gssize n = pread (fd, head, sizeof head, 0);
   if (n < 0) {
     int e = errno;
     close (fd);
     g_set_error (error, CN_ERROR, CN_ERROR_INPUT, "%s: %s", path, g_strerror (e));
     return FALSE;
+  }
+  if (bare_cr (head, (gsize) n)) {
+    g_autofree char *all = NULL;
+    gsize len = 0;
+    close (fd);
+    if (!g_file_get_contents (path, &all, &len, NULL)) {
+      g_set_error (error, CN_ERROR, CN_ERROR_INPUT, "%s: cannot read", path);
+      return FALSE;
+    }
+    g_autoptr (GMimeStream) mem = g_mime_stream_mem_new_with_byte_array (cr_to_lf ((guint8 *) all, len));
+    read_stream (mem, source, looks_like_mbox (head, n), fn, data);
+    return TRUE;
   }
   g_autoptr (GMimeStream) stream = g_mime_stream_fs_new (fd);   /* owns fd */
   read_stream (stream, source, looks_like_mbox (head, n), fn, data);
@@ -94,7 +129,9 @@ read_stdin (CnMessageFunc fn, gpointer data, GError **error)
       break;
     g_byte_array_append (buf, chunk, n);
   }
-  g_autoptr (GMimeStream) stream = g_mime_stream_mem_new_with_byte_array (g_byte_array_ref (buf));
+  GByteArray *bytes = bare_cr ((char *) buf->data, MIN (buf->len, 8192)) ? cr_to_lf (buf->data, buf->len)
+                                                                         : g_byte_array_ref (buf);
+  g_autoptr (GMimeStream) stream = g_mime_stream_mem_new_with_byte_array (bytes);
   read_stream (stream, "-", looks_like_mbox ((char *) buf->data, buf->len), fn, data);
   return TRUE;
 }

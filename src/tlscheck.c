@@ -17,11 +17,13 @@
  */
 #include "tlscheck.h"
 
-#include <curl/curl.h>
+#include "curlx.h"
 #include <arpa/inet.h>
 #include <netdb.h>
 #include <string.h>
 #include <sys/socket.h>
+
+static const CnCurl *cc;   /* set by cn_tlscheck_run */
 
 /* ---- --connect-to (curl semantics) ---- */
 
@@ -244,9 +246,9 @@ static void
 probe_free (Probe *p)
 {
   if (p->easy)
-    curl_easy_cleanup (p->easy);
+    cc->easy_cleanup (p->easy);
   g_free (p->url);
-  curl_slist_free_all (p->connect_to);
+  cc->slist_free_all (p->connect_to);
   g_free (p);
 }
 
@@ -283,7 +285,7 @@ static void
 read_certinfo (Probe *p)
 {
   struct curl_certinfo *ci = NULL;
-  if (curl_easy_getinfo (p->easy, CURLINFO_CERTINFO, &ci) != CURLE_OK || ci == NULL ||
+  if (cc->easy_getinfo (p->easy, CURLINFO_CERTINFO, &ci) != CURLE_OK || ci == NULL ||
       ci->num_of_certs < 1)
     return;
   CnEndpoint *e = p->ep;
@@ -327,27 +329,27 @@ read_certinfo (Probe *p)
 static void
 start_probe (CURLM *multi, Probe *p, const CnOptions *opts)
 {
-  CURL *c = curl_easy_init ();
+  CURL *c = cc->easy_init ();
   p->easy = c;
   p->errbuf[0] = '\0';
   gint64 left_ms = (p->deadline - g_get_monotonic_time ()) / 1000;
   long ms = left_ms < 1 ? 1 : (long) left_ms;
-  curl_easy_setopt (c, CURLOPT_URL, p->url);
-  curl_easy_setopt (c, CURLOPT_PROTOCOLS_STR, "https");
-  curl_easy_setopt (c, CURLOPT_CONNECT_ONLY, 1L);
-  curl_easy_setopt (c, CURLOPT_CERTINFO, 1L);
-  curl_easy_setopt (c, CURLOPT_SSL_VERIFYPEER, p->verify ? 1L : 0L);
-  curl_easy_setopt (c, CURLOPT_SSL_VERIFYHOST, 0L);
-  curl_easy_setopt (c, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt (c, CURLOPT_TIMEOUT_MS, ms);
-  curl_easy_setopt (c, CURLOPT_CONNECTTIMEOUT_MS, ms);
-  curl_easy_setopt (c, CURLOPT_NOPROXY, "*");
-  curl_easy_setopt (c, CURLOPT_ERRORBUFFER, p->errbuf);
-  curl_easy_setopt (c, CURLOPT_PRIVATE, p);
-  curl_easy_setopt (c, CURLOPT_CONNECT_TO, p->connect_to);
+  cc->easy_setopt (c, CURLOPT_URL, p->url);
+  cc->easy_setopt (c, CURLOPT_PROTOCOLS_STR, "https");
+  cc->easy_setopt (c, CURLOPT_CONNECT_ONLY, 1L);
+  cc->easy_setopt (c, CURLOPT_CERTINFO, 1L);
+  cc->easy_setopt (c, CURLOPT_SSL_VERIFYPEER, p->verify ? 1L : 0L);
+  cc->easy_setopt (c, CURLOPT_SSL_VERIFYHOST, 0L);
+  cc->easy_setopt (c, CURLOPT_NOSIGNAL, 1L);
+  cc->easy_setopt (c, CURLOPT_TIMEOUT_MS, ms);
+  cc->easy_setopt (c, CURLOPT_CONNECTTIMEOUT_MS, ms);
+  cc->easy_setopt (c, CURLOPT_NOPROXY, "*");
+  cc->easy_setopt (c, CURLOPT_ERRORBUFFER, p->errbuf);
+  cc->easy_setopt (c, CURLOPT_PRIVATE, p);
+  cc->easy_setopt (c, CURLOPT_CONNECT_TO, p->connect_to);
   if (opts->cacert)
-    curl_easy_setopt (c, CURLOPT_CAINFO, opts->cacert);
-  curl_multi_add_handle (multi, c);
+    cc->easy_setopt (c, CURLOPT_CAINFO, opts->cacert);
+  cc->multi_add_handle (multi, c);
 }
 
 /* A handshake ended.  Returns TRUE when the probe must run again (unverified
@@ -357,7 +359,7 @@ finish_probe (CURLM *multi, Probe *p, CURLcode rc)
 {
   CnEndpoint *e = p->ep;
   gboolean again = FALSE;
-  curl_multi_remove_handle (multi, p->easy);
+  cc->multi_remove_handle (multi, p->easy);
   if (rc == CURLE_OK) {
     read_certinfo (p);
     e->trusted = p->verify;
@@ -365,15 +367,15 @@ finish_probe (CURLM *multi, Probe *p, CURLcode rc)
       e->error = g_strdup ("the server sent no certificate that could be read");
   } else if (p->verify && (rc == CURLE_PEER_FAILED_VERIFICATION || rc == CURLE_SSL_CACERT_BADFILE)) {
     /* remember why, then read the certificate without verifying */
-    e->error = g_strdup (*p->errbuf ? p->errbuf : curl_easy_strerror (rc));
+    e->error = g_strdup (*p->errbuf ? p->errbuf : cc->easy_strerror (rc));
     p->verify = FALSE;
     again = TRUE;
   } else {
     e->status = rc == CURLE_OPERATION_TIMEDOUT ? CN_LIVE_TIMEOUT : CN_LIVE_UNREACHABLE;
     g_free (e->error);
-    e->error = g_strdup (*p->errbuf ? p->errbuf : curl_easy_strerror (rc));
+    e->error = g_strdup (*p->errbuf ? p->errbuf : cc->easy_strerror (rc));
   }
-  curl_easy_cleanup (p->easy);
+  cc->easy_cleanup (p->easy);
   p->easy = NULL;
   return again;
 }
@@ -381,10 +383,15 @@ finish_probe (CURLM *multi, Probe *p, CURLcode rc)
 void
 cn_tlscheck_run (GPtrArray *lives, const CnOptions *opts)
 {
-  static gsize curl_ready = 0;
-  if (g_once_init_enter (&curl_ready)) {
-    curl_global_init (CURL_GLOBAL_DEFAULT);
-    g_once_init_leave (&curl_ready, 1);
+  const char *why = NULL;
+  cc = cn_curl (&why);
+  if (cc == NULL) {
+    for (guint i = 0; i < lives->len; i++) {
+      CnLive *live = lives->pdata[i];
+      live->error = g_strdup_printf ("no live check: libcurl could not be loaded: %s", why);
+      cn_live_settle (live, opts->now, opts->warn_days);
+    }
+    return;
   }
   gint64 deadline = g_get_monotonic_time () + (gint64) (opts->timeout * G_USEC_PER_SEC);
 
@@ -461,7 +468,7 @@ cn_tlscheck_run (GPtrArray *lives, const CnOptions *opts)
       g_autofree char *ct = strchr (addr, ':')
         ? g_strdup_printf ("%s:%d:[%s]:%d", live->domain, live->port, addr, to_port)
         : g_strdup_printf ("%s:%d:%s:%d", live->domain, live->port, addr, to_port);
-      p->connect_to = curl_slist_append (NULL, ct);
+      p->connect_to = cc->slist_append (NULL, ct);
       g_ptr_array_add (probes, p);
     }
   }
@@ -469,7 +476,7 @@ cn_tlscheck_run (GPtrArray *lives, const CnOptions *opts)
 
   /* 3. handshakes, at most opts->parallel at once; each probe's budget
    * starts when its first handshake does */
-  CURLM *multi = curl_multi_init ();
+  CURLM *multi = cc->multi_init ();
   GQueue pending = G_QUEUE_INIT;
   for (guint i = 0; i < probes->len; i++)
     g_queue_push_tail (&pending, probes->pdata[i]);
@@ -483,23 +490,23 @@ cn_tlscheck_run (GPtrArray *lives, const CnOptions *opts)
       running++;
     }
     int still = 0;
-    curl_multi_perform (multi, &still);
+    cc->multi_perform (multi, &still);
     CURLMsg *msg;
     int left;
-    while ((msg = curl_multi_info_read (multi, &left))) {
+    while ((msg = cc->multi_info_read (multi, &left))) {
       if (msg->msg != CURLMSG_DONE)
         continue;
       Probe *p = NULL;
-      curl_easy_getinfo (msg->easy_handle, CURLINFO_PRIVATE, (char **) &p);
+      cc->easy_getinfo (msg->easy_handle, CURLINFO_PRIVATE, (char **) &p);
       CURLcode rc = msg->data.result;
       running--;
       if (finish_probe (multi, p, rc))
         g_queue_push_head (&pending, p);
     }
     if (running > 0)
-      curl_multi_poll (multi, NULL, 0, 200, NULL);
+      cc->multi_poll (multi, NULL, 0, 200, NULL);
   }
-  curl_multi_cleanup (multi);
+  cc->multi_cleanup (multi);
 
   for (guint i = 0; i < lives->len; i++)
     cn_live_settle (lives->pdata[i], opts->now, opts->warn_days);

@@ -88,6 +88,12 @@ run parse --rules "$R" --no-verify --format json "$S/sakura/forwarded-rfc822.eml
 is "$(printf '%s\n' "$out" | jfield verdict | tr '\n' ' ')" "not-a-notice unverified " "a forwarded message/rfc822 is judged on its own"
 is "$(printf '%s\n' "$out" | sed -n 2p | jfield part)" 2 "the embedded message names its MIME part"
 
+tr '\n' '\r' < "$S/sakura/renewal-failed-iso2022jp.eml" > "$T/mac.eml"
+run parse --rules "$R" --no-verify --format json "$T/mac.eml"
+is "$(printf '%s\n' "$out" | jfield domain)" example.com "old Mac mail (bare CR line ends) is read"
+out=$("$CN" parse --rules "$R" --no-verify --format json - < "$T/mac.eml")
+is "$(printf '%s\n' "$out" | jfield domain)" example.com "… from stdin too"
+
 # ---- config: trusted authserv-ids ----
 run parse --rules "$R" --no-verify --format json "$S/sakura/auth-pass-trusted.eml"
 is "$(printf '%s\n' "$out" | jfield authentic)" null "a pass from an id nobody trusts proves nothing"
