@@ -1,0 +1,156 @@
+/* fuzz-report.h — properties of records and reports shared by the fuzz
+ * targets that judge mail (fuzz-mail, fuzz-rules).  See fuzz-mail.c for the
+ * list; $CN_FUZZ_SKIP (comma-separated names) switches checks off. */
+#pragma once
+
+#include "fuzz-common.h"
+
+#include "triage.h"
+#include "output.h"
+#include "filter.h"
+
+static char **cn_fuzz_skips;
+
+static void
+cn_fuzz_read_skips (void)
+{
+  const char *skip = g_getenv ("CN_FUZZ_SKIP");
+  if (skip && *skip)
+    cn_fuzz_skips = g_strsplit (skip, ",", -1);
+}
+
+static gboolean
+cn_fuzz_check_on (const char *name)
+{
+  return cn_fuzz_skips == NULL || !g_strv_contains ((const char *const *) cn_fuzz_skips, name);
+}
+
+/* M1: S (may be NULL) is valid UTF-8. */
+static void
+cn_fuzz_check_utf8 (const char *what, const char *s)
+{
+  if (s == NULL || !cn_fuzz_check_on ("M1"))
+    return;
+  const char *bad = NULL;
+  if (!g_utf8_validate (s, -1, &bad)) {
+    g_autofree char *esc = cn_fuzz_escape (s, strlen (s));
+    CN_FUZZ_CHECK (FALSE, "M1: %s is not valid UTF-8 at byte %zu: \"%.400s\"", what,
+                   (size_t) (bad - s), esc);
+  }
+}
+
+/* M1 for every text field of M. */
+static void
+cn_fuzz_check_mail (const CnMail *m)
+{
+  cn_fuzz_check_utf8 ("source", m->source);
+  cn_fuzz_check_utf8 ("part", m->part);
+  cn_fuzz_check_utf8 ("message_id", m->message_id);
+  cn_fuzz_check_utf8 ("subject", m->subject);
+  cn_fuzz_check_utf8 ("from_addr", m->from_addr);
+  cn_fuzz_check_utf8 ("from_domain", m->from_domain);
+  cn_fuzz_check_utf8 ("from_display", m->from_display);
+  cn_fuzz_check_utf8 ("body", m->body);
+  for (guint i = 0; i < m->from_domains->len; i++)
+    cn_fuzz_check_utf8 ("from_domains[]", m->from_domains->pdata[i]);
+  for (guint i = 0; i < m->auth_results->len; i++)
+    cn_fuzz_check_utf8 ("auth_results[]", m->auth_results->pdata[i]);
+  for (guint i = 0; i < m->warnings->len; i++)
+    cn_fuzz_check_utf8 ("warnings[]", m->warnings->pdata[i]);
+  cn_fuzz_check_utf8 ("internal_error", m->internal_error);
+}
+
+/* J1: the JSON report of N is valid UTF-8 and parses back. */
+static void
+cn_fuzz_check_json (const CnNotice *n, GDateTime *now)
+{
+  g_autoptr (JsonNode) node = cn_output_json (n, now);
+  CN_FUZZ_CHECK (node != NULL, "J1: cn_output_json returned NULL");
+  g_autoptr (JsonGenerator) gen = json_generator_new ();
+  json_generator_set_root (gen, node);
+  gsize len = 0;
+  g_autofree char *text = json_generator_to_data (gen, &len);
+  if (!cn_fuzz_check_on ("J1"))
+    return;
+  CN_FUZZ_CHECK (g_utf8_validate (text, (gssize) len, NULL), "J1: the JSON is not valid UTF-8: %.400s",
+                 text);
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autoptr (GError) e = NULL;
+  CN_FUZZ_CHECK (json_parser_load_from_data (parser, text, (gssize) len, &e),
+                 "J1: the JSON does not parse back (%s): %.400s", e ? e->message : "?", text);
+}
+
+/* T1: the text report of N (no colour) holds no control characters. */
+static void
+cn_fuzz_check_text (const CnNotice *n, GDateTime *now)
+{
+  char *buf = NULL;
+  size_t len = 0;
+  FILE *f = open_memstream (&buf, &len);
+  CN_FUZZ_CHECK (f != NULL, "open_memstream failed");
+  cn_output_write (f, CN_FORMAT_TEXT, n, now, FALSE, TRUE);
+  CN_FUZZ_CHECK (fclose (f) == 0, "writing the text report failed");
+  if (cn_fuzz_check_on ("T1")) {
+    for (size_t i = 0; i < len; i++) {
+      guchar c = (guchar) buf[i];
+      gboolean c1 = c == 0xc2 && i + 1 < len && (guchar) buf[i + 1] >= 0x80 && (guchar) buf[i + 1] <= 0x9f;
+      if ((c < 0x20 && c != '\n' && c != '\t') || c == 0x7f || c1) {
+        g_autofree char *esc = cn_fuzz_escape (buf, len);
+        CN_FUZZ_CHECK (FALSE, "T1: control character 0x%02x%s at byte %zu of the text report: \"%.600s\"",
+                       c1 ? (guchar) buf[i + 1] : c, c1 ? " (C1)" : "", i, esc);
+      }
+    }
+  }
+  free (buf);
+}
+
+/* H1, H2: H is what cn_filter_headers() returns. */
+static void
+cn_fuzz_check_header_block (const char *h)
+{
+  if (*h == '\0')
+    return;
+  g_autofree char *esc = cn_fuzz_escape (h, strlen (h));
+  if (cn_fuzz_check_on ("H1")) {
+    CN_FUZZ_CHECK (h[strlen (h) - 1] == '\n', "H1: the header block does not end in a line end: \"%s\"", esc);
+    CN_FUZZ_CHECK (g_str_has_prefix (h, "X-Certnotice-Verdict: "), "H1: no verdict field first: \"%s\"", esc);
+    const char *v = h + strlen ("X-Certnotice-Verdict: ");
+    g_autofree char *verdict = g_strndup (v, strcspn (v, "\n"));
+    CnVerdict parsed;
+    CN_FUZZ_CHECK (cn_verdict_from_name (verdict, &parsed) && parsed != CN_VERDICT_NOT_A_NOTICE,
+                   "H1: verdict \"%s\"", verdict);
+  }
+  int fields = 0;
+  for (const char *p = h; *p;) {
+    const char *nl = strchr (p, '\n');
+    if (nl == NULL)
+      break;     /* reported above */
+    gsize n = (gsize) (nl - p);
+    if (cn_fuzz_check_on ("H1")) {
+      CN_FUZZ_CHECK (n > 0, "H1: empty line in the header block: \"%s\"", esc);
+      if (p[0] == '\t' || p[0] == ' ') {
+        CN_FUZZ_CHECK (p[0] == '\t', "H1: folded line starts with a space: \"%s\"", esc);
+        CN_FUZZ_CHECK (strspn (p, " \t") < n, "H1: blank folded line at byte %zu: \"%s\"",
+                       (size_t) (p - h), esc);
+      } else {
+        fields++;
+        CN_FUZZ_CHECK (fields <= 2, "H1: more than two fields: \"%s\"", esc);
+        CN_FUZZ_CHECK (fields == 1 || g_str_has_prefix (p, "X-Certnotice: "),
+                       "H1: second field is not X-Certnotice: \"%s\"", esc);
+      }
+      for (gsize i = 0; i < n; i++) {
+        guchar c = (guchar) p[i];
+        CN_FUZZ_CHECK (c == '\t' || (c >= 0x20 && c < 0x7f),
+                       "H1: byte 0x%02x in the header block: \"%s\"", c, esc);
+      }
+    }
+    if (cn_fuzz_check_on ("H2") && n > 998) {
+      g_autofree char *line = cn_fuzz_escape (p, MIN (n, 300));
+      CN_FUZZ_CHECK (FALSE, "H2: header line of %zu octets (RFC 5322 allows 998): \"%s…\"",
+                     (size_t) n, line);
+    }
+    p = nl + 1;
+  }
+  if (cn_fuzz_check_on ("H1"))
+    CN_FUZZ_CHECK (fields == 2, "H1: %d fields: \"%s\"", fields, esc);
+}

@@ -1,0 +1,148 @@
+/* fuzz-rules.c — libFuzzer target: the rule-file loader, and what loaded
+ * rules then do to mail.
+ *
+ * The input is written to a file under /dev/shm and loaded with
+ * cn_rules_load_file() (the loader reads files only; src/ keeps its API).
+ * Checked:
+ *   R1  exactly one of "a rule set" and "an error" comes back; the error is
+ *       CN_ERROR_RULES, valid UTF-8 and not empty
+ *   R2  a loaded rule set holds what the rest of certnotice relies on: one
+ *       rule with a provider id of [a-z][a-z0-9_-]*, a name, a support URL,
+ *       at least one sender domain, remediation steps, and at least one
+ *       notice kind, each with a subject or body pattern and a back pointer
+ *   R3  cn_rule_describe() works on it
+ * and a loaded rule set then judges every sample mail of the source tree
+ * (read once, at start-up) with the checks of fuzz-report.h (M1 J1 T1 H1 H2).
+ */
+#include "fuzz-report.h"
+
+#include "source.h"
+
+#ifndef CN_FUZZ_SOURCE_SAMPLES
+#define CN_FUZZ_SOURCE_SAMPLES "samples"
+#endif
+
+static CnOptions opts;
+static GPtrArray *samples;   /* GPtrArray * of CnMail *, one per sample file */
+
+int LLVMFuzzerInitialize (int *argc, char ***argv);
+int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
+
+static void
+load_samples (const char *dir)
+{
+  samples = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
+  g_autoptr (GDir) top = g_dir_open (dir, 0, NULL);
+  if (top == NULL)
+    return;
+  g_autoptr (GPtrArray) files = g_ptr_array_new_with_free_func (g_free);
+  const char *sub;
+  while ((sub = g_dir_read_name (top))) {
+    g_autofree char *subdir = g_build_filename (dir, sub, NULL);
+    g_autoptr (GDir) d = g_dir_open (subdir, 0, NULL);
+    const char *name;
+    while (d && (name = g_dir_read_name (d)))
+      if (g_str_has_suffix (name, ".eml"))
+        g_ptr_array_add (files, g_build_filename (subdir, name, NULL));
+  }
+  for (guint i = 0; i < files->len; i++) {
+    g_autofree char *data = NULL;
+    gsize len = 0;
+    if (g_file_get_contents (files->pdata[i], &data, &len, NULL))
+      g_ptr_array_add (samples, cn_source_from_bytes (data, len, files->pdata[i]));
+  }
+}
+
+int
+LLVMFuzzerInitialize (int *argc, char ***argv)
+{
+  (void) argc;
+  (void) argv;
+  cn_fuzz_setup ();
+  cn_fuzz_read_skips ();
+  const char *dir = g_getenv ("CN_FUZZ_SAMPLES");
+  load_samples (dir && *dir ? dir : CN_FUZZ_SOURCE_SAMPLES);
+  if (samples->len == 0)
+    fprintf (stderr, "fuzz-rules: no sample mail found (set CN_FUZZ_SAMPLES): loaded rules judge nothing\n");
+  static char *trusted[] = { "mx.certnotice.test", NULL };
+  opts.now = g_date_time_new_utc (2024, 1, 1, 0, 0, 0);
+  opts.no_verify = TRUE;
+  opts.trusted_authserv = trusted;
+  opts.timeout = 1;
+  opts.parallel = 1;
+  opts.warn_days = 14;
+  return 0;
+}
+
+static gboolean
+valid_id (const char *s)
+{
+  if (s == NULL || !g_ascii_islower (*s))
+    return FALSE;
+  for (; *s; s++)
+    if (!g_ascii_islower (*s) && !g_ascii_isdigit (*s) && *s != '-' && *s != '_')
+      return FALSE;
+  return TRUE;
+}
+
+static void
+check_set (const CnRuleSet *set)
+{
+  CN_FUZZ_CHECK (set->rules->len == 1, "R2: %u rules from one file", set->rules->len);
+  const CnRule *r = set->rules->pdata[0];
+  CN_FUZZ_CHECK (valid_id (r->id), "R2: provider id \"%s\"", r->id ? r->id : "(null)");
+  CN_FUZZ_CHECK (r->name && *r->name, "R2: no provider name");
+  CN_FUZZ_CHECK (r->support_url && *r->support_url, "R2: no support URL");
+  CN_FUZZ_CHECK (r->sender_domains && r->sender_domains[0], "R2: no sender domain");
+  CN_FUZZ_CHECK (r->remediation && r->remediation[0], "R2: no remediation");
+  CN_FUZZ_CHECK (r->kinds->len > 0, "R2: no notice kind");
+  for (guint k = 0; k < r->kinds->len; k++) {
+    const CnNoticeKind *kind = r->kinds->pdata[k];
+    CN_FUZZ_CHECK (kind->rule == r, "R2: kind %u has a wrong back pointer", k);
+    CN_FUZZ_CHECK (kind->id && *kind->id, "R2: kind %u has no id", k);
+    CN_FUZZ_CHECK (kind->subject || kind->body, "R2: kind %s has neither subject nor body", kind->id);
+    for (int f = 0; f < CN_FIELD_COUNT; f++)
+      CN_FUZZ_CHECK (kind->field[f] == NULL || (kind->field[f]->groups & (1u << f)),
+                     "R2: kind %s: extractor %s without its group", kind->id, cn_field_name ((CnField) f));
+  }
+  g_autofree char *d1 = cn_rule_describe (r, TRUE);
+  g_autofree char *d2 = cn_rule_describe (r, FALSE);
+  CN_FUZZ_CHECK (d1 && d2 && g_utf8_validate (d1, -1, NULL), "R3: cn_rule_describe");
+}
+
+static void
+judge_samples (const CnRuleSet *set)
+{
+  for (guint s = 0; s < samples->len; s++) {
+    GPtrArray *mails = samples->pdata[s];
+    g_autoptr (GPtrArray) notices = g_ptr_array_new_with_free_func ((GDestroyNotify) cn_notice_free);
+    for (guint i = 0; i < mails->len; i++) {
+      CnNotice *n = cn_judge (set, mails->pdata[i], &opts, NULL);
+      cn_triage (n, &opts);
+      cn_fuzz_check_json (n, opts.now);
+      cn_fuzz_check_text (n, opts.now);
+      g_ptr_array_add (notices, n);
+    }
+    g_autofree char *headers = cn_filter_headers (notices, opts.now);
+    cn_fuzz_check_header_block (headers);
+  }
+}
+
+int
+LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
+{
+  const char *path = cn_fuzz_write_tmp (data, size, ".rules");
+  g_autoptr (GError) e = NULL;
+  g_autoptr (CnRuleSet) set = cn_rules_load_file (path, &e);
+  CN_FUZZ_CHECK ((set == NULL) != (e == NULL), "R1: set %p, error %p", (void *) set, (void *) e);
+  if (set == NULL) {
+    CN_FUZZ_CHECK (g_error_matches (e, CN_ERROR, CN_ERROR_RULES), "R1: error domain %s code %d",
+                   g_quark_to_string (e->domain), e->code);
+    CN_FUZZ_CHECK (*e->message && g_utf8_validate (e->message, -1, NULL), "R1: error message \"%s\"",
+                   e->message);
+    return 0;
+  }
+  check_set (set);
+  judge_samples (set);
+  return 0;
+}
