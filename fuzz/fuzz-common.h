@@ -33,7 +33,7 @@
 /* GLib criticals and warnings are bugs here (a g_return_if_fail() that
  * fired, a GObject misuse): make them fatal, as tests/corpus.sh fails on
  * them.  The fuzzer's own -close_fd_mask may hide them; the abort stays. */
-static void
+static inline void
 cn_fuzz_setup (void)
 {
   g_log_set_always_fatal (G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING);
@@ -43,7 +43,7 @@ cn_fuzz_setup (void)
 }
 
 /* $CERTNOTICE_RULES, else the source tree's rules/. */
-static const char *
+static inline const char *
 cn_fuzz_rules_dir (void)
 {
   const char *env = g_getenv ("CERTNOTICE_RULES");
@@ -51,7 +51,7 @@ cn_fuzz_rules_dir (void)
 }
 
 /* The bytes of S as a C string for a message ("\x1b" style escapes). */
-static char *
+static inline char *
 cn_fuzz_escape (const char *s, gsize len)
 {
   GString *out = g_string_new (NULL);
@@ -74,14 +74,14 @@ cn_fuzz_escape (const char *s, gsize len)
 /* A file of our own under /dev/shm (else $TMPDIR), removed at exit. */
 static char *cn_fuzz_tmp_path;
 
-static void
+static inline void
 cn_fuzz_tmp_remove (void)
 {
   if (cn_fuzz_tmp_path)
     (void) remove (cn_fuzz_tmp_path);
 }
 
-static const char *
+static inline const char *
 cn_fuzz_tmp_file (const char *suffix)
 {
   if (cn_fuzz_tmp_path == NULL) {
@@ -93,7 +93,7 @@ cn_fuzz_tmp_file (const char *suffix)
 }
 
 /* Write DATA to the temporary file; returns its path. */
-static const char *
+static inline const char *
 cn_fuzz_write_tmp (const uint8_t *data, size_t size, const char *suffix)
 {
   const char *path = cn_fuzz_tmp_file (suffix);

@@ -86,35 +86,47 @@ judge_all (GPtrArray *mails)
 
 /* ---- S1, S2, S3: splicing --------------------------------------------- */
 
-/* The header section as certnotice-filter(1) documents it: after an mbox
- * "From " line, up to the first line that is empty but for its line end;
- * the line end is that of the first line after the "From " line. */
+/* The character that ends lines (docs/VIOLATIONS.md, "Line ends"): CR in
+ * old Mac mail, which has CRs and no LF in its first 8 KiB; else LF. */
+static char
+ref_line_sep (const char *d, gsize len)
+{
+  gsize n = MIN (len, 8192);
+  return memchr (d, '\r', n) && !memchr (d, '\n', n) ? '\r' : '\n';
+}
+
+/* The header section as filter.h documents it: after an mbox "From " line,
+ * up to the first line that is empty but for its line end; the line end is
+ * that of the first line after the "From " line ("\r\n" or "\n"), or "\r"
+ * in bare-CR mail. */
 static gsize
 ref_header_end (const char *d, gsize len, const char **eol)
 {
+  char sep = ref_line_sep (d, len);
   gsize i = 0;
   if (len >= 5 && memcmp (d, "From ", 5) == 0) {
-    while (i < len && d[i] != '\n')
+    while (i < len && d[i] != sep)
       i++;
     i = i < len ? i + 1 : len;
   }
-  *eol = "\n";
+  *eol = sep == '\r' ? "\r" : "\n";
   gboolean first = TRUE;
   while (i < len) {
     gsize e = i;
-    while (e < len && d[e] != '\n')
+    while (e < len && d[e] != sep)
       e++;
-    gboolean has_nl = e < len;
+    gboolean has_sep = e < len;
     gsize content_end = e;
-    if (content_end > i && d[content_end - 1] == '\r')
+    if (sep == '\n' && content_end > i && d[content_end - 1] == '\r')
       content_end--;
     if (first) {
-      *eol = has_nl && e > i && d[e - 1] == '\r' ? "\r\n" : "\n";
+      if (sep == '\n' && has_sep && e > i && d[e - 1] == '\r')
+        *eol = "\r\n";
       first = FALSE;
     }
     if (content_end == i)
       return i;
-    i = has_nl ? e + 1 : len;
+    i = has_sep ? e + 1 : len;
   }
   return len;
 }
@@ -147,9 +159,10 @@ ref_splice (const char *d, gsize len, const char *headers, gsize *removed)
   gboolean from_line = len >= 5 && memcmp (d, "From ", 5) == 0;
   gboolean dropping = FALSE;
   *removed = 0;
+  char sep = ref_line_sep (d, len);
   for (gsize i = 0; i < end;) {
     gsize e = i;
-    while (e < end && d[e] != '\n')
+    while (e < end && d[e] != sep)
       e++;
     e = e < end ? e + 1 : end;
     const char *line = d + i;
@@ -165,7 +178,7 @@ ref_splice (const char *d, gsize len, const char *headers, gsize *removed)
     i = e;
   }
   if (headers && *headers) {
-    if (out->len > 0 && out->data[out->len - 1] != '\n')
+    if (out->len > 0 && out->data[out->len - 1] != (guint8) sep)
       g_byte_array_append (out, (const guint8 *) eol, (guint) strlen (eol));
     for (const char *p = headers; *p; p++) {
       if (*p == '\n')
@@ -198,8 +211,9 @@ check_splice (const char *d, gsize len, const char *headers, GBytes **spliced)
     gsize end = cn_filter_header_end (d, len, &eol);
     gsize ref_end = ref_header_end (d, len, &ref_eol);
     CN_FUZZ_CHECK (end == ref_end && strcmp (eol, ref_eol) == 0,
-                   "S1: cn_filter_header_end = %zu (eol %s), expected %zu (eol %s)", (size_t) end,
-                   eol[0] == '\r' ? "CRLF" : "LF", (size_t) ref_end, ref_eol[0] == '\r' ? "CRLF" : "LF");
+                   "S1: cn_filter_header_end = %zu (eol \"%s\"), expected %zu (eol \"%s\")", (size_t) end,
+                   eol[0] == '\r' ? (eol[1] ? "\\r\\n" : "\\r") : "\\n", (size_t) ref_end,
+                   ref_eol[0] == '\r' ? (ref_eol[1] ? "\\r\\n" : "\\r") : "\\n");
     gsize removed = 0;
     g_autoptr (GByteArray) want = ref_splice (d, len, headers, &removed);
     gsize hlen = strlen (headers);

@@ -11,7 +11,7 @@
 
 static char **cn_fuzz_skips;
 
-static void
+static inline void
 cn_fuzz_read_skips (void)
 {
   const char *skip = g_getenv ("CN_FUZZ_SKIP");
@@ -19,14 +19,14 @@ cn_fuzz_read_skips (void)
     cn_fuzz_skips = g_strsplit (skip, ",", -1);
 }
 
-static gboolean
+static inline gboolean
 cn_fuzz_check_on (const char *name)
 {
   return cn_fuzz_skips == NULL || !g_strv_contains ((const char *const *) cn_fuzz_skips, name);
 }
 
 /* M1: S (may be NULL) is valid UTF-8. */
-static void
+static inline void
 cn_fuzz_check_utf8 (const char *what, const char *s)
 {
   if (s == NULL || !cn_fuzz_check_on ("M1"))
@@ -40,7 +40,7 @@ cn_fuzz_check_utf8 (const char *what, const char *s)
 }
 
 /* M1 for every text field of M. */
-static void
+static inline void
 cn_fuzz_check_mail (const CnMail *m)
 {
   cn_fuzz_check_utf8 ("source", m->source);
@@ -61,7 +61,7 @@ cn_fuzz_check_mail (const CnMail *m)
 }
 
 /* J1: the JSON report of N is valid UTF-8 and parses back. */
-static void
+static inline void
 cn_fuzz_check_json (const CnNotice *n, GDateTime *now)
 {
   g_autoptr (JsonNode) node = cn_output_json (n, now);
@@ -81,7 +81,7 @@ cn_fuzz_check_json (const CnNotice *n, GDateTime *now)
 }
 
 /* T1: the text report of N (no colour) holds no control characters. */
-static void
+static inline void
 cn_fuzz_check_text (const CnNotice *n, GDateTime *now)
 {
   char *buf = NULL;
@@ -105,7 +105,7 @@ cn_fuzz_check_text (const CnNotice *n, GDateTime *now)
 }
 
 /* H1, H2: H is what cn_filter_headers() returns. */
-static void
+static inline void
 cn_fuzz_check_header_block (const char *h)
 {
   if (*h == '\0')

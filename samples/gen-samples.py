@@ -23,7 +23,13 @@ Rules used for the expectations (see the brief):
     mx.certnotice.test for the genuine domain; false whenever the verdict is
     suspicious; else null.  Inner messages of message/rfc822 attachments never
     get true (their Authentication-Results are not ours).
-  * genuine sender domains: sakura.ad.jp, conoha.jp and their subdomains.
+  * genuine sender domains: sakura.ad.jp, conoha.jp, xserver.ne.jp, star.ne.jp,
+    netowl.jp, lolipop.jp, hosting.nifcloud.com, cpi.ad.jp, mixhost.jp,
+    colorfulbox.jp and their subdomains (rules/*.rules; the Star Server and
+    cPanel host domains are assumptions stated in their rules files).
+  * days_claimed is a number only where the mail states one (ConoHa 【20日】,
+    NIFCLOUD (90日前), CPI's subject 30日前, cPanel 'in 5 days'); Xserver,
+    Star Server and Lolipop state a date or nothing.
 """
 
 import base64
@@ -41,7 +47,8 @@ from email.mime.text import MIMEText
 from email.utils import format_datetime
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-DIRS = ("sakura", "conoha", "negative", "phishing", "broken")
+DIRS = ("sakura", "conoha", "xserver", "starserver", "lolipop", "nifcloud", "cpi", "cpanel",
+        "negative", "phishing", "broken")
 JST = dt.timezone(dt.timedelta(hours=9))
 LF, CRLF = b"\n", b"\r\n"
 
@@ -1442,6 +1449,819 @@ def broken_cases():
 
 
 # ==========================================================================
+# Other Japanese hosts (/work/shared/notices.md "Other Japanese hosts"):
+# Xserver, Star Server, Lolipop!, NIFCLOUD, CPI, cPanel AutoSSL (mixhost,
+# ColorfulBox).  Only the subjects, labels and a few sentences of these mails
+# are published; the rest of each body below is written in the same style and
+# says nothing the expectations depend on beyond what is marked.
+# ==========================================================================
+
+RULE_THIN = "─" * 20
+
+XSERVER_SUBJ_FAILED = "【Xserver】■重要■ SSLサーバー証明書(%s) 更新未完了のお知らせ"
+XSERVER_SUBJ_FAILED_NODOMAIN = "【Xserver】■重要■ SSLサーバー証明書更新未完了のお知らせ"
+XSERVER_SUBJ_DONE = "【Xserver】■重要■ SSLサーバー証明書(%s) 更新完了のお知らせ"
+STAR_SUBJ_FAILED = "SSLサーバー証明書更新未完了のお知らせ"
+STAR_SUBJ_FAILED_PREFIX = "【スターサーバー】■重要■SSLサーバー証明書更新未完了のお知らせ"
+LOLIPOP_SUBJ_FAILED = "【ロリポップ!】独自SSL(無料)の更新に失敗しました"
+LOLIPOP_SUBJ_DONE = "【ロリポップ!】独自SSL(無料)の更新が完了しました"
+NIFCLOUD_SUBJ = "SSLサーバー証明書 更新のご案内(富士通クラウドテクノロジーズ)"
+CPI_SUBJ = "【重要】%d日前[%s]サーバー証明書のご案内(%s)"
+
+XSERVER_FROM = "Xserver <support@xserver.ne.jp>"
+LOLIPOP_FROM_NAME = "ロリポップ!"
+NIFCLOUD_FROM = "inquiry_biz@hosting.nifcloud.com"
+CPI_FROM_NAME = "CPI SSLサーバー証明書サポート"
+
+
+def host_received(host, ip, rcpt, when, ident):
+    return received(host, ip, "mx.certnotice.test", ident, rcpt, when + dt.timedelta(seconds=2))
+
+
+def ssl_update_block(server_id, cn, expiry, *, sep=" : ", cn_sep=": ", site=True, plan=True):
+    """The ■SSL更新情報 block of the Xserver / Star Server mail."""
+    lines = [RULE_THIN, "■SSL更新情報", "【SSLブランド】%sLet’s Encrypt" % sep]
+    if plan:
+        lines.append("【SSLプラン】%sSNI SSL(ネームベース)" % sep)
+    lines += ["【サーバーID】%s%s" % (sep, server_id),
+              "【コモンネーム】%s%s" % (cn_sep, cn)]
+    if site:
+        lines.append("【サイトURL】%shttps://%s" % (sep, cn))
+    lines += ["【有効期限日】%s%s" % (sep, expiry), RULE_THIN]
+    return "\n".join(lines)
+
+
+def xserver_failed_text(account_id, email, server_id, cn, expiry, *, subject_cn=None,
+                        sep=" : ", cn_sep=": ", phish_url=None):
+    head = ("%s\n【Xserver】■重要■ SSLサーバー証明書\n(%s) 更新未完了のお知らせ\n%s\n"
+            % (RULE_BOLD, subject_cn or cn, RULE_BOLD))
+    if phish_url:
+        after = ("証明書の更新を完了するには、48時間以内に下記URLよりログインし、\n"
+                 "お支払い情報の確認を行ってください。期限を過ぎるとサーバーが停止されます。\n"
+                 + phish_url + "\n\n")
+    else:
+        after = ("有効期限の25日前、20日前にも改めて自動更新を行い、結果をメールにてお知らせいたします。\n"
+                 "ただし、次のような場合は自動更新が繰り返し失敗いたします。\n\n"
+                 "・設定ドメインのネームサーバーもしくはDNSレコードが当サービスを参照していない\n"
+                 "・.htaccess でページリダイレクト(自動転送)やアクセス制限を設定している\n\n"
+                 "お急ぎの場合は、サーバーパネルの「SSL設定」から該当ドメインを選択し、\n"
+                 "無料独自SSLの一覧より「更新」をお試しください。\n"
+                 "https://www.xserver.ne.jp/manual/man_server_ssl.php\n\n")
+    return (
+        head
+        + "XserverアカウントID%s%s\nメールアドレス%s%s\n\n" % (sep, account_id, sep, email)
+        + "平素は当サービスをご利用いただき誠にありがとうございます。\n"
+          "Xserver カスタマーサポートでございます。\n\n"
+          "サーバーID「%s」で利用中の下記SSLサーバー証明書に関し、\n"
+          "当サポートで有効期限の延長をするための更新作業を行いましたが、\n"
+          "正常に完了することができませんでした。\n\n" % server_id
+        + ssl_update_block(server_id, cn, expiry, sep=sep, cn_sep=cn_sep) + "\n\n"
+        + after
+        + "今後ともXserverをよろしくお願いいたします。\n\n"
+        + RULE_DASH + "\n"
+          "エックスサーバー株式会社 カスタマーサポート\n"
+          "https://www.xserver.ne.jp/\n"
+        + RULE_DASH + "\n"
+    )
+
+
+def star_failed_text(name, server_id, cn, expiry):
+    return (
+        "%s 様\n\n"
+        "スターサーバーをご利用いただき誠にありがとうございます。\n"
+        "スターサーバー サポートでございます。\n\n"
+        "下記SSLサーバー証明書に関し、当サポートで有効期限の延長するための更新作業を行いましたが、\n"
+        "正常に完了することができませんでした。\n\n" % name
+        + ssl_update_block(server_id, cn, expiry, site=False, plan=False) + "\n\n"
+        "自動更新は有効期限までに改めて行い、結果をメールにてご連絡いたします。\n\n"
+        "▼対象ドメインのネームサーバーが「スターサーバー」もしくは「スタードメイン」の場合\n"
+        "・対象ドメインが有効であるかを確認する\n"
+        "・コモンネーム「%s」の参照先が対象サーバーであることを確認する\n\n"
+        "▼対象ドメインのネームサーバーが他サービスの場合\n"
+        "・.htaccess に設定の、サイトリダイレクト(自動転送)、アクセス制限・BASIC認証など\n"
+        "  コンテンツ表示を制限するものを一時的に無効化する\n\n"
+        "お急ぎの場合はサーバー管理ツール内、SSL設定画面の「無料独自SSL」の一覧より、\n"
+        "「更新」をお試しください。\n"
+        "https://www.star.ne.jp/manual/guide_ssl_free.php\n\n" % cn
+        + RULE_DASH + "\n"
+        "ネットオウル株式会社 スターサーバー サポート\n"
+        "https://www.star.ne.jp/\n"
+        + RULE_DASH + "\n"
+    )
+
+
+def lolipop_text(name, domain, *, expiry=None, done=False, phish_url=None):
+    if done:
+        lead = ("ご利用中の独自SSL(無料)について、SSL証明書の更新が完了しました。\n"
+                "お客様による作業は必要ありません。\n\n")
+    else:
+        lead = ("ご利用中の独自SSL(無料)について、SSL証明書の更新処理を行いましたが、\n"
+                "以下のドメインで更新に失敗しました。\n\n")
+    block = "■対象ドメイン\n%s\n" % domain
+    if expiry:
+        block += "\n■証明書の有効期限\n有効期限:%s\n" % expiry
+    if done:
+        tail = ""
+    elif phish_url:
+        tail = ("引き続きSSLをご利用いただくには、下記より本人確認を行ってください。\n"
+                + phish_url + "\n\n")
+    else:
+        tail = ("このままの状態で証明書の有効期限を過ぎると、https:// でアクセスした際に\n"
+                "ブラウザで警告が表示され、サイトが閲覧できなくなります。\n\n"
+                "ドメインのネームサーバー(DNS)がロリポップ!を向いているか、.htaccess で\n"
+                "アクセス制限をしていないかをご確認のうえ、ユーザー専用ページの\n"
+                "「セキュリティ」→「独自SSL証明書導入」から再度設定を行ってください。\n"
+                "https://lolipop.jp/manual/user/ssl-free-order/\n\n")
+    return ("%s 様\n\nいつもロリポップ!をご利用いただきありがとうございます。\n\n" % name
+            + lead + block + "\n" + tail
+            + "--\nロリポップ!\nhttps://lolipop.jp/\nGMOペパボ株式会社\n")
+
+
+def nifcloud_text(days, cn, expiry, *, fw=False, issued=False):
+    if fw:
+        cn_line = "◆コモンネーム（ＣＮ）：%s" % cn
+        exp_line = "◆有効期限満了日：%s" % expiry
+        title = "更新のご案内（%s日前）" % days
+    else:
+        cn_line = "◆コモンネーム(CN):%s" % cn
+        exp_line = "◆有効期限満了日:%s" % expiry
+        title = "更新のご案内(%d日前)" % days
+    if issued:
+        title = "発行完了のお知らせ"
+        lead = ("レンタルサーバーサービスをご利用いただき、ありがとうございます。\n"
+                "お申込みいただいた SSL証明書 の発行とサーバーへの設定が完了しました。\n"
+                "お客様による作業は必要ありません。\n\n")
+    else:
+        lead = ("レンタルサーバーサービスをご利用いただき、ありがとうございます。\n"
+                "お使いの SSL証明書 は、上記の日数が過ぎると有効期限満了となります。\n"
+                "引き続きご利用いただく場合は、下記の更新手続きをお願いいたします。\n"
+                "証明書をお客様ご自身でご用意されている場合は、有効期限までに新しい証明書を\n"
+                "取得のうえ、改めてアップロードしてください。\n\n")
+    return ("----------------------------------------\n"
+            "ニフクラ レンタルサーバーサービス SSL証明書\n"
+            + title + "\n"
+            "----------------------------------------\n\n"
+            + lead
+            + "**************************\n<証明書情報>\n\n"
+            + cn_line + "\n\n" + exp_line + "\n\n"
+            "**************************\n"
+            + ("" if issued else
+               "※更新のお申込みについては、下記をご覧ください。\n"
+               " https://hosting.nifcloud.com/manual_detail/1916/\n\n")
+            + "本メールは送信専用です。お問い合わせはサポートページよりお願いいたします。\n\n"
+            "富士通クラウドテクノロジーズ株式会社\n"
+            "ニフクラ レンタルサーバー サポート窓口\n")
+
+
+def cpi_text(name, product, cn, *, expiry=None, days=None, issued=False):
+    if issued:
+        lead = ("お申し込みいただいたSSLサーバー証明書の発行と、サーバーへの設定が完了しました。\n\n")
+    else:
+        lead = ("ご利用中のSSLサーバー証明書の有効期限が%d日後に迫ってまいりましたので、ご案内いたします。\n"
+                "SSLサーバー証明書は自動では更新されません。引き続きご利用いただく場合は、\n"
+                "マイページより更新のお手続きをお願いいたします。\n\n" % days)
+    block = ("■ご契約情報\n"
+             "SSLサーバー証明書 : %s\n"
+             "コモンネーム : %s\n" % (product, cn))
+    if expiry:
+        block += "有効期限 : %s\n" % expiry
+    return ("%s 様\n\n"
+            "平素はCPIをご利用いただき、誠にありがとうございます。\n\n" % name
+            + lead + block + "\n"
+            + ("" if issued else
+               "お申し込み方法は、下記のページをご参照ください。\n"
+               "https://www.cpi.ad.jp/support/faq/3694\n\n")
+            + "※本メールは送信専用アドレスからお送りしています。\n\n"
+            "株式会社KDDIウェブコミュニケーションズ\n"
+            "CPI SSLサーバー証明書サポート\n")
+
+
+def xserver_cases():
+    # -- 30 days before expiry, domain in the subject, ISO-2022-JP 7bit hand-built
+    d, mid = jst(2024, 4, 11, 4, 12, 33), "20240411041233.5E1A2B3C.xs@xserver.ne.jp"
+    body = xserver_failed_text("xs1234567", "taro@example.com", "xs123456", "example.com",
+                               "2024年5月11日")
+    data = raw([
+        ("Received", host_received("sv-smtp01.xserver.ne.jp", "203.0.113.61", "taro@example.com",
+                                   d, "4VFp1k2Lm3z4")),
+        ("From", addr("Xserver", "support@xserver.ne.jp")),
+        ("To", "taro@example.com"),
+        ("Subject", ew(XSERVER_SUBJ_FAILED % "example.com", "ISO-2022-JP", "iso2022_jp")),
+        ("Date", rfcdate(d)),
+        ("Message-ID", "<%s>" % mid),
+        ("MIME-Version", "1.0"),
+        ("Content-Type", "text/plain; charset=ISO-2022-JP"),
+        ("Content-Transfer-Encoding", "7bit"),
+    ], body.encode("iso2022_jp"))
+    add("xserver", "renewal-failed-iso2022jp",
+        "更新未完了 with (example.com) in the subject, ■SSL更新情報 block, 【有効期限日】 : 2024年5月11日 (explicit), 【サーバーID】 as account; ISO-2022-JP 7bit",
+        data, [expect(mid, d, "xserver", "renewal-failed", "example.com", "xs123456", None,
+                      explicit="2024-05-11")])
+
+    # -- subject without the domain; IDN common name; UTF-8 base64 (Python)
+    d, mid = jst(2024, 6, 5, 5, 0, 2), "20240605050002.7C8D9E0F.xs@xserver.ne.jp"
+    body = xserver_failed_text("xs7654321", "shop@example.jp", "petshop", "ペット.jp", "2024年6月30日")
+    data = py_modern([
+        ("Received", host_received("sv-smtp02.xserver.ne.jp", "203.0.113.62", "shop@example.jp",
+                                   d, "4VvQ5r6StUz7")),
+        ("From", XSERVER_FROM),
+        ("To", "shop@example.jp"),
+        ("Subject", XSERVER_SUBJ_FAILED_NODOMAIN),
+        ("Date", rfcdate(d)),
+        ("Message-ID", "<%s>" % mid),
+    ], body)
+    add("xserver", "renewal-failed-nodomain-subject-idn-utf8",
+        "更新未完了 subject without the domain (domain from 【コモンネーム】: ペット.jp -> punycode); 25-day retry; UTF-8 base64 (Python)",
+        data, [expect(mid, d, "xserver", "renewal-failed", "ペット.jp".encode("idna").decode(),
+                      "petshop", None, explicit="2024-06-30")])
+
+    # -- full-width colons, digits and parentheses; Shift_JIS quoted-printable
+    d, mid = jst(2024, 9, 14, 3, 30), "20240914033000.0A1B2C3D.xs@xserver.ne.jp"
+    body = xserver_failed_text("xs2468013", "hanako@example.net", "hanako01", "shop.example.net",
+                               "２０２４年１０月４日", subject_cn="ｓｈｏｐ．example．net",
+                               sep=" ： ", cn_sep="：")
+    data = raw([
+        ("Received", host_received("sv-smtp01.xserver.ne.jp", "203.0.113.61", "hanako@example.net",
+                                   d, "4X2cD3eF4gz5")),
+        ("From", addr("エックスサーバー", "support@xserver.ne.jp", "Shift_JIS", "shift_jis")),
+        ("To", "hanako@example.net"),
+        ("Subject", ew("【Xserver】■重要■ SSLサーバー証明書（ｓｈｏｐ．example．net） 更新未完了のお知らせ",
+                       "Shift_JIS", "shift_jis")),
+        ("Date", rfcdate(d)),
+        ("Message-ID", "<%s>" % mid),
+        ("MIME-Version", "1.0"),
+        ("Content-Type", "text/plain; charset=Shift_JIS"),
+        ("Content-Transfer-Encoding", "quoted-printable"),
+    ], qpbody(body.encode("shift_jis")))
+    add("xserver", "renewal-failed-fullwidth-sjis-qp",
+        "20-day retry with full-width （ｓｈｏｐ．example．net） in the subject, 【コモンネーム】：, 【有効期限日】 ： ２０２４年１０月４日; Shift_JIS quoted-printable",
+        data, [expect(mid, d, "xserver", "renewal-failed", "shop.example.net", "hanako01", None,
+                      explicit="2024-10-04")])
+
+    # -- multipart/alternative: ISO-2022-JP text + UTF-8 QP html; trusted pass; CRLF
+    d, mid = jst(2024, 11, 2, 10, 45, 9), "20241102104509.3F4A5B6C.xs@xserver.ne.jp"
+    plain = xserver_failed_text("xs1357924", "info@example.org", "exorg", "www.example.org",
+                                "2024年12月2日")
+    html = ("<html><body>\n<p>平素は当サービスをご利用いただき誠にありがとうございます。<br>"
+            "Xserver カスタマーサポートでございます。</p>\n"
+            "<p>サーバーID「exorg」で利用中の下記SSLサーバー証明書に関し、<br>"
+            "当サポートで有効期限の延長をするための更新作業を行いましたが、<br>"
+            "正常に完了することができませんでした。</p>\n"
+            "<p>■SSL更新情報<br>【サーバーID】&nbsp;:&nbsp;exorg<br>"
+            "【コモンネーム】:&nbsp;www.example.org<br>【有効期限日】&nbsp;:&nbsp;2024年12月2日</p>\n"
+            "<p>エックスサーバー株式会社</p>\n</body></html>\n")
+    bnd = "----=_Part_20241102104509_xserver"
+    body = (b"--" + bnd.encode() + b"\n"
+            b"Content-Type: text/plain; charset=ISO-2022-JP\nContent-Transfer-Encoding: 7bit\n\n"
+            + plain.encode("iso2022_jp") + b"\n--" + bnd.encode() + b"\n"
+            b"Content-Type: text/html; charset=UTF-8\nContent-Transfer-Encoding: quoted-printable\n\n"
+            + qpbody(html.encode("utf-8")) + b"\n--" + bnd.encode() + b"--\n")
+    data = raw([
+        ("Authentication-Results", "mx.certnotice.test; dkim=pass header.d=xserver.ne.jp;\n\tspf=pass smtp.mailfrom=xserver.ne.jp; dmarc=pass header.from=xserver.ne.jp"),
+        ("Received", host_received("sv-smtp03.xserver.ne.jp", "203.0.113.63", "info@example.org",
+                                   d, "4YbN7p8QrSz9")),
+        ("From", addr("Xserver", "support@xserver.ne.jp")),
+        ("To", "info@example.org"),
+        ("Subject", ew(XSERVER_SUBJ_FAILED % "www.example.org", "ISO-2022-JP", "iso2022_jp")),
+        ("Date", rfcdate(d)),
+        ("Message-ID", "<%s>" % mid),
+        ("MIME-Version", "1.0"),
+        ("Content-Type", 'multipart/alternative;\n\tboundary="%s"' % bnd),
+    ], body, eol=CRLF)
+    add("xserver", "auth-pass-multipart-crlf",
+        "更新未完了 as multipart/alternative (ISO-2022-JP text + UTF-8 QP html), CRLF, trusted dkim/spf/dmarc=pass: authentic true",
+        data, [expect(mid, d, "xserver", "renewal-failed", "www.example.org", "exorg", None,
+                      explicit="2024-12-02", authentic=True)])
+
+
+def starserver_cases():
+    # -- 【スターサーバー】■重要■ prefix, ISO-2022-JP, from star.ne.jp
+    d, mid = jst(2024, 7, 21, 6, 15), "20240721061500.1122AABB@star.ne.jp"
+    body = star_failed_text("田中 一郎", "starsv-tanaka", "blog.example.net", "2024年8月20日")
+    data = raw([
+        ("Received", host_received("mail.star.ne.jp", "203.0.113.71", "ichiro@example.net",
+                                   d, "4WcR1s2TuVz3")),
+        ("From", addr("スターサーバー", "support@star.ne.jp")),
+        ("To", "ichiro@example.net"),
+        ("Subject", ew(STAR_SUBJ_FAILED_PREFIX, "ISO-2022-JP", "iso2022_jp")),
+        ("Date", rfcdate(d)),
+        ("Message-ID", "<%s>" % mid),
+        ("MIME-Version", "1.0"),
+        ("Content-Type", "text/plain; charset=ISO-2022-JP"),
+        ("Content-Transfer-Encoding", "7bit"),
+    ], body.encode("iso2022_jp"))
+    add("starserver", "renewal-failed-prefixed-iso2022jp",
+        "Star Server 【スターサーバー】■重要■SSLサーバー証明書更新未完了のお知らせ (Xserver's wording, no サーバーID「」 sentence), ISO-2022-JP, from support@star.ne.jp",
+        data, [expect(mid, d, "starserver", "renewal-failed", "blog.example.net", "starsv-tanaka",
+                      None, explicit="2024-08-20")])
+
+    # -- plain subject, from netowl.jp, UTF-8 quoted-printable (Python)
+    d, mid = jst(2024, 8, 2, 23, 40, 10), "20240802234010.33CCDD44@netowl.jp"
+    body = star_failed_text("佐藤 花子", "hanasato", "hanako.example.com", "2024/09/01")
+    data = py_modern([
+        ("Received", host_received("smtp.netowl.jp", "203.0.113.72", "hanako@example.com",
+                                   d, "4WkT5u6VwXz1")),
+        ("From", "ネットオウル <info@netowl.jp>"),
+        ("To", "hanako@example.com"),
+        ("Subject", STAR_SUBJ_FAILED),
+        ("Date", rfcdate(d)),
+        ("Message-ID", "<%s>" % mid),
+    ], body, cte="quoted-printable")
+    add("starserver", "renewal-failed-plain-subject-netowl-utf8-qp",
+        "Star Server 'SSLサーバー証明書更新未完了のお知らせ' (no prefix) from info@netowl.jp, 【有効期限日】 : 2024/09/01; UTF-8 QP (Python)",
+        data, [expect(mid, d, "starserver", "renewal-failed", "hanako.example.com", "hanasato",
+                      None, explicit="2024-09-01")])
+
+
+def lolipop_cases():
+    # -- punycode domain, full-width ！ in the subject, ISO-2022-JP; no date in the mail
+    puny = "ねこ.jp".encode("idna").decode()
+    d, mid = jst(2023, 5, 19, 2, 3, 4), "20230519020304.lolipop.a1b2c3@lolipop.jp"
+    body = lolipop_text("山本 さくら", puny)
+    data = raw([
+        ("Received", host_received("mail-out.lolipop.jp", "203.0.113.81", "sakura@example.com",
+                                   d, "4QmN8o9PqRz2")),
+        ("From", addr(LOLIPOP_FROM_NAME, "no-reply@lolipop.jp")),
+        ("To", "sakura@example.com"),
+        ("Subject", ew("【ロリポップ！】独自SSL（無料）の更新に失敗しました", "ISO-2022-JP", "iso2022_jp")),
+        ("Date", rfcdate(d)),
+        ("Message-ID", "<%s>" % mid),
+        ("MIME-Version", "1.0"),
+        ("Content-Type", "text/plain; charset=ISO-2022-JP"),
+        ("Content-Transfer-Encoding", "7bit"),
+    ], body.encode("iso2022_jp"))
+    add("lolipop", "renewal-failed-punycode-iso2022jp",
+        "【ロリポップ！】独自SSL（無料）の更新に失敗しました (full-width, NFKC), ■対象ドメイン on its own line in punycode (xn--…); no date: expires null; ISO-2022-JP",
+        data, [expect(mid, d, "lolipop", "renewal-failed", puny, None, None)])
+
+    # -- text/html only, UTF-8 base64, Unicode IDN common name + explicit date
+    d, mid = jst(2023, 7, 3, 9, 20), "20230703092000.lolipop.d4e5f6@lolipop.jp"
+    html = ("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"></head><body>\n"
+            "<p>小池 健 様</p>\n<p>いつもロリポップ!をご利用いただきありがとうございます。</p>\n"
+            "<p>ご利用中の独自SSL(無料)について、SSL証明書の更新処理を行いましたが、<br>\n"
+            "以下のドメインで更新に失敗しました。</p>\n"
+            "<table><tr><th>■対象ドメイン</th></tr><tr><td>www.example-cafe.jp</td></tr></table>\n"
+            "<p>■証明書の有効期限<br>有効期限:2023年7月28日</p>\n"
+            "<p>ユーザー専用ページの「セキュリティ」&rarr;「独自SSL証明書導入」から再度設定を行ってください。<br>\n"
+            "<a href=\"https://lolipop.jp/manual/user/ssl-free-order/\">マニュアル</a></p>\n"
+            "<hr><p>ロリポップ!<br>GMOペパボ株式会社</p>\n</body></html>\n")
+    data = raw([
+        ("Received", host_received("mail-out.lolipop.jp", "203.0.113.81", "ken@example-cafe.jp",
+                                   d, "4RbS3t4UvWz5")),
+        ("From", addr(LOLIPOP_FROM_NAME, "no-reply@lolipop.jp", "UTF-8", "utf-8")),
+        ("To", "ken@example-cafe.jp"),
+        ("Subject", ew(LOLIPOP_SUBJ_FAILED, "UTF-8", "utf-8")),
+        ("Date", rfcdate(d)),
+        ("Message-ID", "<%s>" % mid),
+        ("MIME-Version", "1.0"),
+        ("Content-Type", "text/html; charset=UTF-8"),
+        ("Content-Transfer-Encoding", "base64"),
+    ], b64body(html.encode("utf-8")))
+    add("lolipop", "renewal-failed-html-only-utf8",
+        "Lolipop renewal failure as text/html only (UTF-8 base64): ■対象ドメイン in a table cell, 有効期限:2023年7月28日 (explicit)",
+        data, [expect(mid, d, "lolipop", "renewal-failed", "www.example-cafe.jp", None, None,
+                      explicit="2023-07-28")])
+
+
+def nifcloud_cases():
+    # -- 90 days before, ISO-2022-JP 7bit, explicit 2021年01月31日
+    d, mid = jst(2020, 11, 2, 10, 0), "20201102100000.nfhs.0001@hosting.nifcloud.com"
+    body = nifcloud_text(90, "example.co.jp", "2021年01月31日")
+    data = raw([
+        ("Received", host_received("mail.hosting.nifcloud.com", "203.0.113.91", "admin@example.co.jp",
+                                   d, "4CaB1c2DeFz3")),
+        ("From", NIFCLOUD_FROM),
+        ("To", "admin@example.co.jp"),
+        ("Subject", ew(NIFCLOUD_SUBJ, "ISO-2022-JP", "iso2022_jp")),
+        ("Date", rfcdate(d)),
+        ("Message-ID", "<%s>" % mid),
+        ("MIME-Version", "1.0"),
+        ("Content-Type", "text/plain; charset=ISO-2022-JP"),
+        ("Content-Transfer-Encoding", "7bit"),
+    ], body.encode("iso2022_jp"))
+    add("nifcloud", "expiry-90d-iso2022jp",
+        "paid-certificate reminder 更新のご案内(90日前), ◆コモンネーム(CN):example.co.jp, ◆有効期限満了日:2021年01月31日 (explicit); ISO-2022-JP",
+        data, [expect(mid, d, "nifcloud", "expiry-warning", "example.co.jp", None, 90,
+                      explicit="2021-01-31")])
+
+    # -- 5 days before, full-width labels and digits, UTF-8 base64 (Python)
+    d, mid = jst(2021, 1, 26, 10, 0), "20210126100000.nfhs.0002@hosting.nifcloud.com"
+    body = nifcloud_text("５", "www.example.co.jp", "２０２１年０１月３１日", fw=True)
+    data = py_modern([
+        ("Received", host_received("mail.hosting.nifcloud.com", "203.0.113.91", "admin@example.co.jp",
+                                   d, "4DbC2d3EfGz4")),
+        ("From", "ニフクラ レンタルサーバー <%s>" % NIFCLOUD_FROM),
+        ("To", "admin@example.co.jp"),
+        ("Subject", "SSLサーバー証明書　更新のご案内（富士通クラウドテクノロジーズ）"),
+        ("Date", rfcdate(d)),
+        ("Message-ID", "<%s>" % mid),
+    ], body)
+    add("nifcloud", "expiry-5d-fullwidth-utf8-base64",
+        "5-day reminder with full-width （５日前）, ◆コモンネーム（ＣＮ）：, ◆有効期限満了日：２０２１年０１月３１日 and a full-width subject; UTF-8 base64 (Python)",
+        data, [expect(mid, d, "nifcloud", "expiry-warning", "www.example.co.jp", None, 5,
+                      explicit="2021-01-31")])
+
+
+def cpi_cases():
+    # -- 30 days before, ISO-2022-JP, explicit 有効期限 in the body
+    d, mid = jst(2024, 7, 1, 9, 0), "20240701090000.ssl-info.778899@cpi.ad.jp"
+    product = "SecureCore 企業認証SSL"
+    body = cpi_text("株式会社エグザンプル ご担当者", product, "www.example.co.jp",
+                    expiry="2024年7月31日", days=30)
+    data = raw([
+        ("Received", host_received("smtp.cpi.ad.jp", "203.0.113.101", "web@example.co.jp",
+                                   d, "4WfG3h4IjKz6")),
+        ("From", addr(CPI_FROM_NAME, "ssl-info@cpi.ad.jp")),
+        ("To", "web@example.co.jp"),
+        ("Subject", ew(CPI_SUBJ % (30, product, "www.example.co.jp"), "ISO-2022-JP", "iso2022_jp")),
+        ("Date", rfcdate(d)),
+        ("Message-ID", "<%s>" % mid),
+        ("MIME-Version", "1.0"),
+        ("Content-Type", "text/plain; charset=ISO-2022-JP"),
+        ("Content-Transfer-Encoding", "7bit"),
+    ], body.encode("iso2022_jp"))
+    add("cpi", "expiry-30d-iso2022jp",
+        "【重要】30日前[SecureCore 企業認証SSL]サーバー証明書のご案内(www.example.co.jp): days and domain from the subject, 有効期限 : 2024年7月31日 (explicit); ISO-2022-JP",
+        data, [expect(mid, d, "cpi", "expiry-warning", "www.example.co.jp", None, 30,
+                      explicit="2024-07-31")])
+
+    # -- 60 days before, full-width subject, multipart/alternative Shift_JIS + html, no date
+    d, mid = jst(2024, 3, 2, 9, 0), "20240302090000.ssl-info.112233@cpi.ad.jp"
+    product = "ジオトラスト クイックSSL プレミアム"
+    plain = cpi_text("小川 理恵", product, "shop.example.jp", days=60)
+    html = ("<html><body>\n<p>小川 理恵 様</p>\n"
+            "<p>ご利用中のSSLサーバー証明書の有効期限が60日後に迫ってまいりましたので、ご案内いたします。</p>\n"
+            "<p>■ご契約情報<br>SSLサーバー証明書 : " + product + "<br>コモンネーム : shop.example.jp</p>\n"
+            "<p>株式会社KDDIウェブコミュニケーションズ</p>\n</body></html>\n")
+    bnd = "=_cpi_alt_20240302090000"
+    body = (b"--" + bnd.encode() + b"\n"
+            b"Content-Type: text/plain; charset=Shift_JIS\nContent-Transfer-Encoding: 8bit\n\n"
+            + plain.encode("shift_jis") + b"\n--" + bnd.encode() + b"\n"
+            b"Content-Type: text/html; charset=UTF-8\nContent-Transfer-Encoding: base64\n\n"
+            + b64body(html.encode("utf-8")) + b"--" + bnd.encode() + b"--\n")
+    data = raw([
+        ("Received", host_received("smtp.cpi.ad.jp", "203.0.113.101", "rie@example.jp",
+                                   d, "4TcD5e6FgHz7")),
+        ("From", addr(CPI_FROM_NAME, "ssl-info@cpi.ad.jp", "Shift_JIS", "shift_jis")),
+        ("To", "rie@example.jp"),
+        ("Subject", ew("【重要】６０日前［" + product + "］サーバー証明書のご案内（shop.example.jp）",
+                       "Shift_JIS", "shift_jis")),
+        ("Date", rfcdate(d)),
+        ("Message-ID", "<%s>" % mid),
+        ("MIME-Version", "1.0"),
+        ("Content-Type", 'multipart/alternative; boundary="%s"' % bnd),
+    ], body)
+    add("cpi", "expiry-60d-fullwidth-multipart-sjis",
+        "【重要】６０日前［…］サーバー証明書のご案内（shop.example.jp） (full-width), multipart/alternative Shift_JIS 8bit + UTF-8 html, no date: Date + 60",
+        data, [expect(mid, d, "cpi", "expiry-warning", "shop.example.jp", None, 60)])
+
+
+def cpanel_cases():
+    # -- AutoSSL certificate expiry, mixhost, us-ascii: date from the subject
+    d = dt.datetime(2019, 4, 13, 0, 4, 41, tzinfo=dt.timezone(dt.timedelta(hours=9)))
+    mid = "1555081481.2941.cpanel@sv1234.mixhost.jp"
+    body = ('The AutoSSL certificate for the website "example.com" will expire soon, and\n'
+            "AutoSSL has not been able to replace it.\n\n"
+            "Website: example.com\n"
+            "Certificate expires: April 18, 2019 at 12:00:00 AM UTC (in 5 days)\n"
+            "Domains on the certificate: example.com, www.example.com, mail.example.com\n\n"
+            "AutoSSL will keep trying to renew the certificate. To find out why it has not\n"
+            'succeeded, open the "SSL/TLS Status" interface in cPanel:\n'
+            "https://sv1234.mixhost.jp:2083/?goto_app=SSL_TLS_Status\n\n"
+            "Do not reply to this automated message.\n\n"
+            "-- \ncPanel on sv1234.mixhost.jp\n")
+    data = raw([
+        ("Received", host_received("sv1234.mixhost.jp", "203.0.113.111", "owner@example.com",
+                                   d, "4MqR2s3TuVz8")),
+        ("From", '"cPanel on sv1234.mixhost.jp" <cpanel@sv1234.mixhost.jp>'),
+        ("To", "owner@example.com"),
+        ("Subject", "AutoSSL certificate expiry on 2019-04-18 UTC"),
+        ("Date", rfcdate(d)),
+        ("Message-ID", "<%s>" % mid),
+        ("MIME-Version", "1.0"),
+        ("Content-Type", "text/plain; charset=us-ascii"),
+        ("Content-Transfer-Encoding", "7bit"),
+        ("X-Auto-Response-Suppress", "All"),
+    ], body.encode("ascii"))
+    add("cpanel", "expiry-warning-mixhost-ascii",
+        "cPanel 'AutoSSL certificate expiry on 2019-04-18 UTC' from cpanel@sv1234.mixhost.jp (server name under mixhost.jp), us-ascii: body date not year-first so expires from the subject, 'in 5 days'",
+        data, [expect(mid, d, "cpanel-autossl", "expiry-warning", "example.com", None, 5,
+                      explicit="2019-04-18")])
+
+    # -- AutoSSL certificate expiry, ColorfulBox, UTF-8 QP with curly quotes; ISO date in body
+    d = jst(2021, 6, 25, 12, 0, 12)
+    mid = "1624590012.77712.cpanel@sv201.colorfulbox.jp"
+    body = ("The AutoSSL certificate for the website “shop.example.jp” will expire soon.\n\n"
+            "The certificate expires on 2021-06-30 at 00:00:00 UTC, in 4 days.\n"
+            "AutoSSL could not replace it because the website’s domains failed DCV\n"
+            "(Domain Control Validation).\n\n"
+            "Open “SSL/TLS Status” in cPanel to see the details and run AutoSSL again:\n"
+            "https://sv201.colorfulbox.jp:2083/?goto_app=SSL_TLS_Status\n\n"
+            "— cPanel on sv201.colorfulbox.jp\n")
+    data = py_modern([
+        ("Received", host_received("sv201.colorfulbox.jp", "203.0.113.121", "hana@shop.example.jp",
+                                   d, "4GmP6q7RsTz9")),
+        ("From", "cPanel on sv201.colorfulbox.jp <cpanel@sv201.colorfulbox.jp>"),
+        ("To", "hana@shop.example.jp"),
+        ("Subject", "[sv201.colorfulbox.jp] AutoSSL certificate expiry on “shop.example.jp”"),
+        ("Date", rfcdate(d)),
+        ("Message-ID", "<%s>" % mid),
+    ], body, cte="quoted-printable")
+    add("cpanel", "expiry-warning-colorfulbox-utf8-qp",
+        "cPanel AutoSSL expiry from cpanel@sv201.colorfulbox.jp, subject names the website, body 'expires on 2021-06-30' (explicit), curly quotes; UTF-8 QP (Python)",
+        data, [expect(mid, d, "cpanel-autossl", "expiry-warning", "shop.example.jp", None, 4,
+                      explicit="2021-06-30")])
+
+    # -- Potential reduced AutoSSL coverage, mixhost, us-ascii: days from 'expire in 6 days'
+    d = dt.datetime(2021, 12, 13, 2, 46, 9, tzinfo=dt.timezone(dt.timedelta(hours=9)))
+    mid = "1639331169.4410.cpanel@sv5678.mixhost.jp"
+    body = ("example.net: AutoSSL would normally renew this certificate now, but 2 of the\n"
+            "website's secured domains just failed DCV. To give you more time to fix these\n"
+            "problems, AutoSSL will defer the renewal until Dec 20, 2021 at 12:00:00 AM UTC.\n"
+            "After that time, AutoSSL will request a replacement certificate that leaves out\n"
+            "any domains that fail DCV. At the time of this notice, the certificate will\n"
+            "expire in 6 days, 21 hours, 13 minutes, and 51 seconds.\n\n"
+            "The following secured domains failed DCV:\n"
+            "  mail.example.net: The domain resolves to an IP address that is not on this server.\n"
+            "  webmail.example.net: The domain resolves to an IP address that is not on this server.\n\n"
+            "To exclude domains you do not use, open \"SSL/TLS Status\" in cPanel.\n\n"
+            "-- \ncPanel on sv5678.mixhost.jp\n")
+    data = raw([
+        ("Received", host_received("sv5678.mixhost.jp", "203.0.113.112", "owner@example.net",
+                                   d, "4JkL8m9NoPz1")),
+        ("From", '"cPanel on sv5678.mixhost.jp" <cpanel@sv5678.mixhost.jp>'),
+        ("To", "owner@example.net"),
+        ("Subject", "Potential reduced AutoSSL coverage"),
+        ("Date", rfcdate(d)),
+        ("Message-ID", "<%s>" % mid),
+        ("MIME-Version", "1.0"),
+        ("Content-Type", "text/plain; charset=us-ascii"),
+        ("Content-Transfer-Encoding", "7bit"),
+    ], body.encode("ascii"))
+    add("cpanel", "coverage-reduced-mixhost-ascii",
+        "cPanel 'Potential reduced AutoSSL coverage' (kind coverage-reduced): 'example.net: AutoSSL would normally renew…', 'expire in 6 days, 21 hours…' -> Date + 6; the deferral date is not year-first and is not a claim",
+        data, [expect(mid, d, "cpanel-autossl", "coverage-reduced", "example.net", None, 6)])
+
+    # -- reduction-of-coverage wording, ColorfulBox, UTF-8 base64
+    d = dt.datetime(2022, 2, 8, 14, 5, tzinfo=dt.timezone(dt.timedelta(hours=9)))
+    mid = "1644296700.9981.cpanel@sv310.colorfulbox.jp"
+    body = ("The AutoSSL certificate renewal for the website “colorful.example.org” may cause\n"
+            "a reduction of coverage.\n\n"
+            "The “Let’s Encrypt™” AutoSSL provider could not renew the SSL certificate without\n"
+            "a reduction of coverage because the following domains failed DCV:\n"
+            "  shop.colorful.example.org\n\n"
+            "The current certificate expires in 12 days.\n\n"
+            "Open “SSL/TLS Status” in cPanel to fix or exclude these domains.\n")
+    data = py_modern([
+        ("Received", host_received("sv310.colorfulbox.jp", "203.0.113.122", "web@colorful.example.org",
+                                   d, "4LpQ1r2StUz3")),
+        ("From", "cPanel on sv310.colorfulbox.jp <cpanel@sv310.colorfulbox.jp>"),
+        ("To", "web@colorful.example.org"),
+        ("Subject", "The AutoSSL certificate renewal may cause a reduction of coverage for “colorful.example.org”"),
+        ("Date", rfcdate(d)),
+        ("Message-ID", "<%s>" % mid),
+    ], body)
+    add("cpanel", "coverage-reduced-colorfulbox-utf8",
+        "cPanel 'The AutoSSL certificate renewal may cause a reduction of coverage for “…”' from a colorfulbox.jp server, 'expires in 12 days'; UTF-8 base64 (Python)",
+        data, [expect(mid, d, "cpanel-autossl", "coverage-reduced", "colorful.example.org", None, 12)])
+
+
+def other_negative_cases():
+    # -- Xserver: the renewal went through after all (更新完了), same block
+    d, mid = jst(2024, 4, 16, 4, 10, 2), "20240416041002.6D7E8F90.xs@xserver.ne.jp"
+    body = (RULE_BOLD + "\n【Xserver】■重要■ SSLサーバー証明書\n(example.com) 更新完了のお知らせ\n"
+            + RULE_BOLD + "\n"
+            "XserverアカウントID : xs1234567\n\n"
+            "平素は当サービスをご利用いただき誠にありがとうございます。\n"
+            "Xserver カスタマーサポートでございます。\n\n"
+            "サーバーID「xs123456」で利用中の下記SSLサーバー証明書に関し、\n"
+            "当サポートで有効期限の延長をするための更新作業が正常に完了いたしました。\n"
+            "お客様による作業は必要ございません。\n\n"
+            + ssl_update_block("xs123456", "example.com", "2024年7月15日") + "\n\n"
+            "エックスサーバー株式会社 カスタマーサポート\n")
+    data = raw([
+        ("Received", host_received("sv-smtp01.xserver.ne.jp", "203.0.113.61", "taro@example.com",
+                                   d, "4VGq2l3Mn4z5")),
+        ("From", addr("Xserver", "support@xserver.ne.jp")),
+        ("To", "taro@example.com"),
+        ("Subject", ew(XSERVER_SUBJ_DONE % "example.com", "ISO-2022-JP", "iso2022_jp")),
+        ("Date", rfcdate(d)),
+        ("Message-ID", "<%s>" % mid),
+        ("MIME-Version", "1.0"),
+        ("Content-Type", "text/plain; charset=ISO-2022-JP"),
+        ("Content-Transfer-Encoding", "7bit"),
+    ], body.encode("iso2022_jp"))
+    add("negative", "xserver-renewal-complete",
+        "Xserver '【Xserver】■重要■ SSLサーバー証明書(example.com) 更新完了のお知らせ' (success) with the same ■SSL更新情報 block, ISO-2022-JP",
+        data, [not_notice(mid, d)])
+
+    # -- Xserver: free SSL first set up (設定完了)
+    d, mid = jst(2024, 2, 10, 15, 30), "20240210153000.1A2B3C4D.xs@xserver.ne.jp"
+    body = ("平素は当サービスをご利用いただき誠にありがとうございます。\n"
+            "Xserver カスタマーサポートでございます。\n\n"
+            "サーバーID「xs123456」にて、下記ドメインの無料独自SSLの設定が完了いたしました。\n"
+            "反映まで最大1時間程度かかる場合がございます。\n\n"
+            "【コモンネーム】: example.com\n【有効期限日】 : 2024年5月10日\n\n"
+            "有効期限の30日前より自動更新を行います。\n\n"
+            "エックスサーバー株式会社 カスタマーサポート\n")
+    data = py_modern([
+        ("Received", host_received("sv-smtp02.xserver.ne.jp", "203.0.113.62", "taro@example.com",
+                                   d, "4T9a1b2Cd3z4")),
+        ("From", XSERVER_FROM),
+        ("To", "taro@example.com"),
+        ("Subject", "【Xserver】無料独自SSL設定完了のお知らせ"),
+        ("Date", rfcdate(d)),
+        ("Message-ID", "<%s>" % mid),
+    ], body)
+    add("negative", "xserver-ssl-setup-complete",
+        "Xserver '【Xserver】無料独自SSL設定完了のお知らせ' (first issuance) naming 【コモンネーム】 and 【有効期限日】; UTF-8 base64 (Python)",
+        data, [not_notice(mid, d)])
+
+    # -- Xserver: the customer's reply, quoting the notice with '> '
+    d, mid = jst(2024, 4, 11, 9, 2, 15), "5f0e1d2c-3b4a-4958-8877-66a5b4c3d2e1@example.com"
+    quoted = xserver_failed_text("xs1234567", "taro@example.com", "xs123456", "example.com",
+                                 "2024年5月11日")
+    qtext = "\n".join("> " + l for l in quoted.rstrip("\n").split("\n"))
+    body = ("Xserver サポート ご担当者様\n\n"
+            "下記のメールを受け取りましたが、DNSの設定は変えていません。\n"
+            "原因を調べていただけますでしょうか。\n\n山田\n\n"
+            "2024年4月11日(木) 4:12 Xserver <support@xserver.ne.jp>:\n" + qtext + "\n")
+    data = py_modern([
+        ("Received", host_received("mail.example.com", "192.0.2.10", "support@xserver.ne.jp",
+                                   d, "4VFr7s8TuVz0")),
+        ("From", "山田 太郎 <taro@example.com>"),
+        ("To", "Xserver <support@xserver.ne.jp>"),
+        ("Subject", "Re: " + XSERVER_SUBJ_FAILED % "example.com"),
+        ("Date", rfcdate(d)),
+        ("Message-ID", "<%s>" % mid),
+        ("In-Reply-To", "<20240411041233.5E1A2B3C.xs@xserver.ne.jp>"),
+    ], body)
+    add("negative", "reply-quoted-xserver",
+        "customer's 'Re: 【Xserver】■重要■ …更新未完了のお知らせ' quoting the notice with '> ' lines (UTF-8 base64, Python)",
+        data, [not_notice(mid, d)])
+
+    # -- Star Server: certificate issued
+    d, mid = jst(2024, 5, 22, 11, 0), "20240522110000.55EE66FF@star.ne.jp"
+    body = ("田中 一郎 様\n\nスターサーバーをご利用いただき誠にありがとうございます。\n\n"
+            "下記ドメインのSSLサーバー証明書の発行が完了いたしました。\n\n"
+            "【コモンネーム】: blog.example.net\n【有効期限日】 : 2024年8月20日\n\n"
+            "ネットオウル株式会社 スターサーバー サポート\n")
+    data = py_modern([
+        ("Received", host_received("mail.star.ne.jp", "203.0.113.71", "ichiro@example.net",
+                                   d, "4VmW3x4YzAz5")),
+        ("From", "スターサーバー <support@star.ne.jp>"),
+        ("To", "ichiro@example.net"),
+        ("Subject", "【スターサーバー】SSLサーバー証明書発行完了のお知らせ"),
+        ("Date", rfcdate(d)),
+        ("Message-ID", "<%s>" % mid),
+    ], body, cte="quoted-printable")
+    add("negative", "starserver-ssl-issued",
+        "Star Server '【スターサーバー】SSLサーバー証明書発行完了のお知らせ' (issued), UTF-8 QP (Python)",
+        data, [not_notice(mid, d)])
+
+    # -- Lolipop: renewal complete
+    d, mid = jst(2023, 5, 21, 2, 0, 0), "20230521020000.lolipop.f0e1d2@lolipop.jp"
+    body = lolipop_text("山本 さくら", "ねこ.jp".encode("idna").decode(),
+                        expiry="2023年8月19日", done=True)
+    data = raw([
+        ("Received", host_received("mail-out.lolipop.jp", "203.0.113.81", "sakura@example.com",
+                                   d, "4QpS1t2UvWz3")),
+        ("From", addr(LOLIPOP_FROM_NAME, "no-reply@lolipop.jp")),
+        ("To", "sakura@example.com"),
+        ("Subject", ew(LOLIPOP_SUBJ_DONE, "ISO-2022-JP", "iso2022_jp")),
+        ("Date", rfcdate(d)),
+        ("Message-ID", "<%s>" % mid),
+        ("MIME-Version", "1.0"),
+        ("Content-Type", "text/plain; charset=ISO-2022-JP"),
+        ("Content-Transfer-Encoding", "7bit"),
+    ], body.encode("iso2022_jp"))
+    add("negative", "lolipop-renewal-complete",
+        "Lolipop '【ロリポップ!】独自SSL(無料)の更新が完了しました' (success) with ■対象ドメイン and 有効期限, ISO-2022-JP",
+        data, [not_notice(mid, d)])
+
+    # -- NIFCLOUD: certificate issued, same ◆ block
+    d, mid = jst(2021, 1, 15, 16, 0), "20210115160000.nfhs.0003@hosting.nifcloud.com"
+    body = nifcloud_text(0, "example.co.jp", "2022年01月31日", issued=True)
+    data = raw([
+        ("Received", host_received("mail.hosting.nifcloud.com", "203.0.113.91", "admin@example.co.jp",
+                                   d, "4DcE3f4GhIz5")),
+        ("From", NIFCLOUD_FROM),
+        ("To", "admin@example.co.jp"),
+        ("Subject", ew("SSLサーバー証明書 発行完了のお知らせ(富士通クラウドテクノロジーズ)",
+                       "ISO-2022-JP", "iso2022_jp")),
+        ("Date", rfcdate(d)),
+        ("Message-ID", "<%s>" % mid),
+        ("MIME-Version", "1.0"),
+        ("Content-Type", "text/plain; charset=ISO-2022-JP"),
+        ("Content-Transfer-Encoding", "7bit"),
+    ], body.encode("iso2022_jp"))
+    add("negative", "nifcloud-ssl-issued",
+        "NIFCLOUD 'SSLサーバー証明書 発行完了のお知らせ(富士通クラウドテクノロジーズ)' with the same ◆コモンネーム(CN) / ◆有効期限満了日 block, ISO-2022-JP",
+        data, [not_notice(mid, d)])
+
+    # -- CPI: certificate issued
+    d, mid = jst(2024, 7, 20, 14, 0), "20240720140000.ssl-info.445566@cpi.ad.jp"
+    product = "SecureCore 企業認証SSL"
+    body = cpi_text("株式会社エグザンプル ご担当者", product, "www.example.co.jp",
+                    expiry="2025年8月31日", issued=True)
+    data = py_modern([
+        ("Received", host_received("smtp.cpi.ad.jp", "203.0.113.101", "web@example.co.jp",
+                                   d, "4WgH4i5JkLz7")),
+        ("From", "%s <ssl-info@cpi.ad.jp>" % CPI_FROM_NAME),
+        ("To", "web@example.co.jp"),
+        ("Subject", "【重要】[%s]サーバー証明書発行完了のお知らせ(www.example.co.jp)" % product),
+        ("Date", rfcdate(d)),
+        ("Message-ID", "<%s>" % mid),
+    ], body)
+    add("negative", "cpi-ssl-issued",
+        "CPI '【重要】[SecureCore 企業認証SSL]サーバー証明書発行完了のお知らせ(www.example.co.jp)' (issued), UTF-8 base64 (Python)",
+        data, [not_notice(mid, d)])
+
+    # -- cPanel: AutoSSL has renewed the certificate
+    d = dt.datetime(2019, 4, 14, 0, 3, 10, tzinfo=dt.timezone(dt.timedelta(hours=9)))
+    mid = "1555167790.3001.cpanel@sv1234.mixhost.jp"
+    body = ('AutoSSL has renewed the certificate for the website "example.com".\n\n'
+            "The new certificate expires on 2019-07-13 UTC.\n"
+            "Domains on the certificate: example.com, www.example.com, mail.example.com\n\n"
+            "No action is required.\n\n-- \ncPanel on sv1234.mixhost.jp\n")
+    data = raw([
+        ("Received", host_received("sv1234.mixhost.jp", "203.0.113.111", "owner@example.com",
+                                   d, "4MrS3t4UvWz9")),
+        ("From", '"cPanel on sv1234.mixhost.jp" <cpanel@sv1234.mixhost.jp>'),
+        ("To", "owner@example.com"),
+        ("Subject", 'AutoSSL has renewed the certificate for "example.com"'),
+        ("Date", rfcdate(d)),
+        ("Message-ID", "<%s>" % mid),
+        ("MIME-Version", "1.0"),
+        ("Content-Type", "text/plain; charset=us-ascii"),
+        ("Content-Transfer-Encoding", "7bit"),
+    ], body.encode("ascii"))
+    add("negative", "cpanel-autossl-renewed",
+        "cPanel 'AutoSSL has renewed the certificate for \"example.com\"' (success, names an expiry date), us-ascii",
+        data, [not_notice(mid, d)])
+
+    # -- cPanel: 'certificate renewed' worded with 'expiry' in the subject
+    d = jst(2021, 6, 26, 12, 1, 0)
+    mid = "1624676460.77790.cpanel@sv201.colorfulbox.jp"
+    body = ("AutoSSL replaced the certificate for the website “shop.example.jp” that was due\n"
+            "to expire on 2021-06-30. The new certificate expires on 2021-09-24.\n\n"
+            "— cPanel on sv201.colorfulbox.jp\n")
+    data = py_modern([
+        ("Received", host_received("sv201.colorfulbox.jp", "203.0.113.121", "hana@shop.example.jp",
+                                   d, "4GnQ7r8StUz0")),
+        ("From", "cPanel on sv201.colorfulbox.jp <cpanel@sv201.colorfulbox.jp>"),
+        ("To", "hana@shop.example.jp"),
+        ("Subject", "[sv201.colorfulbox.jp] AutoSSL certificate expiry averted: certificate renewed for “shop.example.jp”"),
+        ("Date", rfcdate(d)),
+        ("Message-ID", "<%s>" % mid),
+    ], body, cte="quoted-printable")
+    add("negative", "cpanel-autossl-certificate-renewed",
+        "cPanel success mail whose subject says both 'AutoSSL certificate expiry' and 'certificate renewed' (not_subject), UTF-8 QP (Python)",
+        data, [not_notice(mid, d)])
+
+
+def other_phishing_cases():
+    # -- Xserver copy from xserver.site (the look-alike named in notices.md)
+    d, mid = jst(2024, 5, 2, 1, 44, 20), "20240502014420.99AA88BB@xserver.site"
+    body = xserver_failed_text("xs1234567", "taro@example.com", "xs123456", "example.com",
+                               "2024年5月11日", phish_url="https://xserver.site/login/ssl-renew?id=xs123456")
+    data = raw([
+        ("Received", received("mail.xserver.site", "198.51.100.210", "mx.certnotice.test",
+                              "4VnX8y9ZaBz1", "taro@example.com", d + dt.timedelta(seconds=5))),
+        ("From", addr("Xserver", "support@xserver.site")),
+        ("To", "taro@example.com"),
+        ("Subject", ew(XSERVER_SUBJ_FAILED % "example.com", "ISO-2022-JP", "iso2022_jp")),
+        ("Date", rfcdate(d)),
+        ("Message-ID", "<%s>" % mid),
+        ("MIME-Version", "1.0"),
+        ("Content-Type", "text/plain; charset=ISO-2022-JP"),
+        ("Content-Transfer-Encoding", "7bit"),
+    ], body.encode("iso2022_jp"))
+    add("phishing", "xserver-site-sender",
+        "Xserver 更新未完了 copy from support@xserver.site (look-alike domain) with a login link",
+        data, [expect(mid, d, "xserver", "renewal-failed", "example.com", "xs123456", None,
+                      explicit="2024-05-11", verdict="suspicious", reasons=["not a genuine"])])
+
+    # -- Lolipop copy from a look-alike domain
+    d, mid = jst(2023, 6, 1, 4, 0, 9), "20230601040009.0f1e2d@lolipop-jp.com"
+    body = lolipop_text("お客", "shop.example.com",
+                        phish_url="https://lolipop-jp.com/user/verify")
+    data = py_modern([
+        ("Received", received("mta.lolipop-jp.com", "198.51.100.211", "mx.certnotice.test",
+                              "4RcT4u5VwXz2", "shop@example.com", d + dt.timedelta(seconds=3))),
+        ("From", "ロリポップ! <no-reply@lolipop-jp.com>"),
+        ("To", "shop@example.com"),
+        ("Subject", LOLIPOP_SUBJ_FAILED),
+        ("Date", rfcdate(d)),
+        ("Message-ID", "<%s>" % mid),
+    ], body)
+    add("phishing", "lolipop-lookalike-domain",
+        "Lolipop renewal-failed copy from no-reply@lolipop-jp.com (look-alike), UTF-8 base64 (Python)",
+        data, [expect(mid, d, "lolipop", "renewal-failed", "shop.example.com", None, None,
+                      verdict="suspicious", reasons=["not a genuine"])])
+
+
+# ==========================================================================
 
 def write_readme():
     lines = ["# certnotice samples", "",
@@ -1470,6 +2290,14 @@ def main():
     negative_cases()
     phishing_cases()
     broken_cases()
+    xserver_cases()
+    starserver_cases()
+    lolipop_cases()
+    nifcloud_cases()
+    cpi_cases()
+    cpanel_cases()
+    other_negative_cases()
+    other_phishing_cases()
 
     names = set()
     for d, name, _desc, _data, _res in CASES:

@@ -14,6 +14,7 @@ usage (FILE *out)
          "commands:\n"
          "  parse PATH…         judge saved mail: .eml, mbox, Maildir, or - for stdin\n"
          "  filter              one mail on stdin → the same mail with verdict headers\n"
+         "  imap                poll IMAP mailboxes (--url or [account] in the config)\n"
          "  check DOMAIN[:PORT]… check certificates without a mail (--from FILE)\n"
          "  rules check [DIR]   validate rule files\n"
          "  rules list          list providers and their notice kinds\n"
@@ -36,6 +37,8 @@ main (int argc, char **argv)
     return cn_cmd_parse (argc - 1, argv + 1);
   if (!strcmp (cmd, "filter"))
     return cn_cmd_filter (argc - 1, argv + 1);
+  if (!strcmp (cmd, "imap"))
+    return cn_cmd_imap (argc - 1, argv + 1);
   if (!strcmp (cmd, "check"))
     return cn_cmd_check (argc - 1, argv + 1);
   if (!strcmp (cmd, "rules"))
