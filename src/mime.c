@@ -29,14 +29,45 @@ cn_mime_parser_options (void)
   return parser_options;
 }
 
+gsize
+cn_mime_parse_limit (const char *data, gsize len)
+{
+  /* GMime builds an object per part (~2.5 KB each): count the lines that
+   * could be MIME delimiters and stop parsing where the part limit is
+   * passed, so memory stays bounded by the mail, not by its part count */
+  guint delimiters = 0;
+  const char *p = data, *end = data + len;
+  while (p < end) {
+    if (end - p >= 2 && p[0] == '-' && p[1] == '-' && ++delimiters > CN_MAX_MIME_PARTS + 16)
+      return (gsize) (p - data);
+    const char *nl = memchr (p, '\n', (gsize) (end - p));
+    if (nl == NULL)
+      break;
+    p = nl + 1;
+  }
+  return len;
+}
+
+GMimeMessage *
+cn_mime_parse_stream (GMimeStream *stream, gsize cut, gsize len)
+{
+  cn_mime_init ();
+  g_autoptr (GMimeStream) sub = cut < len ? g_mime_stream_substream (stream, 0, (gint64) cut) : NULL;
+  g_autoptr (GMimeParser) parser = g_mime_parser_new_with_stream (sub ? sub : stream);
+  g_mime_parser_set_format (parser, GMIME_FORMAT_MESSAGE);
+  GMimeMessage *msg = g_mime_parser_construct_message (parser, parser_options);
+  if (msg && sub)
+    g_object_set_data (G_OBJECT (msg), "cn-cut", GSIZE_TO_POINTER (cut));
+  return msg;
+}
+
 GMimeMessage *
 cn_mime_parse_bytes (const char *data, gsize len)
 {
   cn_mime_init ();
-  g_autoptr (GMimeStream) stream = g_mime_stream_mem_new_with_buffer (data, len);
-  g_autoptr (GMimeParser) parser = g_mime_parser_new_with_stream (stream);
-  g_mime_parser_set_format (parser, GMIME_FORMAT_MESSAGE);
-  return g_mime_parser_construct_message (parser, parser_options);
+  gsize cut = cn_mime_parse_limit (data, len);
+  g_autoptr (GMimeStream) stream = g_mime_stream_mem_new_with_buffer (data, cut);
+  return cn_mime_parse_stream (stream, cut, cut);
 }
 
 /* ---- records ---- */
@@ -321,6 +352,9 @@ collect (GMimeMessage *msg, const char *source, guint index, const char *part,
   if (w.too_deep)
     g_ptr_array_add (m->warnings, g_strdup_printf ("MIME nesting deeper than %d: inner parts ignored",
                                                    CN_MAX_MIME_DEPTH));
+  if (depth == 0 && g_object_get_data (G_OBJECT (msg), "cn-cut"))
+    g_ptr_array_add (m->warnings, g_strdup_printf ("more than %d MIME delimiter lines: the rest of the mail "
+                                                   "was not parsed", CN_MAX_MIME_PARTS + 16));
   if (w.parts > CN_MAX_MIME_PARTS)
     g_ptr_array_add (m->warnings, g_strdup_printf ("more than %d MIME parts: the rest ignored",
                                                    CN_MAX_MIME_PARTS));

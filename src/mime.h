@@ -32,6 +32,14 @@ GMimeParserOptions *cn_mime_parser_options (void);
  * finds no message at all. */
 GMimeMessage *cn_mime_parse_bytes (const char *data, gsize len);
 
+/* How much of DATA to hand GMime: all of it, or up to the line where the
+ * count of possible MIME delimiter lines passes the part limit. */
+gsize cn_mime_parse_limit (const char *data, gsize len);
+
+/* Parse one message from the first CUT of LEN bytes of STREAM (borrowed).
+ * Returns a new reference, or NULL when GMime finds no message. */
+GMimeMessage *cn_mime_parse_stream (GMimeStream *stream, gsize cut, gsize len);
+
 /* Build the records for MSG and for every message/rfc822 part inside it
  * (depth-first, outer first) and append them to OUT (a GPtrArray whose free
  * func is cn_mail_free; the records are owned by OUT).  MSG is borrowed.

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -106,6 +107,22 @@ read_file (const char *path, const char *source, CnMessageFunc fn, gpointer data
     read_stream (mem, source, looks_like_mbox (head, n), fn, data);
     return TRUE;
   }
+  if (!looks_like_mbox (head, n)) {
+    /* one message: mapped, so the part limit can look at it first */
+    g_autoptr (GMimeStream) map = n > 0 ? g_mime_stream_mmap_new (fd, PROT_READ, MAP_PRIVATE) : NULL;
+    if (map) {
+      GMimeStreamMmap *mm = GMIME_STREAM_MMAP (map);   /* owns fd */
+      gsize cut = cn_mime_parse_limit (mm->map, mm->maplen);
+      g_autoptr (GMimeMessage) msg = cn_mime_parse_stream (map, cut, mm->maplen);
+      g_autoptr (GPtrArray) out = records ();
+      if (msg)
+        cn_mime_collect (msg, source, 0, NULL, out);
+      else
+        g_ptr_array_add (out, cn_mime_unparsable (source, 0));
+      fn (out, data);
+      return TRUE;
+    }
+  }
   g_autoptr (GMimeStream) stream = g_mime_stream_fs_new (fd);   /* owns fd */
   read_stream (stream, source, looks_like_mbox (head, n), fn, data);
   return TRUE;
@@ -131,8 +148,21 @@ read_stdin (CnMessageFunc fn, gpointer data, GError **error)
   }
   GByteArray *bytes = bare_cr ((char *) buf->data, MIN (buf->len, 8192)) ? cr_to_lf (buf->data, buf->len)
                                                                          : g_byte_array_ref (buf);
+  gboolean mbox = looks_like_mbox ((char *) bytes->data, bytes->len);
+  gsize len = bytes->len;
+  gsize cut = mbox ? len : cn_mime_parse_limit ((char *) bytes->data, len);
   g_autoptr (GMimeStream) stream = g_mime_stream_mem_new_with_byte_array (bytes);
-  read_stream (stream, "-", looks_like_mbox ((char *) buf->data, buf->len), fn, data);
+  if (mbox) {
+    read_stream (stream, "-", TRUE, fn, data);
+  } else {
+    g_autoptr (GMimeMessage) msg = cn_mime_parse_stream (stream, cut, len);
+    g_autoptr (GPtrArray) out = records ();
+    if (msg)
+      cn_mime_collect (msg, "-", 0, NULL, out);
+    else
+      g_ptr_array_add (out, cn_mime_unparsable ("-", 0));
+    fn (out, data);
+  }
   return TRUE;
 }
 

@@ -5,7 +5,7 @@ set -euo pipefail
 pkgs=(
 	build-essential meson ninja-build pkg-config
 	libgmime-3.0-dev libglib2.0-dev libpcre2-dev libcurl4-openssl-dev libjson-glib-dev
-	openssl curl python3 bc procps
+	openssl curl python3 bc procps time
 )
 [ "${1:-}" = --test ] && pkgs+=(clang libclang-rt-14-dev procmail maildrop dovecot-imapd)
 missing=()

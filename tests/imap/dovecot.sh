@@ -304,6 +304,12 @@ imap_start() {
     mkdir -p "$dir" || return 2
     dir=$(cd "$dir" && pwd) || return 2
     mkdir -p "$dir/log" "$dir/state" "$dir/mail" || return 2
+    # a leftover instance in DIR (e.g. its watchdog is still stopping it)
+    if [ -s "$dir/dovecot.pid" ] && [ -n "$(_imap_sessprocs "$(cat "$dir/dovecot.pid")")" ]; then
+        echo "# dovecot.sh: stopping leftover instance in $dir" >&2
+        rm -f "$dir/watchdog.pid"
+        _imap_kill "$dir"
+    fi
 
     # users: the mail user.  root: uid 65534 unless told otherwise
     if [ "$(id -u)" = 0 ]; then
@@ -477,7 +483,7 @@ imap_deliver() {
         imap_doveadm save -u "$IMAP_USER" -m "$box" < "$file" || { _imap_err "doveadm save failed"; return 1; }
     fi
     # the new message has the highest UID ("*")
-    uid=$(imap_doveadm search -u "$IMAP_USER" mailbox "$box" uid '*' | awk 'END { print $2 }')
+    uid=$(imap_doveadm search -u "$IMAP_USER" mailbox "$box" all | awk 'END { print $2 }')
     [ -n "$uid" ] || { _imap_err "imap_deliver: saved message not found"; return 1; }
     if [ -n "$flags" ]; then
         # shellcheck disable=SC2086
