@@ -120,9 +120,9 @@ parse_url (const char *url, Account *a, GError **error)
                  "--url: no password in the URL (use --password-command or netrc)");
     return FALSE;
   }
-  if (path && *path) {
+  if (path && *path && a->mailboxes == NULL) {
+    /* the config's mailboxes key wins over the URL's path */
     g_autofree char *box = g_uri_unescape_string (path, NULL);
-    g_strfreev (a->mailboxes);
     a->mailboxes = g_strsplit (box ? box : path, ",", -1);
   } else if (a->mailboxes == NULL) {
     a->mailboxes = g_strsplit ("INBOX", ",", -1);

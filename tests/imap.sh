@@ -81,6 +81,42 @@ is "$(imap_fetch_flags INBOX "$u7")" "" "… and does not do it"
 poll
 is "$(printf '%s\n' "$out" | jfield uid)" "$u7" "after a dry run the message is still new"
 
+# ---- webhook: the JSON is POSTed; a failing webhook means "try again" ----
+python3 - "$T/hooksrv" <<'PY' &
+import sys, os, http.server, threading
+d = sys.argv[1]
+os.makedirs(d, exist_ok=True)
+class H(http.server.BaseHTTPRequestHandler):
+    def do_POST(self):
+        body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        fail = os.path.exists(os.path.join(d, "fail"))
+        with open(os.path.join(d, "posts"), "ab") as f:
+            f.write(self.headers.get("Content-Type", "").encode() + b" " + body + b"\n")
+        self.send_response(500 if fail else 204)
+        self.end_headers()
+    def log_message(self, *a): pass
+s = http.server.HTTPServer(("127.0.0.1", 0), H)
+open(os.path.join(d, "port.tmp"), "w").write(str(s.server_address[1]))
+os.rename(os.path.join(d, "port.tmp"), os.path.join(d, "port"))
+threading.Timer(120, s.shutdown).start()
+s.serve_forever()
+PY
+HOOKSRV=$!
+for i in $(seq 1 50); do [ -f "$T/hooksrv/port" ] && break; sleep 0.1; done
+cp "$CONF" "$CONF.saved"
+printf '[action unverified]\nwebhook = http://127.0.0.1:%s/hook\n' "$(cat "$T/hooksrv/port")" > "$CONF"
+touch "$T/hooksrv/fail"
+w1=$(imap_deliver INBOX "$S/sakura/renewal-failed-sjis-cp932-chars.eml")
+poll
+like "$err" "UID $w1: webhook .*500" "a webhook that fails is reported"
+is "$(printf '%s' "$out" | grep -c .)" 0 "… and the message is not marked done"
+rm "$T/hooksrv/fail"
+poll
+is "$(printf '%s\n' "$out" | jfield uid)" "$w1" "the next poll tries it again and succeeds"
+like "$(tail -1 "$T/hooksrv/posts")" '^application/json \{"source":"imaps://' "the webhook got the JSON"
+kill $HOOKSRV 2>/dev/null
+mv "$CONF.saved" "$CONF"
+
 # ---- UIDVALIDITY change: rescan, nothing notified twice ----
 imap_uidvalidity_bump INBOX >/dev/null
 u8=$(imap_deliver INBOX "$S/conoha/expiry-10d-iso2022jp-python.eml")
@@ -93,11 +129,11 @@ like "$err" "already reported" "… notices already reported are skipped"
 printf 'machine 127.0.0.1 login %s password %s\n' "$IMAP_USER" "$IMAP_PASS" > "$T/.netrc"
 chmod 600 "$T/.netrc"
 n=$("$CN" imap --rules "$R" --no-verify --once --url "$URL" --cacert "$IMAP_CACERT" --state "$T/s2" --dry-run 2>"$T/err" | grep -c 'verdict   UNVERIFIED')
-is "$n" 5 "netrc supplies the password (a fresh state reports the 5 notices in INBOX)"
+is "$n" 6 "netrc supplies the password (a fresh state reports the 6 notices in INBOX)"
 n=$("$CN" imap --rules "$R" --no-verify --once --url "imap://127.0.0.1:$IMAP_PORT/INBOX" --cacert "$IMAP_CACERT" --user "$IMAP_USER" --password-command "$T/pw" --state "$T/s3" --dry-run 2>"$T/err" | grep -c 'verdict   UNVERIFIED')
-is "$n" 5 "imap:// works with STARTTLS (enforced)"
+is "$n" 6 "imap:// works with STARTTLS (enforced)"
 n=$("$CN" imap --rules "$R" --no-verify --once --url "imap://127.0.0.1:$IMAP_PORT/INBOX" --allow-plaintext --user "$IMAP_USER" --password-command "$T/pw" --state "$T/s4" --dry-run 2>"$T/err" | grep -c 'verdict   UNVERIFIED')
-is "$n" 5 "imap:// without TLS works with --allow-plaintext"
+is "$n" 6 "imap:// without TLS works with --allow-plaintext"
 "$CN" imap --rules "$R" --no-verify --once --url "imaps://127.0.0.1:$IMAPS_PORT/INBOX" --state "$T/s5" >/dev/null 2>"$T/err"
 is "$?" 75 "an untrusted server certificate: no connection, exit 75"
 like "$(cat "$T/err")" "certificate" "… and the log says why"

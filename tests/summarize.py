@@ -17,7 +17,15 @@ for path in args:
         failed += 1
         continue
     for line in lines:
-        t = json.loads(line)
+        line = line.strip("\x00 \t\r\n")
+        if not line:
+            continue
+        try:
+            t = json.loads(line)
+        except ValueError:
+            print(f"# {path}: a line of the test log is not JSON (was the log written twice at once?)")
+            failed += 1
+            continue
         out = t.get("stdout") or ""
         p = f = s = 0
         for l in out.splitlines():

@@ -12,11 +12,11 @@ run_suite() { # NAME BUILDDIR MESON-OPTIONS...
 	if [ ! -f "$dir/build.ninja" ]; then
 		meson setup "$dir" "$@" >/dev/null || { echo "$name: meson setup failed"; status=1; return; }
 	fi
-	if ! ninja -C "$dir" > "$dir.ninja.log" 2>&1; then
-		cat "$dir.ninja.log"; echo "$name: build failed"; status=1; return
+	if ! ninja -C "$dir" > "$dir/certnotice-build.log" 2>&1; then
+		cat "$dir/certnotice-build.log"; echo "$name: build failed"; status=1; return
 	fi
-	if grep -q 'warning:' "$dir.ninja.log"; then
-		grep 'warning:' "$dir.ninja.log"; echo "$name: the build has warnings"; status=1
+	if grep -q 'warning:' "$dir/certnotice-build.log"; then
+		grep 'warning:' "$dir/certnotice-build.log"; echo "$name: the build has warnings"; status=1
 	fi
 	meson test -C "$dir" --print-errorlogs --num-processes 2 "${MESON_TEST_ARGS[@]}" || status=1
 	summaries+=("$name: $(python3 tests/summarize.py "$dir/meson-logs/testlog.json")")
