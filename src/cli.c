@@ -83,6 +83,8 @@ read_config (CnCli *cli)
   if (cli->rules_dir == NULL) {
     cli->rules_dir = g_key_file_get_string (kf, "certnotice", "rules_dir", NULL);
   }
+  cli->config = g_steal_pointer (&kf);
+  cli->config_path = g_steal_pointer (&path);
   return 0;
 }
 
@@ -149,14 +151,63 @@ cn_cli_setup (CnCli *cli, gboolean need_rules)
     cli->rules = cn_rules_load_dir (dir, FALSE, &e);
     if (cli->rules == NULL)
       return cn_cli_fail (e);
+    if (!cn_cli_apply_provider_config (cli, &e))
+      return cn_cli_fail (e);
   }
   return 0;
+}
+
+gboolean
+cn_cli_apply_provider_config (CnCli *cli, GError **error)
+{
+  if (cli->config == NULL)
+    return TRUE;
+  /* [provider ID] sender_domains = …: more genuine senders for a shipped
+   * rule (a cPanel host's own server names, say) without editing it */
+  g_auto (GStrv) groups = g_key_file_get_groups (cli->config, NULL);
+  for (char **g = groups; *g; g++) {
+    if (!g_str_has_prefix (*g, "provider "))
+      continue;
+    const char *id = *g + strlen ("provider ");
+    CnRule *rule = NULL;
+    for (guint i = 0; i < cli->rules->rules->len; i++)
+      if (strcmp (((CnRule *) cli->rules->rules->pdata[i])->id, id) == 0)
+        rule = cli->rules->rules->pdata[i];
+    if (rule == NULL) {
+      g_set_error (error, CN_ERROR, CN_ERROR_CONFIG, "config %s: [%s]: no such provider in the rules",
+                   cli->config_path, *g);
+      return FALSE;
+    }
+    g_auto (GStrv) keys = g_key_file_get_keys (cli->config, *g, NULL, NULL);
+    for (char **k = keys; k && *k; k++)
+      if (strcmp (*k, "sender_domains") != 0) {
+        g_set_error (error, CN_ERROR, CN_ERROR_CONFIG, "config %s: [%s]: unknown key '%s'",
+                     cli->config_path, *g, *k);
+        return FALSE;
+      }
+    g_auto (GStrv) extra = g_key_file_get_string_list (cli->config, *g, "sender_domains", NULL, NULL);
+    GStrvBuilder *b = g_strv_builder_new ();
+    g_strv_builder_addv (b, (const char **) rule->sender_domains);
+    for (char **d = extra; d && *d; d++) {
+      g_strstrip (*d);
+      if (**d) {
+        g_autofree char *low = g_ascii_strdown (*d, -1);
+        g_strv_builder_add (b, low);
+      }
+    }
+    g_strfreev (rule->sender_domains);
+    rule->sender_domains = g_strv_builder_end (b);
+    g_strv_builder_unref (b);
+  }
+  return TRUE;
 }
 
 void
 cn_cli_clear (CnCli *cli)
 {
   g_clear_pointer (&cli->rules, cn_rules_free);
+  g_clear_pointer (&cli->config, g_key_file_unref);
+  g_clear_pointer (&cli->config_path, g_free);
   g_clear_pointer (&cli->opts.now, g_date_time_unref);
   g_free (cli->rules_dir);
   g_free (cli->format_name);
@@ -302,6 +353,12 @@ rules_test (CnCli *cli, int argc, char **argv)
       g_autoptr (GString) trace = g_string_new (NULL);
       printf ("%s%s%s\n  subject: %s\n  from:    %s\n", m->source, m->part ? " part " : "",
               m->part ? m->part : "", m->subject, m->from_addr ? m->from_addr : "(none)");
+      if (cli->verbose) {
+        /* the text the body patterns see: decoded, NFKC, quotes removed */
+        g_auto (GStrv) lines = g_strsplit (m->body, "\n", -1);
+        g_autofree char *indented = g_strjoinv ("\n  | ", lines);
+        printf ("  body (as matched):\n  | %s\n", indented);
+      }
       g_autoptr (CnNotice) n = cn_judge (cli->rules, m, &cli->opts, trace);
       cn_triage (n, &cli->opts);
       fputs (trace->str, stdout);

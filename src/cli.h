@@ -12,6 +12,8 @@ typedef struct {
   gboolean verbose;
   gboolean colour;
   CnRuleSet *rules;
+  GKeyFile *config;       /* the config file as read, or NULL */
+  char *config_path;
   /* raw option values */
   char *rules_dir;
   char *format_name;
@@ -29,6 +31,10 @@ void cn_cli_add_options (GOptionContext *ctx, CnCli *cli, gboolean live_options)
 int cn_cli_setup (CnCli *cli, gboolean need_rules);
 
 void cn_cli_clear (CnCli *cli);
+
+/* Apply the config's [provider ID] groups (extra sender_domains) to the
+ * loaded rules; FALSE + ERROR (CN_ERROR_CONFIG) for an unknown id or key. */
+gboolean cn_cli_apply_provider_config (CnCli *cli, GError **error);
 
 /* Print "certnotice: MESSAGE" for ERROR and return its exit status. */
 int cn_cli_fail (const GError *error);

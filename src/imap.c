@@ -198,7 +198,7 @@ load_config (Imap *im, GError **error)
                      path, *g, act->keyword);
         return FALSE;
       }
-    } else if (strcmp (*g, "certnotice") == 0) {
+    } else if (strcmp (*g, "certnotice") == 0 || g_str_has_prefix (*g, "provider ")) {
       continue;   /* read by cli.c */
     } else if (strcmp (*g, "imap") == 0) {
       if (g_key_file_has_key (kf, *g, "interval", NULL) && im->interval <= 0)
@@ -883,6 +883,8 @@ run (Imap *im)
       if (rules) {
         cn_rules_free (im->cli->rules);
         im->cli->rules = rules;
+        if (!cn_cli_apply_provider_config (im->cli, &re))
+          g_printerr ("certnotice imap: %s\n", re->message);
       } else {
         g_printerr ("certnotice imap: keeping the old rules: %s\n", re->message);
       }

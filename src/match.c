@@ -89,9 +89,65 @@ cn_normalize_domain (const char *s)
   return g_ascii_strdown (ascii, -1);
 }
 
+static const char *const months[] = { "january", "february", "march", "april", "may", "june",
+                                      "july", "august", "september", "october", "november", "december" };
+
+/* "April 18, 2019", "Dec 20 2021", "18 Apr 2019": day, month name, year. */
+static GDate *
+parse_english_date (const char *s)
+{
+  int month = 0;
+  for (const char *p = s; *p && month == 0; p++) {
+    if (!g_ascii_isalpha (*p) || (p > s && g_ascii_isalpha (p[-1])))
+      continue;
+    const char *w = p;
+    while (g_ascii_isalpha (*w))
+      w++;
+    gsize len = (gsize) (w - p);
+    /* the whole word: "Apr", "April" or "Sept", never "decided" */
+    for (int m = 0; m < 12 && month == 0; m++)
+      if ((len == 3 || len == strlen (months[m]) || (m == 8 && len == 4)) &&
+          g_ascii_strncasecmp (p, months[m], len) == 0) {
+        month = m + 1;
+      }
+  }
+  if (month == 0)
+    return NULL;
+  guint nums[2];
+  int found = 0;
+  for (const char *p = s; *p && found < 2; ) {
+    if (g_ascii_isdigit (*p)) {
+      guint64 x = 0;
+      int digits = 0;
+      while (g_ascii_isdigit (*p)) {
+        if (digits++ < 6)
+          x = x * 10 + (guint) (*p - '0');
+        p++;
+      }
+      nums[found++] = (guint) x;
+    } else {
+      p++;
+    }
+  }
+  if (found < 2)
+    return NULL;
+  guint day = nums[0] >= 1990 ? nums[1] : nums[0];
+  guint year = nums[0] >= 1990 ? nums[0] : nums[1];
+  if (year < 1990 || year > 2200 || !g_date_valid_dmy (day, month, year))
+    return NULL;
+  return g_date_new_dmy (day, month, year);
+}
+
 GDate *
 cn_parse_date (const char *s)
 {
+  for (const char *p = s; *p; p++)
+    if (g_ascii_isalpha (*p) && g_ascii_isalpha (p[1]) && g_ascii_isalpha (p[2])) {
+      GDate *d = parse_english_date (s);
+      if (d)
+        return d;
+      break;
+    }
   guint v[3];
   int found = 0;
   for (const char *p = s; *p && found < 3; ) {
@@ -223,9 +279,11 @@ cn_match_notice (const CnRuleSet *set, CnNotice *n, GString *trace)
       gboolean err = FALSE;
       if (trace)
         g_string_append_printf (trace, "  %s / %s\n", rule->id, kind->id);
+      g_autofree char *text = kind->text ? g_strconcat (m->subject, "\n", m->body, NULL) : NULL;
       gboolean ok =
         condition (set, kind->subject, m->subject, "subject", CN_MATCH_YES, caps, n, trace, &err) &&
         condition (set, kind->body, m->body, "body", CN_MATCH_YES, caps, n, trace, &err) &&
+        condition (set, kind->text, text, "text", CN_MATCH_YES, caps, n, trace, &err) &&
         condition (set, kind->not_subject, m->subject, "subject", CN_MATCH_NO, caps, n, trace, &err) &&
         condition (set, kind->not_body, m->body, "body", CN_MATCH_NO, caps, n, trace, &err);
       any_error |= err;

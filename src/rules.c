@@ -16,7 +16,7 @@ static const char *const provider_keys[] = {
   "id", "name", "sender_domains", "support_url", "remediation", "description", NULL
 };
 static const char *const notice_keys[] = {
-  "subject", "body", "not_subject", "not_body", "domain", "days", "expires", "account",
+  "subject", "body", "text", "not_subject", "not_body", "domain", "days", "expires", "account",
   "remediation", "description", NULL
 };
 
@@ -49,6 +49,7 @@ kind_free (CnNoticeKind *k)
   g_free (k->description);
   pattern_free (k->subject);
   pattern_free (k->body);
+  pattern_free (k->text);
   pattern_free (k->not_subject);
   pattern_free (k->not_body);
   for (int f = 0; f < CN_FIELD_COUNT; f++)
@@ -295,6 +296,7 @@ load_kind (Loader *ld, GKeyFile *kf, const char *group, const CnRule *rule)
   k->description = string (ld, kf, group, "description", FALSE);
   k->subject = compile (ld, kf, group, "subject");
   k->body = compile (ld, kf, group, "body");
+  k->text = compile (ld, kf, group, "text");
   k->not_subject = compile (ld, kf, group, "not_subject");
   k->not_body = compile (ld, kf, group, "not_body");
   for (int f = 0; f < CN_FIELD_COUNT; f++) {
@@ -303,8 +305,9 @@ load_kind (Loader *ld, GKeyFile *kf, const char *group, const CnRule *rule)
       problem (ld, k->field[f]->line, "[%s] %s: the pattern has no (?<%s>…) group",
                group, field_names[f], field_names[f]);
   }
-  if (!g_key_file_has_key (kf, group, "subject", NULL) && !g_key_file_has_key (kf, group, "body", NULL))
-    problem (ld, k->line, "[%s]: needs a subject or a body pattern", group);
+  if (!g_key_file_has_key (kf, group, "subject", NULL) && !g_key_file_has_key (kf, group, "body", NULL) &&
+      !g_key_file_has_key (kf, group, "text", NULL))
+    problem (ld, k->line, "[%s]: needs a subject, body or text pattern", group);
   k->remediation = string_list (ld, kf, group, "remediation");
   return k;
 }
@@ -513,7 +516,7 @@ cn_rule_describe (const CnRule *rule, gboolean verbose)
       g_string_append_printf (s, ": %s", k->description);
     g_string_append_c (s, '\n');
     if (verbose) {
-      const CnPattern *ps[] = { k->subject, k->body, k->not_subject, k->not_body,
+      const CnPattern *ps[] = { k->subject, k->body, k->text, k->not_subject, k->not_body,
                                 k->field[0], k->field[1], k->field[2], k->field[3] };
       for (gsize j = 0; j < G_N_ELEMENTS (ps); j++)
         if (ps[j])

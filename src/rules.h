@@ -37,7 +37,7 @@ struct _CnNoticeKind {
   char *id;                 /* "renewal-failed"                       */
   guint line;               /* of its [notice …] group                */
   char *description;        /* or NULL                                */
-  CnPattern *subject, *body, *not_subject, *not_body;
+  CnPattern *subject, *body, *text, *not_subject, *not_body;  /* text: subject + "\n" + body */
   CnPattern *field[CN_FIELD_COUNT];  /* extra extractors, or NULL     */
   char **remediation;       /* NULL = the provider's                  */
   const CnRule *rule;       /* back pointer                           */

@@ -148,6 +148,18 @@ printf 'From: ops@demo-hosting.example\nSubject: Your certificate renewal failed
 run parse --rules "$T/myrules" --no-verify --format json "$T/demo.eml"
 is "$(printf '%s\n' "$out" | jfield provider)/$(printf '%s\n' "$out" | jfield domain)" "demo/www.demo-site.example" "a provider added as a file is recognised"
 
+# ---- the user's config adds sender domains to a shipped provider ----
+run parse --rules "$R" --no-verify --format json "$S/phishing/sakura-ne-jp-sender.eml"
+is "$(printf '%s\n' "$out" | jfield verdict)" suspicious "a sender outside sender_domains is suspicious"
+printf '[provider sakura]\nsender_domains = sakura.ne.jp;\n' > "$T/extra.conf"
+run parse --config "$T/extra.conf" --rules "$R" --no-verify --format json "$S/phishing/sakura-ne-jp-sender.eml"
+is "$(printf '%s\n' "$out" | jfield verdict)" unverified "… unless the user's config adds that domain"
+printf '[provider nosuch]\nsender_domains = x.example;\n' > "$T/extra2.conf"
+run parse --config "$T/extra2.conf" --rules "$R" --no-verify "$S/phishing/sakura-ne-jp-sender.eml"
+is "$rc" 78 "an unknown provider in the config exits 78"
+run rules test -v --rules "$R" "$S/sakura/expiry-15d-html-only.eml"
+like "$out" '  \| .*コモンネーム' "rules test -v shows the body as the patterns see it"
+
 # ---- check: usage ----
 run check
 is "$rc" 64 "check without a domain exits 64"

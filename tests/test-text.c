@@ -181,6 +181,12 @@ test_dates (void)
   check_date ("21/08/15", 0, 0, 0);
   check_date ("2021/08", 0, 0, 0);
   check_date ("99999999/1/1", 0, 0, 0);
+  check_date ("April 18, 2019", 2019, 4, 18);
+  check_date ("Dec 20 2021", 2021, 12, 20);
+  check_date ("18 Sept 2019 UTC", 2019, 9, 18);
+  check_date ("expires on 2019-04-18 UTC", 2019, 4, 18);
+  check_date ("decided 2021/01/31", 2021, 1, 31);
+  check_date ("Feb 30, 2021", 0, 0, 0);
 }
 
 int
