@@ -96,11 +96,11 @@ is_ours (const char *line, gsize len)
 }
 
 GBytes *
-cn_filter_splice (const char *data, gsize len, const char *headers)
+cn_filter_splice_head (const char *data, gsize len, const char *headers, gsize *rest)
 {
   const char *eol;
   gsize end = cn_filter_header_end (data, len, &eol);
-  GByteArray *out = g_byte_array_sized_new (len + (headers ? strlen (headers) : 0) + 8);
+  GByteArray *out = g_byte_array_sized_new (end + (headers ? strlen (headers) : 0) + 8);
   gsize i = 0;
   gboolean dropping = FALSE;
   gboolean from_line = len >= 5 && memcmp (data, "From ", 5) == 0;
@@ -131,7 +131,20 @@ cn_filter_splice (const char *data, gsize len, const char *headers)
         g_byte_array_append (out, (const guint8 *) p, 1);
     }
   }
-  g_byte_array_append (out, (const guint8 *) data + end, len - end);
+  *rest = end;
+  return g_byte_array_free_to_bytes (out);
+}
+
+GBytes *
+cn_filter_splice (const char *data, gsize len, const char *headers)
+{
+  gsize rest = 0;
+  g_autoptr (GBytes) head = cn_filter_splice_head (data, len, headers, &rest);
+  gsize hn = 0;
+  const char *h = g_bytes_get_data (head, &hn);
+  GByteArray *out = g_byte_array_sized_new (hn + len - rest);
+  g_byte_array_append (out, (const guint8 *) h, hn);
+  g_byte_array_append (out, (const guint8 *) data + rest, len - rest);
   return g_byte_array_free_to_bytes (out);
 }
 
@@ -448,10 +461,13 @@ parse_blocks (GString *buf, ChildReport *rep)
 static int
 emit (const char *data, gsize len, const char *headers)
 {
-  g_autoptr (GBytes) out = cn_filter_splice (data, len, headers);
+  /* the new header section, then the rest straight from the input: no
+   * second copy of a large mail */
+  gsize rest = 0;
+  g_autoptr (GBytes) head = cn_filter_splice_head (data, len, headers, &rest);
   gsize n = 0;
-  const char *p = g_bytes_get_data (out, &n);
-  if (!write_all (STDOUT_FILENO, p, n)) {
+  const char *p = g_bytes_get_data (head, &n);
+  if (!write_all (STDOUT_FILENO, p, n) || !write_all (STDOUT_FILENO, data + rest, len - rest)) {
     fprintf (stderr, "certnotice filter: cannot write the mail: %s\n", g_strerror (errno));
     return EX_IOERR;
   }

@@ -15,6 +15,10 @@ gsize cn_filter_header_end (const char *data, gsize len, const char **eol);
  * kept as it was.  Returns new bytes the caller unrefs. */
 GBytes *cn_filter_splice (const char *data, gsize len, const char *headers);
 
+/* The same, as the new header section only; *REST is the offset in DATA
+ * from which the input follows unchanged. */
+GBytes *cn_filter_splice_head (const char *data, gsize len, const char *headers, gsize *rest);
+
 /* The X-Certnotice-Verdict and X-Certnotice lines for the most pressing
  * notice among NOTICES ("" when none is a notice).  Caller frees. */
 char *cn_filter_headers (GPtrArray *notices, GDateTime *now);
