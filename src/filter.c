@@ -20,6 +20,7 @@
 #include "cli.h"
 #include "source.h"
 #include "filter.h"
+#include "fdio.h"
 #include "tlscheck.h"
 
 #include <errno.h>
@@ -282,28 +283,13 @@ cn_filter_headers (GPtrArray *notices, GDateTime *now)
 /* ---------------------------------------------------------------------- */
 /* the child                                                               */
 
-static gboolean
-write_all (int fd, const char *p, gsize n)
-{
-  while (n > 0) {
-    ssize_t w = write (fd, p, n);
-    if (w < 0 && errno == EINTR)
-      continue;
-    if (w <= 0)
-      return FALSE;
-    p += w;
-    n -= (gsize) w;
-  }
-  return TRUE;
-}
-
 /* A block on the pipe: "B <len>\n<bytes>" (headers) or "E <len>\n<msg>". */
 static void
 send_block (int fd, char kind, const char *text)
 {
   g_autofree char *head = g_strdup_printf ("%c %zu\n", kind, strlen (text));
-  write_all (fd, head, strlen (head));
-  write_all (fd, text, strlen (text));
+  cn_write_all (fd, head, strlen (head));
+  cn_write_all (fd, text, strlen (text));
 }
 
 static G_GNUC_NORETURN void
@@ -421,7 +407,7 @@ copy_rest (void)
       continue;
     if (r <= 0)
       return r == 0;
-    if (!write_all (STDOUT_FILENO, buf, (gsize) r))
+    if (!cn_write_all (STDOUT_FILENO, buf, (gsize) r))
       return FALSE;
   }
 }
@@ -467,7 +453,7 @@ emit (const char *data, gsize len, const char *headers)
   g_autoptr (GBytes) head = cn_filter_splice_head (data, len, headers, &rest);
   gsize n = 0;
   const char *p = g_bytes_get_data (head, &n);
-  if (!write_all (STDOUT_FILENO, p, n) || !write_all (STDOUT_FILENO, data + rest, len - rest)) {
+  if (!cn_write_all (STDOUT_FILENO, p, n) || !cn_write_all (STDOUT_FILENO, data + rest, len - rest)) {
     fprintf (stderr, "certnotice filter: cannot write the mail: %s\n", g_strerror (errno));
     return EX_IOERR;
   }
@@ -514,7 +500,7 @@ cn_cmd_filter (int argc, char **argv)
   ChildReport rep = { 0 };
   if (!read_input (&data, &len, &io_error)) {
     fprintf (stderr, "certnotice filter: out of memory reading the mail: passing it through\n");
-    rc = (write_all (STDOUT_FILENO, data ? data : "", len) && copy_rest ()) ? CN_EXIT_OK : EX_IOERR;
+    rc = (cn_write_all (STDOUT_FILENO, data ? data : "", len) && copy_rest ()) ? CN_EXIT_OK : EX_IOERR;
     goto out;
   }
   if (io_error) {

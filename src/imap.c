@@ -20,6 +20,7 @@
  */
 #include "cli.h"
 #include "curlx.h"
+#include "fdio.h"
 #include "imapproto.h"
 #include "match.h"
 #include "source.h"
@@ -32,8 +33,6 @@
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-#define EX_UNAVAILABLE 69
 
 /* ---------------------------------------------------------------------- */
 /* configuration                                                           */
@@ -63,7 +62,7 @@ typedef struct {
   GPtrArray *accounts;  /* Account *                         */
   Action actions[CN_VERDICT_COUNT];
   char *state_path;
-  gboolean once, dry_run, mark_seen;
+  gboolean once, dry_run;
   int interval;
   /* flags given on the command line */
   char *url, *user, *password_command, *state_opt;
@@ -487,17 +486,7 @@ run_hook (char **argv, const char *json, double timeout, GError **error)
                                  NULL, NULL, &pid, &in_fd, NULL, NULL, error))
     return FALSE;
   signal (SIGPIPE, SIG_IGN);
-  gsize len = strlen (json);
-  const char *p = json;
-  while (len > 0) {
-    ssize_t w = write (in_fd, p, len);
-    if (w < 0 && errno == EINTR)
-      continue;
-    if (w <= 0)
-      break;
-    p += w;
-    len -= (gsize) w;
-  }
+  (void) cn_write_all (in_fd, json, strlen (json));   /* a hook may ignore its input */
   close (in_fd);
   gint64 deadline = g_get_monotonic_time () + (gint64) (timeout * G_USEC_PER_SEC);
   int status = 0;

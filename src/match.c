@@ -89,6 +89,28 @@ cn_normalize_domain (const char *s)
   return g_ascii_strdown (ascii, -1);
 }
 
+/* The first MAX runs of digits in S, as numbers; a run longer than four
+ * digits (no date part has more) is stored as G_MAXUINT so it never
+ * passes a range check.  Returns how many were found. */
+static int
+read_numbers (const char *s, guint *out, int max)
+{
+  int found = 0;
+  for (const char *p = s; *p && found < max; ) {
+    if (!g_ascii_isdigit (*p)) {
+      p++;
+      continue;
+    }
+    guint x = 0;
+    int digits = 0;
+    for (; g_ascii_isdigit (*p); p++)
+      if (++digits <= 4)
+        x = x * 10 + (guint) (*p - '0');
+    out[found++] = digits > 4 ? G_MAXUINT : x;
+  }
+  return found;
+}
+
 static const char *const months[] = { "january", "february", "march", "april", "may", "june",
                                       "july", "august", "september", "october", "november", "december" };
 
@@ -114,22 +136,7 @@ parse_english_date (const char *s)
   if (month == 0)
     return NULL;
   guint nums[2];
-  int found = 0;
-  for (const char *p = s; *p && found < 2; ) {
-    if (g_ascii_isdigit (*p)) {
-      guint64 x = 0;
-      int digits = 0;
-      while (g_ascii_isdigit (*p)) {
-        if (digits++ < 6)
-          x = x * 10 + (guint) (*p - '0');
-        p++;
-      }
-      nums[found++] = (guint) x;
-    } else {
-      p++;
-    }
-  }
-  if (found < 2)
+  if (read_numbers (s, nums, 2) < 2)
     return NULL;
   guint day = nums[0] >= 1990 ? nums[1] : nums[0];
   guint year = nums[0] >= 1990 ? nums[0] : nums[1];
@@ -149,24 +156,7 @@ cn_parse_date (const char *s)
       break;
     }
   guint v[3];
-  int found = 0;
-  for (const char *p = s; *p && found < 3; ) {
-    if (g_ascii_isdigit (*p)) {
-      guint64 x = 0;
-      int digits = 0;
-      while (g_ascii_isdigit (*p)) {
-        if (digits++ < 6)
-          x = x * 10 + (guint) (*p - '0');
-        p++;
-      }
-      if (digits > 4)
-        return NULL;
-      v[found++] = (guint) x;
-    } else {
-      p++;
-    }
-  }
-  if (found < 3 || v[0] < 1990 || v[0] > 2200)
+  if (read_numbers (s, v, 3) < 3 || v[0] < 1990 || v[0] > 2200)
     return NULL;
   if (!g_date_valid_dmy (v[2], v[1], v[0]))
     return NULL;

@@ -1,5 +1,6 @@
 /* state.c — what the IMAP poller remembers between runs (see state.h). */
 #include "state.h"
+#include "fdio.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -87,21 +88,6 @@ cn_state_add_id (CnState *st, const char *message_id)
   }
 }
 
-static gboolean
-write_all (int fd, const char *p, gsize n)
-{
-  while (n > 0) {
-    ssize_t w = write (fd, p, n);
-    if (w < 0 && errno == EINTR)
-      continue;
-    if (w <= 0)
-      return FALSE;
-    p += w;
-    n -= (gsize) w;
-  }
-  return TRUE;
-}
-
 gboolean
 cn_state_save (CnState *st, GError **error)
 {
@@ -134,7 +120,7 @@ cn_state_save (CnState *st, GError **error)
   }
   g_autofree char *tmp = g_strconcat (st->path, ".new", NULL);
   int fd = open (tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (fd < 0 || !write_all (fd, data, len) || fsync (fd) < 0) {
+  if (fd < 0 || !cn_write_all (fd, data, len) || fsync (fd) < 0) {
     int en = errno;
     if (fd >= 0)
       close (fd);

@@ -76,7 +76,7 @@ test_missing_fields (void)
                 (const char *[]) { "demo.rules:1:", "missing name", "missing sender_domains",
                                    "missing remediation", "missing support_url", NULL });
   g_autofree char *r = g_strconcat (good_provider, "\n[notice renewal-failed]\ndays = (?<days>\\d+)\n", NULL);
-  expect_error (r, (const char *[]) { "demo.rules:8:", "needs a subject or a body pattern", NULL });
+  expect_error (r, (const char *[]) { "demo.rules:8:", "needs a subject, body or text pattern", NULL });
   expect_error (good_provider, (const char *[]) { "no [notice KIND] group", NULL });
 }
 

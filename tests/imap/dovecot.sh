@@ -138,6 +138,14 @@ print(" ".join(out))
 EOF
 }
 
+# _imap_alive PID: running and not a zombie (orphans reparented to PID 1 may
+# stay zombies for a while when init reaps lazily, so kill -0 is not enough)
+_imap_alive() {
+    local st
+    st=$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f1) || return 1
+    [ -n "$st" ] && [ "$st" != Z ]
+}
+
 # _imap_sessprocs SID: pids of live (non-zombie) dovecot processes in session SID
 _imap_sessprocs() {
     local sid=$1
@@ -148,13 +156,21 @@ _imap_sessprocs() {
 
 # _imap_kill DIR: stop the instance of DIR, whatever state it is in.
 _imap_kill() {
-    local dir=$1 conf=$1/dovecot.conf mpid="" i left
+    local dir=$1 conf=$1/dovecot.conf mpid="" i left=""
     [ -f "$dir/dovecot.pid" ] && mpid=$(cat "$dir/dovecot.pid" 2>/dev/null || true)
     if [ -n "$mpid" ] && [ -n "$(_imap_sessprocs "$mpid")" ]; then
         # what `dovecot -c CONF stop` does (SIGTERM to the master), minus its
         # 1-second polling: the master is gone ~1.1 s later (it waits for its
-        # log process), `dovecot stop` returns after ~2.2 s
+        # log process), `dovecot stop` returns after ~2.2 s.
         kill -TERM "$mpid" 2>/dev/null || true
+        # Dovecot 2.3.19 leaves logged-in sessions (imap, and imap-login
+        # proxying their TLS) running after the master exits, despite
+        # shutdown_clients = yes: end them too (they send "* BYE Server
+        # shutting down." first), like a real server stop/restart would.
+        left=$(_imap_sessprocs "$mpid" | grep -vx "$mpid" || true)
+        [ -z "$left" ] || left=$(ps -o pid=,args= -p "$(echo $left | tr ' ' ,)" 2>/dev/null | awk '$2 ~ /\/imap/ { print $1 }' || true)
+        # shellcheck disable=SC2086
+        [ -z "$left" ] || kill -TERM $left 2>/dev/null || true
     elif [ -f "$conf" ] && [ -s "$(sed -n 's/^base_dir = //p' "$conf")/master.pid" ]; then
         timeout 15 dovecot -c "$conf" stop </dev/null >>"$dir/log/stop.log" 2>&1 || true
     fi
@@ -185,7 +201,7 @@ _imap_watchdog() {
     trap 'exit 0' TERM
     echo "$me" > "$dir/watchdog.pid"
     start=$(date +%s)
-    while kill -0 "$parent" 2>/dev/null && [ "$(cat "$dir/watchdog.pid" 2>/dev/null)" = "$me" ]; do
+    while _imap_alive "$parent" && [ "$(cat "$dir/watchdog.pid" 2>/dev/null)" = "$me" ]; do
         if [ "$life" -gt 0 ]; then
             now=$(date +%s)
             if [ $((now - start)) -ge "$life" ]; then
@@ -335,7 +351,7 @@ imap_start() {
         [ -d "$dir/rawlog" ] && chown "$muid:$mgid" "$dir/rawlog"
         if command -v setpriv >/dev/null 2>&1 &&
            ! setpriv --reuid="$muid" --regid="$mgid" --clear-groups test -w "$dir/mail/$IMAP_USER" 2>/dev/null; then
-            _imap_err "uid $muid cannot reach $dir/mail (a parent of $dir is not o+x?)"; return 1
+            _imap_err "uid $muid cannot reach $dir/mail: a parent of $dir is not o+x (e.g. mktemp -d makes 0700 dirs: chmod 711 it)"; return 1
         fi
     fi
 
@@ -416,12 +432,14 @@ imap_start() {
         sleep 0.05
     done
 
-    # watchdog: own session, stdio away from the test's pipes
+    # watchdog: own session, stdio away from the test's pipes, and not a
+    # child of the test shell (double fork), so a bare `wait` in the test
+    # does not wait for it
     local parent=${IMAP_WATCH_PID:-$BASHPID}
     rm -f "$dir/watchdog.pid"
-    setsid bash -c '. "$1" && _imap_watchdog "$2" "$3" "$4"' _imap_watchdog \
+    ( setsid bash -c '. "$1" && _imap_watchdog "$2" "$3" "$4"' _imap_watchdog \
         "$_IMAP_HERE/dovecot.sh" "$parent" "$dir" "${IMAP_LIFETIME:-900}" \
-        </dev/null >>"$dir/log/watchdog.log" 2>&1 &
+        </dev/null >>"$dir/log/watchdog.log" 2>&1 & )
     for i in $(seq 100); do [ -s "$dir/watchdog.pid" ] && break; sleep 0.02; done
     # make sure the mailbox exists with its UIDVALIDITY before tests look at it
     imap_doveadm mailbox status -u "$IMAP_USER" messages INBOX >/dev/null 2>&1 || true
@@ -441,9 +459,9 @@ imap_stop() {
         w=$(cat "$IMAP_DIR/watchdog.pid" 2>/dev/null || true)
         rm -f "$IMAP_DIR/watchdog.pid"
         # only our watchdog: check its command line
-        if [ -n "$w" ] && tr '\0' ' ' < "/proc/$w/cmdline" 2>/dev/null | grep -q _imap_watchdog; then
+        if [ -n "$w" ] && _imap_alive "$w" && tr '\0' ' ' < "/proc/$w/cmdline" 2>/dev/null | grep -q _imap_watchdog; then
             kill -TERM "$w" 2>/dev/null || true
-            for i in $(seq 50); do kill -0 "$w" 2>/dev/null || break; sleep 0.05; done
+            for i in $(seq 50); do _imap_alive "$w" || break; sleep 0.05; done
         fi
     fi
     _imap_kill "$IMAP_DIR"
