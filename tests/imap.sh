@@ -182,5 +182,26 @@ is "$(cat "$T/k.out" "$T/k2.out" | jfield uid | sort -nu | tr '\n' ' ')" "$want"
 is "$(cat "$T/k2.out" | jfield uid | grep -c "^$k1\$")" 0 "… the one finished before the kill is not reported again"
 is "$(jfield uid < "$T/slow.jsonl" | sort -n | uniq -d | grep -vc "^$k2\$")" 0 "… at most the one in progress ran its action twice"
 
+# ---- Dovecot restarted in the middle of a poll ----
+cat > "$CONF" <<EOF
+[action unverified]
+command = sh -c "cat >> $T/mid.jsonl; sleep 1"
+move = Certnotice/handled
+EOF
+m1=$(imap_deliver INBOX "$S/conoha/renewal-failed-20d-html-only.eml")
+m2=$(imap_deliver INBOX "$S/conoha/renewal-failed-20d-multipart-eucjp.eml")
+m3=$(imap_deliver INBOX "$S/conoha/subdomain-sender-raw-utf8.eml")
+"${POLL[@]}" --interval 1 > "$T/mid.out" 2> "$T/mid.err" &
+POLLER=$!
+for i in $(seq 1 60); do [ -s "$T/mid.jsonl" ] && break; sleep 0.1; done
+imap_restart >/dev/null    # while the first message's hook runs
+for i in $(seq 1 80); do [ "$(jfield uid < "$T/mid.out" 2>/dev/null | sort -u | grep -c .)" -ge 3 ] && break; sleep 0.25; done
+kill -TERM $POLLER; wait $POLLER
+POLLER=
+is "$(jfield uid < "$T/mid.out" | sort -nu | tr '\n' ' ')" "$m1 $m2 $m3 " "Dovecot restarted mid-poll: every notice is still handled"
+like "$(cat "$T/mid.err")" "closed the connection|BYE|Connection|no answer" "… the dropped connection was noticed and retried"
+is "$(jfield uid < "$T/mid.out" | sort -n | uniq -d | grep -c .)" 0 "… and none was reported twice"
+is "$(imap_count Certnotice/handled)" 3 "… and all three were moved"
+
 san_check
 done_testing
