@@ -12,16 +12,20 @@
 #
 # Call imap_start from the test's main shell, NOT inside $(...) or ( ... ):
 # a watchdog stops this Dovecot as soon as the shell that called imap_start
-# exits (also on SIGKILL; the watchdog is in its own session, so it also
-# survives a kill of the test's process group), or after IMAP_LIFETIME
-# seconds (default 900, 0 = no limit).  One instance per shell at a time.
+# is gone (also after SIGKILL), or after IMAP_LIFETIME seconds (default 900,
+# 0 = no limit).  The watchdog runs in its own session (a kill of the test's
+# process group does not reach it) and is not a child of the test shell (a
+# bare `wait` in the test does not wait for it); log: DIR/log/watchdog.log.
+# IMAP_WATCH_PID overrides the pid it watches.  One instance per shell at a
+# time (the functions use the exported IMAP_* of the last imap_start).
 # All functions work under `set -euo pipefail` (they return non-zero on
 # failure and print the reason on stderr).
 #
 # ---------------------------------------------------------------- listeners
 # All on loopback; ports are picked free at start (python3 binds port 0, the
-# port is written into the config; a bind race is retried with new ports) and
-# kept across imap_restart.  DIR/ports has one "NAME PORT" line each:
+# port is written into the config; on "Address already in use" new ports are
+# picked, up to 8 tries) and kept across imap_restart.  DIR/ports has one
+# "NAME PORT" line each (written last, like a port file):
 #
 #   imaps        127.0.0.1:$IMAPS_PORT   implicit TLS.  LOGIN/AUTH=PLAIN ok.
 #   imap         127.0.0.1:$IMAP_PORT    plain TCP, STARTTLS offered.  Plaintext
@@ -34,42 +38,53 @@
 #   imap_strict  127.0.0.2:$IMAP_STRICT_PORT  plain TCP, STARTTLS offered,
 #                                        LOGINDISABLED until STARTTLS (the
 #                                        client's source address is 127.0.0.1,
-#                                        so the connection is not "secured").
+#                                        so the connection is not "secured"):
+#                                        a server that refuses plaintext.
 #                                        Only if 127.0.0.2 is bindable (Linux:
 #                                        yes), else IMAP_STRICT_PORT is empty.
 #
-# ssl = yes, disable_plaintext_auth = yes (see above for what that means on
-# loopback), auth_mechanisms = plain login, auth_failure_delay = 0 and no
-# auth penalty (so wrong-password tests are fast).
+# Settings: protocols = imap, ssl = yes, disable_plaintext_auth = yes (see
+# above for what that means on loopback), auth_mechanisms = plain login,
+# auth_failure_delay = 0 and no auth penalty (wrong-password tests stay fast),
+# mail_max_userip_connections = 100, mail_fsync = never.
 #
 # TLS: tests/tls/mkcerts.sh makes DIR/ca.pem (+ca.key) and DIR/imap.pem/.key
 # for imap.test, localhost, IP:127.0.0.1, IP:127.0.0.2 (valid now-1d..now+365d,
-# or $IMAP_CERT_SPEC: a mkcerts.sh spec line for a leaf named "imap").
-# Clients verify with --cacert DIR/ca.pem ($IMAP_CACERT); the URL host may be
-# 127.0.0.1, localhost, or imap.test with curl --resolve / --connect-to.
+# or $IMAP_CERT_SPEC: a mkcerts.sh spec line for a leaf named "imap"); kept
+# across restarts.  Clients verify with --cacert DIR/ca.pem ($IMAP_CACERT);
+# the URL host may be 127.0.0.1, localhost, or imap.test with curl --resolve.
 #
 # -------------------------------------------------------------------- mail
 # One user: $IMAP_USER=certtest, password $IMAP_PASS (default "certtest-pw";
 # set IMAP_PASS before imap_start to change it), stored {PLAIN} in the
-# passwd-file DIR/users, or hashed when IMAP_PASS_SCHEME=SHA512-CRYPT (any
-# `doveadm pw -s` scheme).  The mail uid/gid is 65534 (nobody/nogroup) when
-# running as root (override: IMAP_MAIL_UID / IMAP_MAIL_GID), and DIR/mail is
-# chowned to it; DIR and its parents must be traversable (o+x) by it.
-# When not root, Dovecot runs entirely as the calling user (no chroot).
+# passwd-file DIR/users (passdb and userdb), or hashed when
+# IMAP_PASS_SCHEME=SHA512-CRYPT (any `doveadm pw -s` scheme).
+# As root: Dovecot runs as root with default_internal_user = dovecot,
+# default_login_user = dovenull; the mail uid/gid is 65534 (nobody/nogroup;
+# override IMAP_MAIL_UID / IMAP_MAIL_GID), DIR/mail is chowned to it and DIR
+# is made o+x -- DIR's PARENTS must be o+x already (`mktemp -d` makes 0700
+# directories: chmod 711 it), imap_start checks and says so.
+# Not root: everything runs as the calling user, no chroot (also tested).
 #
 # mail_location = maildir:~/Maildir:LAYOUT=fs, namespace separator "/":
-# INBOX is DIR/mail/certtest/Maildir itself, and "Certnotice/action-required"
-# is the directory Maildir/Certnotice/action-required/{cur,new,tmp}.  Keywords
+# INBOX is DIR/mail/certtest/Maildir itself ($IMAP_MAILDIR), and
+# "Certnotice/action-required" is Maildir/Certnotice/action-required/
+# {cur,new,tmp}; the parent "Certnotice" is then \Noselect.  With LAYOUT=fs
+# the names cur, new and tmp are reserved as a path component ("Foo/new" is
+# refused: "Invalid mailbox name: Contains reserved name").  Keywords
 # ($CertActionRequired, ...) are stored per maildir in dovecot-keywords
-# (Maildir limit: 26 keywords per mailbox).  MOVE, UIDPLUS, CONDSTORE, IDLE
-# are advertised.
+# (Maildir limit: 26 keywords per mailbox).  Post-login CAPABILITY includes
+# MOVE, UIDPLUS, CONDSTORE, QRESYNC, IDLE, ESEARCH, LITERAL+.
 #
 # ---------------------------------------------------------- files in DIR
-# dovecot.conf users ports ca.pem ca.key imap.pem imap.key  log/dovecot.log
-# (all Dovecot logging; IMAP_DEBUG=1 adds mail/auth debug lines)
-# log/watchdog.log  run/ (base_dir; a short /tmp dir instead when DIR is too
-# long for unix socket paths, see DIR/base_dir)  state/  mail/
-# rawlog/ (per-session raw IMAP traffic, only when IMAP_RAWLOG=1)
+# dovecot.conf users ports ca.pem ca.key imap.pem imap.key certs.spec
+# dovecot.pid (master pid = session id of all its processes) watchdog.pid
+# instance (instance_name; process titles are "dovecot-<instance>/...")
+# log/dovecot.log (all Dovecot logging; IMAP_DEBUG=1 adds mail/auth/ssl
+# debug lines)  log/start.log log/stop.log log/watchdog.log log/mkcerts.log
+# run/ (base_dir; a short /tmp/cn-imap.* dir instead when DIR is longer than
+# 60 bytes, for unix socket paths: see DIR/base_dir)  state/  mail/
+# rawlog/ (IMAP_RAWLOG=1: post-login traffic per session, *.in / *.out)
 #
 # ------------------------------------------------------------ exported
 # IMAP_DIR IMAP_CONF IMAP_HOST(127.0.0.1) IMAPS_PORT IMAP_PORT
@@ -77,34 +92,45 @@
 # IMAP_CACERT IMAP_MAILDIR (the user's Maildir) IMAP_PORTFILE (DIR/ports)
 #
 # ------------------------------------------------------------ functions
-# imap_start DIR            see above; returns 0 when the listeners accept
-# imap_stop                 SIGTERM to the master (= `dovecot -c CONF stop`),
-#                           wait up to 10 s, then SIGKILL whatever is left of
-#                           this instance (its session); ~1.1 s; idempotent
-# imap_restart              stop + start, same DIR, config, ports, mail
+# imap_start DIR            see above; ~0.3-0.6 s.  A leftover instance in
+#                           DIR is stopped first.
+# imap_stop                 SIGTERM to the master (what `dovecot -c CONF stop`
+#                           does, without its 1 s polling) and to the imap /
+#                           imap-login processes (Dovecot 2.3.19 leaves logged-in
+#                           sessions running otherwise; clients see EOF), wait
+#                           up to 10 s, SIGKILL whatever is left of the
+#                           instance's session.  ~1.1-1.3 s.  Idempotent.
+# imap_restart              stop + start: same DIR, config, ports, certs, mail,
+#                           UIDVALIDITY.  ~1.3 s.
 # imap_running              true while the master process is alive
 # imap_doveadm ARGS...      doveadm -c CONF ARGS...  (e.g. imap_doveadm
 #                           mailbox status -u "$IMAP_USER" all INBOX)
 # imap_mkdir MAILBOX        create MAILBOX (and parents) if missing
 # imap_deliver MAILBOX FILE [FLAGS]
 #                           store FILE (an RFC 5322 message, LF or CRLF) in
-#                           MAILBOX (created if missing) with `doveadm save`
-#                           (runs fine as root with the private config; it
-#                           drops to the mail uid itself), then sets FLAGS
-#                           ("\Seen $CertActionRequired") with `doveadm flags
-#                           add`.  Prints the new message's UID.  ~20-40 ms each.
+#                           MAILBOX (created if missing) with `doveadm save`,
+#                           which works as root with the private config (it
+#                           switches to the mail uid itself; dovecot-lda is
+#                           not needed), then sets FLAGS ("\Seen
+#                           $CertActionRequired") with `doveadm flags add`.
+#                           Prints the new UID.  ~25-35 ms (2-3 doveadm runs);
+#                           raw `doveadm save` alone: ~10-15 ms/message.
 # imap_deliver_many MAILBOX FILE...
-#                           bulk variant: one `doveadm import` of all FILEs
-#                           (UIDs in argument order); prints "FIRST:LAST" UIDs.
+#                           bulk: one `doveadm import` from a scratch maildir;
+#                           UIDs in argument order; prints "FIRST:LAST".
+#                           1000 messages: 0.4-1.7 s, 10,000: ~1.5 s (1000
+#                           raw `doveadm save`s: 10-15 s).
 # imap_uidvalidity_bump MAILBOX [--keep-uids] [--reverse]
 #                           force a new, larger UIDVALIDITY and print it.
-#                           Default: the mailbox is re-created (messages moved
-#                           out and back with doveadm; flags and keywords
-#                           kept), so UIDs restart at 1 -- like a server that
-#                           deleted/rebuilt the mailbox.  --reverse: messages
-#                           come back in reverse order, so an old UID now
-#                           names a DIFFERENT message.  --keep-uids: only
-#                           `doveadm mailbox update --uid-validity` (same UIDs).
+#                           Default: the mailbox is re-created -- messages
+#                           moved to a scratch mailbox; a folder is deleted
+#                           and created again, INBOX (cannot be deleted) gets
+#                           its dovecot-uidlist and index files removed;
+#                           messages moved back (flags and keywords kept) --
+#                           so UIDs restart at 1.  --reverse: they come back
+#                           in reverse order, so an old UID now names a
+#                           DIFFERENT message.  --keep-uids: only `doveadm
+#                           mailbox update --uid-validity OLD+1` (same UIDs).
 #                           Do it while no client has MAILBOX selected.
 # imap_uidvalidity MAILBOX  print the current UIDVALIDITY (doveadm)
 # imap_fetch_flags MAILBOX UID
@@ -112,9 +138,10 @@
 #                           (imapc.py: python3 imaplib over imaps, EXAMINE),
 #                           sorted, space separated, without \Recent
 # imap_list_mailbox MAILBOX one line per message: UID<TAB>FLAGS<TAB>SUBJECT
-# imap_count MAILBOX        number of messages (imapc.py STATUS)
-# imap_folders              NAME<TAB>COUNT for every mailbox
-# imapc ARGS...             run imapc.py (see its header) with this instance
+#                           (EXAMINE + BODY.PEEK: changes nothing)
+# imap_count MAILBOX        number of messages (STATUS)
+# imap_folders              NAME<TAB>COUNT for every mailbox (\Noselect: "-")
+# imapc ARGS...             run imapc.py (see its header) against this instance
 
 _IMAP_HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
@@ -426,9 +453,10 @@ imap_start() {
     export IMAP_MAILDIR=$dir/mail/$IMAP_USER/Maildir
 
     # listeners are bound by the master before `dovecot` returns; still, wait
-    # until a TCP connect to each works (max 10 s)
+    # until a TCP connect works (max 10 s; the plain port only: a bare TCP
+    # probe of the imaps port logs an SSL error)
     for i in $(seq 200); do
-        if (exec 3<>"/dev/tcp/127.0.0.1/$ps" && exec 4<>"/dev/tcp/127.0.0.1/$pp") 2>/dev/null; then break; fi
+        if (exec 3<>"/dev/tcp/127.0.0.1/$pp") 2>/dev/null; then break; fi
         sleep 0.05
     done
 
@@ -512,7 +540,7 @@ imap_deliver() {
 
 imap_deliver_many() {
     [ $# -ge 2 ] || { _imap_err "usage: imap_deliver_many MAILBOX FILE..."; return 2; }
-    local box=$1 src sub next last f i=0 own
+    local box=$1 src sub next last own
     shift
     imap_mkdir "$box" || return 1
     next=$(_imap_status uidnext "$box") || return 1
@@ -521,11 +549,16 @@ imap_deliver_many() {
     # (INBOX = the maildir root), so that dest_parent "" maps it onto MAILBOX
     if [ "$box" = INBOX ]; then sub=$src; else sub=$src/$box; fi
     mkdir -p "$sub/new" "$sub/cur" "$sub/tmp"
-    for f in "$@"; do
-        i=$((i + 1))
-        # names sort in argument order; Dovecot numbers new maildir files by name
-        cp "$f" "$sub/cur/$(printf '1000000000.M%06dP1.import' "$i"):2," || { rm -rf "$src"; return 1; }
-    done
+    # one python3 for all copies (10,000 cp forks take ~10 s); names sort in
+    # argument order, and Dovecot numbers new maildir files by name
+    if ! python3 -c '
+import shutil, sys
+d = sys.argv[1]
+for i, f in enumerate(sys.argv[2:], 1):
+    shutil.copyfile(f, "%s/1000000000.M%07dP1.import:2," % (d, i))
+' "$sub/cur" "$@"; then
+        _imap_err "imap_deliver_many: copying the messages failed"; rm -rf "$src"; return 1
+    fi
     own=$(awk -F: -v u="$IMAP_USER" '$1 == u { print $3 ":" $4 }' "$IMAP_DIR/users")
     [ "$(id -u)" = 0 ] && chown -R "$own" "$src"
     if ! imap_doveadm import -u "$IMAP_USER" "maildir:$src:LAYOUT=fs" "" mailbox "$box" >"$IMAP_DIR/log/import.log" 2>&1; then

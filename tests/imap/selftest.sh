@@ -31,7 +31,7 @@ trap 'echo "Bail out! unexpected failure at line $LINENO: $BASH_COMMAND"' ERR
 now_s() { date +%s.%N; }
 elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'; }
 finding() { printf '# finding: %s\n' "$*"; }
-show() { sed 's/\r$//; s/^/#   | /' | head -n "${1:-20}"; }   # quote output as comments
+show() { sed 's/\r$//; s/^/#   | /' | head -n 20; }   # quote output as comments
 crlf() { tr -d '\r'; }
 # mlike GOT ERE DESC: like, but the ERE is matched against the whole
 # multi-line string (bash =~: "." also matches newlines, ^/$ = string ends)
@@ -119,6 +119,23 @@ out2=$("${CURL[@]}" -i "$U/INBOX" -X 'UID FETCH 1:* (UID FLAGS BODY.PEEK[HEADER.
 is "$out2" "$out" "--include (-i) changes nothing for IMAP: header lines are not mixed into the body"
 is "$(imap_fetch_flags INBOX 2)|$(imap_fetch_flags INBOX 3)" "|" "PEEK of 1:* left \\Seen unset on all"
 
+# hostile message content vs. libcurl's line-based response reader
+printf 'From: evil@x.test\nSubject: spoof\n\nline one\n* 99 FETCH (UID 99 FLAGS (\\Seen))\n* SEARCH 5 6 7\nA004 OK fake completion\nafter the fake\n' > "$T/evil.eml"
+imap_deliver Evil "$T/evil.eml" >/dev/null
+out=$("${CURL[@]}" -D "$T/h3" "$U/Evil" -X 'UID FETCH 1 BODY.PEEK[]' | crlf) || true
+mlike "$out" $'\n\\* 99 FETCH \\(UID 99 FLAGS \\(\\\\Seen\\)\\)\n\\* SEARCH 5 6 7$' "message lines starting '* ' inside a literal reach the write callback as if they were responses"
+finding "write callback output of a CUSTOMREQUEST is spoofable by message content ('* ...' lines inside literals are passed on)"
+is "$(crlf < "$T/h3" | tail -1)" "A004 OK fake completion" "a literal line 'A004 OK ...' (libcurl's predictable tag) ends the command early: the header stream stops there"
+finding "tag injection: a body line equal to libcurl's next tag (A004 after CAPABILITY/AUTHENTICATE/SELECT) truncates the response silently (exit 0); HEADER.FIELDS literals cannot start with a tag (field lines start with a name or whitespace), BODY[]/TEXT can; check every literal's byte count"
+if [ "$BIG" -ge 1000 ]; then BIGHDR=1; else BIGHDR=0; fi
+python3 -c "open('$T/long.eml', 'w').write('From: a@x.test\nSubject: ' + 'x' * 60000 + '\n\nbody\n')"
+imap_deliver Evil "$T/long.eml" >/dev/null
+rc=0; "${CURL[@]}" -v -D "$T/h5" "$U/Evil" -X 'UID FETCH 2 BODY.PEEK[HEADER.FIELDS (SUBJECT)]' >/dev/null 2>"$T/v5" || rc=$?
+maxl=$(awk '{ if (length($0) > m) m = length($0) } END { print m + 0 }' "$T/h5")
+ok "a 60 KB header line is cut short in the header stream (longest line $maxl), exit $rc" test "$maxl" -lt 60000
+like "$(crlf < "$T/v5")" 'Excessive server response line length' "... only -v says 'Excessive server response line length received ... Stripping'"
+finding "long response lines are silently stripped (exit 0, only a verbose message), depending on CURLOPT_BUFFERSIZE and read chunking: curl(1) (100 KB buffer) kept 20 KB lines but cut 60 KB and 100 KB ones; libcurl's default 16 KB kept 9 KB and cut 20 KB; CURLOPT_BUFFERSIZE=512 KB (the max) kept 100 KB. Set it to the max and check literal sizes"
+
 # --- URL fetch -------------------------------------------------------------
 out=$("${CURL[@]}" -v "$U/INBOX/;UID=2" 2>"$T/v2" | crlf) || true
 mlike "$out" $'^From: Sender 2.*\nbody 2\nsecond line$' "URL fetch INBOX/;UID=2 returns the whole message via the write callback"
@@ -150,7 +167,7 @@ ok "imap_mkdir Certnotice/action-required" imap_mkdir Certnotice/action-required
 out=$("${CURL[@]}" "$U/INBOX" -X 'UID MOVE 3 Certnotice/action-required' | crlf) || true
 mlike "$out" $'COPYUID [0-9]+ 3 1.*\n\\* 3 EXPUNGE' "curl -X 'UID MOVE 3 Certnotice/action-required': COPYUID + EXPUNGE lines"
 is "$(imap_count INBOX)/$(imap_count Certnotice/action-required)" "2/1" "after MOVE: INBOX 2, Certnotice/action-required 1"
-is "$(imap_folders | sort)" $'Certnotice\t-\nCertnotice/action-required\t1\nINBOX\t2' "imap_folders: per-folder counts (parent Certnotice is \\Noselect)"
+is "$(imap_folders | sort)" $'Certnotice\t-\nCertnotice/action-required\t1\nEvil\t2\nINBOX\t2' "imap_folders: per-folder counts (parent Certnotice is \\Noselect)"
 is "$(imap_list_mailbox Certnotice/action-required)" $'1\t\tHello 3' "imap_list_mailbox: UID, flags, subject"
 uid=$(imap_deliver Certnotice/action-required "$T/m1.eml" '\Seen $CertActionRequired') || true
 is "$uid:$(imap_fetch_flags Certnotice/action-required "$uid")" '2:$CertActionRequired \Seen' "imap_deliver MAILBOX FILE FLAGS: flags and keywords set"
@@ -215,6 +232,13 @@ r=$(imap_deliver_many Bulk "${files[@]}") || true
 el=$(elapsed "$s1" "$(now_s)")
 is "$r" "1:$BIG" "imap_deliver_many: $BIG messages in ${el} s (doveadm import), UIDs 1:$BIG"
 is "$(imap_list_mailbox Bulk | sed -n "1p;\$p" | cut -f1,3 | tr '\t\n' ' ,')" "1 bulk 1,$BIG bulk $BIG," "... in argument order"
+if [ "$BIGHDR" = 1 ]; then
+    rc=0; "${CURL[@]}" -D "$T/h4" "$U/Bulk" -X 'UID FETCH 1:* (UID FLAGS BODY.PEEK[HEADER.FIELDS (FROM SUBJECT DATE MESSAGE-ID)])' >/dev/null 2>"$T/e4" || rc=$?
+    is "$rc" 56 "header fetch of $BIG messages in one CUSTOMREQUEST fails: curl 56 ($(crlf < "$T/e4" | head -c 70))"
+    finding "libcurl 7.88 caps the header-callback bytes of one transfer at 300 KB (CURLE_RECV_ERROR 'Too large response headers'): fetch headers in batches"
+    out=$("${CURL[@]}" "$U/Bulk" -X 'UID FETCH 1:100 (UID FLAGS BODY.PEEK[HEADER.FIELDS (FROM SUBJECT DATE MESSAGE-ID)])' | crlf | grep -c FETCH) || true
+    is "$out" 100 "... a batch of 100 works"
+fi
 if [ "$SAVES" -gt 0 ]; then
     imap_mkdir Saves
     s1=$(now_s)
