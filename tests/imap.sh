@@ -134,6 +134,17 @@ n=$("$CN" imap --rules "$R" --no-verify --once --url "imap://127.0.0.1:$IMAP_POR
 is "$n" 6 "imap:// works with STARTTLS (enforced)"
 n=$("$CN" imap --rules "$R" --no-verify --once --url "imap://127.0.0.1:$IMAP_PORT/INBOX" --allow-plaintext --user "$IMAP_USER" --password-command "$T/pw" --state "$T/s4" --dry-run 2>"$T/err" | grep -c 'verdict   UNVERIFIED')
 is "$n" 6 "imap:// without TLS works with --allow-plaintext"
+if [ -n "${IMAP_STRICT_PORT:-}" ]; then
+	# 127.0.0.2 refuses a login before STARTTLS: the default really uses TLS,
+	# and --allow-plaintext really does not
+	n=$("$CN" imap --rules "$R" --no-verify --once --url "imap://127.0.0.2:$IMAP_STRICT_PORT/INBOX" --cacert "$IMAP_CACERT" --user "$IMAP_USER" --password-command "$T/pw" --state "$T/s3b" --dry-run 2>"$T/err" | grep -c 'verdict   UNVERIFIED')
+	is "$n" 6 "imap:// to a server that refuses plaintext: STARTTLS is used"
+	"$CN" imap --rules "$R" --no-verify --once --url "imap://127.0.0.2:$IMAP_STRICT_PORT/INBOX" --allow-plaintext --user "$IMAP_USER" --password-command "$T/pw" --state "$T/s3c" --dry-run >/dev/null 2>"$T/err"
+	is "$?" 75 "… and --allow-plaintext there is refused by the server (so it really was plaintext)"
+else
+	skip "STARTTLS on a strict server" "127.0.0.2 is not bindable here"
+	skip "plaintext on a strict server" "127.0.0.2 is not bindable here"
+fi
 "$CN" imap --rules "$R" --no-verify --once --url "imaps://127.0.0.1:$IMAPS_PORT/INBOX" --state "$T/s5" >/dev/null 2>"$T/err"
 is "$?" 75 "an untrusted server certificate: no connection, exit 75"
 like "$(cat "$T/err")" "certificate" "… and the log says why"
