@@ -184,7 +184,8 @@ param (GString *s, const char *key, const char *value)
   for (const char *c = value; *c; c++) {
     if (*c == '"' || *c == '\\')
       g_string_append_c (s, '\\');
-    g_string_append_c (s, (*c == '\r' || *c == '\n') ? ' ' : *c);
+    /* no control character reaches a header line */
+    g_string_append_c (s, ((guchar) *c < 0x20 || *c == 0x7f) ? ' ' : *c);
   }
   g_string_append_c (s, '"');
 }

@@ -123,9 +123,32 @@ verdict_colour (CnVerdict v)
   }
 }
 
+/* S for a terminal: C0 controls but tab, DEL and C1 controls become '?', so
+ * nothing taken from a mail can move the cursor or start an escape.  Returns
+ * a string owned by TMP (valid until its next use). */
+static const char *
+safe (GString *tmp, const char *s)
+{
+  g_string_truncate (tmp, 0);
+  for (const char *p = s ? s : ""; *p; p++) {
+    guchar c = (guchar) *p;
+    if (c == 0xc2 && (guchar) p[1] >= 0x80 && (guchar) p[1] <= 0x9f) {
+      g_string_append_c (tmp, '?');
+      p++;
+    } else if ((c < 0x20 && c != '\t') || c == 0x7f) {
+      g_string_append_c (tmp, '?');
+    } else {
+      g_string_append_c (tmp, (char) c);
+    }
+  }
+  return tmp->str;
+}
+
 static void
 write_text (FILE *out, const CnNotice *n, GDateTime *now, gboolean colour, gboolean verbose)
 {
+  g_autoptr (GString) t1 = g_string_new (NULL);
+  g_autoptr (GString) t2 = g_string_new (NULL);
   const CnMail *m = n->mail;
   const char *on = colour ? verdict_colour (n->verdict) : "";
   const char *off = colour ? "\033[0m" : "";
@@ -137,15 +160,15 @@ write_text (FILE *out, const CnNotice *n, GDateTime *now, gboolean colour, gbool
 
   g_autoptr (GString) s = g_string_new (NULL);
   if (n->rule == NULL) {
-    g_string_append_printf (s, "%s: %snot a notice%s (%s)\n", where->str, on, off,
-                            *m->subject ? m->subject : "no subject");
+    g_string_append_printf (s, "%s: %snot a notice%s (%s)\n", safe (t1, where->str), on, off,
+                            *m->subject ? safe (t2, m->subject) : "no subject");
   } else {
     g_autofree char *verdict = g_ascii_strup (cn_verdict_name (n->verdict), -1);
-    g_string_append_printf (s, "%s\n  verdict   %s%s%s\n", where->str, on, verdict, off);
+    g_string_append_printf (s, "%s\n  verdict   %s%s%s\n", safe (t1, where->str), on, verdict, off);
     g_string_append_printf (s, "  notice    %s (%s): %s\n", n->rule->name, n->rule->id, n->kind->id);
     g_string_append_printf (s, "  domain    %s\n", n->domain ? n->domain : "(none given)");
     if (n->account)
-      g_string_append_printf (s, "  account   %s\n", n->account);
+      g_string_append_printf (s, "  account   %s\n", safe (t1, n->account));
     if (n->days >= 0 || n->expires) {
       g_string_append (s, "  claim     ");
       if (n->days >= 0)
@@ -157,13 +180,13 @@ write_text (FILE *out, const CnNotice *n, GDateTime *now, gboolean colour, gbool
       g_string_append_c (s, '\n');
     }
     g_string_append_printf (s, "  sender    %s (authentic: %s)\n",
-                            m->from_addr ? m->from_addr : "(none)",
+                            m->from_addr ? safe (t1, m->from_addr) : "(none)",
                             n->authentic == CN_TRUE ? "yes" : n->authentic == CN_FALSE ? "no" : "unknown");
     if (n->live)
       cn_live_describe (n->live, now, s);
     for (guint i = 0; i < n->reasons->len; i++)
       g_string_append_printf (s, "  %s %s\n", i == 0 ? "why      " : "         ",
-                              (char *) n->reasons->pdata[i]);
+                              safe (t1, n->reasons->pdata[i]));
     if (n->verdict != CN_VERDICT_SUSPICIOUS && n->verdict != CN_VERDICT_RENEWED) {
       char **steps = cn_kind_remediation (n->kind);
       g_string_append (s, "  what to do\n");
@@ -173,7 +196,7 @@ write_text (FILE *out, const CnNotice *n, GDateTime *now, gboolean colour, gbool
     }
   }
   for (guint i = 0; verbose && i < m->warnings->len; i++)
-    g_string_append_printf (s, "  warning   %s\n", (char *) m->warnings->pdata[i]);
+    g_string_append_printf (s, "  warning   %s\n", safe (t1, m->warnings->pdata[i]));
   fputs (s->str, out);
 }
 

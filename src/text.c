@@ -416,6 +416,15 @@ cn_text_decode_header (const char *raw, gboolean *lossy)
   gboolean space = TRUE;
   for (gsize i = 0; i < out->len; i++) {
     guchar c = (guchar) out->str[i];
+    /* C1 controls (U+0080..U+009F, UTF-8 C2 80..C2 9F) are controls too:
+     * U+009B is a terminal's CSI */
+    if (c == 0xc2 && i + 1 < out->len && (guchar) out->str[i + 1] <= 0x9f) {
+      if (!space)
+        g_string_append_c (clean, ' ');
+      space = TRUE;
+      i++;
+      continue;
+    }
     if (c < 0x20 || c == 0x7f || c == ' ') {
       if (!space)
         g_string_append_c (clean, ' ');

@@ -160,6 +160,12 @@ is "$rc" 78 "an unknown provider in the config exits 78"
 run rules test -v --rules "$R" "$S/sakura/expiry-15d-html-only.eml"
 like "$out" '  \| .*コモンネーム' "rules test -v shows the body as the patterns see it"
 
+# ---- nothing from a mail reaches the terminal as a control sequence ----
+printf 'From: support@sakura.ad.jp\nSubject: =?UTF-8?B?W+OBleOBj+OCieOCpOODs+OCv+ODvOODjeODg+ODiF0gU1NM6Ki85piO5pu4IOabtOaWsOOCqOODqeODvA==?=\nContent-Type: text/plain; charset=UTF-8\n\n\xe3\x83\xac\xe3\x83\xb3\xe3\x82\xbf\xe3\x83\xab\xe3\x82\xb5\xe3\x83\xbc\xe3\x83\x90\xe3\x82\xa2\xe3\x82\xab\xe3\x82\xa6\xe3\x83\xb3\xe3\x83\x88:a\033[2Jb\xc2\x9b31m\n' > "$T/esc.eml"
+run parse --rules "$R" --no-verify "$T/esc.eml"
+like "$out" "account +a\?\[2Jb\?31m" "control characters from a mail are shown as ?"
+unlike "$out" $'\033' "… no escape reaches the terminal"
+
 # ---- check: usage ----
 run check
 is "$rc" 64 "check without a domain exits 64"

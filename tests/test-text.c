@@ -79,6 +79,9 @@ test_rfc2047 (void)
   check_header ("\x8d\x58\x90\x56", "更新");
   /* folding and control characters become single spaces */
   check_header ("  a\r\n\tb \x01 c  ", "a b c");
+  /* C1 controls too (U+009B is a terminal's CSI), raw or encoded */
+  check_header ("a\xc2\x9b" "31m", "a 31m");
+  check_header ("=?UTF-8?B?wpsxbQ==?=", "1m");
 }
 
 static void
