@@ -200,6 +200,11 @@ parse_item (Tok *t, guint depth)
       break;
     if (bracket == 0 && (c == ' ' || c == '(' || c == ')' || c == '"' || c == '{'))
       break;
+    if ((guchar) c < 0x20 || c == 0x7f) {
+      g_free (it);
+      fail (t, "control character in an atom");
+      return NULL;
+    }
     if (c == '[')
       bracket++;
     else if (c == ']' && bracket > 0)
@@ -246,8 +251,11 @@ word (Tok *t)
 {
   skip_spaces (t);
   const char *s = t->p;
-  while (t->p < t->end && *t->p != ' ' && *t->p != '\r' && *t->p != '\n')
+  while (t->p < t->end && *t->p != ' ' && *t->p != '\r' && *t->p != '\n') {
+    if ((guchar) *t->p < 0x20 || *t->p == 0x7f)
+      return NULL;   /* no control character in a tag or keyword */
     t->p++;
+  }
   return t->p > s ? g_strndup (s, (gsize) (t->p - s)) : NULL;
 }
 

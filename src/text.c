@@ -553,7 +553,7 @@ cn_text_html_to_text (const char *html, gsize len)
         q++;
       }
       const char *after = q < end ? q + 1 : end;
-      if (nlen == 0 && !closing && *(p + 1) != '!' && *(p + 1) != '?') {
+      if (nlen == 0 && !closing && (p + 1 >= end || (p[1] != '!' && p[1] != '?'))) {
         /* a bare '<' in text */
         g_string_append_c (out, '<');
         p++;

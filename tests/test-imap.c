@@ -84,6 +84,13 @@ test_parse_malformed (void)
     g_assert_null (r);
     g_assert_nonnull (e);
   }
+  /* NULs in a tag or an atom (fuzz findings I4) */
+  const char nul_tag[] = "a\0b OK done\r\n";
+  g_autoptr (GError) e1 = NULL;
+  g_assert_null (cn_imap_parse (nul_tag, sizeof nul_tag - 1, &e1));
+  const char nul_atom[] = "* 1 FETCH (UID 1\0 FLAGS ())\r\n";
+  g_autoptr (GError) e2 = NULL;
+  g_assert_null (cn_imap_parse (nul_atom, sizeof nul_atom - 1, &e2));
   /* nesting beyond the limit */
   g_autoptr (GString) deep = g_string_new ("* 1 FETCH ");
   for (int i = 0; i < CN_IMAP_MAX_DEPTH + 5; i++)

@@ -116,6 +116,10 @@ test_html (void)
   check_html ("<table><tr><td>a</td><td>b</td></tr></table>", "\n\n a  b \n\n");
   check_html ("line\none", "line one");
   check_html ("<unclosed", "");
+  /* a '<' as the very last byte (fuzz finding E1: read past the end) */
+  g_autofree char *lt = g_strndup ("ab<", 3);
+  g_autofree char *got = cn_text_html_to_text (lt, 3);
+  g_assert_cmpstr (got, ==, "ab<");
 }
 
 static void
