@@ -61,13 +61,26 @@ cn_mime_parse_stream (GMimeStream *stream, gsize cut, gsize len)
   return msg;
 }
 
+/* Free the GByteArray wrapper only: its data belongs to the caller. */
+static void
+free_view (gpointer view)
+{
+  g_byte_array_free (view, FALSE);
+}
+
 GMimeMessage *
 cn_mime_parse_bytes (const char *data, gsize len)
 {
   cn_mime_init ();
   gsize cut = cn_mime_parse_limit (data, len);
-  g_autoptr (GMimeStream) stream = g_mime_stream_mem_new_with_buffer (data, cut);
-  return cn_mime_parse_stream (stream, cut, cut);
+  /* no copy of the mail: the stream reads DATA in place (it does not own
+   * it), and the message made from it holds the stream */
+  GByteArray *view = g_byte_array_new_take ((guint8 *) data, cut);
+  g_autoptr (GMimeStream) stream = g_mime_stream_mem_new_with_byte_array (view);
+  g_mime_stream_mem_set_owner (GMIME_STREAM_MEM (stream), FALSE);
+  GMimeMessage *msg = cn_mime_parse_stream (stream, cut, cut);
+  g_object_set_data_full (G_OBJECT (stream), "cn-view", view, free_view);
+  return msg;
 }
 
 /* ---- records ---- */

@@ -27,9 +27,9 @@ void cn_mime_init (void);
  * charsets).  Owned by mime.c; do not free. */
 GMimeParserOptions *cn_mime_parser_options (void);
 
-/* Parse one message from memory.  DATA is borrowed for the call only.
- * Returns a new reference the caller g_object_unref()s, or NULL when GMime
- * finds no message at all. */
+/* Parse one message from memory, in place: DATA must stay valid and
+ * unchanged until the returned message is unreffed.  Returns a new reference
+ * the caller g_object_unref()s, or NULL when GMime finds no message. */
 GMimeMessage *cn_mime_parse_bytes (const char *data, gsize len);
 
 /* How much of DATA to hand GMime: all of it, or up to the line where the
