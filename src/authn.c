@@ -77,14 +77,14 @@ cn_authn_judge (CnNotice *n, const CnOptions *opts)
 
   if (m->from_domains->len == 0) {
     cn_notice_add_reason (n, "no From address, so not a genuine notice of %s (%s)",
-                          n->rule->name, genuine_list);
+                          n->rule->id, genuine_list);
     bad = TRUE;
   }
   for (guint i = 0; i < m->from_domains->len; i++) {
     const char *d = m->from_domains->pdata[i];
     if (!cn_authn_domain_is_genuine (d, genuine)) {
       cn_notice_add_reason (n, "From domain %s is not a genuine sender domain of %s (%s)",
-                            *d ? d : "(none)", n->rule->name, genuine_list);
+                            *d ? d : "(none)", n->rule->id, genuine_list);
       bad = TRUE;
     }
   }

@@ -61,18 +61,19 @@ cn_filter_header_end (const char *data, gsize len, const char **eol)
     const char *nl = memchr (data, sep, len);
     i = nl ? (gsize) (nl - data) + 1 : len;
   }
-  gboolean first = TRUE;
+  /* our lines take the line end of the line they go before (the blank
+   * line), else of the last header line: never of a line that may be an
+   * X-Certnotice field about to be removed, so filtering twice changes
+   * nothing the second time */
   while (i < len) {
     const char *nl = memchr (data + i, sep, len - i);
     gsize line_end = nl ? (gsize) (nl - data) + 1 : len;
     gsize content = line_end - i - (nl ? 1 : 0);
-    if (sep == '\n' && content > 0 && data[i + content - 1] == '\r')
+    gboolean crlf = sep == '\n' && nl && nl > data + i && nl[-1] == '\r';
+    if (crlf)
       content--;
-    if (first) {
-      if (sep == '\n' && nl && nl > data && nl[-1] == '\r')
-        *eol = "\r\n";
-      first = FALSE;
-    }
+    if (nl && sep == '\n')
+      *eol = crlf ? "\r\n" : "\n";
     if (content == 0)
       return i;               /* the blank line: headers end here */
     i = line_end;
@@ -176,6 +177,14 @@ param (GString *s, const char *key, const char *value)
     if (!(g_ascii_isalnum (*c) || strchr ("-._@", *c)))
       plain = FALSE;
   g_string_append_printf (s, "; %s=", key);
+  /* a header line stays far below RFC 5322's 998 octets: long values (a
+   * reason quoting a 2000-byte "domain") are cut on a character boundary */
+  g_autofree char *cut = NULL;
+  if (strlen (value) > 300) {
+    const char *end = g_utf8_find_prev_char (value, value + 300);
+    cut = g_strdup_printf ("%.*s...", (int) (end - value), value);
+    value = cut;
+  }
   if (plain) {
     g_string_append (s, value);
     return;
@@ -190,8 +199,9 @@ param (GString *s, const char *key, const char *value)
   g_string_append_c (s, '"');
 }
 
-/* Fold a header line at spaces to at most ~78 columns; non-ASCII text is
- * RFC 2047-encoded by GMime first. */
+/* Append "NAME: VALUE\n", folded before a space (the space stays: RFC 5322
+ * unfolding only removes the line break) to keep lines near 78 columns;
+ * non-ASCII text is RFC 2047-encoded by GMime first. */
 static void
 append_header (GString *out, const char *name, const char *value)
 {
@@ -201,36 +211,18 @@ append_header (GString *out, const char *name, const char *value)
       enc = g_mime_utils_header_encode_text (NULL, value, "utf-8");
       break;
     }
-  const char *v = enc ? enc : value;
-  gsize col = strlen (name) + 2;
-  g_string_append_printf (out, "%s: ", name);
-  const char *p = v;
-  while (*p) {
-    const char *sp = strchr (p, ' ');
-    gsize word = sp ? (gsize) (sp - p) : strlen (p);
-    if (col + word > 76 && col > strlen (name) + 2) {
-      g_string_append (out, "\n\t");
-      col = 1;
+  g_auto (GStrv) words = g_strsplit (enc ? enc : value, " ", -1);
+  gsize col = strlen (name) + 1;
+  g_string_append_printf (out, "%s:", name);
+  for (char **w = words; *w; w++) {
+    gsize n = strlen (*w);
+    if (w != words && col + 1 + n > 78) {
+      g_string_append_c (out, '\n');
+      col = 0;
     }
-    g_string_append_len (out, p, word);
-    col += word;
-    p += word;
-    if (*p == ' ') {
-      if (p[1] != '\0') {
-        /* the space becomes the fold point or stays */
-        const char *next = strchr (p + 1, ' ');
-        gsize nw = next ? (gsize) (next - p - 1) : strlen (p + 1);
-        if (col + 1 + nw > 76) {
-          g_string_append (out, "\n\t");
-          col = 1;
-          p++;
-          continue;
-        }
-      }
-      g_string_append_c (out, ' ');
-      col++;
-      p++;
-    }
+    g_string_append_c (out, ' ');
+    g_string_append (out, *w);
+    col += 1 + n;
   }
   g_string_append_c (out, '\n');
 }

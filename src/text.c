@@ -288,6 +288,18 @@ cn_text_to_utf8 (const char *bytes, gsize len, const char *charset, gboolean *lo
   for (gsize i = 0; i < out->len; i++)
     if (out->str[i] == '\0')
       out->str[i] = ' ';
+  /* glibc's iconv passes code points above U+10FFFF through (UCS-4, or a
+   * name it reads as UTF-8): everything after this relies on valid UTF-8
+   * (PCRE2 runs with PCRE2_NO_UTF_CHECK) */
+  if (!g_utf8_validate_len (out->str, out->len, NULL)) {
+    g_autoptr (GString) fixed = g_string_sized_new (out->len);
+    guint errors = 0;
+    utf8_lossy (out->str, out->len, fixed, &errors);
+    g_string_free (out, TRUE);
+    out = g_steal_pointer (&fixed);
+    if (lossy)
+      *lossy = TRUE;
+  }
   return g_string_free (out, FALSE);
 }
 

@@ -79,6 +79,14 @@ $FILTER < "$T/spoof2.eml" > "$T/spoof2.out"
 cmp -s "$T/spoof2.out" "$S/negative/english-unrelated.eml"
 is "$?" 0 "a preset verdict is removed from other mail as well"
 
+# ---- a 2000-byte "domain" does not make a header line longer than RFC 5322 allows ----
+long=$(head -c 2000 /dev/zero | tr '\0' a)
+printf 'From: support@sakura.ad.jp\nSubject: =?UTF-8?B?W+OBleOBj+OCieOCpOODs+OCv+ODvOODjeODg+ODiF0gU1NM6Ki85piO5pu4IOabtOaWsOOCqOODqeODvA==?=\nContent-Type: text/plain; charset=UTF-8\n\n\xe3\x82\xb3\xe3\x83\xa2\xe3\x83\xb3\xe3\x83\x8d\xe3\x83\xbc\xe3\x83\xa0 :%s_x.example\n' "$long" > "$T/longdomain.eml"
+$FILTER < "$T/longdomain.eml" > "$T/longdomain.out"
+like "$(sed -n '/^X-Certnotice:/,/^$/p' "$T/longdomain.out" | tr -d '\n')" 'reason="the notice names .aaaa.*\.\.\.' "a huge captured value is cut in X-Certnotice (folding keeps the spaces)"
+is "$(sed '/^$/q' "$T/longdomain.out" | awk '{ if (length($0) > m) m = length($0) } END { print (m <= 998) }')" 1 \
+	"… so every line stays within RFC 5322's 998 octets"
+
 # ---- 3. odd bytes: NULs, no body, no final newline, From_ line ----
 printf 'From: support@sakura.ad.jp\nSubject: =?UTF-8?B?W+OBleOBj+OCieOCpOODs+OCv+ODvOODjeODg+ODiF3jgJDph43opoHjgJHnhKHmlplTU0zoqLzmmI7mm7gg5pu05paw44Ko44Op44O844Gr44Gk44GE44Gm?=' > "$T/nobody.eml"
 $FILTER < "$T/nobody.eml" > "$T/nobody.out"

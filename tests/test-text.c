@@ -39,6 +39,16 @@ test_charsets (void)
   check_decode ("abc", -1, "x-no-such-charset", "abc", FALSE);
   /* NULs never cut the text short */
   check_decode ("a\0b", 3, "UTF-8", "a b", FALSE);
+  /* glibc's iconv passes code points above U+10FFFF through (fuzz X1/M1):
+   * the result must still be valid UTF-8 */
+  {
+    gboolean lossy = FALSE;
+    g_autofree char *u = cn_text_to_utf8 ("\0\0\0w\x7f\xff\xff\xff\0\0\0w", 12, "UCS-4", &lossy);
+    g_assert_true (g_utf8_validate (u, -1, NULL));
+    g_assert_true (lossy);
+    g_autofree char *v = cn_text_to_utf8 ("a\xf5\x99\xac\xb0" "b", 6, "\x01UTF8", NULL);
+    g_assert_true (g_utf8_validate (v, -1, NULL));
+  }
   /* a truncated multibyte sequence at the end */
   check_decode ("\x8d\x58\x90\x56\x8d", -1, "Shift_JIS", "更新\xef\xbf\xbd", TRUE);
 }
