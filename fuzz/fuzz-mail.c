@@ -11,8 +11,9 @@
  *
  *   M1  every text field of every record is valid UTF-8
  *   J1  every notice's JSON is valid UTF-8 and parses back
- *   T1  the plain-text report (no colour) holds no control characters but
- *       '\n' and '\t' (no terminal escapes from the mail)
+ *   T1  the plain-text report (no colour) holds no C0 control character
+ *       but '\n' and '\t', and no DEL (no terminal escapes from the mail)
+ *   T2  … and no C1 control character (U+0080..U+009F; U+009B is CSI)
  *   H1  the header block is "" or an X-Certnotice-Verdict field naming a
  *       verdict and an X-Certnotice field: printable ASCII, every line ends
  *       in "\n", folded lines start with a tab and are not blank
@@ -22,9 +23,15 @@
  *       header section without its X-Certnotice* fields, then the headers in
  *       the mail's line ending, then the rest of the input unchanged
  *   S2  splicing is idempotent: splice (splice (x, h), h) == splice (x, h)
- *   S3  the spliced mail reads the same: as many records, each with the same
- *       subject, body and From domains (the fields went into the header
- *       section as GMime sees it)
+ *   S3  adding the fields does not change how the mail reads: spliced with
+ *       the header block and spliced with "" (old fields removed only) give
+ *       as many records, each with the same subject, body (but for white
+ *       space around it) and From domains — the fields went into the header
+ *       section as GMime sees it.  Only the message's own record is
+ *       compared: GMime 3.2 may lose an embedded message's header depending
+ *       on its offset (fuzz/known/).  (Removing old fields may change the
+ *       reading: "X-Certnotice: x\nB\n\nbody" is a message, "B\n\nbody" is
+ *       none.)
  *   B1  an input starting with "From " is also read as an mbox file
  *       (cn_source_read), each message judged and reported
  */
@@ -95,13 +102,18 @@ ref_line_sep (const char *d, gsize len)
   return memchr (d, '\r', n) && !memchr (d, '\n', n) ? '\r' : '\n';
 }
 
+static gboolean ref_is_ours (const char *line, gsize n);
+
 /* The header section as filter.h documents it: after an mbox "From " line,
  * up to the first line that is empty but for its line end; the line end is
  * that of the first line after the "From " line ("\r\n" or "\n"), or "\r"
- * in bare-CR mail. */
+ * in bare-CR mail.  *OURS_FIRST says whether that first line is an
+ * X-Certnotice field: its line end is then not a good guess (S2), and
+ * either answer is accepted, so that fixing that does not break S1. */
 static gsize
-ref_header_end (const char *d, gsize len, const char **eol)
+ref_header_end (const char *d, gsize len, const char **eol, gboolean *ours_first)
 {
+  *ours_first = FALSE;
   char sep = ref_line_sep (d, len);
   gsize i = 0;
   if (len >= 5 && memcmp (d, "From ", 5) == 0) {
@@ -122,6 +134,7 @@ ref_header_end (const char *d, gsize len, const char **eol)
     if (first) {
       if (sep == '\n' && has_sep && e > i && d[e - 1] == '\r')
         *eol = "\r\n";
+      *ours_first = ref_is_ours (d + i, e - i);
       first = FALSE;
     }
     if (content_end == i)
@@ -148,13 +161,17 @@ ref_is_ours (const char *line, gsize n)
   return FALSE;
 }
 
-/* What cn_filter_splice (D, LEN, HEADERS) must give; *REMOVED is the count
- * of X-Certnotice* bytes dropped. */
+/* What cn_filter_splice (D, LEN, HEADERS) must give, in line end EOL (NULL:
+ * the reference's own guess); *REMOVED is the count of X-Certnotice* bytes
+ * dropped. */
 static GByteArray *
-ref_splice (const char *d, gsize len, const char *headers, gsize *removed)
+ref_splice (const char *d, gsize len, const char *headers, const char *eol, gsize *removed)
 {
-  const char *eol;
-  gsize end = ref_header_end (d, len, &eol);
+  const char *ref_eol;
+  gboolean ours_first;
+  gsize end = ref_header_end (d, len, &ref_eol, &ours_first);
+  if (eol == NULL)
+    eol = ref_eol;
   GByteArray *out = g_byte_array_new ();
   gboolean from_line = len >= 5 && memcmp (d, "From ", 5) == 0;
   gboolean dropping = FALSE;
@@ -210,14 +227,15 @@ check_splice (const char *d, gsize len, const char *headers, GBytes **spliced)
     g = (const guint8 *) "";   /* empty output: no NULL for memcmp */
   if (cn_fuzz_check_on ("S1")) {
     const char *eol = NULL, *ref_eol = NULL;
+    gboolean ours_first = FALSE;
     gsize end = cn_filter_header_end (d, len, &eol);
-    gsize ref_end = ref_header_end (d, len, &ref_eol);
-    CN_FUZZ_CHECK (end == ref_end && strcmp (eol, ref_eol) == 0,
+    gsize ref_end = ref_header_end (d, len, &ref_eol, &ours_first);
+    CN_FUZZ_CHECK (end == ref_end && (ours_first || strcmp (eol, ref_eol) == 0),
                    "S1: cn_filter_header_end = %zu (eol \"%s\"), expected %zu (eol \"%s\")", (size_t) end,
                    eol[0] == '\r' ? (eol[1] ? "\\r\\n" : "\\r") : "\\n", (size_t) ref_end,
                    ref_eol[0] == '\r' ? (ref_eol[1] ? "\\r\\n" : "\\r") : "\\n");
     gsize removed = 0;
-    g_autoptr (GByteArray) want = ref_splice (d, len, headers, &removed);
+    g_autoptr (GByteArray) want = ref_splice (d, len, headers, ours_first ? eol : NULL, &removed);
     gsize hlen = strlen (headers);
     /* the weak form first, then the exact one */
     CN_FUZZ_CHECK (glen + removed >= len, "S1: output of %zu bytes from %zu input bytes (%zu removed)",
@@ -243,23 +261,32 @@ check_splice (const char *d, gsize len, const char *headers, GBytes **spliced)
   *spliced = g_steal_pointer (&got);
 }
 
+/* S3: STRIPPED (the input without X-Certnotice* fields) and SPLICED (the
+ * same with our fields added) read the same. */
 static void
-check_same_reading (GPtrArray *before, GBytes *spliced)
+check_same_reading (GBytes *stripped, GBytes *spliced)
 {
   gsize len = 0;
-  const char *d = g_bytes_get_data (spliced, &len);
+  const char *d = g_bytes_get_data (stripped, &len);
+  g_autoptr (GPtrArray) before = cn_source_from_bytes (d ? d : "", len, "fuzz");
+  d = g_bytes_get_data (spliced, &len);
   g_autoptr (GPtrArray) after = cn_source_from_bytes (d ? d : "", len, "fuzz");
   CN_FUZZ_CHECK (after->len == before->len, "S3: %u records before splicing, %u after", before->len,
                  after->len);
-  for (guint i = 0; i < before->len; i++) {
+  /* the message itself only: GMime 3.2 may lose an embedded message's header
+   * depending on where it falls in its 4 KiB buffer (fuzz/known/) */
+  for (guint i = 0; i < MIN (before->len, 1); i++) {
     const CnMail *a = before->pdata[i], *b = after->pdata[i];
     CN_FUZZ_CHECK (strcmp (a->subject, b->subject) == 0, "S3: record %u: subject \"%.200s\" became \"%.200s\"",
                    i, a->subject, b->subject);
-    if (strcmp (a->body, b->body) != 0) {
-      gsize at = first_difference ((const guint8 *) a->body, strlen (a->body), (const guint8 *) b->body,
-                                   strlen (b->body));
+    /* white space around the body may come and go (GMime may find an empty
+     * text part in one reading and none in the other) */
+    g_autofree char *ab = g_strstrip (g_strdup (a->body));
+    g_autofree char *bb = g_strstrip (g_strdup (b->body));
+    if (strcmp (ab, bb) != 0) {
+      gsize at = first_difference ((const guint8 *) ab, strlen (ab), (const guint8 *) bb, strlen (bb));
       CN_FUZZ_CHECK (FALSE, "S3: record %u: the body changed at byte %zu: \"%.120s\" became \"%.120s\"", i,
-                     (size_t) at, a->body + (at > 20 ? at - 20 : 0), b->body + (at > 20 ? at - 20 : 0));
+                     (size_t) at, ab + (at > 20 ? at - 20 : 0), bb + (at > 20 ? at - 20 : 0));
     }
     CN_FUZZ_CHECK (a->from_domains->len == b->from_domains->len, "S3: record %u: %u From domains became %u", i,
                    a->from_domains->len, b->from_domains->len);
@@ -298,8 +325,8 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
   check_splice (d, size, headers, &spliced);
   g_autoptr (GBytes) stripped = NULL;
   check_splice (d, size, "", &stripped);
-  if (cn_fuzz_check_on ("S3"))
-    check_same_reading (mails, spliced);
+  if (cn_fuzz_check_on ("S3") && *headers)
+    check_same_reading (stripped, spliced);
 
   if (cn_fuzz_check_on ("B1") && size >= 5 && memcmp (d, "From ", 5) == 0) {
     const char *path = cn_fuzz_write_tmp (data, size, ".mbox");

@@ -13,7 +13,7 @@
  *   R3  cn_rule_describe() works on it
  * and a loaded rule set then judges every sample mail of the source tree
  * (read once, at start-up) with the checks of fuzz-report.h (J1 H1 H2; not
- * T1: rule files are the administrator's, and their text may hold anything).
+ * T1 T2: rule files are the administrator's, and their text may hold anything).
  */
 #include "fuzz-report.h"
 
@@ -65,6 +65,7 @@ LLVMFuzzerInitialize (int *argc, char ***argv)
   if (cn_fuzz_skips)
     g_strv_builder_addv (sb, (const char **) cn_fuzz_skips);
   g_strv_builder_add (sb, "T1");
+  g_strv_builder_add (sb, "T2");
   g_strfreev (cn_fuzz_skips);
   cn_fuzz_skips = g_strv_builder_end (sb);
   const char *dir = g_getenv ("CN_FUZZ_SAMPLES");
@@ -135,9 +136,35 @@ judge_samples (const CnRuleSet *set)
   }
 }
 
+/* Whether a line of DATA ends in a backslash (before trailing blanks).
+ * GLib 2.74's g_key_file_parse_value_as_string() sets a GError over another
+ * for a value with an invalid escape and a trailing backslash ("\q\"):
+ * a GLib warning and a leaked GError, fixed upstream (the '\0' case now
+ * clears the error first).  Such input is skipped unless
+ * CN_FUZZ_KEYFILE_BACKSLASH=1. */
+static gboolean
+has_trailing_backslash (const uint8_t *data, size_t size)
+{
+  for (size_t i = 0; i < size; i++) {
+    if (data[i] != '\\')
+      continue;
+    size_t j = i + 1;
+    while (j < size && (data[j] == ' ' || data[j] == '\t' || data[j] == '\r'))
+      j++;
+    if (j == size || data[j] == '\n')
+      return TRUE;
+  }
+  return FALSE;
+}
+
 int
 LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
 {
+  static int keep_backslash = -1;
+  if (keep_backslash < 0)
+    keep_backslash = g_strcmp0 (g_getenv ("CN_FUZZ_KEYFILE_BACKSLASH"), "1") == 0;
+  if (!keep_backslash && has_trailing_backslash (data, size))
+    return 0;
   const char *path = cn_fuzz_write_tmp (data, size, ".rules");
   g_autoptr (GError) e = NULL;
   g_autoptr (CnRuleSet) set = cn_rules_load_file (path, &e);

@@ -89,7 +89,7 @@ cn_cmd_check (int argc, char **argv)
   GOptionEntry entries[] = {
     { "from", 0, 0, G_OPTION_ARG_FILENAME, &from, "Read domains from FILE, one per line (# comments)", "FILE" },
     { "warn-days", 0, 0, G_OPTION_ARG_INT, &warn_days, "Exit 1 when a certificate expires within N days (default 14)", "N" },
-    { NULL }
+    G_OPTION_ENTRY_NULL
   };
   g_option_context_add_main_entries (ctx, entries, NULL);
   cn_cli_add_options (ctx, &cli, TRUE);

@@ -19,7 +19,7 @@ cn_cli_add_options (GOptionContext *ctx, CnCli *cli, gboolean live_options)
     { "config", 0, 0, G_OPTION_ARG_FILENAME, &cli->config_file, "Config file (default: $XDG_CONFIG_HOME/certnotice/config)", "FILE" },
     { "trust-authserv", 0, 0, G_OPTION_ARG_STRING_ARRAY, &cli->trust, "Trust Authentication-Results from this authserv-id (repeatable)", "ID" },
     { "verbose", 'v', 0, G_OPTION_ARG_NONE, &cli->verbose, "Say which patterns matched and what decoding had to forgive", NULL },
-    { NULL }
+    G_OPTION_ENTRY_NULL
   };
   GOptionEntry live[] = {
     { "no-verify", 0, 0, G_OPTION_ARG_NONE, &cli->opts.no_verify, "Do not check certificates live", NULL },
@@ -29,7 +29,7 @@ cn_cli_add_options (GOptionContext *ctx, CnCli *cli, gboolean live_options)
     { "parallel", 0, 0, G_OPTION_ARG_INT, &cli->opts.parallel, "Checks at once (default 32)", "N" },
     { "allow-private", 0, 0, G_OPTION_ARG_NONE, &cli->opts.allow_private, "Allow checks of loopback and private addresses", NULL },
     { "check-suspicious", 0, 0, G_OPTION_ARG_NONE, &cli->opts.check_suspicious, "Also contact domains named by suspicious mail", NULL },
-    { NULL }
+    G_OPTION_ENTRY_NULL
   };
   g_option_context_add_main_entries (ctx, common, NULL);
   if (live_options)

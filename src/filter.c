@@ -473,7 +473,7 @@ cn_cmd_filter (int argc, char **argv)
     { "tempfail", 0, 0, G_OPTION_ARG_NONE, &tempfail, "On internal failure exit 75 with no output (the MTA retries) instead of passing the mail through", NULL },
     { "max-size", 0, 0, G_OPTION_ARG_DOUBLE, &max_size_mb, "Pass larger mail through unjudged (MB, default 10)", "MB" },
     { "max-memory", 0, 0, G_OPTION_ARG_INT64, &max_memory, "Address-space limit of the judging process (bytes; default none)", "BYTES" },
-    { NULL }
+    G_OPTION_ENTRY_NULL
   };
   g_option_context_add_main_entries (ctx, entries, NULL);
   cn_cli_add_options (ctx, &cli, TRUE);

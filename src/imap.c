@@ -927,7 +927,7 @@ cn_cmd_imap (int argc, char **argv)
     { "once", 0, 0, G_OPTION_ARG_NONE, &im.once, "Poll once and exit (cron, systemd timers)", NULL },
     { "interval", 0, 0, G_OPTION_ARG_INT, &im.interval, "Seconds between polls (default 300)", "SECONDS" },
     { "dry-run", 0, 0, G_OPTION_ARG_NONE, &im.dry_run, "Report what would be done; change nothing", NULL },
-    { NULL }
+    G_OPTION_ENTRY_NULL
   };
   g_option_context_add_main_entries (ctx, entries, NULL);
   cn_cli_add_options (ctx, &cli, TRUE);

@@ -79,6 +79,8 @@ cn_mime_parse_bytes (const char *data, gsize len)
   g_autoptr (GMimeStream) stream = g_mime_stream_mem_new_with_byte_array (view);
   g_mime_stream_mem_set_owner (GMIME_STREAM_MEM (stream), FALSE);
   GMimeMessage *msg = cn_mime_parse_stream (stream, cut, cut);
+  if (msg && cut < len)   /* the stream holds CUT bytes only: say the rest was cut */
+    g_object_set_data (G_OBJECT (msg), "cn-cut", GSIZE_TO_POINTER (cut));
   g_object_set_data_full (G_OBJECT (stream), "cn-view", view, free_view);
   return msg;
 }

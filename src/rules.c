@@ -312,6 +312,31 @@ load_kind (Loader *ld, GKeyFile *kf, const char *group, const CnRule *rule)
   return k;
 }
 
+/* Keys whose value is a pattern, read as written (no GKeyFile escapes). */
+static const char *const pattern_keys[] = {
+  "subject", "body", "text", "not_subject", "not_body", "domain", "days", "expires", "account", NULL
+};
+
+/* GKeyFile (GLib 2.74) keeps an unknown escape ("C:\Users") as written with
+ * no error, leaking the one it meant to return, and does not take "\;" for an
+ * escaped list separator: refuse such a text value before GLib reads it. */
+static gboolean
+check_escapes (Loader *ld, GKeyFile *kf, const char *group, const char *key)
+{
+  g_autofree char *raw = g_key_file_get_value (kf, group, key, NULL);
+  for (const char *p = raw; p && *p; p++) {
+    if (*p != '\\')
+      continue;
+    p++;
+    if (*p == '\0' || strchr ("sntr\\", *p) == NULL) {
+      problem (ld, line_of (ld, group, key), "[%s] %s: '\\%c' is not an escape (write '\\\\' for a backslash)",
+               group, key, *p ? *p : ' ');
+      return FALSE;
+    }
+  }
+  return TRUE;
+}
+
 static CnRule *
 load_keyfile (Loader *ld, GKeyFile *kf)
 {
@@ -320,6 +345,7 @@ load_keyfile (Loader *ld, GKeyFile *kf)
   r->kinds = g_ptr_array_new_with_free_func ((GDestroyNotify) kind_free);
 
   gsize ngroups = 0;
+  gboolean escapes_ok = TRUE;
   g_auto (GStrv) groups = g_key_file_get_groups (kf, &ngroups);
   for (gsize g = 0; g < ngroups; g++) {
     const char *group = groups[g];
@@ -338,8 +364,12 @@ load_keyfile (Loader *ld, GKeyFile *kf)
         *br = '\0';
       if (!in_list (base, is_provider ? provider_keys : notice_keys))
         problem (ld, line_of (ld, group, *k), "[%s]: unknown key '%s'", group, *k);
+      else if (!in_list (base, pattern_keys) && !check_escapes (ld, kf, group, *k))
+        escapes_ok = FALSE;
     }
   }
+  if (!escapes_ok)
+    return r;
 
   if (!g_key_file_has_group (kf, "provider")) {
     problem (ld, 0, "missing [provider] group");

@@ -93,6 +93,8 @@ test_groups_and_fields (void)
   expect_error (d, (const char *[]) { "demo.rules:10:", "appears twice", NULL });
   g_autofree char *e = g_strconcat (good_provider, "\n[notice x]\nbody = a\nthis is not a key\n", NULL);
   expect_error (e, (const char *[]) { "demo.rules:10:", "not a key = value line", NULL });
+  g_autofree char *g2 = g_strconcat (good_provider, "\n[notice x]\nbody = a\nremediation = open C:\\Users\\me;\n", NULL);
+  expect_error (g2, (const char *[]) { "demo.rules:10:", "'\\U' is not an escape", NULL });
   g_autofree char *f = g_strconcat (good_provider, "\n[notice Bad Kind]\nbody = a\n", NULL);
   expect_error (f, (const char *[]) { "demo.rules:8:", "lowercase", NULL });
 }

@@ -7,6 +7,7 @@ cd "$(dirname "$0")/.."
 bash tools/deps.sh --test || exit 1
 status=0
 summaries=()
+logs=()
 run_suite() { # NAME BUILDDIR MESON-OPTIONS...
 	local name=$1 dir=$2; shift 2
 	if [ ! -f "$dir/build.ninja" ]; then
@@ -29,7 +30,27 @@ export LSAN_OPTIONS=suppressions=$PWD/tests/lsan.supp:print_suppressions=0
 export CERTNOTICE_SANITIZED=1
 MESON_TEST_ARGS=(--timeout-multiplier 3)
 run_suite asan build-asan -Db_sanitize=address,undefined -Db_lundef=false --buildtype=debug
+# Every fuzz seed and every crasher the fuzzers ever found, replayed through
+# the libFuzzer targets (clang, ASan+UBSan): a regression fails here.
+unset CERTNOTICE_SANITIZED
+if command -v clang >/dev/null; then
+	if [ ! -f build-fuzz/build.ninja ]; then
+		CC=clang meson setup build-fuzz -Dfuzz=true -Db_sanitize=address,undefined -Db_lundef=false \
+			--buildtype=debugoptimized \
+			"-Dc_args=-fsanitize=fuzzer-no-link -fno-sanitize-recover=undefined -fno-omit-frame-pointer -gline-tables-only" \
+			>/dev/null || { echo "fuzz: meson setup failed"; status=1; }
+	fi
+	if [ -f build-fuzz/build.ninja ]; then
+		if ninja -C build-fuzz > build-fuzz/certnotice-build.log 2>&1; then
+			meson test -C build-fuzz --suite fuzz --print-errorlogs || status=1
+			summaries+=("fuzz regressions: $(python3 tests/summarize.py build-fuzz/meson-logs/testlog.json)")
+			logs+=(build-fuzz/meson-logs/testlog.json)
+		else
+			cat build-fuzz/certnotice-build.log; echo "fuzz: build failed"; status=1
+		fi
+	fi
+fi
 for s in "${summaries[@]}"; do echo "# $s"; done
-python3 tests/summarize.py build/meson-logs/testlog.json build-asan/meson-logs/testlog.json --final
+python3 tests/summarize.py build/meson-logs/testlog.json build-asan/meson-logs/testlog.json "${logs[@]}" --final
 st=$?
 [ $status = 0 ] && [ $st = 0 ]
