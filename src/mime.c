@@ -48,6 +48,63 @@ cn_mime_parse_limit (const char *data, gsize len)
   return len;
 }
 
+GByteArray *
+cn_mime_tame_headers (const char *data, gsize len)
+{
+  /* GMime decodes some headers itself while parsing, at ~10 bytes of memory
+   * per byte of a long encoded Subject: give it a copy in which no header
+   * field is longer than CN_MAX_HEADER_BYTES (the mail is not changed) */
+  const char *p = data, *end = data + len;
+  const char *field = NULL;
+  gboolean long_field = FALSE;
+  while (p < end) {
+    const char *nl = memchr (p, '\n', (gsize) (end - p));
+    const char *line_end = nl ? nl + 1 : end;
+    gboolean blank = (line_end - p == 1) || (line_end - p == 2 && *p == '\r');
+    if (*p != ' ' && *p != '\t')
+      field = p;
+    if (field && (gsize) (line_end - field) > CN_MAX_HEADER_BYTES) {
+      long_field = TRUE;
+      break;
+    }
+    if (blank || nl == NULL)
+      break;
+    p = line_end;
+  }
+  if (!long_field)
+    return NULL;
+  GByteArray *out = g_byte_array_sized_new (len);
+  p = data;
+  field = NULL;
+  gsize kept = 0;
+  gboolean in_headers = TRUE;
+  while (p < end) {
+    const char *nl = memchr (p, '\n', (gsize) (end - p));
+    const char *line_end = nl ? nl + 1 : end;
+    if (!in_headers) {
+      g_byte_array_append (out, (const guint8 *) p, (guint) (end - p));
+      break;
+    }
+    gboolean blank = (line_end - p == 1) || (line_end - p == 2 && *p == '\r');
+    if (blank) {
+      in_headers = FALSE;
+      continue;
+    }
+    if (*p != ' ' && *p != '\t')
+      kept = 0;
+    gsize n = (gsize) (line_end - p);
+    if (kept < CN_MAX_HEADER_BYTES) {
+      gsize take = MIN (n, CN_MAX_HEADER_BYTES - kept);
+      g_byte_array_append (out, (const guint8 *) p, (guint) take);
+      if (take < n)
+        g_byte_array_append (out, (const guint8 *) "\n", 1);
+      kept += take;
+    }
+    p = line_end;
+  }
+  return out;
+}
+
 GMimeMessage *
 cn_mime_parse_stream (GMimeStream *stream, gsize cut, gsize len)
 {
@@ -72,6 +129,15 @@ GMimeMessage *
 cn_mime_parse_bytes (const char *data, gsize len)
 {
   cn_mime_init ();
+  GByteArray *tamed = cn_mime_tame_headers (data, len);
+  if (tamed) {
+    gsize tcut = cn_mime_parse_limit ((char *) tamed->data, tamed->len);
+    g_autoptr (GMimeStream) own = g_mime_stream_mem_new_with_byte_array (tamed);   /* owns it */
+    GMimeMessage *msg = cn_mime_parse_stream (own, tcut, tamed->len);
+    if (msg)
+      g_object_set_data (G_OBJECT (msg), "cn-tamed", GINT_TO_POINTER (1));
+    return msg;
+  }
   gsize cut = cn_mime_parse_limit (data, len);
   /* no copy of the mail: the stream reads DATA in place (it does not own
    * it), and the message made from it holds the stream */
@@ -150,6 +216,13 @@ read_headers (GMimeMessage *msg, CnMail *m)
     const char *raw = g_mime_header_get_raw_value (h);
     if (name == NULL || raw == NULL)
       continue;
+    g_autofree char *cut = NULL;
+    if (strlen (raw) > CN_MAX_HEADER_BYTES) {
+      cut = g_strndup (raw, CN_MAX_HEADER_BYTES);
+      raw = cut;
+      g_ptr_array_add (m->warnings, g_strdup_printf ("%s: only the first %u bytes were read", name,
+                                                     CN_MAX_HEADER_BYTES));
+    }
     if (g_ascii_strcasecmp (name, "Subject") == 0 && *m->subject == '\0') {
       g_autofree char *dec = cn_text_decode_header (raw, &lossy);
       g_free (m->subject);
@@ -367,6 +440,9 @@ collect (GMimeMessage *msg, const char *source, guint index, const char *part,
   if (w.too_deep)
     g_ptr_array_add (m->warnings, g_strdup_printf ("MIME nesting deeper than %d: inner parts ignored",
                                                    CN_MAX_MIME_DEPTH));
+  if (depth == 0 && g_object_get_data (G_OBJECT (msg), "cn-tamed"))
+    g_ptr_array_add (m->warnings, g_strdup_printf ("a header field longer than %u bytes: only its first "
+                                                   "%u bytes were read", CN_MAX_HEADER_BYTES, CN_MAX_HEADER_BYTES));
   if (depth == 0 && g_object_get_data (G_OBJECT (msg), "cn-cut"))
     g_ptr_array_add (m->warnings, g_strdup_printf ("more than %d MIME delimiter lines: the rest of the mail "
                                                    "was not parsed", CN_MAX_MIME_PARTS + 16));

@@ -19,6 +19,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (GMimeMessage, g_object_unref)
 #define CN_MAX_MIME_PARTS     10000       /* parts visited per message        */
 #define CN_MAX_TEXT_BYTES     (2u << 20)  /* decoded text scanned per message */
 #define CN_MAX_HEADERS        2000        /* headers looked at per message    */
+#define CN_MAX_HEADER_BYTES   (64u << 10) /* of one header value decoded      */
 
 /* Initialise GMime once per process (idempotent).  Cheap: no I/O. */
 void cn_mime_init (void);
@@ -35,6 +36,11 @@ GMimeMessage *cn_mime_parse_bytes (const char *data, gsize len);
 /* How much of DATA to hand GMime: all of it, or up to the line where the
  * count of possible MIME delimiter lines passes the part limit. */
 gsize cn_mime_parse_limit (const char *data, gsize len);
+
+/* A copy of DATA in which no header field is longer than
+ * CN_MAX_HEADER_BYTES, for parsing only; NULL when none is (the usual case).
+ * The caller owns the result. */
+GByteArray *cn_mime_tame_headers (const char *data, gsize len);
 
 /* Parse one message from the first CUT of LEN bytes of STREAM (borrowed).
  * Returns a new reference, or NULL when GMime finds no message. */

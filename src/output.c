@@ -160,8 +160,11 @@ write_text (FILE *out, const CnNotice *n, GDateTime *now, gboolean colour, gbool
 
   g_autoptr (GString) s = g_string_new (NULL);
   if (n->rule == NULL) {
-    g_string_append_printf (s, "%s: %snot a notice%s (%s)\n", safe (t1, where->str), on, off,
-                            *m->subject ? safe (t2, m->subject) : "no subject");
+    /* a subject can be 64 KiB: show the start of it */
+    g_autofree char *subj = g_utf8_substring (m->subject, 0, MIN (g_utf8_strlen (m->subject, -1), 120));
+    g_string_append_printf (s, "%s: %snot a notice%s (%s%s)\n", safe (t1, where->str), on, off,
+                            *m->subject ? safe (t2, subj) : "no subject",
+                            strlen (subj) < strlen (m->subject) ? "…" : "");
   } else {
     g_autofree char *verdict = g_ascii_strup (cn_verdict_name (n->verdict), -1);
     g_string_append_printf (s, "%s\n  verdict   %s%s%s\n", safe (t1, where->str), on, verdict, off);

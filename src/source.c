@@ -110,6 +110,16 @@ read_file (const char *path, const char *source, CnMessageFunc fn, gpointer data
   if (!looks_like_mbox (head, n)) {
     /* one message: mapped, so the part limit can look at it first */
     g_autoptr (GMimeStream) map = n > 0 ? g_mime_stream_mmap_new (fd, PROT_READ, MAP_PRIVATE) : NULL;
+    if (map && (gsize) GMIME_STREAM_MMAP (map)->maplen > CN_MAX_HEADER_BYTES) {
+      /* a long header field: parse a tamed copy (cn_mime_parse_bytes) */
+      GMimeStreamMmap *mm = GMIME_STREAM_MMAP (map);
+      g_autoptr (GByteArray) tamed = cn_mime_tame_headers (mm->map, mm->maplen);
+      if (tamed) {
+        g_autoptr (GPtrArray) out = cn_source_from_bytes ((char *) tamed->data, tamed->len, source);
+        fn (out, data);
+        return TRUE;
+      }
+    }
     if (map) {
       GMimeStreamMmap *mm = GMIME_STREAM_MMAP (map);   /* owns fd */
       gsize cut = cn_mime_parse_limit (mm->map, mm->maplen);
@@ -149,6 +159,11 @@ read_stdin (CnMessageFunc fn, gpointer data, GError **error)
   GByteArray *bytes = bare_cr ((char *) buf->data, MIN (buf->len, 8192)) ? cr_to_lf (buf->data, buf->len)
                                                                          : g_byte_array_ref (buf);
   gboolean mbox = looks_like_mbox ((char *) bytes->data, bytes->len);
+  GByteArray *tamed = mbox ? NULL : cn_mime_tame_headers ((char *) bytes->data, bytes->len);
+  if (tamed) {
+    g_byte_array_unref (bytes);
+    bytes = tamed;
+  }
   gsize len = bytes->len;
   gsize cut = mbox ? len : cn_mime_parse_limit ((char *) bytes->data, len);
   g_autoptr (GMimeStream) stream = g_mime_stream_mem_new_with_byte_array (bytes);

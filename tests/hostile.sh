@@ -64,8 +64,9 @@ w("big-attachment.eml", head + subject + "Content-Type: multipart/mixed; boundar
   "Content-Transfer-Encoding: base64\nContent-Disposition: attachment; filename=x.bin\n\n" + att * ((50 << 20) // 77) + "--B--\n")
 # 200,000 colons after コモンネーム
 w("colons.eml", head + subject + "Content-Type: text/plain; charset=UTF-8\n\n現在ご利用中の無料SSL機能で自動更新に失敗\nコモンネーム" + ":" * 200000 + "\n")
-# a header of 5 MB and 100,000 headers
+# a header of 5 MB and 100,000 headers; a 5 MB subject
 w("huge-header.eml", head + "X-Long: " + "a" * (5 << 20) + "\n" + "".join(f"X-H{i}: v\n" for i in range(100000)) + subject + "\nbody\n")
+w("huge-subject.eml", head + "Subject: " + "=?UTF-8?B?44GC?= ab" * (300000) + "\n\nbody\n")
 PY
 
 # measure NAME ARGS...: runs the command on $T/NAME; sets el (s), kb (max RSS)
@@ -76,7 +77,7 @@ measure() {
 	read -r el kb < "$T/time"
 }
 
-for f in deep-multipart deep-rfc822 many-parts long-line ew-flood lying-charsets nul-headers unclosed big-attachment colons huge-header; do
+for f in deep-multipart deep-rfc822 many-parts long-line ew-flood lying-charsets nul-headers unclosed big-attachment colons huge-header huge-subject; do
 	size=$(stat -c %s "$T/$f.eml")
 	limit_kb=$(( (3 * size + (64 << 20)) / 1024 ))
 	measure "$f.eml" "$CN" parse --rules "$R" --no-verify --format json -
@@ -123,6 +124,8 @@ out=$("$CN" parse --rules "$R" --no-verify "$T/big-attachment.eml")
 like "$out" "domain +example\.com" "a 50 MB attachment beside the notice: the notice is read"
 out=$("$CN" parse --rules "$R" --no-verify -v "$T/long-line.eml" 2>/dev/null)
 like "$out" "only the first [0-9]+ bytes of text were scanned" "-v says what a limit cut"
+out=$("$CN" parse --rules "$R" --no-verify -v "$T/huge-subject.eml" 2>/dev/null)
+like "$(printf '%s\n' "$out" | grep warning)" "header field longer than 65536 bytes" "… a 5 MB subject too"
 
 san_check
 done_testing
