@@ -108,7 +108,7 @@ check_set (const CnRuleSet *set)
     const CnNoticeKind *kind = r->kinds->pdata[k];
     CN_FUZZ_CHECK (kind->rule == r, "R2: kind %u has a wrong back pointer", k);
     CN_FUZZ_CHECK (kind->id && *kind->id, "R2: kind %u has no id", k);
-    CN_FUZZ_CHECK (kind->subject || kind->body, "R2: kind %s has neither subject nor body", kind->id);
+    CN_FUZZ_CHECK (kind->subject || kind->body || kind->text, "R2: kind %s has no subject, body or text pattern", kind->id);
     for (int f = 0; f < CN_FIELD_COUNT; f++)
       CN_FUZZ_CHECK (kind->field[f] == NULL || (kind->field[f]->groups & (1u << f)),
                      "R2: kind %s: extractor %s without its group", kind->id, cn_field_name ((CnField) f));

@@ -329,8 +329,14 @@ check_escapes (Loader *ld, GKeyFile *kf, const char *group, const char *key)
       continue;
     p++;
     if (*p == '\0' || strchr ("sntr\\", *p) == NULL) {
-      problem (ld, line_of (ld, group, key), "[%s] %s: '\\%c' is not an escape (write '\\\\' for a backslash)",
-               group, key, *p ? *p : ' ');
+      /* name the character only when it is printable ASCII: a lone byte of
+       * a multibyte character would make the message invalid UTF-8 */
+      if (g_ascii_isgraph (*p))
+        problem (ld, line_of (ld, group, key), "[%s] %s: '\\%c' is not an escape (write '\\\\' for a backslash)",
+                 group, key, *p);
+      else
+        problem (ld, line_of (ld, group, key), "[%s] %s: a backslash that starts no escape (write '\\\\' for a backslash)",
+                 group, key);
       return FALSE;
     }
   }
