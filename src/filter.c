@@ -216,7 +216,7 @@ append_header (GString *out, const char *name, const char *value)
   g_string_append_printf (out, "%s:", name);
   for (char **w = words; *w; w++) {
     gsize n = strlen (*w);
-    if (w != words && col + 1 + n > 78) {
+    if (w != words && n > 0 && col + 1 + n > 78) {   /* never before an empty word: no blank line */
       g_string_append_c (out, '\n');
       col = 0;
     }
