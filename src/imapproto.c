@@ -259,6 +259,17 @@ word (Tok *t)
   return t->p > s ? g_strndup (s, (gsize) (t->p - s)) : NULL;
 }
 
+/* The human text up to the line end, leading spaces skipped. */
+static char *
+rest_of_line (Tok *t)
+{
+  skip_spaces (t);
+  const char *s = t->p;
+  while (!at_line_end (t))
+    t->p++;
+  return g_strndup (s, (gsize) (t->p - s));
+}
+
 static gboolean
 is_status (const char *w)
 {
@@ -296,11 +307,7 @@ cn_imap_parse (const char *buf, gsize len, GError **error)
     return NULL;
   }
   if (strcmp (r->tag, "+") == 0) {      /* continuation request */
-    skip_spaces (&t);
-    const char *s = t.p;
-    while (!at_line_end (&t))
-      t.p++;
-    r->text = g_strndup (s, (gsize) (t.p - s));
+    r->text = rest_of_line (&t);
     return g_steal_pointer (&r);
   }
   g_autofree char *w = word (&t);
@@ -331,11 +338,7 @@ cn_imap_parse (const char *buf, gsize len, GError **error)
         t.p = close + 1;
       }
     }
-    skip_spaces (&t);
-    const char *s = t.p;
-    while (!at_line_end (&t))
-      t.p++;
-    r->text = g_strndup (s, (gsize) (t.p - s));
+    r->text = rest_of_line (&t);
     return g_steal_pointer (&r);
   }
   r->name = g_ascii_strup (w, -1);

@@ -108,17 +108,6 @@ cn_wants_check (const CnNotice *n, const CnOptions *opts)
   return n->verdict != CN_VERDICT_SUSPICIOUS || opts->check_suspicious;
 }
 
-gint64
-cn_claimed_days_left (const CnNotice *n, GDateTime *now)
-{
-  if (n->expires == NULL || now == NULL)
-    return G_MININT64;
-  int y, m, d;
-  g_date_time_get_ymd (now, &y, &m, &d);
-  g_autoptr (GDate) today = g_date_new_dmy (d, m, y);
-  return g_date_days_between (today, n->expires);
-}
-
 /* Let's Encrypt renews at 30 days left: more than that means a notice that
  * states neither days nor a date is stale. */
 #define CN_RENEWED_MARGIN_DAYS 30

@@ -23,7 +23,4 @@ gboolean cn_wants_check (const CnNotice *n, const CnOptions *opts);
 /* Final stage: set N->verdict from its claim and N->live (may be NULL). */
 void cn_triage (CnNotice *n, const CnOptions *opts);
 
-/* Days from NOW to the claimed expiry (negative when past), or G_MININT64. */
-gint64 cn_claimed_days_left (const CnNotice *n, GDateTime *now);
-
 G_END_DECLS

@@ -87,22 +87,7 @@ for f in deep-multipart deep-rfc822 many-parts long-line ew-flood lying-charsets
 		ok "$f: parse within ${TIME_LIMIT}s and 3×mail+64 MB" test "$(echo "$el < $TIME_LIMIT" | bc)" = 1 -a "$kb" -le "$limit_kb"
 	fi
 	measure "$f.eml" "$CN" filter --rules "$R" --no-verify --max-size 100
-	python3 - "$T/$f.eml" "$T/out" <<'PY'
-import sys, re
-a = open(sys.argv[1], "rb").read()
-b = open(sys.argv[2], "rb").read()
-# remove our header lines (and their folds) to get the input back
-out, skip = [], False
-for line in b.splitlines(keepends=True):
-    if re.match(rb"(?i)X-Certnotice(-Verdict)?:", line):
-        skip = True
-        continue
-    if skip and line[:1] in (b" ", b"\t"):
-        continue
-    skip = False
-    out.append(line)
-sys.exit(0 if b"".join(out) == a else 1)
-PY
+	strip_ours "$T/out" | cmp -s - "$T/$f.eml"
 	intact=$?
 	ok "$f: filter passes it through intact (exit $rc, ${el}s, $((kb / 1024)) MiB)" test "$rc" = 0 -a "$intact" = 0
 	if [ -z "$SLOW" ]; then

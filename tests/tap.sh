@@ -57,3 +57,21 @@ san_check() {
 	r=$(cat "$SAN_DIR"/san.* 2>/dev/null | head -60)
 	is "$r" "" "no sanitizer reports"
 }
+# strip_ours FILE: FILE without the headers certnotice filter adds
+# (X-Certnotice-Verdict, X-Certnotice, and their folded lines)
+strip_ours() {
+	python3 - "$1" <<'PY'
+import sys, re
+data = open(sys.argv[1], "rb").read()
+out, skipping = [], False
+for line in data.splitlines(keepends=True):
+    if re.match(rb"(?i)X-Certnotice(-Verdict)?:", line):
+        skipping = True
+        continue
+    if skipping and line[:1] in (b" ", b"\t"):
+        continue
+    skipping = False
+    out.append(line)
+sys.stdout.buffer.write(b"".join(out))
+PY
+}
