@@ -1,7 +1,7 @@
 /* fuzz-mail.c — libFuzzer target: one mail through the whole read path.
  *
  *   bytes → cn_source_from_bytes → cn_judge → cn_triage → cn_output_json / text
- *         → cn_filter_headers → cn_filter_splice
+ *         → cn_splice_verdict_headers → cn_splice
  *
  * with the shipped rules ($CERTNOTICE_RULES, else the source tree's rules/),
  * --no-verify and a fixed clock.  Besides "no sanitizer report, no GLib
@@ -18,8 +18,8 @@
  *       verdict and an X-Certnotice field: printable ASCII, every line ends
  *       in "\n", folded lines start with a tab and are not blank
  *   H2  no header line is longer than 998 octets (RFC 5322 2.1.1)
- *   S1  cn_filter_header_end() agrees with a reference, and
- *       cn_filter_splice (input, headers) is, byte for byte, the input's
+ *   S1  cn_splice_header_end() agrees with a reference, and
+ *       cn_splice (input, headers) is, byte for byte, the input's
  *       header section without its X-Certnotice* fields, then the headers in
  *       the mail's line ending, then the rest of the input unchanged
  *   S2  splicing is idempotent: splice (splice (x, h), h) == splice (x, h)
@@ -161,7 +161,7 @@ ref_is_ours (const char *line, gsize n)
   return FALSE;
 }
 
-/* What cn_filter_splice (D, LEN, HEADERS) must give, in line end EOL (NULL:
+/* What cn_splice (D, LEN, HEADERS) must give, in line end EOL (NULL:
  * the reference's own guess); *REMOVED is the count of X-Certnotice* bytes
  * dropped. */
 static GByteArray *
@@ -220,7 +220,7 @@ first_difference (const guint8 *a, gsize alen, const guint8 *b, gsize blen)
 static void
 check_splice (const char *d, gsize len, const char *headers, GBytes **spliced)
 {
-  g_autoptr (GBytes) got = cn_filter_splice (d, len, headers);
+  g_autoptr (GBytes) got = cn_splice (d, len, headers);
   gsize glen = 0;
   const guint8 *g = g_bytes_get_data (got, &glen);
   if (g == NULL)
@@ -228,10 +228,10 @@ check_splice (const char *d, gsize len, const char *headers, GBytes **spliced)
   if (cn_fuzz_check_on ("S1")) {
     const char *eol = NULL, *ref_eol = NULL;
     gboolean ours_first = FALSE;
-    gsize end = cn_filter_header_end (d, len, &eol);
+    gsize end = cn_splice_header_end (d, len, &eol);
     gsize ref_end = ref_header_end (d, len, &ref_eol, &ours_first);
     CN_FUZZ_CHECK (end == ref_end && (ours_first || strcmp (eol, ref_eol) == 0),
-                   "S1: cn_filter_header_end = %zu (eol \"%s\"), expected %zu (eol \"%s\")", (size_t) end,
+                   "S1: cn_splice_header_end = %zu (eol \"%s\"), expected %zu (eol \"%s\")", (size_t) end,
                    eol[0] == '\r' ? (eol[1] ? "\\r\\n" : "\\r") : "\\n", (size_t) ref_end,
                    ref_eol[0] == '\r' ? (ref_eol[1] ? "\\r\\n" : "\\r") : "\\n");
     gsize removed = 0;
@@ -254,7 +254,7 @@ check_splice (const char *d, gsize len, const char *headers, GBytes **spliced)
     }
   }
   if (cn_fuzz_check_on ("S2") && *headers) {
-    g_autoptr (GBytes) again = cn_filter_splice ((const char *) g, glen, headers);
+    g_autoptr (GBytes) again = cn_splice ((const char *) g, glen, headers);
     CN_FUZZ_CHECK (g_bytes_equal (got, again), "S2: splicing the spliced mail again changes it (%zu → %zu bytes)",
                    (size_t) glen, (size_t) g_bytes_get_size (again));
   }
@@ -304,7 +304,7 @@ on_mbox_message (GPtrArray *mails, gpointer data)
 {
   guint *count = data;
   g_autoptr (GPtrArray) notices = judge_all (mails);
-  g_autofree char *headers = cn_filter_headers (notices, opts.now);
+  g_autofree char *headers = cn_splice_verdict_headers (notices, opts.now);
   cn_fuzz_check_header_block (headers);
   return ++*count < 10000;
 }
@@ -318,7 +318,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
   g_autoptr (GPtrArray) mails = cn_source_from_bytes (d, size, "fuzz");
   CN_FUZZ_CHECK (mails->len >= 1, "no record for a message");
   g_autoptr (GPtrArray) notices = judge_all (mails);
-  g_autofree char *headers = cn_filter_headers (notices, opts.now);
+  g_autofree char *headers = cn_splice_verdict_headers (notices, opts.now);
   cn_fuzz_check_header_block (headers);
 
   g_autoptr (GBytes) spliced = NULL;

@@ -7,7 +7,7 @@
 
 #include "triage.h"
 #include "output.h"
-#include "filter.h"
+#include "splice.h"
 
 static char **cn_fuzz_skips;
 

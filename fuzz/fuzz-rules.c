@@ -131,7 +131,7 @@ judge_samples (const CnRuleSet *set)
       cn_fuzz_check_text (n, opts.now);
       g_ptr_array_add (notices, n);
     }
-    g_autofree char *headers = cn_filter_headers (notices, opts.now);
+    g_autofree char *headers = cn_splice_verdict_headers (notices, opts.now);
     cn_fuzz_check_header_block (headers);
   }
 }

@@ -6,7 +6,7 @@
  * authentic only when an authserv-id the user trusts reports dmarc=pass, or
  * dkim=pass for a genuine domain; everything else is "unknown".
  */
-#include "triage.h"
+#include "authn.h"
 
 #include <string.h>
 

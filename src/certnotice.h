@@ -125,4 +125,8 @@ typedef struct {
   int warn_days;               /* live status 'expiring' below this      */
 } CnOptions;
 
+/* ISO 8601 with the original offset ("2024-05-01T10:15:00+09:00"); NULL
+ * for NULL.  Caller frees. */
+char *cn_iso8601 (GDateTime *dt);
+
 G_END_DECLS

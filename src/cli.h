@@ -1,6 +1,7 @@
 /* cli.h — options shared by every command, and the commands. */
 #pragma once
 
+#include "config.h"
 #include "output.h"
 #include "pipeline.h"
 
@@ -12,8 +13,7 @@ typedef struct {
   gboolean verbose;
   gboolean colour;
   CnRuleSet *rules;
-  GKeyFile *config;       /* the config file as read, or NULL */
-  char *config_path;
+  CnConfig *config;       /* the config file as read (empty if none) */
   /* raw option values */
   char *rules_dir;
   char *format_name;
@@ -32,9 +32,15 @@ int cn_cli_setup (CnCli *cli, gboolean need_rules);
 
 void cn_cli_clear (CnCli *cli);
 
-/* Apply the config's [provider ID] groups (extra sender_domains) to the
- * loaded rules; FALSE + ERROR (CN_ERROR_CONFIG) for an unknown id or key. */
-gboolean cn_cli_apply_provider_config (CnCli *cli, GError **error);
+/* Read the config and the rules again (SIGHUP): a complete new config and
+ * rule set are swapped in only when both load and CHECK (may be NULL: what
+ * the mode needs of a config) accepts the config; else FALSE + ERROR and the
+ * old ones stay. */
+typedef gboolean (*CnConfigCheck) (const CnConfig *config, gpointer data, GError **error);
+gboolean cn_cli_reload (CnCli *cli, CnConfigCheck check, gpointer data, GError **error);
+
+/* Parse the command line; on failure print why, set *RC (64), FALSE. */
+gboolean cn_cli_parse_options (GOptionContext *ctx, int *argc, char ***argv, int *rc);
 
 /* Print "certnotice: MESSAGE" for ERROR and return its exit status. */
 int cn_cli_fail (const GError *error);

@@ -1,6 +1,6 @@
 /* imapproto.h — IMAP4rev1 response parsing (RFC 3501), pure functions.
  *
- * No I/O here: imap.c feeds bytes from the server; the fuzzer feeds anything.
+ * No I/O here: imap-conn.c feeds bytes from the server; the fuzzer feeds anything.
  * Responses come from a server that may be hostile or broken: every size and
  * depth is bounded and every malformed response is an error, never a crash.
  */

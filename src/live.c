@@ -1,6 +1,6 @@
 /* live.c — the live-check record: statuses, the worst endpoint, reporting. */
 #include "tlscheck.h"
-#include "output.h"
+#include "certnotice.h"
 
 static const char *const status_names[CN_LIVE_COUNT] = {
   [CN_LIVE_OK] = "ok",

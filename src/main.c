@@ -1,5 +1,5 @@
 /* main.c — command line: certnotice parse | check | rules. */
-#include "config.h"
+#include "buildinfo.h"
 #include "cli.h"
 
 #include <locale.h>

@@ -151,42 +151,6 @@ cn_mime_parse_bytes (const char *data, gsize len)
   return msg;
 }
 
-/* ---- records ---- */
-
-CnMail *
-cn_mail_new (void)
-{
-  CnMail *m = g_new0 (CnMail, 1);
-  m->auth_results = g_ptr_array_new_with_free_func (g_free);
-  m->warnings = g_ptr_array_new_with_free_func (g_free);
-  m->from_domains = g_ptr_array_new_with_free_func (g_free);
-  m->subject = g_strdup ("");
-  m->body = g_strdup ("");
-  return m;
-}
-
-void
-cn_mail_free (CnMail *m)
-{
-  if (m == NULL)
-    return;
-  g_free (m->source);
-  g_free (m->part);
-  g_free (m->message_id);
-  g_free (m->subject);
-  g_free (m->from_addr);
-  g_free (m->from_domain);
-  g_free (m->from_display);
-  g_ptr_array_unref (m->from_domains);
-  g_clear_pointer (&m->date, g_date_time_unref);
-  g_clear_pointer (&m->received, g_date_time_unref);
-  g_ptr_array_unref (m->auth_results);
-  g_free (m->body);
-  g_ptr_array_unref (m->warnings);
-  g_free (m->internal_error);
-  g_free (m);
-}
-
 CnMail *
 cn_mime_unparsable (const char *source, guint index)
 {

@@ -16,20 +16,6 @@ cn_format_from_name (const char *name, CnFormat *out)
   return TRUE;
 }
 
-char *
-cn_iso8601 (GDateTime *dt)
-{
-  if (dt == NULL)
-    return NULL;
-  g_autofree char *base = g_date_time_format (dt, "%Y-%m-%dT%H:%M:%S");
-  GTimeSpan off = g_date_time_get_utc_offset (dt) / G_TIME_SPAN_MINUTE;
-  if (off == 0)
-    return g_strdup_printf ("%sZ", base);
-  char sign = off < 0 ? '-' : '+';
-  off = off < 0 ? -off : off;
-  return g_strdup_printf ("%s%c%02d:%02d", base, sign, (int) (off / 60), (int) (off % 60));
-}
-
 static char *
 ymd (const GDate *d)
 {

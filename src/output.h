@@ -3,7 +3,7 @@
 
 #include <stdio.h>
 #include <json-glib/json-glib.h>
-#include "triage.h"
+#include "rules.h"
 
 G_BEGIN_DECLS
 
@@ -21,8 +21,5 @@ JsonNode *cn_output_json (const CnNotice *n, GDateTime *now);
  * decoding warnings. */
 void cn_output_write (FILE *out, CnFormat format, const CnNotice *n, GDateTime *now,
                       gboolean colour, gboolean verbose);
-
-/* ISO 8601 with the original offset ("2024-05-01T10:15:00+09:00"). */
-char *cn_iso8601 (GDateTime *dt);
 
 G_END_DECLS

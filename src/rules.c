@@ -1,6 +1,6 @@
 /* rules.c — load and validate provider rules (certnotice-rules(5)). */
 #include "rules.h"
-#include "config.h"
+#include "buildinfo.h"
 
 #include <string.h>
 

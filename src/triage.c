@@ -1,85 +1,9 @@
-/* triage.c — the verdict table, the notice record, judging and triage. */
+/* triage.c — judging a mail and deciding its verdict. */
 #include "triage.h"
+#include "match.h"
 #include "tlscheck.h"
 
 #include <string.h>
-
-GQuark
-cn_error_quark (void)
-{
-  return g_quark_from_static_string ("certnotice-error");
-}
-
-/* ---- verdicts ---- */
-
-static const char *const verdict_names[CN_VERDICT_COUNT] = {
-  [CN_VERDICT_NOT_A_NOTICE] = "not-a-notice",
-  [CN_VERDICT_UNVERIFIED] = "unverified",
-  [CN_VERDICT_RENEWED] = "renewed",
-  [CN_VERDICT_ACTION_REQUIRED] = "action-required",
-  [CN_VERDICT_EXPIRED] = "expired",
-  [CN_VERDICT_SUSPICIOUS] = "suspicious",
-};
-
-const char *
-cn_verdict_name (CnVerdict v)
-{
-  return v < CN_VERDICT_COUNT ? verdict_names[v] : "?";
-}
-
-gboolean
-cn_verdict_from_name (const char *name, CnVerdict *out)
-{
-  for (int v = 0; v < CN_VERDICT_COUNT; v++)
-    if (g_strcmp0 (name, verdict_names[v]) == 0) {
-      *out = (CnVerdict) v;
-      return TRUE;
-    }
-  return FALSE;
-}
-
-gboolean
-cn_verdict_needs_attention (CnVerdict v)
-{
-  return v == CN_VERDICT_ACTION_REQUIRED || v == CN_VERDICT_EXPIRED || v == CN_VERDICT_SUSPICIOUS;
-}
-
-/* ---- the notice record ---- */
-
-CnNotice *
-cn_notice_new (const CnMail *mail)
-{
-  CnNotice *n = g_new0 (CnNotice, 1);
-  n->mail = mail;
-  n->days = -1;
-  n->authentic = CN_UNKNOWN;
-  n->verdict = CN_VERDICT_NOT_A_NOTICE;
-  n->reasons = g_ptr_array_new_with_free_func (g_free);
-  return n;
-}
-
-void
-cn_notice_free (CnNotice *n)
-{
-  if (n == NULL)
-    return;
-  g_free (n->domain);
-  g_free (n->account);
-  g_free (n->internal_error);
-  if (n->expires)
-    g_date_free (n->expires);
-  g_ptr_array_unref (n->reasons);
-  g_free (n);
-}
-
-void
-cn_notice_add_reason (CnNotice *n, const char *fmt, ...)
-{
-  va_list ap;
-  va_start (ap, fmt);
-  g_ptr_array_add (n->reasons, g_strdup_vprintf (fmt, ap));
-  va_end (ap);
-}
 
 /* ---- judging ---- */
 

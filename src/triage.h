@@ -1,14 +1,9 @@
 /* triage.h — judge one mail (match + authn) and decide its verdict. */
 #pragma once
 
-#include "match.h"
+#include "authn.h"
 
 G_BEGIN_DECLS
-
-/* authn.c */
-gboolean cn_authn_domain_is_genuine (const char *domain, char *const *genuine);
-/* Set N->authentic; a notice that is not authentic becomes suspicious. */
-void cn_authn_judge (CnNotice *n, const CnOptions *opts);
 
 /* Read stage for one mail: match it against RULES and check its sender.
  * Returns a new notice (caller frees) that borrows MAIL and RULES; its

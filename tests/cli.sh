@@ -104,7 +104,7 @@ is "$(printf '%s\n' "$out" | jfield authentic)" true "the config's trusted auths
 printf '[certnotice]\ncolour = yes\n' > "$T/bad.conf"
 run parse --config "$T/bad.conf" --rules "$R" --no-verify "$S/sakura/auth-pass-trusted.eml"
 is "$rc" 78 "an unknown config key exits 78"
-like "$err" "unknown key 'colour'" "and says which"
+like "$err" "bad.conf:2: \[certnotice\] colour: unknown key" "and says which, with file and line"
 rm -rf "$T/config"
 
 # ---- rules check / list / test ----

@@ -171,7 +171,7 @@ kill -TERM $POLLER
 wait $POLLER; rc=$?
 POLLER=
 is "$rc" 0 "SIGTERM: clean exit"
-like "$(cat "$T/loop.err")" "SIGHUP: reloading" "SIGHUP reloads config and rules"
+like "$(cat "$T/loop.err")" "SIGHUP: config .* and rules reloaded" "SIGHUP reloads config and rules"
 is "$(grep -c "UID $u9:" "$T/loop.err")" 1 "the polling loop reported the new notice once"
 
 # ---- SIGKILL mid-poll: at most a repeat, never a loss ----

@@ -1,5 +1,5 @@
 /* test-filter.c — the byte-exact splice of filter mode. */
-#include "filter.h"
+#include "splice.h"
 
 #include <string.h>
 
@@ -7,7 +7,7 @@ static void
 check (const char *in, gssize inlen, const char *headers, const char *want, gssize wantlen)
 {
   gsize n = inlen < 0 ? strlen (in) : (gsize) inlen;
-  g_autoptr (GBytes) out = cn_filter_splice (in, n, headers);
+  g_autoptr (GBytes) out = cn_splice (in, n, headers);
   gsize got_len = 0;
   const char *got = g_bytes_get_data (out, &got_len);
   gsize wl = wantlen < 0 ? strlen (want) : (gsize) wantlen;
@@ -59,12 +59,12 @@ static void
 test_header_end (void)
 {
   const char *eol;
-  g_assert_cmpuint (cn_filter_header_end ("A: 1\n\nb", 7, &eol), ==, 5);
+  g_assert_cmpuint (cn_splice_header_end ("A: 1\n\nb", 7, &eol), ==, 5);
   g_assert_cmpstr (eol, ==, "\n");
-  g_assert_cmpuint (cn_filter_header_end ("A: 1\r\n\r\nb", 9, &eol), ==, 6);
+  g_assert_cmpuint (cn_splice_header_end ("A: 1\r\n\r\nb", 9, &eol), ==, 6);
   g_assert_cmpstr (eol, ==, "\r\n");
-  g_assert_cmpuint (cn_filter_header_end ("A: 1", 4, &eol), ==, 4);
-  g_assert_cmpuint (cn_filter_header_end ("\nbody", 5, &eol), ==, 0);
+  g_assert_cmpuint (cn_splice_header_end ("A: 1", 4, &eol), ==, 4);
+  g_assert_cmpuint (cn_splice_header_end ("\nbody", 5, &eol), ==, 0);
 }
 
 int

@@ -1,4 +1,4 @@
-/* check.c — `certnotice check DOMAIN[:PORT]…`: the live check without a mail. */
+/* cmd-check.c — `certnotice check DOMAIN[:PORT]…`: the live check without a mail. */
 #include "cli.h"
 #include "match.h"
 #include "tlscheck.h"

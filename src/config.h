@@ -1,0 +1,82 @@
+/* config.h — the one owner of the config file
+ * ($XDG_CONFIG_HOME/certnotice/config, a GLib key file; certnotice(1),
+ * docs/examples/config.example).
+ *
+ * The file is read whole into a CnConfig, every group and key validated,
+ * errors naming FILE:LINE.  A reload builds a complete new CnConfig and the
+ * caller swaps it in only when it loaded: a broken file never leaves a
+ * half-read configuration behind.
+ */
+#pragma once
+
+#include "rules.h"
+
+G_BEGIN_DECLS
+
+/* What to do with a message of one verdict ([action VERDICT]). */
+typedef struct {
+  char *keyword;        /* IMAP: STORE +FLAGS                       */
+  char *copy_to;        /* IMAP: COPY to this mailbox ('/' separated) */
+  char *move_to;        /* IMAP: MOVE                                */
+  char **command;       /* argv; the JSON record on stdin            */
+  char *webhook;        /* POST the JSON record                      */
+  guint line;           /* of the group header, for messages         */
+} CnAction;
+
+/* An IMAP account ([account NAME], or --url on the command line). */
+typedef struct {
+  char *name;
+  char *host;
+  int port;
+  gboolean tls;         /* imaps://                                  */
+  char *user;
+  char *password_command;
+  char **mailboxes;     /* the URL's mailbox, unless `mailboxes` is set */
+  gboolean mailboxes_from_config;
+  char *cacert;         /* trust for this IMAP server only           */
+  gboolean allow_plaintext;
+} CnAccount;
+
+void cn_account_free (CnAccount *a);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CnAccount, cn_account_free)
+
+/* Fill A's host, port, tls, user (if unset) and mailboxes (if unset) from
+ * "imaps://[USER@]HOST[:PORT]/MAILBOX[,MAILBOX…]" (default INBOX).  FALSE +
+ * ERROR (CN_ERROR_USAGE) for anything else, or a password in the URL. */
+gboolean cn_account_set_url (CnAccount *a, const char *url, GError **error);
+
+typedef struct {
+  char *path;                 /* the file, whether or not it exists     */
+  gboolean exists;
+  /* [certnotice] */
+  char **trusted_authserv;    /* NULL-terminated, never NULL            */
+  char *rules_dir;            /* or NULL                                */
+  /* [provider ID] sender_domains: id → char ** (more genuine senders)   */
+  GHashTable *provider_senders;
+  GHashTable *provider_lines;  /* id → line of its group                */
+  /* [imap] */
+  int interval;               /* seconds; 0 = not set                   */
+  char *state;                /* or NULL                                */
+  /* [account NAME], in file order */
+  GPtrArray *accounts;        /* CnAccount *                            */
+  /* [action VERDICT] */
+  CnAction actions[CN_VERDICT_COUNT];
+} CnConfig;
+
+/* The default path: $XDG_CONFIG_HOME/certnotice/config (a new string). */
+char *cn_config_default_path (void);
+
+/* Read PATH (NULL: the default path).  A missing file is an empty config
+ * unless EXPLICIT (the user named it: CN_ERROR_INPUT).  Anything wrong in the
+ * file — syntax, an unknown group or key, a bad value — fails with
+ * CN_ERROR_CONFIG and a message "config FILE:LINE: …". */
+CnConfig *cn_config_load (const char *path, gboolean explicit, GError **error);
+
+void cn_config_free (CnConfig *c);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CnConfig, cn_config_free)
+
+/* Add the config's [provider ID] sender_domains to RULES; FALSE + ERROR
+ * (CN_ERROR_CONFIG, naming FILE:LINE) when ID is no provider of RULES. */
+gboolean cn_config_apply_providers (const CnConfig *c, CnRuleSet *rules, GError **error);
+
+G_END_DECLS

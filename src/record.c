@@ -1,0 +1,135 @@
+/* record.c — the records that flow through the pipeline (certnotice.h):
+ * the error domain, the verdict table, and the CnMail and CnNotice
+ * constructors.  Every stage includes certnotice.h for these and nothing
+ * else, so no stage depends on another's header for a record method. */
+#include "certnotice.h"
+
+GQuark
+cn_error_quark (void)
+{
+  return g_quark_from_static_string ("certnotice-error");
+}
+
+/* ---- verdicts ---- */
+
+static const char *const verdict_names[CN_VERDICT_COUNT] = {
+  [CN_VERDICT_NOT_A_NOTICE] = "not-a-notice",
+  [CN_VERDICT_UNVERIFIED] = "unverified",
+  [CN_VERDICT_RENEWED] = "renewed",
+  [CN_VERDICT_ACTION_REQUIRED] = "action-required",
+  [CN_VERDICT_EXPIRED] = "expired",
+  [CN_VERDICT_SUSPICIOUS] = "suspicious",
+};
+
+const char *
+cn_verdict_name (CnVerdict v)
+{
+  return v < CN_VERDICT_COUNT ? verdict_names[v] : "?";
+}
+
+gboolean
+cn_verdict_from_name (const char *name, CnVerdict *out)
+{
+  for (int v = 0; v < CN_VERDICT_COUNT; v++)
+    if (g_strcmp0 (name, verdict_names[v]) == 0) {
+      *out = (CnVerdict) v;
+      return TRUE;
+    }
+  return FALSE;
+}
+
+gboolean
+cn_verdict_needs_attention (CnVerdict v)
+{
+  return v == CN_VERDICT_ACTION_REQUIRED || v == CN_VERDICT_EXPIRED || v == CN_VERDICT_SUSPICIOUS;
+}
+
+/* ---- the notice record ---- */
+
+CnNotice *
+cn_notice_new (const CnMail *mail)
+{
+  CnNotice *n = g_new0 (CnNotice, 1);
+  n->mail = mail;
+  n->days = -1;
+  n->authentic = CN_UNKNOWN;
+  n->verdict = CN_VERDICT_NOT_A_NOTICE;
+  n->reasons = g_ptr_array_new_with_free_func (g_free);
+  return n;
+}
+
+void
+cn_notice_free (CnNotice *n)
+{
+  if (n == NULL)
+    return;
+  g_free (n->domain);
+  g_free (n->account);
+  g_free (n->internal_error);
+  if (n->expires)
+    g_date_free (n->expires);
+  g_ptr_array_unref (n->reasons);
+  g_free (n);
+}
+
+void
+cn_notice_add_reason (CnNotice *n, const char *fmt, ...)
+{
+  va_list ap;
+  va_start (ap, fmt);
+  g_ptr_array_add (n->reasons, g_strdup_vprintf (fmt, ap));
+  va_end (ap);
+}
+
+/* ---- the mail record ---- */
+
+CnMail *
+cn_mail_new (void)
+{
+  CnMail *m = g_new0 (CnMail, 1);
+  m->auth_results = g_ptr_array_new_with_free_func (g_free);
+  m->warnings = g_ptr_array_new_with_free_func (g_free);
+  m->from_domains = g_ptr_array_new_with_free_func (g_free);
+  m->subject = g_strdup ("");
+  m->body = g_strdup ("");
+  return m;
+}
+
+void
+cn_mail_free (CnMail *m)
+{
+  if (m == NULL)
+    return;
+  g_free (m->source);
+  g_free (m->part);
+  g_free (m->message_id);
+  g_free (m->subject);
+  g_free (m->from_addr);
+  g_free (m->from_domain);
+  g_free (m->from_display);
+  g_ptr_array_unref (m->from_domains);
+  g_clear_pointer (&m->date, g_date_time_unref);
+  g_clear_pointer (&m->received, g_date_time_unref);
+  g_ptr_array_unref (m->auth_results);
+  g_free (m->body);
+  g_ptr_array_unref (m->warnings);
+  g_free (m->internal_error);
+  g_free (m);
+}
+
+/* ---- dates ---- */
+
+char *
+cn_iso8601 (GDateTime *dt)
+{
+  if (dt == NULL)
+    return NULL;
+  g_autofree char *base = g_date_time_format (dt, "%Y-%m-%dT%H:%M:%S");
+  GTimeSpan off = g_date_time_get_utc_offset (dt) / G_TIME_SPAN_MINUTE;
+  if (off == 0)
+    return g_strdup_printf ("%sZ", base);
+  char sign = off < 0 ? '-' : '+';
+  off = off < 0 ? -off : off;
+  return g_strdup_printf ("%s%c%02d:%02d", base, sign, (int) (off / 60), (int) (off % 60));
+}
+
