@@ -1,6 +1,6 @@
 /* fuzz-mail.c — libFuzzer target: one mail through the whole read path.
  *
- *   bytes → cn_source_from_bytes → cn_judge → cn_triage → cn_output_json / text
+ *   bytes → cn_source_from_bytes → cn_batch_add → cn_batch_verify → cn_output_json / text
  *         → cn_splice_verdict_headers → cn_splice
  *
  * with the shipped rules ($CERTNOTICE_RULES, else the source tree's rules/),
@@ -70,25 +70,29 @@ LLVMFuzzerInitialize (int *argc, char ***argv)
   return 0;
 }
 
-/* Judge and report every record of MAILS; returns the notices. */
-static GPtrArray *
+/* Judge and report every record of MAILS through the batch path the modes
+ * use; returns the batch (its one message is messages->pdata[0]). */
+static CnBatch *
 judge_all (GPtrArray *mails)
 {
-  GPtrArray *notices = g_ptr_array_new_with_free_func ((GDestroyNotify) cn_notice_free);
-  g_autoptr (GString) trace = g_string_new (NULL);
-  for (guint i = 0; i < mails->len; i++) {
-    const CnMail *m = mails->pdata[i];
-    cn_fuzz_check_mail (m);
-    CnNotice *n = cn_judge (rules, m, &opts, trace);
-    cn_triage (n, &opts);
+  CnBatch *b = cn_batch_new (rules, &opts);
+  b->trace = g_string_new (NULL);
+  for (guint i = 0; i < mails->len; i++)
+    cn_fuzz_check_mail (mails->pdata[i]);
+  CnMessage *msg = cn_batch_add (b, mails);
+  cn_batch_verify (b);
+  for (guint i = 0; i < msg->notices->len; i++) {
+    const CnNotice *n = msg->notices->pdata[i];
     CN_FUZZ_CHECK (n->verdict < CN_VERDICT_COUNT, "verdict %d out of range", (int) n->verdict);
     CN_FUZZ_CHECK ((n->rule == NULL) == (n->verdict == CN_VERDICT_NOT_A_NOTICE),
                    "verdict %s with rule %p", cn_verdict_name (n->verdict), (const void *) n->rule);
     cn_fuzz_check_json (n, opts.now);
     cn_fuzz_check_text (n, opts.now);
-    g_ptr_array_add (notices, n);
   }
-  return notices;
+  CN_FUZZ_CHECK ((msg->speaker == NULL) == (msg->verdict == CN_VERDICT_NOT_A_NOTICE),
+                 "message verdict %s with speaker %p", cn_verdict_name (msg->verdict), (const void *) msg->speaker);
+  g_string_free (g_steal_pointer (&b->trace), TRUE);
+  return b;
 }
 
 /* ---- S1, S2, S3: splicing --------------------------------------------- */
@@ -303,8 +307,8 @@ static gboolean
 on_mbox_message (GPtrArray *mails, gpointer data)
 {
   guint *count = data;
-  g_autoptr (GPtrArray) notices = judge_all (mails);
-  g_autofree char *headers = cn_splice_verdict_headers (notices, opts.now);
+  g_autoptr (CnBatch) batch = judge_all (mails);
+  g_autofree char *headers = cn_splice_verdict_headers (batch->messages->pdata[0], opts.now);
   cn_fuzz_check_header_block (headers);
   return ++*count < 10000;
 }
@@ -317,8 +321,8 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
   const char *d = size ? (const char *) data : "";
   g_autoptr (GPtrArray) mails = cn_source_from_bytes (d, size, "fuzz");
   CN_FUZZ_CHECK (mails->len >= 1, "no record for a message");
-  g_autoptr (GPtrArray) notices = judge_all (mails);
-  g_autofree char *headers = cn_splice_verdict_headers (notices, opts.now);
+  g_autoptr (CnBatch) batch = judge_all (mails);
+  g_autofree char *headers = cn_splice_verdict_headers (batch->messages->pdata[0], opts.now);
   cn_fuzz_check_header_block (headers);
 
   g_autoptr (GBytes) spliced = NULL;

@@ -5,7 +5,7 @@
 
 #include "fuzz-common.h"
 
-#include "triage.h"
+#include "pipeline.h"
 #include "output.h"
 #include "splice.h"
 

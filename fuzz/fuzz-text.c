@@ -132,7 +132,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
   const char *text = copy ? copy : (const char *) data + 2;
   gsize len = size - 2;
 
-  gboolean lossy = FALSE;
+  CnDecodeStatus lossy = { 0 };
   g_autofree char *utf8 = cn_text_to_utf8 (text, len, cs, &lossy);
   check_valid ("cn_text_to_utf8", utf8, cs);
 

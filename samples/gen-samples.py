@@ -678,9 +678,10 @@ def sakura_cases():
         ("Content-Type", 'multipart/mixed; boundary="%s"' % bnd),
     ], body)
     add("sakura", "forwarded-rfc822",
-        "user forwards a renewal-failed notice as a message/rfc822 attachment ('Fwd:', see attached): outer not-a-notice, inner notice with untrusted inner Authentication-Results",
+        "user forwards a renewal-failed notice as a message/rfc822 attachment ('Fwd:', see attached): outer not-a-notice, inner notice with untrusted inner Authentication-Results; the forwarder is not a trusted one, so the attached notice is evidence only (not checked)",
         data, [not_notice(mido, do),
-               expect(midi, di, "sakura", "renewal-failed", "corp.example.com", "exampleco", None)])
+               expect(midi, di, "sakura", "renewal-failed", "corp.example.com", "exampleco", None,
+                      reasons=["not a trusted forwarder"])])
 
     # -- trusted Authentication-Results pass -> authentic true
     d, mid = jst(2024, 6, 17, 9, 45, 12), "20240617094512.1A2B3C4D@sakura.ad.jp"

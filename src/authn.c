@@ -67,28 +67,14 @@ prop (char **words, const char *name)
   return NULL;
 }
 
-void
-cn_authn_judge (CnNotice *n, const CnOptions *opts)
+/* What M's Authentication-Results say about GENUINE (domains): returns
+ * TRUE when an authserv-id the user trusts reports an aligned pass
+ * (dmarc=pass for a genuine header.from, or dkim=pass for a genuine
+ * header.d); every reported failure is added to FAILS (char *). */
+static gboolean
+read_auth_results (const CnMail *m, char *const *genuine, const CnOptions *opts, GPtrArray *fails_out)
 {
-  const CnMail *m = n->mail;
-  char *const *genuine = n->rule->sender_domains;
-  g_autofree char *genuine_list = g_strjoinv (", ", (char **) genuine);
-  gboolean bad = FALSE, pass = FALSE;
-
-  if (m->from_domains->len == 0) {
-    cn_notice_add_reason (n, "no From address, so not a genuine notice of %s (%s)",
-                          n->rule->id, genuine_list);
-    bad = TRUE;
-  }
-  for (guint i = 0; i < m->from_domains->len; i++) {
-    const char *d = m->from_domains->pdata[i];
-    if (!cn_authn_domain_is_genuine (d, genuine)) {
-      cn_notice_add_reason (n, "From domain %s is not a genuine sender domain of %s (%s)",
-                            *d ? d : "(none)", n->rule->id, genuine_list);
-      bad = TRUE;
-    }
-  }
-
+  gboolean pass = FALSE;
   for (guint i = 0; i < m->auth_results->len; i++) {
     g_autofree char *clean = strip_comments (m->auth_results->pdata[i]);
     g_auto (GStrv) clauses = g_strsplit (clean, ";", -1);
@@ -137,10 +123,39 @@ cn_authn_judge (CnNotice *n, const CnOptions *opts)
      * dkim or dmarc pass in the same header is the forwarder's doing. */
     if (spf_fail && !aligned_pass)
       g_string_append_printf (fails, "%sspf=fail", fails->len ? ", " : "");
-    if (fails->len) {
-      cn_notice_add_reason (n, "Authentication-Results from %s reports %s", authserv, fails->str);
+    if (fails->len)
+      g_ptr_array_add (fails_out, g_strdup_printf ("Authentication-Results from %s reports %s", authserv,
+                                                   fails->str));
+  }
+  return pass;
+}
+
+void
+cn_authn_judge (CnNotice *n, const CnOptions *opts)
+{
+  const CnMail *m = n->mail;
+  char *const *genuine = n->rule->sender_domains;
+  g_autofree char *genuine_list = g_strjoinv (", ", (char **) genuine);
+  gboolean bad = FALSE;
+
+  if (m->from_domains->len == 0) {
+    cn_notice_add_reason (n, "no From address, so not a genuine notice of %s (%s)",
+                          n->rule->id, genuine_list);
+    bad = TRUE;
+  }
+  for (guint i = 0; i < m->from_domains->len; i++) {
+    const char *d = m->from_domains->pdata[i];
+    if (!cn_authn_domain_is_genuine (d, genuine)) {
+      cn_notice_add_reason (n, "From domain %s is not a genuine sender domain of %s (%s)",
+                            *d ? d : "(none)", n->rule->id, genuine_list);
       bad = TRUE;
     }
+  }
+  g_autoptr (GPtrArray) fails = g_ptr_array_new_with_free_func (g_free);
+  gboolean pass = read_auth_results (m, genuine, opts, fails);
+  for (guint i = 0; i < fails->len; i++) {
+    cn_notice_add_reason (n, "%s", (char *) fails->pdata[i]);
+    bad = TRUE;
   }
 
   if (bad) {
@@ -152,4 +167,25 @@ cn_authn_judge (CnNotice *n, const CnOptions *opts)
   } else {
     n->authentic = CN_UNKNOWN;
   }
+}
+
+gboolean
+cn_authn_trusted_forwarder (const CnMail *m, const CnOptions *opts)
+{
+  if (opts == NULL || opts->trusted_forwarders == NULL || m->from_addr == NULL || m->embedded ||
+      m->from_domains->len != 1)
+    return FALSE;
+  gboolean listed = FALSE;
+  for (char **f = opts->trusted_forwarders; *f && !listed; f++) {
+    if (strchr (*f, '@'))
+      listed = g_ascii_strcasecmp (*f, m->from_addr) == 0;
+    else
+      listed = cn_authn_domain_is_genuine (m->from_domains->pdata[0], (char *[]) { *f, NULL });
+  }
+  if (!listed)
+    return FALSE;
+  /* the From domain itself must pass, by a server the user trusts */
+  char *own[] = { m->from_domains->pdata[0], NULL };
+  g_autoptr (GPtrArray) fails = g_ptr_array_new_with_free_func (g_free);
+  return read_auth_results (m, own, opts, fails) && fails->len == 0;
 }

@@ -56,6 +56,9 @@ typedef enum {
 
 const char *cn_verdict_name (CnVerdict v);
 gboolean cn_verdict_from_name (const char *name, CnVerdict *out);
+/* How pressing V is: suspicious > expired > action-required > unverified >
+ * renewed > not-a-notice.  The most pressing of several speaks. */
+int cn_verdict_rank (CnVerdict v);
 /* TRUE for the verdicts that make the exit status 1. */
 gboolean cn_verdict_needs_attention (CnVerdict v);
 
@@ -94,7 +97,10 @@ typedef struct {
   const CnMail *mail;          /* borrowed                                     */
   const CnRule *rule;          /* borrowed from the rule set; NULL = no match  */
   const CnNoticeKind *kind;    /* borrowed                                     */
-  char *domain;                /* ASCII (punycode), lowercase, or NULL         */
+  char *domain;                /* ASCII (punycode), lowercase, or NULL: the
+                                  primary name                                 */
+  GPtrArray *domains;          /* char *: every name the notice is about,
+                                  primary first, no duplicates                 */
   char *account;               /* or NULL                                      */
   gint64 days;                 /* -1 when not stated                           */
   GDate *expires;              /* claimed expiry, or NULL                      */
@@ -102,7 +108,13 @@ typedef struct {
   CnTristate authentic;
   CnVerdict verdict;
   GPtrArray *reasons;          /* char *, human-readable                       */
-  const CnLive *live;          /* borrowed from the check set, or NULL         */
+  const CnLive *live;          /* borrowed: the check that decided the verdict,
+                                  or NULL                                      */
+  GPtrArray *lives;            /* const CnLive * (borrowed), one per name
+                                  checked, in the order of domains            */
+  gboolean attached;           /* an attached message whose forwarder is not
+                                  trusted: evidence, reported, never checked
+                                  or acted on                                  */
   char *internal_error;        /* judging failed for want of resources, or NULL */
 } CnNotice;
 CnNotice *cn_notice_new (const CnMail *mail);
@@ -110,11 +122,30 @@ void cn_notice_free (CnNotice *n);
 void cn_notice_add_reason (CnNotice *n, const char *fmt, ...) G_GNUC_PRINTF (2, 3);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CnNotice, cn_notice_free)
 
+/* ---- Message: one mail as delivered, with the mails attached to it ---- */
+typedef struct {
+  GPtrArray *mails;            /* CnMail *, owned: the message, then each
+                                  message/rfc822 inside it, depth-first        */
+  GPtrArray *notices;          /* CnNotice *, owned: one per mail, same order */
+  /* set by cn_message_decide (triage.c), the one place that decides what a
+   * message's verdict is: */
+  CnVerdict verdict;
+  const CnNotice *speaker;     /* the notice behind the verdict, or NULL      */
+  gboolean act;                /* actions may run for it (not evidence only)  */
+  const char *error;           /* the first internal error, or NULL: the
+                                  verdict cannot be trusted                   */
+} CnMessage;
+CnMessage *cn_message_new (GPtrArray *mails);
+void cn_message_free (CnMessage *m);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CnMessage, cn_message_free)
+
 /* ---- options shared by every mode ---- */
 typedef struct {
   GDateTime *now;              /* --now, or the real clock                 */
   gboolean no_verify;
   char **trusted_authserv;     /* authserv-ids whose "pass" counts         */
+  char **trusted_forwarders;   /* addresses or domains whose attached
+                                  notices count as their own               */
   /* live-check options (tlscheck.c) */
   char **connect_to;
   char *cacert;

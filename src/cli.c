@@ -99,6 +99,7 @@ cn_cli_setup (CnCli *cli, gboolean need_rules)
   if (cli->config == NULL)
     return cn_cli_fail (ce);
   cli->opts.trusted_authserv = trusted_ids (cli->config, cli->trust);
+  cli->opts.trusted_forwarders = cli->config->trusted_forwarders;
   if (!cn_format_from_name (cli->format_name ? cli->format_name : "text", &cli->format)) {
     fprintf (stderr, "certnotice: --format %s: use text or json\n", cli->format_name);
     return CN_EXIT_USAGE;
@@ -156,6 +157,7 @@ cn_cli_reload (CnCli *cli, CnConfigCheck check, gpointer data, GError **error)
   cli->rules = g_steal_pointer (&rules);
   g_strfreev (cli->opts.trusted_authserv);
   cli->opts.trusted_authserv = trusted_ids (cli->config, cli->trust);
+  cli->opts.trusted_forwarders = cli->config->trusted_forwarders;
   return TRUE;
 }
 

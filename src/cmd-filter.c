@@ -57,39 +57,29 @@ child_main (int fd, CnCli *cli, const char *data, gsize len, gboolean setup_ok, 
   }
   g_autoptr (GPtrArray) mails = cn_source_from_bytes (data, len, "-");
   g_autoptr (CnBatch) batch = cn_batch_new (cli->rules, &cli->opts);
-  cn_batch_add (batch, mails);
-  for (guint i = 0; i < batch->notices->len; i++) {
-    CnNotice *n = batch->notices->pdata[i];
-    if (n->internal_error) {
-      /* a notice may have been missed: that is a failure, not a verdict */
-      send_block (fd, 'E', n->internal_error);
-      _exit (0);
-    }
+  CnMessage *msg = cn_batch_add (batch, mails);
+  cn_message_decide (msg);
+  if (msg->error) {
+    /* a notice may have been missed: that is a failure, not a verdict */
+    send_block (fd, 'E', msg->error);
+    _exit (0);
   }
-  /* phase 1: judged, not yet checked — what goes out if the check never ends */
-  {
-    /* a copy of the notices as they stand, with the budget's reason */
-    g_autoptr (GPtrArray) early = g_ptr_array_new ();
-    for (guint i = 0; i < batch->notices->len; i++)
-      g_ptr_array_add (early, batch->notices->pdata[i]);
-    GPtrArray *saved = g_ptr_array_new ();
-    for (guint i = 0; i < early->len; i++) {
-      CnNotice *n = early->pdata[i];
-      g_ptr_array_add (saved, GUINT_TO_POINTER (n->reasons->len));
-      if (n->rule && n->verdict != CN_VERDICT_SUSPICIOUS && !cli->opts.no_verify)
-        cn_notice_add_reason (n, "the live check did not finish (time budget)");
-    }
-    g_autofree char *h1 = cn_splice_verdict_headers (early, cli->opts.now);
+  /* phase 1: judged, not yet checked — what goes out if the check never
+   * ends, with the budget's reason */
+  CnNotice *speaker = (CnNotice *) msg->speaker;
+  if (speaker) {
+    guint saved = speaker->reasons->len;
+    if (cn_wants_check (speaker, &cli->opts))
+      cn_notice_add_reason (speaker, "the live check did not finish (time budget)");
+    g_autofree char *h1 = cn_splice_verdict_headers (msg, cli->opts.now);
     send_block (fd, 'B', h1);
-    for (guint i = 0; i < early->len; i++) {
-      CnNotice *n = early->pdata[i];
-      g_ptr_array_set_size (n->reasons, GPOINTER_TO_UINT (saved->pdata[i]));
-    }
-    g_ptr_array_unref (saved);
+    g_ptr_array_set_size (speaker->reasons, saved);
+  } else {
+    send_block (fd, 'B', "");
   }
   /* phase 2: verified and triaged */
   cn_batch_verify (batch);
-  g_autofree char *h2 = cn_splice_verdict_headers (batch->notices, cli->opts.now);
+  g_autofree char *h2 = cn_splice_verdict_headers (msg, cli->opts.now);
   send_block (fd, 'F', h2);
   _exit (0);
 }

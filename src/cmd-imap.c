@@ -116,9 +116,9 @@ is_candidate (const CnRuleSet *rules, const char *headers)
 }
 
 static gboolean
-act (Imap *im, CnImapConn *c, guint32 uid, const CnNotice *n, const char *json, GString *did, GError **error)
+act (Imap *im, CnImapConn *c, guint32 uid, CnVerdict verdict, const char *json, GString *did, GError **error)
 {
-  const CnAction *a = &im->cli->config->actions[n->verdict];
+  const CnAction *a = &im->cli->config->actions[verdict];
   if (a->keyword) {
     g_string_append_printf (did, ", keyword %s", a->keyword);
     if (!im->dry_run && !cn_imap_command (c, NULL, NULL, error, "UID STORE %u +FLAGS.SILENT (%s)", uid, a->keyword))
@@ -289,7 +289,7 @@ poll_mailbox (Imap *im, CnImapConn *c, const CnAccount *a, const char *box, CnSt
 
   /* read → verify → triage, all candidates of this mailbox at once */
   g_autoptr (CnBatch) batch = cn_batch_new (im->cli->rules, &im->cli->opts);
-  g_autoptr (GHashTable) first_notice = g_hash_table_new (g_direct_hash, g_direct_equal);
+  g_autoptr (GHashTable) judged = g_hash_table_new (g_direct_hash, g_direct_equal);   /* UID → CnMessage */
   for (guint i = 0; i < cand->len; i++) {
     guint32 u = g_array_index (cand, guint32, i);
     Msg *m = g_hash_table_lookup (msgs, GUINT_TO_POINTER (u));
@@ -300,28 +300,23 @@ poll_mailbox (Imap *im, CnImapConn *c, const CnAccount *a, const char *box, CnSt
     g_autofree char *src = g_strdup_printf ("%s://%s/%s;UIDVALIDITY=%u/;UID=%u", a->tls ? "imaps" : "imap",
                                             a->host, box, uidvalidity, u);
     g_autoptr (GPtrArray) mails = cn_source_from_bytes (data, n, src);
-    g_hash_table_insert (first_notice, GUINT_TO_POINTER (u), GUINT_TO_POINTER (batch->notices->len + 1));
-    cn_batch_add (batch, mails);
+    g_hash_table_insert (judged, GUINT_TO_POINTER (u), cn_batch_add (batch, mails));
   }
   cn_batch_verify (batch);
 
   /* per message, in UID order: report, act, then save */
   for (guint i = 0; i < uids->len && !stop_requested; i++) {
     guint32 u = g_array_index (uids, guint32, i);
-    guint idx = GPOINTER_TO_UINT (g_hash_table_lookup (first_notice, GUINT_TO_POINTER (u)));
-    if (idx == 0) {
+    const CnMessage *msg = g_hash_table_lookup (judged, GUINT_TO_POINTER (u));
+    if (msg == NULL) {
       bs->last_uid = u;   /* not a candidate: nothing to do */
       continue;
     }
-    /* the message's records: its own and its embedded ones */
-    const CnNotice *best = NULL;
-    for (guint k = idx - 1; k < batch->notices->len; k++) {
-      const CnNotice *n = batch->notices->pdata[k];
-      if (k > idx - 1 && !n->mail->embedded)
-        break;
-      if (n->rule && (best == NULL || cn_verdict_needs_attention (n->verdict)))
-        best = n;
+    if (msg->error) {
+      g_set_error (error, CN_ERROR, CN_ERROR_INTERNAL, "%s UID %u: could not be judged: %s", key, u, msg->error);
+      return FALSE;    /* state not advanced: it is tried again */
     }
+    const CnNotice *best = msg->speaker;
     if (best == NULL || cn_state_seen_id (st, best->mail->message_id)) {
       if (best)
         g_printerr ("certnotice imap: %s UID %u: already reported (Message-ID %s): skipped\n", key, u,
@@ -336,7 +331,7 @@ poll_mailbox (Imap *im, CnImapConn *c, const CnAccount *a, const char *box, CnSt
     json_object_set_int_member (o, "uidvalidity", uidvalidity);
     g_autofree char *json = json_to_string (node, FALSE);
     g_autoptr (GString) did = g_string_new (NULL);
-    if (!act (im, c, u, best, json, did, error)) {
+    if (msg->act && !act (im, c, u, msg->verdict, json, did, error)) {
       g_prefix_error (error, "%s UID %u: ", key, u);
       return FALSE;    /* state not advanced: it is tried again */
     }
@@ -346,9 +341,10 @@ poll_mailbox (Imap *im, CnImapConn *c, const CnAccount *a, const char *box, CnSt
       cn_output_write (stdout, CN_FORMAT_TEXT, best, im->cli->opts.now, im->cli->colour, FALSE);
     fflush (stdout);
     g_printerr ("certnotice imap: %s UID %u: %s %s %s → %s%s\n", key, u, best->rule->id, best->kind->id,
-                best->domain ? best->domain : "(no domain)", cn_verdict_name (best->verdict), did->str);
+                best->domain ? best->domain : "(no domain)", cn_verdict_name (msg->verdict),
+                msg->act ? did->str : " (attached to the mail: reported only)");
     ps->notices++;
-    ps->attention += cn_verdict_needs_attention (best->verdict);
+    ps->attention += msg->act && cn_verdict_needs_attention (msg->verdict);
     if (!im->dry_run) {
       cn_state_add_id (st, best->mail->message_id);
       bs->last_uid = u;

@@ -8,6 +8,10 @@
 typedef struct {
   CnCli *cli;
   CnBatch *batch;
+  guint messages;                     /* read                               */
+  guint notices;                      /* messages a notice speaks for       */
+  guint by_verdict[CN_VERDICT_COUNT]; /* of those messages                  */
+  guint errors;                       /* messages that could not be judged  */
   gboolean attention;
 } ParseRun;
 
@@ -16,11 +20,19 @@ report (ParseRun *run)
 {
   CnBatch *b = run->batch;
   cn_batch_verify (b);
-  for (guint i = 0; i < b->notices->len; i++) {
-    CnNotice *n = b->notices->pdata[i];
-    cn_output_write (stdout, run->cli->format, n, run->cli->opts.now, run->cli->colour,
-                     run->cli->verbose);
-    run->attention |= cn_verdict_needs_attention (n->verdict);
+  for (guint i = 0; i < b->messages->len; i++) {
+    CnMessage *msg = b->messages->pdata[i];
+    for (guint k = 0; k < msg->notices->len; k++)
+      cn_output_write (stdout, run->cli->format, msg->notices->pdata[k], run->cli->opts.now,
+                       run->cli->colour, run->cli->verbose);
+    run->messages++;
+    if (msg->error)
+      run->errors++;
+    if (msg->speaker) {
+      run->notices++;
+      run->by_verdict[msg->verdict]++;
+    }
+    run->attention |= msg->act && cn_verdict_needs_attention (msg->verdict);
   }
   if (b->trace) {
     fputs (b->trace->str, stderr);
@@ -28,6 +40,25 @@ report (ParseRun *run)
   }
   fflush (stdout);
   cn_batch_clear (b);
+}
+
+/* The last line of text output: what went in and what came out. */
+static void
+summary (const ParseRun *run)
+{
+  g_autoptr (GString) s = g_string_new (NULL);
+  g_string_append_printf (s, "%u message%s, %u notice%s", run->messages, run->messages == 1 ? "" : "s",
+                          run->notices, run->notices == 1 ? "" : "s");
+  const char *sep = ": ";
+  for (int v = CN_VERDICT_COUNT - 1; v > CN_VERDICT_NOT_A_NOTICE; v--) {
+    if (run->by_verdict[v] == 0)
+      continue;
+    g_string_append_printf (s, "%s%u %s", sep, run->by_verdict[v], cn_verdict_name ((CnVerdict) v));
+    sep = ", ";
+  }
+  if (run->errors)
+    g_string_append_printf (s, "; %u could not be judged", run->errors);
+  printf ("%s\n", s->str);
 }
 
 static gboolean
@@ -55,9 +86,13 @@ run_parse (CnCli *cli, int argc, char **argv)
       input_rc = cn_cli_fail (e);
   }
   report (&run);
+  if (cli->format == CN_FORMAT_TEXT)
+    summary (&run);
   if (batch->trace)
     g_string_free (g_steal_pointer (&batch->trace), TRUE);
-  return input_rc ? input_rc : run.attention ? CN_EXIT_ATTENTION : CN_EXIT_OK;
+  /* a mail that could not be judged may hide a notice: that is worse
+   * than a notice that needs attention */
+  return input_rc ? input_rc : run.errors ? CN_EXIT_SOFTWARE : run.attention ? CN_EXIT_ATTENTION : CN_EXIT_OK;
 }
 
 int

@@ -207,10 +207,21 @@ get_bool (Reader *r, const char *group, const char *key, gboolean *out, GError *
 static gboolean
 read_main (Reader *r, const char *g, GError **error)
 {
-  static const char *const keys[] = { "trusted_authserv_ids", "rules_dir", NULL };
-  return known_keys (r, g, keys, error) &&
-         get_list (r, g, "trusted_authserv_ids", &r->c->trusted_authserv, error) &&
-         get_string (r, g, "rules_dir", &r->c->rules_dir, error);
+  static const char *const keys[] = { "trusted_authserv_ids", "trusted_forwarders", "rules_dir", NULL };
+  if (!known_keys (r, g, keys, error) ||
+      !get_list (r, g, "trusted_authserv_ids", &r->c->trusted_authserv, error) ||
+      !get_list (r, g, "trusted_forwarders", &r->c->trusted_forwarders, error) ||
+      !get_string (r, g, "rules_dir", &r->c->rules_dir, error))
+    return FALSE;
+  for (char **f = r->c->trusted_forwarders; f && *f; f++) {
+    const char *at = strchr (*f, '@');
+    if ((at ? at[1] : **f) == '\0' || strchr (at ? at + 1 : *f, '@') || strpbrk (*f, " \t<>"))
+      return fail (r, error, g, "trusted_forwarders", "'%s' is neither an address nor a domain", *f);
+    char *low = g_ascii_strdown (*f, -1);
+    g_free (*f);
+    *f = low;
+  }
+  return TRUE;
 }
 
 static gboolean
@@ -395,6 +406,7 @@ cn_config_free (CnConfig *c)
     return;
   g_free (c->path);
   g_strfreev (c->trusted_authserv);
+  g_strfreev (c->trusted_forwarders);
   g_free (c->rules_dir);
   g_hash_table_unref (c->provider_senders);
   g_hash_table_unref (c->provider_lines);

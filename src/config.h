@@ -50,6 +50,8 @@ typedef struct {
   gboolean exists;
   /* [certnotice] */
   char **trusted_authserv;    /* NULL-terminated, never NULL            */
+  char **trusted_forwarders;  /* addresses or domains (lowercase), or NULL:
+                                 whose attached notices are their own    */
   char *rules_dir;            /* or NULL                                */
   /* [provider ID] sender_domains: id → char ** (more genuine senders)   */
   GHashTable *provider_senders;

@@ -227,6 +227,8 @@ fill (CnNotice *n, const CnNoticeKind *kind, char *caps[CN_FIELD_COUNT])
   n->kind = kind;
   if (caps[CN_FIELD_DOMAIN]) {
     n->domain = cn_normalize_domain (caps[CN_FIELD_DOMAIN]);
+    if (n->domain)
+      g_ptr_array_add (n->domains, g_strdup (n->domain));
     if (n->domain == NULL)
       cn_notice_add_reason (n, "the notice names '%s', which is not a valid host name",
                             caps[CN_FIELD_DOMAIN]);

@@ -22,101 +22,7 @@ cn_mime_init (void)
   }
 }
 
-GMimeParserOptions *
-cn_mime_parser_options (void)
-{
-  cn_mime_init ();
-  return parser_options;
-}
-
-gsize
-cn_mime_parse_limit (const char *data, gsize len)
-{
-  /* GMime builds an object per part (~2.5 KB each): count the lines that
-   * could be MIME delimiters and stop parsing where the part limit is
-   * passed, so memory stays bounded by the mail, not by its part count */
-  guint delimiters = 0;
-  const char *p = data, *end = data + len;
-  while (p < end) {
-    if (end - p >= 2 && p[0] == '-' && p[1] == '-' && ++delimiters > CN_MAX_MIME_PARTS + 16)
-      return (gsize) (p - data);
-    const char *nl = memchr (p, '\n', (gsize) (end - p));
-    if (nl == NULL)
-      break;
-    p = nl + 1;
-  }
-  return len;
-}
-
-GByteArray *
-cn_mime_tame_headers (const char *data, gsize len)
-{
-  /* GMime decodes some headers itself while parsing, at ~10 bytes of memory
-   * per byte of a long encoded Subject: give it a copy in which no header
-   * field is longer than CN_MAX_HEADER_BYTES (the mail is not changed) */
-  const char *p = data, *end = data + len;
-  const char *field = NULL;
-  gboolean long_field = FALSE;
-  while (p < end) {
-    const char *nl = memchr (p, '\n', (gsize) (end - p));
-    const char *line_end = nl ? nl + 1 : end;
-    gboolean blank = (line_end - p == 1) || (line_end - p == 2 && *p == '\r');
-    if (*p != ' ' && *p != '\t')
-      field = p;
-    if (field && (gsize) (line_end - field) > CN_MAX_HEADER_BYTES) {
-      long_field = TRUE;
-      break;
-    }
-    if (blank || nl == NULL)
-      break;
-    p = line_end;
-  }
-  if (!long_field)
-    return NULL;
-  GByteArray *out = g_byte_array_sized_new (len);
-  p = data;
-  field = NULL;
-  gsize kept = 0;
-  gboolean in_headers = TRUE;
-  while (p < end) {
-    const char *nl = memchr (p, '\n', (gsize) (end - p));
-    const char *line_end = nl ? nl + 1 : end;
-    if (!in_headers) {
-      g_byte_array_append (out, (const guint8 *) p, (guint) (end - p));
-      break;
-    }
-    gboolean blank = (line_end - p == 1) || (line_end - p == 2 && *p == '\r');
-    if (blank) {
-      in_headers = FALSE;
-      continue;
-    }
-    if (*p != ' ' && *p != '\t')
-      kept = 0;
-    gsize n = (gsize) (line_end - p);
-    if (kept < CN_MAX_HEADER_BYTES) {
-      gsize take = MIN (n, CN_MAX_HEADER_BYTES - kept);
-      g_byte_array_append (out, (const guint8 *) p, (guint) take);
-      if (take < n)
-        g_byte_array_append (out, (const guint8 *) "\n", 1);
-      kept += take;
-    }
-    p = line_end;
-  }
-  return out;
-}
-
-GMimeMessage *
-cn_mime_parse_stream (GMimeStream *stream, gsize cut, gsize len)
-{
-  cn_mime_init ();
-  g_autoptr (GMimeStream) sub = cut < len ? g_mime_stream_substream (stream, 0, (gint64) cut) : NULL;
-  g_autoptr (GMimeParser) parser = g_mime_parser_new_with_stream (sub ? sub : stream);
-  g_mime_parser_set_format (parser, GMIME_FORMAT_MESSAGE);
-  GMimeMessage *msg = g_mime_parser_construct_message (parser, parser_options);
-  if (msg && sub)
-    g_object_set_data (G_OBJECT (msg), "cn-cut", GSIZE_TO_POINTER (cut));
-  return msg;
-}
+/* ---- preparing the bytes for GMime ---- */
 
 /* Free the GByteArray wrapper only: its data belongs to the caller. */
 static void
@@ -125,30 +31,147 @@ free_view (gpointer view)
   g_byte_array_free (view, FALSE);
 }
 
-GMimeMessage *
-cn_mime_parse_bytes (const char *data, gsize len)
+/* The line GMime's header parser cannot get past: no ':' within its
+ * 4 KiB scan buffer (it waits for more input that never fits), so the rest
+ * of the message — and of an mbox — is lost.  Such lines are cut in the
+ * parse copy (docs/VIOLATIONS.md); shorter colonless lines GMime skips. */
+#define CN_COLONLESS_LIMIT 4000
+#define CN_COLONLESS_CUT   998
+
+/* One pass over the bytes: what the parse copy must repair, and where to
+ * stop parsing. */
+typedef struct {
+  gboolean long_field;    /* a header field over CN_MAX_HEADER_BYTES        */
+  gboolean colonless;     /* a header-block line GMime cannot scan past     */
+  gsize cut;              /* parse only this much (the part limit)          */
+  gboolean cut_at;        /* … and that is less than the whole              */
+} Prescan;
+
+static gboolean
+line_has_colon (const char *p, gsize n)
 {
-  cn_mime_init ();
-  GByteArray *tamed = cn_mime_tame_headers (data, len);
-  if (tamed) {
-    gsize tcut = cn_mime_parse_limit ((char *) tamed->data, tamed->len);
-    g_autoptr (GMimeStream) own = g_mime_stream_mem_new_with_byte_array (tamed);   /* owns it */
-    GMimeMessage *msg = cn_mime_parse_stream (own, tcut, tamed->len);
-    if (msg)
-      g_object_set_data (G_OBJECT (msg), "cn-tamed", GINT_TO_POINTER (1));
-    return msg;
+  return memchr (p, ':', MIN (n, (gsize) CN_COLONLESS_LIMIT)) != NULL;
+}
+
+static void
+prescan (const char *data, gsize len, Prescan *ps)
+{
+  memset (ps, 0, sizeof *ps);
+  ps->cut = len;
+  /* GMime builds an object per part (~2.5 KB each): count the lines that
+   * could be MIME delimiters and stop parsing where the part limit is
+   * passed, so memory stays bounded by the mail, not by its part count.
+   * Header blocks are the top one and those after a delimiter line. */
+  guint delimiters = 0;
+  gboolean in_header = TRUE;
+  const char *p = data, *end = data + len, *field = NULL;
+  while (p < end) {
+    const char *nl = memchr (p, '\n', (gsize) (end - p));
+    const char *line_end = nl ? nl + 1 : end;
+    gsize n = (gsize) (line_end - p);
+    gboolean blank = n == 1 || (n == 2 && *p == '\r') || (nl == NULL && n == 0);
+    if (n >= 2 && p[0] == '-' && p[1] == '-') {
+      if (++delimiters > CN_MAX_MIME_PARTS + 16) {
+        ps->cut = (gsize) (p - data);
+        return;
+      }
+      in_header = TRUE;
+      field = NULL;
+    } else if (in_header) {
+      if (blank) {
+        in_header = FALSE;
+      } else {
+        if (*p != ' ' && *p != '\t') {
+          field = p;
+          if (n > CN_COLONLESS_LIMIT && !line_has_colon (p, n))
+            ps->colonless = TRUE;
+        }
+        if (field && (gsize) (line_end - field) > CN_MAX_HEADER_BYTES)
+          ps->long_field = TRUE;
+      }
+    }
+    if (nl == NULL)
+      break;
+    p = line_end;
   }
-  gsize cut = cn_mime_parse_limit (data, len);
-  /* no copy of the mail: the stream reads DATA in place (it does not own
-   * it), and the message made from it holds the stream */
-  GByteArray *view = g_byte_array_new_take ((guint8 *) data, cut);
+}
+
+GByteArray *
+cn_mime_lf_copy (const char *data, gsize len)
+{
+  gsize head = MIN (len, 8192);
+  if (head == 0 || !memchr (data, '\r', head) || memchr (data, '\n', head))
+    return NULL;
+  GByteArray *out = g_byte_array_sized_new (len);
+  g_byte_array_append (out, (const guint8 *) data, len);
+  for (gsize i = 0; i < len; i++)
+    if (out->data[i] == '\r' && (i + 1 == len || out->data[i + 1] != '\n'))
+      out->data[i] = '\n';
+  return out;
+}
+
+/* A copy of DATA's first LEN bytes in which, in the header blocks (the top
+ * one and those after delimiter lines), no header field is longer than
+ * CN_MAX_HEADER_BYTES (GMime decodes some headers itself while parsing, at
+ * ~10 bytes of memory per byte of a long encoded Subject) and no line GMime
+ * cannot scan past is longer than CN_COLONLESS_CUT.  Bodies are copied as
+ * they are. */
+static GByteArray *
+tame (const char *data, gsize len)
+{
+  GByteArray *out = g_byte_array_sized_new (len);
+  const char *p = data, *end = data + len;
+  gsize kept = 0;
+  gboolean in_header = TRUE;
+  while (p < end) {
+    const char *nl = memchr (p, '\n', (gsize) (end - p));
+    const char *line_end = nl ? nl + 1 : end;
+    gsize n = (gsize) (line_end - p);
+    gboolean blank = n == 1 || (n == 2 && *p == '\r');
+    if (n >= 2 && p[0] == '-' && p[1] == '-') {
+      in_header = TRUE;
+      kept = 0;
+      g_byte_array_append (out, (const guint8 *) p, (guint) n);
+    } else if (!in_header || blank) {
+      in_header = in_header && !blank;
+      g_byte_array_append (out, (const guint8 *) p, (guint) n);
+    } else {
+      if (*p != ' ' && *p != '\t') {
+        kept = 0;
+        if (n > CN_COLONLESS_LIMIT && !line_has_colon (p, n)) {
+          g_byte_array_append (out, (const guint8 *) p, CN_COLONLESS_CUT);
+          g_byte_array_append (out, (const guint8 *) "\n", 1);
+          p = line_end;
+          continue;
+        }
+      }
+      if (kept < CN_MAX_HEADER_BYTES) {
+        gsize take = MIN (n, CN_MAX_HEADER_BYTES - kept);
+        g_byte_array_append (out, (const guint8 *) p, (guint) take);
+        if (take < n)
+          g_byte_array_append (out, (const guint8 *) "\n", 1);
+        kept += take;
+      }
+    }
+    p = line_end;
+  }
+  return out;
+}
+
+/* Parse the first LEN bytes of DATA in place (DATA must outlive the
+ * message).  Returns a new reference, or NULL when GMime finds no message. */
+static GMimeMessage *
+parse_in_place (const char *data, gsize len)
+{
+  /* the stream reads DATA without owning it; the message made from it
+   * holds the stream, the stream holds the GByteArray wrapper only */
+  GByteArray *view = g_byte_array_new_take ((guint8 *) data, len);
   g_autoptr (GMimeStream) stream = g_mime_stream_mem_new_with_byte_array (view);
   g_mime_stream_mem_set_owner (GMIME_STREAM_MEM (stream), FALSE);
-  GMimeMessage *msg = cn_mime_parse_stream (stream, cut, cut);
-  if (msg && cut < len)   /* the stream holds CUT bytes only: say the rest was cut */
-    g_object_set_data (G_OBJECT (msg), "cn-cut", GSIZE_TO_POINTER (cut));
   g_object_set_data_full (G_OBJECT (stream), "cn-view", view, free_view);
-  return msg;
+  g_autoptr (GMimeParser) parser = g_mime_parser_new_with_stream (stream);
+  g_mime_parser_set_format (parser, GMIME_FORMAT_MESSAGE);
+  return g_mime_parser_construct_message (parser, parser_options);
 }
 
 CnMail *
@@ -163,12 +186,13 @@ cn_mime_unparsable (const char *source, guint index)
 
 /* ---- headers ---- */
 
-static void
+/* Returns TRUE when a decoder could not be opened (CnDecodeStatus). */
+static gboolean
 read_headers (GMimeMessage *msg, CnMail *m)
 {
   GMimeHeaderList *list = g_mime_object_get_header_list (GMIME_OBJECT (msg));
   int count = g_mime_header_list_get_count (list);
-  gboolean lossy = FALSE;
+  CnDecodeStatus st = { 0 };
   if (count > CN_MAX_HEADERS) {
     g_ptr_array_add (m->warnings, g_strdup_printf ("%d headers; only the first %d were read",
                                                    count, CN_MAX_HEADERS));
@@ -188,12 +212,12 @@ read_headers (GMimeMessage *msg, CnMail *m)
                                                      CN_MAX_HEADER_BYTES));
     }
     if (g_ascii_strcasecmp (name, "Subject") == 0 && *m->subject == '\0') {
-      g_autofree char *dec = cn_text_decode_header (raw, &lossy);
+      g_autofree char *dec = cn_text_decode_header (raw, &st);
       g_free (m->subject);
       m->subject = cn_text_for_matching (dec, strlen (dec), FALSE);
       g_strchomp (m->subject);
     } else if (g_ascii_strcasecmp (name, "Authentication-Results") == 0) {
-      g_autofree char *dec = cn_text_decode_header (raw, NULL);
+      g_autofree char *dec = cn_text_decode_header (raw, &st);
       g_ptr_array_add (m->auth_results, g_steal_pointer (&dec));
     } else if (g_ascii_strcasecmp (name, "Received") == 0 && m->received == NULL) {
       /* the topmost Received: is the newest; its date follows the last ';' */
@@ -202,8 +226,9 @@ read_headers (GMimeMessage *msg, CnMail *m)
         m->received = g_mime_utils_header_decode_date (semi + 1);
     }
   }
-  if (lossy)
+  if (st.lossy)
     g_ptr_array_add (m->warnings, g_strdup ("Subject: undecodable bytes replaced"));
+  return st.resource_failure;
 }
 
 static char *
@@ -248,7 +273,7 @@ read_from (GMimeMessage *msg, CnMail *m)
 typedef struct {
   GString *text;
   guint parts;
-  gboolean lossy;
+  CnDecodeStatus st;
   gboolean truncated;
   gboolean too_deep;
   GPtrArray *embedded;    /* GMimeMessagePart* (borrowed) */
@@ -281,7 +306,7 @@ append_part_text (GMimePart *part, gboolean html, Walk *w)
     w->truncated = TRUE;
   }
   const char *cs = g_mime_object_get_content_type_parameter (GMIME_OBJECT (part), "charset");
-  g_autofree char *utf8 = cn_text_to_utf8 ((const char *) ba->data, len, cs, &w->lossy);
+  g_autofree char *utf8 = cn_text_to_utf8 ((const char *) ba->data, len, cs, &w->st);
   if (html) {
     g_autofree char *plain = cn_text_html_to_text (utf8, strlen (utf8));
     g_string_append (w->text, plain);
@@ -372,10 +397,9 @@ walk (GMimeObject *obj, Walk *w, guint depth, const char *path)
 
 static void
 collect (GMimeMessage *msg, const char *source, guint index, const char *part,
-         guint depth, GPtrArray *out)
+         guint depth, const Prescan *ps, GPtrArray *out)
 {
   CnMail *m = cn_mail_new ();
-  (void) cn_text_take_resource_failure ();
   m->source = g_strdup (source);
   m->index = index;
   m->part = g_strdup (part);
@@ -388,7 +412,7 @@ collect (GMimeMessage *msg, const char *source, guint index, const char *part,
   GDateTime *date = g_mime_message_get_date (msg);        /* owned by msg */
   if (date)
     m->date = g_date_time_ref (date);
-  read_headers (msg, m);
+  gboolean no_decoder = read_headers (msg, m);
   read_from (msg, m);
 
   Walk w = { .text = g_string_new (NULL), .embedded = g_ptr_array_new (),
@@ -396,7 +420,7 @@ collect (GMimeMessage *msg, const char *source, guint index, const char *part,
   walk (g_mime_message_get_mime_part (msg), &w, depth, part ? part : "");
   g_free (m->body);
   m->body = cn_text_for_matching (w.text->str, w.text->len, TRUE);
-  if (w.lossy)
+  if (w.st.lossy)
     g_ptr_array_add (m->warnings, g_strdup ("body: undecodable bytes replaced"));
   if (w.truncated)
     g_ptr_array_add (m->warnings, g_strdup_printf ("body: only the first %u bytes of text were scanned",
@@ -404,31 +428,53 @@ collect (GMimeMessage *msg, const char *source, guint index, const char *part,
   if (w.too_deep)
     g_ptr_array_add (m->warnings, g_strdup_printf ("MIME nesting deeper than %d: inner parts ignored",
                                                    CN_MAX_MIME_DEPTH));
-  if (depth == 0 && g_object_get_data (G_OBJECT (msg), "cn-tamed"))
+  if (ps && ps->long_field)
     g_ptr_array_add (m->warnings, g_strdup_printf ("a header field longer than %u bytes: only its first "
                                                    "%u bytes were read", CN_MAX_HEADER_BYTES, CN_MAX_HEADER_BYTES));
-  if (depth == 0 && g_object_get_data (G_OBJECT (msg), "cn-cut"))
+  if (ps && ps->colonless)
+    g_ptr_array_add (m->warnings, g_strdup_printf ("a header line over %d bytes without a colon: cut to "
+                                                   "%d bytes for parsing", CN_COLONLESS_LIMIT, CN_COLONLESS_CUT));
+  if (ps && ps->cut_at)
     g_ptr_array_add (m->warnings, g_strdup_printf ("more than %d MIME delimiter lines: the rest of the mail "
                                                    "was not parsed", CN_MAX_MIME_PARTS + 16));
   if (w.parts > CN_MAX_MIME_PARTS)
     g_ptr_array_add (m->warnings, g_strdup_printf ("more than %d MIME parts: the rest ignored",
                                                    CN_MAX_MIME_PARTS));
   g_string_free (w.text, TRUE);
-  if (cn_text_take_resource_failure ())
+  if (no_decoder || w.st.resource_failure)
     m->internal_error = g_strdup ("out of memory: a charset decoder could not be opened");
 
   for (guint i = 0; i < w.embedded->len; i++) {
     GMimeMessage *inner = g_mime_message_part_get_message (w.embedded->pdata[i]); /* owned by part */
     if (inner != NULL && depth < CN_MAX_MIME_DEPTH)
-      collect (inner, source, index, w.paths->pdata[i], depth + 1, out);
+      collect (inner, source, index, w.paths->pdata[i], depth + 1, NULL, out);
   }
   g_ptr_array_unref (w.embedded);
   g_ptr_array_unref (w.paths);
 }
 
-void
-cn_mime_collect (GMimeMessage *msg, const char *source, guint index, const char *part,
-                 GPtrArray *out)
+GPtrArray *
+cn_mime_read (const char *data, gsize len, const char *source, guint index)
 {
-  collect (msg, source, index, part, 0, out);
+  cn_mime_init ();
+  GPtrArray *out = g_ptr_array_new_with_free_func ((GDestroyNotify) cn_mail_free);
+  g_autoptr (GByteArray) lf = cn_mime_lf_copy (data, len);
+  if (lf)
+    data = (const char *) lf->data;
+  Prescan ps;
+  prescan (data, len, &ps);
+  gsize n = ps.cut;
+  ps.cut_at = n < len;
+  g_autoptr (GByteArray) tamed = NULL;
+  if (ps.long_field || ps.colonless) {
+    tamed = tame (data, n);
+    data = (const char *) tamed->data;
+    n = tamed->len;
+  }
+  g_autoptr (GMimeMessage) msg = parse_in_place (data, n);
+  if (msg)
+    collect (msg, source, index, NULL, 0, &ps, out);
+  else
+    g_ptr_array_add (out, cn_mime_unparsable (source, index));
+  return out;
 }

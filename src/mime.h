@@ -24,34 +24,20 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (GMimeMessage, g_object_unref)
 /* Initialise GMime once per process (idempotent).  Cheap: no I/O. */
 void cn_mime_init (void);
 
-/* The parser options used everywhere (lenient, with Japanese fallback
- * charsets).  Owned by mime.c; do not free. */
-GMimeParserOptions *cn_mime_parser_options (void);
+/* Bytes → records, the one read path of every mode: DATA (one message; a
+ * leading mbox "From " line is skipped) is borrowed for the call and never
+ * changed (repairs — bare CRs, over-long header lines, the part limit —
+ * are made on a copy, see docs/VIOLATIONS.md).  Returns a new array (caller
+ * unrefs) of CnMail owned by it: the message, then each message/rfc822
+ * part inside it, depth-first.  Never empty: input GMime cannot read as a
+ * message gives one record saying so.  SOURCE is copied; INDEX is the
+ * message's number in an mbox (1-based) or 0. */
+GPtrArray *cn_mime_read (const char *data, gsize len, const char *source, guint index);
 
-/* Parse one message from memory, in place: DATA must stay valid and
- * unchanged until the returned message is unreffed.  Returns a new reference
- * the caller g_object_unref()s, or NULL when GMime finds no message. */
-GMimeMessage *cn_mime_parse_bytes (const char *data, gsize len);
-
-/* How much of DATA to hand GMime: all of it, or up to the line where the
- * count of possible MIME delimiter lines passes the part limit. */
-gsize cn_mime_parse_limit (const char *data, gsize len);
-
-/* A copy of DATA in which no header field is longer than
- * CN_MAX_HEADER_BYTES, for parsing only; NULL when none is (the usual case).
- * The caller owns the result. */
-GByteArray *cn_mime_tame_headers (const char *data, gsize len);
-
-/* Parse one message from the first CUT of LEN bytes of STREAM (borrowed).
- * Returns a new reference, or NULL when GMime finds no message. */
-GMimeMessage *cn_mime_parse_stream (GMimeStream *stream, gsize cut, gsize len);
-
-/* Build the records for MSG and for every message/rfc822 part inside it
- * (depth-first, outer first) and append them to OUT (a GPtrArray whose free
- * func is cn_mail_free; the records are owned by OUT).  MSG is borrowed.
- * SOURCE and PART (may be NULL) are copied. */
-void cn_mime_collect (GMimeMessage *msg, const char *source, guint index,
-                      const char *part, GPtrArray *out);
+/* Old Mac mail ends lines with a bare CR, which GMime does not take for a
+ * line end: when the first 8 KiB of DATA have CRs and no LF, a copy with
+ * every bare CR made an LF (caller unrefs); else NULL. */
+GByteArray *cn_mime_lf_copy (const char *data, gsize len);
 
 /* A record for input GMime could not read as a message at all.
  * Returns a new CnMail (caller frees) carrying a warning. */

@@ -64,6 +64,7 @@ cn_output_json (const CnNotice *n, GDateTime *now)
   member_string (b, "provider", n->rule ? n->rule->id : NULL);
   member_string (b, "notice", n->kind ? n->kind->id : NULL);
   member_string (b, "domain", n->domain);
+  member_strv (b, "domains", (char *const *) n->domains->pdata, n->domains->len);
   member_string (b, "account", n->account);
   json_builder_set_member_name (b, "days_claimed");
   if (n->days >= 0)
@@ -87,6 +88,20 @@ cn_output_json (const CnNotice *n, GDateTime *now)
     json_builder_add_value (b, cn_live_to_json (n->live, now));
   else
     json_builder_add_null_value (b);
+  if (n->lives->len > 1) {
+    /* every name checked, in the order of domains (null: not checked) */
+    json_builder_set_member_name (b, "lives");
+    json_builder_begin_array (b);
+    for (guint i = 0; i < n->lives->len; i++) {
+      const CnLive *l = n->lives->pdata[i];
+      if (l)
+        json_builder_add_value (b, cn_live_to_json (l, now));
+      else
+        json_builder_add_null_value (b);
+    }
+    json_builder_end_array (b);
+  }
+  member_string (b, "error", n->internal_error);
   json_builder_end_object (b);
   return json_builder_get_root (b);
 }
@@ -156,6 +171,8 @@ write_text (FILE *out, const CnNotice *n, GDateTime *now, gboolean colour, gbool
     g_string_append_printf (s, "%s\n  verdict   %s%s%s\n", safe (t1, where->str), on, verdict, off);
     g_string_append_printf (s, "  notice    %s (%s): %s\n", n->rule->name, n->rule->id, n->kind->id);
     g_string_append_printf (s, "  domain    %s\n", n->domain ? n->domain : "(none given)");
+    for (guint i = 1; i < n->domains->len; i++)
+      g_string_append_printf (s, "            %s\n", (char *) n->domains->pdata[i]);
     if (n->account)
       g_string_append_printf (s, "  account   %s\n", safe (t1, n->account));
     if (n->days >= 0 || n->expires) {
@@ -171,8 +188,9 @@ write_text (FILE *out, const CnNotice *n, GDateTime *now, gboolean colour, gbool
     g_string_append_printf (s, "  sender    %s (authentic: %s)\n",
                             m->from_addr ? safe (t1, m->from_addr) : "(none)",
                             n->authentic == CN_TRUE ? "yes" : n->authentic == CN_FALSE ? "no" : "unknown");
-    if (n->live)
-      cn_live_describe (n->live, now, s);
+    for (guint i = 0; i < n->lives->len; i++)
+      if (n->lives->pdata[i])
+        cn_live_describe (n->lives->pdata[i], now, s);
     for (guint i = 0; i < n->reasons->len; i++)
       g_string_append_printf (s, "  %s %s\n", i == 0 ? "why      " : "         ",
                               safe (t1, n->reasons->pdata[i]));
@@ -184,6 +202,8 @@ write_text (FILE *out, const CnNotice *n, GDateTime *now, gboolean colour, gbool
       g_string_append_printf (s, "    support: %s\n", n->rule->support_url);
     }
   }
+  if (n->internal_error)
+    g_string_append_printf (s, "  error     %s: a notice may have been missed\n", safe (t1, n->internal_error));
   for (guint i = 0; verbose && i < m->warnings->len; i++)
     g_string_append_printf (s, "  warning   %s\n", safe (t1, m->warnings->pdata[i]));
   fputs (s->str, out);

@@ -8,8 +8,7 @@ cn_batch_new (const CnRuleSet *rules, const CnOptions *opts)
   CnBatch *b = g_new0 (CnBatch, 1);
   b->rules = rules;
   b->opts = opts;
-  b->mails = g_ptr_array_new_with_free_func ((GDestroyNotify) cn_mail_free);
-  b->notices = g_ptr_array_new_with_free_func ((GDestroyNotify) cn_notice_free);
+  b->messages = g_ptr_array_new_with_free_func ((GDestroyNotify) cn_message_free);
   b->lives = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) cn_live_free);
   return b;
 }
@@ -17,9 +16,7 @@ cn_batch_new (const CnRuleSet *rules, const CnOptions *opts)
 void
 cn_batch_clear (CnBatch *b)
 {
-  /* notices borrow mails: free them first */
-  g_ptr_array_set_size (b->notices, 0);
-  g_ptr_array_set_size (b->mails, 0);
+  g_ptr_array_set_size (b->messages, 0);
 }
 
 void
@@ -27,28 +24,24 @@ cn_batch_free (CnBatch *b)
 {
   if (b == NULL)
     return;
-  cn_batch_clear (b);
-  g_ptr_array_unref (b->notices);
-  g_ptr_array_unref (b->mails);
+  g_ptr_array_unref (b->messages);
   g_hash_table_unref (b->lives);
   g_free (b);
 }
 
-void
+CnMessage *
 cn_batch_add (CnBatch *b, GPtrArray *mails)
 {
+  CnMessage *msg = cn_message_new (mails);
+  g_ptr_array_add (b->messages, msg);
+  cn_message_judge (msg, b->rules, b->opts, b->trace);
+  /* matching is done: the body text is not needed any more */
   for (guint i = 0; i < mails->len; i++) {
-    CnMail *m = g_ptr_array_steal_index (mails, i--);
-    g_ptr_array_add (b->mails, m);
-    if (b->trace)
-      g_string_append_printf (b->trace, "%s%s%s: subject \"%s\"\n", m->source,
-                              m->part ? " part " : "", m->part ? m->part : "", m->subject);
-    CnNotice *n = cn_judge (b->rules, m, b->opts, b->trace);
-    g_ptr_array_add (b->notices, n);
-    /* matching is done: the body text is not needed any more */
+    CnMail *m = mails->pdata[i];
     g_free (m->body);
     m->body = g_strdup ("");
   }
+  return msg;
 }
 
 static char *
@@ -57,32 +50,54 @@ live_key (const char *domain, int port)
   return g_strdup_printf ("%s:%d", domain, port);
 }
 
+/* The check of DOMAIN, made known to the batch (and to TODO when new). */
+static CnLive *
+want (CnBatch *b, const char *domain, GPtrArray *todo)
+{
+  g_autofree char *key = live_key (domain, 443);
+  CnLive *l = g_hash_table_lookup (b->lives, key);
+  if (l == NULL) {
+    l = cn_live_new (domain, 443);
+    g_hash_table_insert (b->lives, g_steal_pointer (&key), l);
+    g_ptr_array_add (todo, l);
+  }
+  return l;
+}
+
 void
 cn_batch_verify (CnBatch *b)
 {
-  if (!b->opts->no_verify) {
-    g_autoptr (GPtrArray) todo = g_ptr_array_new ();
-    for (guint i = 0; i < b->notices->len; i++) {
-      CnNotice *n = b->notices->pdata[i];
+  g_autoptr (GPtrArray) todo = g_ptr_array_new ();
+  for (guint i = 0; i < b->messages->len && !b->opts->no_verify; i++) {
+    CnMessage *msg = b->messages->pdata[i];
+    g_autoptr (GHashTable) names = g_hash_table_new (g_str_hash, g_str_equal);
+    for (guint k = 0; k < msg->notices->len; k++) {
+      CnNotice *n = msg->notices->pdata[k];
+      g_ptr_array_set_size (n->lives, 0);
       if (!cn_wants_check (n, b->opts))
         continue;
-      g_autofree char *key = live_key (n->domain, 443);
-      if (!g_hash_table_contains (b->lives, key)) {
-        CnLive *l = cn_live_new (n->domain, 443);
-        g_hash_table_insert (b->lives, g_steal_pointer (&key), l);
-        g_ptr_array_add (todo, l);
+      guint skipped = 0;
+      for (guint d = 0; d < n->domains->len; d++) {
+        const char *name = n->domains->pdata[d];
+        if (!g_hash_table_contains (names, name) && g_hash_table_size (names) >= CN_MAX_CHECKS_PER_MESSAGE) {
+          g_ptr_array_add (n->lives, NULL);
+          skipped++;
+          continue;
+        }
+        g_hash_table_add (names, (gpointer) name);
+        g_ptr_array_add (n->lives, want (b, name, todo));
       }
-    }
-    if (todo->len > 0)
-      cn_tlscheck_run (todo, b->opts);
-    for (guint i = 0; i < b->notices->len; i++) {
-      CnNotice *n = b->notices->pdata[i];
-      if (!cn_wants_check (n, b->opts))
-        continue;
-      g_autofree char *key = live_key (n->domain, 443);
-      n->live = g_hash_table_lookup (b->lives, key);
+      if (skipped)
+        cn_notice_add_reason (n, "%u of its names not checked: at most %d live checks per mail", skipped,
+                              CN_MAX_CHECKS_PER_MESSAGE);
     }
   }
-  for (guint i = 0; i < b->notices->len; i++)
-    cn_triage (b->notices->pdata[i], b->opts);
+  if (todo->len > 0)
+    cn_tlscheck_run (todo, b->opts);
+  for (guint i = 0; i < b->messages->len; i++) {
+    CnMessage *msg = b->messages->pdata[i];
+    for (guint k = 0; k < msg->notices->len; k++)
+      cn_triage (msg->notices->pdata[k], b->opts);
+    cn_message_decide (msg);
+  }
 }

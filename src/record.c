@@ -38,6 +38,22 @@ cn_verdict_from_name (const char *name, CnVerdict *out)
   return FALSE;
 }
 
+int
+cn_verdict_rank (CnVerdict v)
+{
+  switch (v) {
+  case CN_VERDICT_SUSPICIOUS: return 5;
+  case CN_VERDICT_EXPIRED: return 4;
+  case CN_VERDICT_ACTION_REQUIRED: return 3;
+  case CN_VERDICT_UNVERIFIED: return 2;
+  case CN_VERDICT_RENEWED: return 1;
+  case CN_VERDICT_NOT_A_NOTICE:
+  case CN_VERDICT_COUNT:
+    break;
+  }
+  return 0;
+}
+
 gboolean
 cn_verdict_needs_attention (CnVerdict v)
 {
@@ -55,6 +71,8 @@ cn_notice_new (const CnMail *mail)
   n->authentic = CN_UNKNOWN;
   n->verdict = CN_VERDICT_NOT_A_NOTICE;
   n->reasons = g_ptr_array_new_with_free_func (g_free);
+  n->domains = g_ptr_array_new_with_free_func (g_free);
+  n->lives = g_ptr_array_new ();
   return n;
 }
 
@@ -69,6 +87,8 @@ cn_notice_free (CnNotice *n)
   if (n->expires)
     g_date_free (n->expires);
   g_ptr_array_unref (n->reasons);
+  g_ptr_array_unref (n->domains);
+  g_ptr_array_unref (n->lives);
   g_free (n);
 }
 
@@ -114,6 +134,28 @@ cn_mail_free (CnMail *m)
   g_free (m->body);
   g_ptr_array_unref (m->warnings);
   g_free (m->internal_error);
+  g_free (m);
+}
+
+/* ---- the message ---- */
+
+CnMessage *
+cn_message_new (GPtrArray *mails)
+{
+  CnMessage *m = g_new0 (CnMessage, 1);
+  m->mails = g_ptr_array_ref (mails);
+  m->notices = g_ptr_array_new_with_free_func ((GDestroyNotify) cn_notice_free);
+  return m;
+}
+
+void
+cn_message_free (CnMessage *m)
+{
+  if (m == NULL)
+    return;
+  /* notices borrow mails: free them first */
+  g_ptr_array_unref (m->notices);
+  g_ptr_array_unref (m->mails);
   g_free (m);
 }
 

@@ -10,13 +10,15 @@ G_BEGIN_DECLS
  * to.  Return FALSE to stop reading. */
 typedef gboolean (*CnMessageFunc) (GPtrArray *mails, gpointer data);
 
-/* Read PATH: "-" (stdin), a Maildir (cur/ and new/), an mbox (starts with
- * "From "), or one message.  Fails (CN_ERROR_INPUT) only when PATH cannot be
- * read; malformed mail still yields records. */
+/* Read PATH: "-" (stdin), a Maildir (new/ then cur/), an mbox (starts with
+ * "From ", after an optional UTF-8 byte order mark), or one message.  FN is
+ * called once per message, whatever the message holds: malformed mail still
+ * yields records.  Fails (CN_ERROR_INPUT) only when PATH cannot be read. */
 gboolean cn_source_read (const char *path, CnMessageFunc fn, gpointer data, GError **error);
 
-/* Records for one message held in memory (filter mode, IMAP).  DATA is
- * borrowed for the call; returns a new array of CnMail (caller unrefs). */
+/* Records for one message held in memory (filter mode, IMAP): the one read
+ * path, cn_mime_read().  DATA is borrowed for the call; returns a new array
+ * of CnMail (caller unrefs). */
 GPtrArray *cn_source_from_bytes (const char *data, gsize len, const char *source);
 
 G_END_DECLS

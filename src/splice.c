@@ -122,19 +122,6 @@ cn_splice (const char *data, gsize len, const char *headers)
 
 /* ---- the verdict header block ---- */
 
-static int
-verdict_rank (CnVerdict v)
-{
-  switch (v) {
-  case CN_VERDICT_SUSPICIOUS: return 5;
-  case CN_VERDICT_EXPIRED: return 4;
-  case CN_VERDICT_ACTION_REQUIRED: return 3;
-  case CN_VERDICT_UNVERIFIED: return 2;
-  case CN_VERDICT_RENEWED: return 1;
-  default: return 0;
-  }
-}
-
 /* Append "; key=value" quoting the value when needed. */
 static void
 param (GString *s, const char *key, const char *value)
@@ -197,18 +184,13 @@ append_header (GString *out, const char *name, const char *value)
 }
 
 char *
-cn_splice_verdict_headers (GPtrArray *notices, GDateTime *now)
+cn_splice_verdict_headers (const CnMessage *msg, GDateTime *now)
 {
-  const CnNotice *best = NULL;
-  for (guint i = 0; i < notices->len; i++) {
-    const CnNotice *n = notices->pdata[i];
-    if (n->rule && (best == NULL || verdict_rank (n->verdict) > verdict_rank (best->verdict)))
-      best = n;
-  }
+  const CnNotice *best = msg->speaker;
   if (best == NULL)
     return g_strdup ("");
   GString *out = g_string_new (NULL);
-  append_header (out, "X-Certnotice-Verdict", cn_verdict_name (best->verdict));
+  append_header (out, "X-Certnotice-Verdict", cn_verdict_name (msg->verdict));
   g_autoptr (GString) d = g_string_new (NULL);
   g_string_append_printf (d, "provider=%s", best->rule->id);
   param (d, "notice", best->kind->id);

@@ -19,8 +19,9 @@ GBytes *cn_splice (const char *data, gsize len, const char *headers);
  * from which the input follows unchanged. */
 GBytes *cn_splice_head (const char *data, gsize len, const char *headers, gsize *rest);
 
-/* The X-Certnotice-Verdict and X-Certnotice lines for the most pressing
- * notice among NOTICES ("" when none is a notice).  Caller frees. */
-char *cn_splice_verdict_headers (GPtrArray *notices, GDateTime *now);
+/* The X-Certnotice-Verdict and X-Certnotice lines for MSG (its verdict, and
+ * the details of the notice that speaks for it: cn_message_decide), "" when
+ * it is not a notice.  Caller frees. */
+char *cn_splice_verdict_headers (const CnMessage *msg, GDateTime *now);
 
 G_END_DECLS

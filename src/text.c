@@ -56,29 +56,20 @@ is_ascii (const char *s, gsize len)
   return TRUE;
 }
 
-/* Set when iconv could not be opened for a charset it knows (out of memory
- * or file descriptors): the text was then decoded wrongly, not the mail. */
-static gboolean resource_failure;
-
-gboolean
-cn_text_take_resource_failure (void)
-{
-  gboolean r = resource_failure;
-  resource_failure = FALSE;
-  return r;
-}
-
 /* Convert with iconv, replacing each undecodable byte with U+FFFD.
- * Returns FALSE when iconv does not know FROM; *errors counts replacements. */
+ * Returns FALSE when iconv does not know FROM; *errors counts replacements.
+ * A converter that glibc always has but could not open (out of memory or
+ * file descriptors: the text is then decoded wrongly, not the mail) sets
+ * ST->resource_failure. */
 static gboolean
-iconv_lossy (const char *in, gsize len, const char *from, GString *out, guint *errors)
+iconv_lossy (const char *in, gsize len, const char *from, GString *out, guint *errors, CnDecodeStatus *st)
 {
   GIConv cd = g_iconv_open ("UTF-8", from);
   if (cd == (GIConv) -1) {
     /* glibc always has these; failing to open one means no memory (glibc
      * reports EINVAL then too, so the name is what tells) */
     if (!strcmp (from, "CP932") || !strcmp (from, "EUC-JP-MS") || !strcmp (from, "WINDOWS-1252"))
-      resource_failure = TRUE;
+      st->resource_failure = TRUE;
     return FALSE;
   }
   char buf[4096];
@@ -191,7 +182,7 @@ iso2022jp_to_sjis (const char *in, gsize len, GString *sjis, guint *errors)
 
 /* Decode as KIND into OUT; returns the count of replaced bytes. */
 static guint
-decode_as (const char *in, gsize len, CsKind kind, const char *name, GString *out)
+decode_as (const char *in, gsize len, CsKind kind, const char *name, GString *out, CnDecodeStatus *st)
 {
   guint errors = 0;
   gsize start = out->len;
@@ -199,22 +190,22 @@ decode_as (const char *in, gsize len, CsKind kind, const char *name, GString *ou
   case CS_ISO2022JP: {
     g_autoptr (GString) sjis = g_string_sized_new (len);
     iso2022jp_to_sjis (in, len, sjis, &errors);
-    iconv_lossy (sjis->str, sjis->len, "CP932", out, &errors);
+    iconv_lossy (sjis->str, sjis->len, "CP932", out, &errors, st);
     break;
   }
   case CS_CP932:
-    iconv_lossy (in, len, "CP932", out, &errors);
+    iconv_lossy (in, len, "CP932", out, &errors, st);
     break;
   case CS_EUCJP:
-    if (!iconv_lossy (in, len, "EUC-JP-MS", out, &errors))
-      iconv_lossy (in, len, "EUC-JP", out, &errors);
+    if (!iconv_lossy (in, len, "EUC-JP-MS", out, &errors, st))
+      iconv_lossy (in, len, "EUC-JP", out, &errors, st);
     break;
   case CS_LATIN:
-    if (!iconv_lossy (in, len, name, out, &errors))
-      iconv_lossy (in, len, "WINDOWS-1252", out, &errors);
+    if (!iconv_lossy (in, len, name, out, &errors, st))
+      iconv_lossy (in, len, "WINDOWS-1252", out, &errors, st);
     break;
   case CS_UNKNOWN:
-    if (name && iconv_lossy (in, len, name, out, &errors))
+    if (name && iconv_lossy (in, len, name, out, &errors, st))
       break;
     /* fall through */
   case CS_ASCII:
@@ -234,7 +225,7 @@ decode_as (const char *in, gsize len, CsKind kind, const char *name, GString *ou
 /* Guess for undeclared or mis-declared bytes: UTF-8, then ISO-2022-JP (ESC
  * sequences), then whichever of CP932 and EUC-JP decodes with fewer errors. */
 static CsKind
-detect (const char *in, gsize len)
+detect (const char *in, gsize len, CnDecodeStatus *st)
 {
   if (g_utf8_validate (in, len, NULL))
     return CS_UTF8;
@@ -242,14 +233,17 @@ detect (const char *in, gsize len)
     return CS_ISO2022JP;   /* real ISO-2022-JP is 7-bit */
   g_autoptr (GString) a = g_string_new (NULL);
   g_autoptr (GString) b = g_string_new (NULL);
-  guint ea = decode_as (in, len, CS_CP932, NULL, a);
-  guint eb = decode_as (in, len, CS_EUCJP, NULL, b);
+  guint ea = decode_as (in, len, CS_CP932, NULL, a, st);
+  guint eb = decode_as (in, len, CS_EUCJP, NULL, b, st);
   return eb < ea ? CS_EUCJP : CS_CP932;
 }
 
 char *
-cn_text_to_utf8 (const char *bytes, gsize len, const char *charset, gboolean *lossy)
+cn_text_to_utf8 (const char *bytes, gsize len, const char *charset, CnDecodeStatus *st)
 {
+  CnDecodeStatus ignored = { 0 };
+  if (st == NULL)
+    st = &ignored;
   if (len == 0)
     return g_strdup ("");
   CsKind kind = charset_kind (charset);
@@ -261,17 +255,17 @@ cn_text_to_utf8 (const char *bytes, gsize len, const char *charset, gboolean *lo
   }
   /* Mislabels: 8-bit "ASCII", or "Latin" text that is valid UTF-8. */
   if (kind == CS_ASCII || (kind == CS_UNKNOWN && charset == NULL))
-    kind = detect (bytes, len);
+    kind = detect (bytes, len, st);
   else if (kind == CS_LATIN && g_utf8_validate (bytes, len, NULL))
     kind = CS_UTF8;
 
-  guint errors = decode_as (bytes, len, kind, charset, out);
+  guint errors = decode_as (bytes, len, kind, charset, out, st);
   if (errors > 0) {
     /* The declared charset did not fit: try what the bytes look like. */
-    CsKind guess = detect (bytes, len);
+    CsKind guess = detect (bytes, len, st);
     if (guess != kind) {
       g_autoptr (GString) alt = g_string_sized_new (len + len / 2 + 1);
-      guint alt_errors = decode_as (bytes, len, guess, NULL, alt);
+      guint alt_errors = decode_as (bytes, len, guess, NULL, alt, st);
       /* Keep the declared charset unless it fails often (over 1 in 100
        * bytes) and the guess does at least four times better: a few stray
        * bytes in UTF-8 must not turn the whole text into CP932 mojibake. */
@@ -281,8 +275,7 @@ cn_text_to_utf8 (const char *bytes, gsize len, const char *charset, gboolean *lo
         errors = alt_errors;
       }
     }
-    if (lossy)
-      *lossy = TRUE;
+    st->lossy = TRUE;
   }
   /* NULs would cut the string short for every C consumer. */
   for (gsize i = 0; i < out->len; i++)
@@ -297,8 +290,7 @@ cn_text_to_utf8 (const char *bytes, gsize len, const char *charset, gboolean *lo
     utf8_lossy (out->str, out->len, fixed, &errors);
     g_string_free (out, TRUE);
     out = g_steal_pointer (&fixed);
-    if (lossy)
-      *lossy = TRUE;
+    st->lossy = TRUE;
   }
   return g_string_free (out, FALSE);
 }
@@ -358,10 +350,10 @@ parse_encoded_word (const char *p, const char *end, char **charset, GString *byt
 }
 
 static void
-flush_run (GString *out, GString *bytes, char **charset, gboolean *lossy)
+flush_run (GString *out, GString *bytes, char **charset, CnDecodeStatus *st)
 {
   if (bytes->len > 0) {
-    g_autofree char *u = cn_text_to_utf8 (bytes->str, bytes->len, *charset, lossy);
+    g_autofree char *u = cn_text_to_utf8 (bytes->str, bytes->len, *charset, st);
     g_string_append (out, u);
   }
   g_string_truncate (bytes, 0);
@@ -369,7 +361,7 @@ flush_run (GString *out, GString *bytes, char **charset, gboolean *lossy)
 }
 
 char *
-cn_text_decode_header (const char *raw, gboolean *lossy)
+cn_text_decode_header (const char *raw, CnDecodeStatus *st)
 {
   if (raw == NULL)
     return g_strdup ("");
@@ -397,15 +389,15 @@ cn_text_decode_header (const char *raw, gboolean *lossy)
           g_string_truncate (plain, 0);
         }
         if (plain->len > 0) {
-          flush_run (out, run, &run_cs, lossy);
-          g_autofree char *u = cn_text_to_utf8 (plain->str, plain->len, NULL, lossy);
+          flush_run (out, run, &run_cs, st);
+          g_autofree char *u = cn_text_to_utf8 (plain->str, plain->len, NULL, st);
           g_string_append (out, u);
           g_string_truncate (plain, 0);
         }
         /* Adjacent words in one charset are joined before decoding: some
          * mailers split a multibyte character across two words. */
         if (run_cs != NULL && g_ascii_strcasecmp (run_cs, cs) != 0)
-          flush_run (out, run, &run_cs, lossy);
+          flush_run (out, run, &run_cs, st);
         if (run_cs == NULL)
           run_cs = g_steal_pointer (&cs);
         g_free (cs);
@@ -417,9 +409,9 @@ cn_text_decode_header (const char *raw, gboolean *lossy)
     }
     g_string_append_c (plain, *p++);
   }
-  flush_run (out, run, &run_cs, lossy);
+  flush_run (out, run, &run_cs, st);
   if (plain->len > 0) {
-    g_autofree char *u = cn_text_to_utf8 (plain->str, plain->len, NULL, lossy);
+    g_autofree char *u = cn_text_to_utf8 (plain->str, plain->len, NULL, st);
     g_string_append (out, u);
   }
 

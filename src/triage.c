@@ -24,10 +24,36 @@ cn_judge (const CnRuleSet *rules, const CnMail *mail, const CnOptions *opts, GSt
   return n;
 }
 
+void
+cn_message_judge (CnMessage *msg, const CnRuleSet *rules, const CnOptions *opts, GString *trace)
+{
+  for (guint i = 0; i < msg->mails->len; i++) {
+    CnMail *m = msg->mails->pdata[i];
+    if (trace)
+      g_string_append_printf (trace, "%s%s%s: subject \"%s\"\n", m->source, m->part ? " part " : "",
+                              m->part ? m->part : "", m->subject);
+    g_ptr_array_add (msg->notices, cn_judge (rules, m, opts, trace));
+  }
+  /* An attached message carries headers anyone could have written, and
+   * names a site anyone could serve: unless the mail it is attached to
+   * comes, authenticated, from a forwarder the user trusts, it is
+   * evidence only — reported, never checked, never acted on. */
+  const CnMail *outer = msg->mails->pdata[0];
+  gboolean trusted = msg->mails->len > 1 && cn_authn_trusted_forwarder (outer, opts);
+  for (guint i = 1; i < msg->notices->len; i++) {
+    CnNotice *n = msg->notices->pdata[i];
+    if (n->rule == NULL || trusted)
+      continue;
+    n->attached = TRUE;
+    cn_notice_add_reason (n, "attached to a mail from %s, not a trusted forwarder: reported, not checked",
+                          outer->from_addr ? outer->from_addr : "(no From)");
+  }
+}
+
 gboolean
 cn_wants_check (const CnNotice *n, const CnOptions *opts)
 {
-  if (n->rule == NULL || n->domain == NULL || opts->no_verify)
+  if (n->rule == NULL || n->domains->len == 0 || n->attached || opts->no_verify)
     return FALSE;
   return n->verdict != CN_VERDICT_SUSPICIOUS || opts->check_suspicious;
 }
@@ -45,8 +71,9 @@ ymd_utc (GDateTime *t)
   return g_date_time_format (t, "%Y-%m-%d");
 }
 
-static void
-triage_live (CnNotice *n, const CnLive *live, GDateTime *now)
+/* The verdict for one name of N from its check LIVE; reasons go to N. */
+static CnVerdict
+triage_live (CnNotice *n, const char *domain, const CnLive *live, GDateTime *now)
 {
   const CnEndpoint *w = live->worst;
   const char *provider = n->rule->name;
@@ -54,31 +81,27 @@ triage_live (CnNotice *n, const CnLive *live, GDateTime *now)
   case CN_LIVE_UNREACHABLE:
   case CN_LIVE_TIMEOUT: {
     const char *err = live->error ? live->error : w && w->error ? w->error : "no address";
-    cn_notice_add_reason (n, "the live check of %s failed (%s): %s", n->domain,
+    cn_notice_add_reason (n, "the live check of %s failed (%s): %s", domain,
                           cn_live_status_name (live->status), err);
-    n->verdict = CN_VERDICT_UNVERIFIED;
-    return;
+    return CN_VERDICT_UNVERIFIED;
   }
   case CN_LIVE_EXPIRED: {
     g_autofree char *na = ymd_utc (w->not_after);
     cn_notice_add_reason (n, "%s serves a certificate that expired on %s (%" G_GINT64_FORMAT " days ago)",
-                          n->domain, na, -cn_live_days_left (live, now));
-    n->verdict = CN_VERDICT_EXPIRED;
-    return;
+                          domain, na, -cn_live_days_left (live, now));
+    return CN_VERDICT_EXPIRED;
   }
   case CN_LIVE_NAME_MISMATCH: {
     g_autofree char *names = w->names ? g_strjoinv (", ", w->names) : g_strdup ("");
     cn_notice_add_reason (n, "the certificate served for %s does not cover that name (it names %s): "
-                          "the domain may no longer point at %s", n->domain,
+                          "the domain may no longer point at %s", domain,
                           *names ? names : "nothing", provider);
-    n->verdict = CN_VERDICT_ACTION_REQUIRED;
-    return;
+    return CN_VERDICT_ACTION_REQUIRED;
   }
   case CN_LIVE_UNTRUSTED:
-    cn_notice_add_reason (n, "the certificate served for %s is not trusted: %s", n->domain,
+    cn_notice_add_reason (n, "the certificate served for %s is not trusted: %s", domain,
                           w->error ? w->error : "its chain does not verify");
-    n->verdict = CN_VERDICT_ACTION_REQUIRED;
-    return;
+    return CN_VERDICT_ACTION_REQUIRED;
   case CN_LIVE_OK:
   case CN_LIVE_EXPIRING:
   case CN_LIVE_COUNT:
@@ -97,24 +120,23 @@ triage_live (CnNotice *n, const CnLive *live, GDateTime *now)
     if (later > CN_CLAIM_TOLERANCE_DAYS) {
       cn_notice_add_reason (n, "already renewed: %s now serves a certificate valid until %s, "
                             "%" G_GINT64_FORMAT " days after the claimed expiry %s",
-                            n->domain, na, later, claimed);
-      n->verdict = CN_VERDICT_RENEWED;
-    } else {
-      cn_notice_add_reason (n, "%s still serves the certificate that expires on %s "
-                            "(%" G_GINT64_FORMAT " days left; the notice claims %s)",
-                            n->domain, na, left, claimed);
-      n->verdict = CN_VERDICT_ACTION_REQUIRED;
+                            domain, na, later, claimed);
+      return CN_VERDICT_RENEWED;
     }
-  } else if (left > CN_RENEWED_MARGIN_DAYS) {
+    cn_notice_add_reason (n, "%s still serves the certificate that expires on %s "
+                          "(%" G_GINT64_FORMAT " days left; the notice claims %s)",
+                          domain, na, left, claimed);
+    return CN_VERDICT_ACTION_REQUIRED;
+  }
+  if (left > CN_RENEWED_MARGIN_DAYS) {
     cn_notice_add_reason (n, "stale: %s serves a valid certificate until %s (%" G_GINT64_FORMAT
                           " days left, more than the %d at which Let's Encrypt renews)",
-                          n->domain, na, left, CN_RENEWED_MARGIN_DAYS);
-    n->verdict = CN_VERDICT_RENEWED;
-  } else {
-    cn_notice_add_reason (n, "%s serves a certificate that expires on %s, in %" G_GINT64_FORMAT
-                          " days, and it has not been renewed", n->domain, na, left);
-    n->verdict = CN_VERDICT_ACTION_REQUIRED;
+                          domain, na, left, CN_RENEWED_MARGIN_DAYS);
+    return CN_VERDICT_RENEWED;
   }
+  cn_notice_add_reason (n, "%s serves a certificate that expires on %s, in %" G_GINT64_FORMAT
+                        " days, and it has not been renewed", domain, na, left);
+  return CN_VERDICT_ACTION_REQUIRED;
 }
 
 void
@@ -124,16 +146,56 @@ cn_triage (CnNotice *n, const CnOptions *opts)
     n->verdict = CN_VERDICT_NOT_A_NOTICE;
     return;
   }
-  if (n->verdict == CN_VERDICT_SUSPICIOUS)
+  if (n->verdict == CN_VERDICT_SUSPICIOUS) {
+    /* checked only on request (--check-suspicious): shown, never believed */
+    n->live = n->lives->len > 0 ? n->lives->pdata[0] : NULL;
     return;
-  if (n->domain == NULL) {
+  }
+  n->verdict = CN_VERDICT_UNVERIFIED;
+  n->live = NULL;
+  if (n->domains->len == 0) {
     cn_notice_add_reason (n, "no domain in the notice: nothing to check");
-    n->verdict = CN_VERDICT_UNVERIFIED;
     return;
   }
-  if (n->live == NULL) {
-    n->verdict = CN_VERDICT_UNVERIFIED;
+  if (n->lives->len == 0)
     return;
+  /* every name the notice lists: the most pressing result speaks, and a
+   * name left unchecked keeps it from looking renewed */
+  CnVerdict worst = CN_VERDICT_NOT_A_NOTICE;
+  for (guint i = 0; i < n->domains->len; i++) {
+    const CnLive *live = i < n->lives->len ? n->lives->pdata[i] : NULL;
+    CnVerdict v = live ? triage_live (n, n->domains->pdata[i], live, opts->now) : CN_VERDICT_UNVERIFIED;
+    if (cn_verdict_rank (v) > cn_verdict_rank (worst)) {
+      worst = v;
+      n->live = live;
+    }
   }
-  triage_live (n, n->live, opts->now);
+  n->verdict = worst;
+}
+
+void
+cn_message_decide (CnMessage *msg)
+{
+  msg->error = NULL;
+  for (guint i = 0; i < msg->notices->len && msg->error == NULL; i++)
+    msg->error = ((CnNotice *) msg->notices->pdata[i])->internal_error;
+  const CnNotice *outer = msg->notices->pdata[0];
+  const CnNotice *best = NULL;
+  if (outer->rule) {
+    best = outer;   /* a notice itself: its own verdict, whatever it carries */
+  } else {
+    for (guint i = 1; i < msg->notices->len; i++) {
+      const CnNotice *n = msg->notices->pdata[i];
+      if (n->rule && (best == NULL || cn_verdict_rank (n->verdict) > cn_verdict_rank (best->verdict)))
+        best = n;
+    }
+  }
+  msg->speaker = best;
+  msg->act = best && !best->attached;
+  if (best == NULL)
+    msg->verdict = CN_VERDICT_NOT_A_NOTICE;
+  else if (best->attached)
+    msg->verdict = CN_VERDICT_UNVERIFIED;   /* evidence never raises a mail's verdict */
+  else
+    msg->verdict = best->verdict;
 }

@@ -11,11 +11,30 @@ G_BEGIN_DECLS
 CnNotice *cn_judge (const CnRuleSet *rules, const CnMail *mail, const CnOptions *opts,
                     GString *trace);
 
-/* Whether N's domain should be checked live (a notice with a domain that is
+/* Judge every mail of MSG (cn_judge), then mark the notices attached to it
+ * as evidence only (CnNotice.attached) unless its outer mail comes from a
+ * trusted forwarder (cn_authn_trusted_forwarder). */
+void cn_message_judge (CnMessage *msg, const CnRuleSet *rules, const CnOptions *opts, GString *trace);
+
+/* Whether N's names should be checked live (a notice with a domain that is
  * not suspicious, unless the user asked to check those too). */
 gboolean cn_wants_check (const CnNotice *n, const CnOptions *opts);
 
-/* Final stage: set N->verdict from its claim and N->live (may be NULL). */
+/* Final stage: set N->verdict from its claim and N->lives (one per name;
+ * empty when not checked): the most pressing name decides, and N->live is
+ * its check. */
 void cn_triage (CnNotice *n, const CnOptions *opts);
+
+/* The one decision of what a message's verdict is, used by every mode (the
+ * exit status of parse, the filter's header, IMAP's actions):
+ *   - a mail that is itself a notice speaks for itself, whatever it
+ *     carries attached;
+ *   - else the most pressing attached notice speaks; when it is evidence
+ *     only (CnNotice.attached) the verdict is at most "unverified" and
+ *     nothing may act on it (MSG->act FALSE);
+ *   - else not-a-notice.
+ * MSG->error is the first internal error among its notices: a notice may
+ * have been missed, so the verdict cannot be trusted. */
+void cn_message_decide (CnMessage *msg);
 
 G_END_DECLS

@@ -30,7 +30,7 @@ is "$(printf '%s\n' "$out" | jfield notice)" expiry-warning "json: notice"
 is "$(printf '%s\n' "$out" | jfield source)" "$S/sakura/expiry-15d-iso2022jp-python.eml" "json: source is the path given"
 is "$(printf '%s\n' "$out" | jfield live)" null "json: live is null with --no-verify"
 is "$(printf '%s\n' "$out" | python3 -c 'import sys,json; print(sorted(json.loads(sys.stdin.read())))')" \
-	"['account', 'authentic', 'date', 'days_claimed', 'domain', 'expires_claimed', 'live', 'message_id', 'notice', 'provider', 'reasons', 'remediation', 'source', 'support_url', 'verdict']" \
+	"['account', 'authentic', 'date', 'days_claimed', 'domain', 'domains', 'error', 'expires_claimed', 'live', 'message_id', 'notice', 'provider', 'reasons', 'remediation', 'source', 'support_url', 'verdict']" \
 	"json: the stable field set"
 
 # ---- exit status ----
@@ -93,6 +93,41 @@ run parse --rules "$R" --no-verify --format json "$T/mac.eml"
 is "$(printf '%s\n' "$out" | jfield domain)" example.com "old Mac mail (bare CR line ends) is read"
 out=$("$CN" parse --rules "$R" --no-verify --format json - < "$T/mac.eml")
 is "$(printf '%s\n' "$out" | jfield domain)" example.com "… from stdin too"
+
+# ---- no message lost in a batch (issue #11): whatever one message holds ----
+# a part's headers with 5,000 bytes of base64 glued on (no colon, no blank
+# line): GMime's header parser cannot get past such a line
+python3 - "$T/glued.eml" "$T/glued-top.eml" <<'PY'
+import sys, base64
+line = base64.b64encode(bytes(range(256)) * 15).decode()[:5000]
+part = ("From: a@example.org\nSubject: pictures\nMIME-Version: 1.0\n"
+        "Content-Type: multipart/mixed; boundary=b1\n\n--b1\nContent-Type: text/plain\n\nhello\n"
+        "--b1\nContent-Type: image/png\nContent-Transfer-Encoding: base64\n" + line + "\n\n--b1--\n")
+open(sys.argv[1], "w").write(part)
+open(sys.argv[2], "w").write("X-Broken: yes\n" + line + "\n")
+PY
+sed 's/\r$//' "$S/conoha/renewal-failed-20d-iso2022jp.eml" >> "$T/glued-top.eml"
+run parse --rules "$R" --no-verify --format json "$T/glued-top.eml"
+is "$(printf '%s\n' "$out" | jfield provider)" conoha "a notice whose headers hold a 5,000-byte line without a colon is still found"
+like "$(run parse -v --rules "$R" --no-verify "$T/glued-top.eml"; printf '%s' "$out")" "without a colon: cut to 998 bytes" \
+	"… and -v says what was forgiven"
+mbox=$T/lossy.mbox
+{
+	printf 'From a@example.org Thu Jan  1 00:00:00 2024\n'; cat "$T/glued.eml"; printf '\n'
+	printf 'From b@example.org Thu Jan  1 00:00:00 2024\n'; sed 's/\r$//; s/^From />From /' "$S/broken/unclosed-multipart-boundary.eml"; printf '\n'
+	printf 'From c@example.org Thu Jan  1 00:00:00 2024\n'; sed 's/\r$//; s/^From />From /' "$S/conoha/renewal-failed-20d-iso2022jp.eml"; printf '\n'
+} > "$mbox"
+run parse --rules "$R" --no-verify --format json "$mbox"
+is "$(printf '%s\n' "$out" | jfield index | tr '\n' ' ')" "1 2 3 " "an mbox with a glued part and a broken boundary: every message gives a result"
+is "$(printf '%s\n' "$out" | sed -n 3p | jfield provider)" conoha "… and the notice after them is found"
+{ printf '\xef\xbb\xbf'; cat "$mbox"; } > "$T/bom.mbox"
+run parse --rules "$R" --no-verify --format json "$T/bom.mbox"
+is "$(printf '%s\n' "$out" | jfield index | tr '\n' ' ')" "1 2 3 " "a byte order mark before the first From line: still an mbox"
+run parse --rules "$R" --no-verify "$mbox"
+is "$(printf '%s\n' "$out" | tail -n 1)" "3 messages, 2 notices: 2 unverified" \
+	"text output ends with a summary line: messages read, notices, per verdict" 
+out=$("$CN" filter --rules "$R" --no-verify < "$T/glued-top.eml")
+like "$out" "X-Certnotice-Verdict: unverified" "filter: the notice with the long line gets its verdict"
 
 # ---- config: trusted authserv-ids ----
 run parse --rules "$R" --no-verify --format json "$S/sakura/auth-pass-trusted.eml"

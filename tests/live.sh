@@ -22,6 +22,7 @@ self     now-10d now+80d self.test selfsigned
 stale    now-30d now+60d stale.test
 due      now-70d now+20d due.test
 phish    now-5d  now+85d phish.test
+fwd      now-70d now+20d fwd.test
 fresh6   now-5d  now+85d fresh.v6.test
 " "
 soon   soon   4 tls
@@ -32,6 +33,7 @@ self   self   4 tls
 stale  stale  4 tls
 due    due    4 tls
 phish  phish  4 tls
+fwd    fwd    4 tls
 fresh6 fresh6 6 tls
 black  -      4 blackhole
 closed -      4 closed
@@ -47,6 +49,7 @@ CT=(
 	--connect-to "$(tls_connect_to stale stale.test)"
 	--connect-to "$(tls_connect_to due due.test)"
 	--connect-to "$(tls_connect_to phish phish.test)"
+	--connect-to "$(tls_connect_to fwd fwd.test)"
 	--connect-to "$(tls_connect_to fresh6 fresh.v6.test)"
 	--connect-to "$(tls_connect_to black black.test)"
 	--connect-to "$(tls_connect_to closed closed.test)"
@@ -148,6 +151,50 @@ like "$out" "what to do" "text output: the fix steps"
 
 out=$("$CN" parse "${LIVE[@]}" --no-verify --format json "$M/01-soon.eml" 2>/dev/null)
 is "$(printf '%s\n' "$out" | jfield verdict)/$(printf '%s\n' "$out" | jfield live)" unverified/null "--no-verify does not check"
+
+# ---- attached notices: evidence, unless the forwarder is trusted ----
+# forward FROM AUTHSERV INNER > file: FROM sends INNER as a message/rfc822
+# attachment, with a dkim/dmarc pass for FROM's domain from AUTHSERV
+forward() {
+	python3 - "$@" <<'PY'
+import sys, email, email.policy, email.utils
+from email.message import EmailMessage
+sender, authserv = sys.argv[1], sys.argv[2]
+inner = email.message_from_bytes(open(sys.argv[3], "rb").read(), policy=email.policy.default)
+dom = sender.split("@")[1]
+m = EmailMessage()
+m["Authentication-Results"] = "%s; dkim=pass header.d=%s; dmarc=pass header.from=%s" % (authserv, dom, dom)
+m["From"] = sender
+m["To"] = "me@example.net"
+m["Date"] = email.utils.formatdate()
+m["Message-ID"] = "<fwd.%s>" % sender
+m["Subject"] = "Fwd: certificate"
+m.set_content("see the attached notice\n")
+m.add_attachment(inner)
+sys.stdout.buffer.write(m.as_bytes())
+PY
+}
+mail fail fwd.test 0 > "$T/inner.eml"
+forward someone@example.org mx.certnotice.test "$T/inner.eml" > "$T/fwd.eml"
+before=$(grep -c ' fwd accept' "$EVENTS")
+out=$("$CN" parse "${LIVE[@]}" --trust-authserv mx.certnotice.test --format json "$T/fwd.eml" 2>/dev/null); rc=$?
+is "$(printf '%s\n' "$out" | sed -n 2p | jfield verdict)/$(printf '%s\n' "$out" | sed -n 2p | jfield live)" unverified/null \
+	"a notice attached by a stranger is reported, not checked"
+like "$(printf '%s\n' "$out" | sed -n 2p | jfield reasons)" "not a trusted forwarder" "… and says why"
+is "$(grep -c ' fwd accept' "$EVENTS")" "$before" "… its domain was not contacted"
+is "$rc" 0 "… and it does not make the exit status 1"
+mkdir -p "$T/config/certnotice"
+printf '[certnotice]\ntrusted_authserv_ids = mx.certnotice.test\ntrusted_forwarders = someone@example.org\n' \
+	> "$T/config/certnotice/config"
+out=$("$CN" parse "${LIVE[@]}" --format json "$T/fwd.eml" 2>/dev/null); rc=$?
+is "$(printf '%s\n' "$out" | sed -n 2p | jfield verdict)/$(printf '%s\n' "$out" | sed -n 2p | jfield live.status)" \
+	action-required/ok "a notice forwarded by a trusted, authenticated forwarder is checked"
+is "$rc" 1 "… and it speaks for the mail (exit 1)"
+forward someone@example.org mx.elsewhere.test "$T/inner.eml" > "$T/fwd-unauth.eml"
+out=$("$CN" parse "${LIVE[@]}" --format json "$T/fwd-unauth.eml" 2>/dev/null); rc=$?
+is "$(printf '%s\n' "$out" | sed -n 2p | jfield verdict)/$rc" unverified/0 \
+	"… but not when the forwarder's pass comes from an authserv-id not trusted"
+rm -f "$T/config/certnotice/config"
 
 # ---- check ----
 run_check() { out=$("$CN" check --cacert "$T/tls/ca.pem" "${CT[@]}" "$@" 2>"$T/err"); rc=$?; }

@@ -2,7 +2,8 @@
  *
  * Each case's <case>.json (JSON Lines, one object per result, written by
  * samples/gen-samples.py from what it put into the mail) is compared with
- * what the read → judge → triage path gives with --no-verify, the trusted
+ * what the batch path every mode uses (cn_source_read → cn_batch_add →
+ * cn_batch_verify) gives with --no-verify, the trusted
  * authserv-id mx.certnotice.test, and rules/.  Every key of the expected
  * object is compared exactly, except:
  *   reasons: as many reasons as expected, each containing its expected
@@ -22,9 +23,7 @@ static CnOptions opts;
 static gboolean
 collect (GPtrArray *mails, gpointer data)
 {
-  GPtrArray *all = data;
-  while (mails->len > 0)
-    g_ptr_array_add (all, g_ptr_array_steal_index (mails, 0));
+  cn_batch_add (data, mails);
   return TRUE;
 }
 
@@ -57,17 +56,23 @@ test_sample (gconstpointer data)
   g_autofree char *expected = NULL;
   g_assert_true (g_file_get_contents (json_path, &expected, NULL, NULL));
 
-  g_autoptr (GPtrArray) mails = g_ptr_array_new_with_free_func ((GDestroyNotify) cn_mail_free);
+  g_autoptr (CnBatch) batch = cn_batch_new (rules, &opts);
   g_autoptr (GError) e = NULL;
-  g_assert_true (cn_source_read (eml, collect, mails, &e));
+  g_assert_true (cn_source_read (eml, collect, batch, &e));
   g_assert_no_error (e);
+  cn_batch_verify (batch);
+  g_autoptr (GPtrArray) notices = g_ptr_array_new ();
+  for (guint i = 0; i < batch->messages->len; i++) {
+    CnMessage *msg = batch->messages->pdata[i];
+    for (guint k = 0; k < msg->notices->len; k++)
+      g_ptr_array_add (notices, msg->notices->pdata[k]);
+  }
 
   g_auto (GStrv) lines = g_strsplit (g_strstrip (expected), "\n", -1);
-  g_assert_cmpuint (mails->len, ==, g_strv_length (lines));
+  g_assert_cmpuint (notices->len, ==, g_strv_length (lines));
 
-  for (guint i = 0; i < mails->len; i++) {
-    g_autoptr (CnNotice) n = cn_judge (rules, mails->pdata[i], &opts, NULL);
-    cn_triage (n, &opts);
+  for (guint i = 0; i < notices->len; i++) {
+    const CnNotice *n = notices->pdata[i];
     g_autoptr (JsonNode) got_node = cn_output_json (n, opts.now);
     JsonObject *got = json_node_get_object (got_node);
 

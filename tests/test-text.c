@@ -8,11 +8,11 @@
 static void
 check_decode (const char *bytes, gssize len, const char *charset, const char *want, gboolean want_lossy)
 {
-  gboolean lossy = FALSE;
-  g_autofree char *got = cn_text_to_utf8 (bytes, len < 0 ? strlen (bytes) : (gsize) len, charset, &lossy);
+  CnDecodeStatus st = { 0 };
+  g_autofree char *got = cn_text_to_utf8 (bytes, len < 0 ? strlen (bytes) : (gsize) len, charset, &st);
   g_assert_true (g_utf8_validate (got, -1, NULL));
   g_assert_cmpstr (got, ==, want);
-  g_assert_cmpint (lossy, ==, want_lossy);
+  g_assert_cmpint (st.lossy, ==, want_lossy);
 }
 
 static void
@@ -42,10 +42,10 @@ test_charsets (void)
   /* glibc's iconv passes code points above U+10FFFF through (fuzz X1/M1):
    * the result must still be valid UTF-8 */
   {
-    gboolean lossy = FALSE;
-    g_autofree char *u = cn_text_to_utf8 ("\0\0\0w\x7f\xff\xff\xff\0\0\0w", 12, "UCS-4", &lossy);
+    CnDecodeStatus st = { 0 };
+    g_autofree char *u = cn_text_to_utf8 ("\0\0\0w\x7f\xff\xff\xff\0\0\0w", 12, "UCS-4", &st);
     g_assert_true (g_utf8_validate (u, -1, NULL));
-    g_assert_true (lossy);
+    g_assert_true (st.lossy);
     g_autofree char *v = cn_text_to_utf8 ("a\xf5\x99\xac\xb0" "b", 6, "\x01UTF8", NULL);
     g_assert_true (g_utf8_validate (v, -1, NULL));
   }
