@@ -80,12 +80,12 @@ trusted_ids (const CnConfig *config, char **given)
 }
 
 /* Rules for CONFIG: the --rules directory, else the config's rules_dir, else
- * the default; with the config's provider additions applied. */
+ * the shipped and the user's (cn_rules_layers); with the config's provider
+ * additions applied. */
 static CnRuleSet *
 load_rules (const CnCli *cli, const CnConfig *config, GError **error)
 {
-  g_autofree char *dir = cn_rules_resolve_dir (cli->rules_dir ? cli->rules_dir : config->rules_dir);
-  g_autoptr (CnRuleSet) rules = cn_rules_load_dir (dir, FALSE, error);
+  g_autoptr (CnRuleSet) rules = cn_rules_load (cli->rules_dir ? cli->rules_dir : config->rules_dir, FALSE, error);
   if (rules == NULL || !cn_config_apply_providers (config, rules, error))
     return NULL;
   return g_steal_pointer (&rules);

@@ -14,12 +14,15 @@ collect_message (GPtrArray *mails, gpointer data)
   return TRUE;
 }
 
+/* check [DIR]: DIR alone, else the rules this command would use (the
+ * shipped and the user's, or the replacement), every problem listed */
 static int
 rules_check (CnCli *cli, const char *dir_arg)
 {
-  g_autofree char *dir = cn_rules_resolve_dir (dir_arg ? dir_arg : cli->rules_dir ? cli->rules_dir : cli->config->rules_dir);
+  g_autoptr (CnRuleLayers) l = cn_rules_layers (dir_arg ? dir_arg : cli->rules_dir ? cli->rules_dir
+                                                                   : cli->config->rules_dir);
   g_autoptr (GError) e = NULL;
-  g_autoptr (CnRuleSet) set = cn_rules_load_dir (dir, TRUE, &e);
+  g_autoptr (CnRuleSet) set = cn_rules_load_layers (l->dirs, l->labels, TRUE, &e);
   if (set == NULL) {
     fprintf (stderr, "%s\n", e->message);
     return CN_EXIT_CONFIG;
@@ -27,7 +30,8 @@ rules_check (CnCli *cli, const char *dir_arg)
   guint kinds = 0;
   for (guint i = 0; i < set->rules->len; i++)
     kinds += ((CnRule *) set->rules->pdata[i])->kinds->len;
-  printf ("%s: %u providers, %u notice kinds: ok\n", dir, set->rules->len, kinds);
+  g_autofree char *dirs = g_strjoinv (" + ", l->dirs);
+  printf ("%s: %u providers, %u notice kinds: ok\n", dirs, set->rules->len, kinds);
   return CN_EXIT_OK;
 }
 

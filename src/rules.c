@@ -76,7 +76,6 @@ cn_rules_free (CnRuleSet *set)
 {
   if (set == NULL)
     return;
-  g_free (set->dir);
   g_ptr_array_unref (set->rules);
   pcre2_match_context_free (set->mctx);
   pcre2_jit_stack_free (set->jit_stack);
@@ -84,10 +83,9 @@ cn_rules_free (CnRuleSet *set)
 }
 
 static CnRuleSet *
-ruleset_new (const char *dir)
+ruleset_new (void)
 {
   CnRuleSet *set = g_new0 (CnRuleSet, 1);
-  set->dir = g_strdup (dir);
   set->rules = g_ptr_array_new_with_free_func ((GDestroyNotify) rule_free);
   set->mctx = pcre2_match_context_create (NULL);
   pcre2_set_match_limit (set->mctx, CN_MATCH_LIMIT);
@@ -467,32 +465,57 @@ compare_names (gconstpointer a, gconstpointer b)
   return strcmp (*(char *const *) a, *(char *const *) b);
 }
 
-CnRuleSet *
-cn_rules_load_dir (const char *dir, gboolean all_errors, GError **error)
+/* The *.rules files of DIR by name (file name → path) into FILES; a file of
+ * a name already there replaces it.  FALSE + a line in ERRORS when DIR
+ * cannot be read. */
+static gboolean
+add_dir (GHashTable *files, const char *dir, const char *layer, GHashTable *layers, GString *errors)
 {
   g_autoptr (GError) e = NULL;
   g_autoptr (GDir) d = g_dir_open (dir, 0, &e);
   if (d == NULL) {
-    g_set_error (error, CN_ERROR, CN_ERROR_RULES, "rules directory %s: %s", dir, e->message);
-    return NULL;
+    g_string_append_printf (errors, "rules directory %s: %s\n", dir, e->message);
+    return FALSE;
   }
-  g_autoptr (GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
   const char *name;
   while ((name = g_dir_read_name (d)))
-    if (g_str_has_suffix (name, ".rules") && name[0] != '.')
-      g_ptr_array_add (names, g_strdup (name));
+    if (g_str_has_suffix (name, ".rules") && name[0] != '.') {
+      char *path = g_build_filename (dir, name, NULL);
+      g_hash_table_replace (files, g_strdup (name), path);
+      g_hash_table_replace (layers, g_strdup (path), (gpointer) layer);
+    }
+  return TRUE;
+}
+
+CnRuleSet *
+cn_rules_load_layers (char *const *dirs, const char *const *labels, gboolean all_errors, GError **error)
+{
+  g_autoptr (GHashTable) files = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autoptr (GHashTable) layers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr (GString) errors = g_string_new (NULL);
+  for (guint i = 0; dirs[i]; i++)
+    if (!add_dir (files, dirs[i], labels ? labels[i] : NULL, layers, errors)) {
+      g_set_error_literal (error, CN_ERROR, CN_ERROR_RULES, g_strchomp (errors->str));
+      return NULL;
+    }
+  g_autoptr (GPtrArray) names = g_ptr_array_new ();   /* borrowed from FILES */
+  GHashTableIter it;
+  gpointer name;
+  g_hash_table_iter_init (&it, files);
+  while (g_hash_table_iter_next (&it, &name, NULL))
+    g_ptr_array_add (names, name);
   g_ptr_array_sort (names, compare_names);
 
-  g_autoptr (CnRuleSet) set = ruleset_new (dir);
-  g_autoptr (GString) errors = g_string_new (NULL);
+  g_autoptr (CnRuleSet) set = ruleset_new ();
   for (guint i = 0; i < names->len; i++) {
-    g_autofree char *path = g_build_filename (dir, names->pdata[i], NULL);
+    const char *path = g_hash_table_lookup (files, names->pdata[i]);
     CnRule *r = load_file (path, all_errors, errors);
     if (r == NULL) {
       if (!all_errors)
         break;
       continue;
     }
+    r->layer = g_hash_table_lookup (layers, path);
     for (guint j = 0; j < set->rules->len; j++) {
       CnRule *o = set->rules->pdata[j];
       if (strcmp (o->id, r->id) == 0)
@@ -500,17 +523,26 @@ cn_rules_load_dir (const char *dir, gboolean all_errors, GError **error)
     }
     g_ptr_array_add (set->rules, r);
   }
-  if (errors->len == 0 && set->rules->len == 0)
-    g_string_append_printf (errors, "%s: no *.rules files\n", dir);
+  if (errors->len == 0 && set->rules->len == 0) {
+    g_autofree char *where = g_strjoinv (", ", (char **) dirs);
+    g_string_append_printf (errors, "%s: no *.rules files\n", where);
+  }
   if (!finish (set, errors, error))
     return NULL;
   return g_steal_pointer (&set);
 }
 
 CnRuleSet *
+cn_rules_load_dir (const char *dir, gboolean all_errors, GError **error)
+{
+  char *dirs[] = { (char *) dir, NULL };
+  return cn_rules_load_layers (dirs, NULL, all_errors, error);
+}
+
+CnRuleSet *
 cn_rules_load_file (const char *path, GError **error)
 {
-  g_autoptr (CnRuleSet) set = ruleset_new (NULL);
+  g_autoptr (CnRuleSet) set = ruleset_new ();
   g_autoptr (GString) errors = g_string_new (NULL);
   CnRule *r = load_file (path, TRUE, errors);
   if (r)
@@ -520,17 +552,56 @@ cn_rules_load_file (const char *path, GError **error)
   return g_steal_pointer (&set);
 }
 
-char *
-cn_rules_resolve_dir (const char *dir)
+/* The rules shipped with this binary: the source tree's when it runs from
+ * its meson build tree (so an uninstalled build works from anywhere), else
+ * the installed directory. */
+static char *
+shipped_dir (void)
 {
-  if (dir)
-    return g_strdup (dir);
+  g_autofree char *exe = g_file_read_link ("/proc/self/exe", NULL);
+  if (exe && g_str_has_prefix (exe, CERTNOTICE_BUILD_ROOT "/") &&
+      g_file_test (CERTNOTICE_SOURCE_RULES, G_FILE_TEST_IS_DIR))
+    return g_strdup (CERTNOTICE_SOURCE_RULES);
+  return g_strdup (CERTNOTICE_RULESDIR);
+}
+
+CnRuleLayers *
+cn_rules_layers (const char *replace)
+{
+  CnRuleLayers *l = g_new0 (CnRuleLayers, 1);
   const char *env = g_getenv ("CERTNOTICE_RULES");
-  if (env && *env)
-    return g_strdup (env);
-  if (g_file_test (CERTNOTICE_RULESDIR, G_FILE_TEST_IS_DIR))
-    return g_strdup (CERTNOTICE_RULESDIR);
-  return g_strdup ("./rules");
+  if (replace == NULL && env && *env)
+    replace = env;
+  if (replace) {
+    l->dirs[0] = g_strdup (replace);
+    l->labels[0] = "replaced";
+    return l;
+  }
+  l->dirs[0] = shipped_dir ();
+  l->labels[0] = "shipped";
+  g_autofree char *user = g_build_filename (g_get_user_config_dir (), "certnotice", "rules", NULL);
+  if (g_file_test (user, G_FILE_TEST_IS_DIR)) {
+    l->dirs[1] = g_steal_pointer (&user);
+    l->labels[1] = "user";
+  }
+  return l;
+}
+
+void
+cn_rule_layers_free (CnRuleLayers *l)
+{
+  if (l == NULL)
+    return;
+  g_free (l->dirs[0]);
+  g_free (l->dirs[1]);
+  g_free (l);
+}
+
+CnRuleSet *
+cn_rules_load (const char *replace, gboolean all_errors, GError **error)
+{
+  g_autoptr (CnRuleLayers) l = cn_rules_layers (replace);
+  return cn_rules_load_layers (l->dirs, l->labels, all_errors, error);
 }
 
 char **
@@ -544,7 +615,8 @@ cn_rule_describe (const CnRule *rule, gboolean verbose)
 {
   GString *s = g_string_new (NULL);
   g_autofree char *domains = g_strjoinv (", ", rule->sender_domains);
-  g_string_append_printf (s, "%s\t%s\tfrom %s\t(%s)\n", rule->id, rule->name, domains, rule->file);
+  g_string_append_printf (s, "%s\t%s\tfrom %s\t(%s%s%s)\n", rule->id, rule->name, domains,
+                          rule->layer ? rule->layer : "", rule->layer ? ": " : "", rule->file);
   for (guint i = 0; i < rule->kinds->len; i++) {
     const CnNoticeKind *k = rule->kinds->pdata[i];
     g_string_append_printf (s, "  %s", k->id);

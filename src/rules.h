@@ -45,6 +45,7 @@ struct _CnNoticeKind {
 
 struct _CnRule {
   char *file;
+  const char *layer;        /* "shipped", "user", "replaced", or NULL  */
   char *id;
   char *name;
   char **sender_domains;
@@ -54,19 +55,38 @@ struct _CnRule {
 };
 
 typedef struct {
-  char *dir;
   GPtrArray *rules;         /* CnRule *, by file name                 */
   pcre2_match_context *mctx;
   pcre2_jit_stack *jit_stack;
 } CnRuleSet;
 
-/* Where rules come from: DIR if given, else the installed directory if it
- * exists, else ./rules.  Returns a string the caller frees. */
-char *cn_rules_resolve_dir (const char *dir);
+/* Where rules come from (certnotice-rules(5), FILES): REPLACE (--rules,
+ * else $CERTNOTICE_RULES, else the config's rules_dir) alone when given;
+ * else the shipped rules (the source tree's for a binary run from its build
+ * tree, else the installed directory), then the user's
+ * $XDG_CONFIG_HOME/certnotice/rules/ when it exists: a file there of the
+ * same name as a shipped one replaces it, a new name adds a provider. */
+typedef struct {
+  char *dirs[3];            /* NULL-terminated                          */
+  const char *labels[3];    /* "shipped", "user", "replaced"            */
+} CnRuleLayers;
+CnRuleLayers *cn_rules_layers (const char *replace);
+void cn_rule_layers_free (CnRuleLayers *l);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CnRuleLayers, cn_rule_layers_free)
 
-/* Load every *.rules file of DIR.  On failure returns NULL and sets ERROR
- * (CN_ERROR_RULES) to "FILE:LINE: what is wrong"; with ALL_ERRORS every
- * problem of every file is reported, one per line. */
+/* Load the *.rules files of DIRS (NULL-terminated; a file name met again in
+ * a later directory replaces the earlier file), in file name order, each
+ * rule remembering the label of its directory (LABELS may be NULL).  On
+ * failure returns NULL and sets ERROR (CN_ERROR_RULES) to "FILE:LINE: what
+ * is wrong"; with ALL_ERRORS every problem of every file is reported, one
+ * per line. */
+CnRuleSet *cn_rules_load_layers (char *const *dirs, const char *const *labels, gboolean all_errors,
+                                 GError **error);
+
+/* cn_rules_load_layers (cn_rules_layers (REPLACE)). */
+CnRuleSet *cn_rules_load (const char *replace, gboolean all_errors, GError **error);
+
+/* Load every *.rules file of DIR alone. */
 CnRuleSet *cn_rules_load_dir (const char *dir, gboolean all_errors, GError **error);
 
 /* Load one file into a set of its own (for `rules test FILE`). */

@@ -183,6 +183,23 @@ printf 'From: ops@demo-hosting.example\nSubject: Your certificate renewal failed
 run parse --rules "$T/myrules" --no-verify --format json "$T/demo.eml"
 is "$(printf '%s\n' "$out" | jfield provider)/$(printf '%s\n' "$out" | jfield domain)" "demo/www.demo-site.example" "a provider added as a file is recognised"
 
+# ---- layered rules: the user's directory adds and overrides ----
+mkdir -p "$T/config/certnotice/rules"
+cp "$T/myrules/demo.rules" "$T/config/certnotice/rules/"
+sed 's/^name = .*/name = My Sakura/' "$R/sakura.rules" > "$T/config/certnotice/rules/sakura.rules"
+run parse --no-verify --format json "$T/demo.eml" "$S/sakura/renewal-failed-crlf.eml"
+is "$(printf '%s\n' "$out" | jfield provider | tr '\n' ' ')" "demo sakura " \
+	"a rules file in \$XDG_CONFIG_HOME/certnotice/rules adds a provider to the shipped ones"
+run rules list
+like "$out" "demo.*\(user: $T/config/certnotice/rules/demo\.rules\)" "rules list says where a provider came from"
+like "$out" "sakura	My Sakura.*\(user: " "… and a user file of the same name overrides the shipped one"
+like "$out" "conoha.*\(shipped: " "… the others are shipped"
+run parse --rules "$R" --no-verify --format json "$T/demo.eml"
+is "$(printf '%s\n' "$out" | jfield provider)" null "--rules DIR replaces every layer"
+rm -rf "$T/config"
+out=$(cd / && "$CN" rules check 2>&1); rc=$?
+is "$rc" 0 "a binary run from its build tree finds the shipped rules from any directory"
+
 # ---- the user's config adds sender domains to a shipped provider ----
 run parse --rules "$R" --no-verify --format json "$S/phishing/sakura-ne-jp-sender.eml"
 is "$(printf '%s\n' "$out" | jfield verdict)" suspicious "a sender outside sender_domains is suspicious"
