@@ -100,6 +100,10 @@ cn_cli_setup (CnCli *cli, gboolean need_rules)
     return cn_cli_fail (ce);
   cli->opts.trusted_authserv = trusted_ids (cli->config, cli->trust);
   cli->opts.trusted_forwarders = cli->config->trusted_forwarders;
+  /* live checks' trust: --cacert, else [certnotice] cacert, else the system's */
+  cli->cacert_given = cli->opts.cacert != NULL;
+  if (!cli->cacert_given)
+    cli->opts.cacert = g_strdup (cli->config->cacert);
   if (!cn_format_from_name (cli->format_name ? cli->format_name : "text", &cli->format)) {
     fprintf (stderr, "certnotice: --format %s: use text or json\n", cli->format_name);
     return CN_EXIT_USAGE;
@@ -158,6 +162,10 @@ cn_cli_reload (CnCli *cli, CnConfigCheck check, gpointer data, GError **error)
   g_strfreev (cli->opts.trusted_authserv);
   cli->opts.trusted_authserv = trusted_ids (cli->config, cli->trust);
   cli->opts.trusted_forwarders = cli->config->trusted_forwarders;
+  if (!cli->cacert_given) {
+    g_free (cli->opts.cacert);
+    cli->opts.cacert = g_strdup (cli->config->cacert);
+  }
   return TRUE;
 }
 

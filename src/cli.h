@@ -20,6 +20,7 @@ typedef struct {
   char *now_str;
   char *config_file;
   char **trust;
+  gboolean cacert_given;  /* --cacert on the command line (else the config's) */
 } CnCli;
 
 /* Add the shared options to CTX (they fill CLI). */

@@ -2,12 +2,19 @@
  *
  * Per mailbox and poll: SELECT (UIDVALIDITY; a change rescans from UID 1,
  * with Message-IDs already reported skipped), UID SEARCH UID last+1:*, the
- * headers of the new messages (BODY.PEEK[HEADER.FIELDS …]) are matched
- * against the rules' subject patterns and sender domains, only candidates
- * are fetched whole (BODY.PEEK[]), the read → verify → triage pipeline
- * judges them, then per message, in UID order: report, act (keyword,
- * copy/move, hook command, webhook), and only then save the state.  A crash
- * anywhere means at most a repeat, never a loss.
+ * headers and sizes of the new messages are fetched and matched against the
+ * rules' subject patterns and sender domains; only candidates are fetched
+ * whole (BODY.PEEK[]) and judged (read → verify → triage).
+ *
+ * Every message that is a candidate gets a record in the state (state.h)
+ * before anything can fail: its tries are counted (and saved) before each
+ * attempt, the verdict and JSON record are kept once judged (a retry acts on
+ * the same record, never judges again), and each action is recorded as it
+ * completes, so it never runs twice unless the process dies between the
+ * action and that save.  A failing action is tried again at a later poll,
+ * after a delay doubled each time, up to `attempts` tries; then the message
+ * is given up ("failed": logged, listed by --status) — in every case the
+ * poller goes on with the later messages and mailboxes.
  *
  * The connection is imap-conn.c, hooks and webhooks are actions.c, the
  * accounts and actions come from the config (config.c).
@@ -27,51 +34,81 @@ typedef struct {
   CnCli *cli;
   CnAccount *url_account; /* from --url, or NULL                          */
   GPtrArray *accounts;    /* CnAccount * (borrowed): --url's, the config's */
-  gboolean once, dry_run;
+  gboolean once, dry_run, status, retry_failed;
+  gboolean no_verify_given;
   int interval;           /* --interval, or 0                            */
   /* flags given on the command line */
-  char *url, *user, *password_command, *state_opt;
+  char *url, *user, *password_command, *state_opt, *imap_cacert;
   gboolean allow_plaintext;
 } Imap;
 
-/* A config is usable when it, or the command line, names an account. */
+static void G_GNUC_PRINTF (1, 2)
+say (const char *fmt, ...)
+{
+  va_list ap;
+  va_start (ap, fmt);
+  g_autofree char *msg = g_strdup_vprintf (fmt, ap);
+  va_end (ap);
+  fprintf (stderr, "certnotice imap: %s\n", msg);
+}
+
+/* A config is usable when it, or the command line, names an account, and no
+ * polled mailbox is a copy/move target. */
 static gboolean
-has_accounts (const CnConfig *config, gpointer data, GError **error)
+check_config (const CnConfig *config, gpointer data, GError **error)
 {
   const Imap *im = data;
-  if (im->url == NULL && config->accounts->len == 0) {
+  if (im->url_account == NULL && config->accounts->len == 0) {
     g_set_error (error, CN_ERROR, CN_ERROR_USAGE, "no account: give --url or an [account NAME] in %s",
                  config->path);
     return FALSE;
   }
+  if (im->url_account) {
+    for (guint i = 0; i < config->accounts->len; i++)
+      if (strcmp (((CnAccount *) config->accounts->pdata[i])->name, im->url_account->name) == 0) {
+        g_set_error (error, CN_ERROR, CN_ERROR_CONFIG, "--url's account is named '%s', like an [account "
+                     "%s] in %s: rename that one", im->url_account->name, im->url_account->name, config->path);
+        return FALSE;
+      }
+    g_autoptr (GError) e = NULL;
+    if (!cn_config_check_targets (config, im->url_account, &e)) {
+      g_set_error (error, CN_ERROR, CN_ERROR_CONFIG, "--url: %s", e->message);
+      return FALSE;
+    }
+  }
   return TRUE;
 }
 
-/* The accounts to poll: --url's, then the config's. */
+/* The account of --url, if given. */
 static gboolean
-collect_accounts (Imap *im, GError **error)
+make_url_account (Imap *im, GError **error)
 {
-  if (!has_accounts (im->cli->config, im, error))
+  if (im->url == NULL)
+    return TRUE;
+  g_autoptr (CnAccount) a = g_new0 (CnAccount, 1);
+  a->name = g_strdup ("cli");
+  a->user = g_strdup (im->user);
+  a->password_command = g_strdup (im->password_command);
+  a->cacert = g_strdup (im->imap_cacert);
+  a->allow_plaintext = im->allow_plaintext;
+  if (!cn_account_set_url (a, im->url, error))
     return FALSE;
-  if (im->url && im->url_account == NULL) {
-    CnAccount *a = g_new0 (CnAccount, 1);
-    a->name = g_strdup ("cli");
-    a->user = g_strdup (im->user);
-    a->password_command = g_strdup (im->password_command);
-    a->cacert = g_strdup (im->cli->opts.cacert);
-    a->allow_plaintext = im->allow_plaintext;
-    if (!cn_account_set_url (a, im->url, error)) {
-      cn_account_free (a);
-      return FALSE;
-    }
-    im->url_account = a;
-  }
+  im->url_account = g_steal_pointer (&a);
+  return TRUE;
+}
+
+/* After the config is (re)loaded: the accounts to poll (--url's, then the
+ * config's) and the settings the config may give. */
+static void
+apply_config (Imap *im)
+{
   g_ptr_array_set_size (im->accounts, 0);
   if (im->url_account)
     g_ptr_array_add (im->accounts, im->url_account);
   for (guint i = 0; i < im->cli->config->accounts->len; i++)
     g_ptr_array_add (im->accounts, im->cli->config->accounts->pdata[i]);
-  return TRUE;
+  if (!im->no_verify_given)
+    im->cli->opts.no_verify = im->cli->config->no_verify;
 }
 
 /* ---------------------------------------------------------------------- */
@@ -80,7 +117,8 @@ collect_accounts (Imap *im, GError **error)
 typedef struct {
   guint32 uid;
   char *headers;        /* the header fields fetched, or NULL */
-  GBytes *message;      /* the whole message, for candidates  */
+  guint64 size;         /* RFC822.SIZE, 0 when not known       */
+  GBytes *message;      /* the whole message, for candidates   */
 } Msg;
 
 static void
@@ -115,39 +153,215 @@ is_candidate (const CnRuleSet *rules, const char *headers)
   return FALSE;
 }
 
+typedef struct {
+  guint fetched_headers, fetched_whole, notices, attention, failures;
+  guint64 bytes;
+} PollStats;
+
+/* Everything a poll of one mailbox needs. */
+typedef struct {
+  Imap *im;
+  CnImapConn *c;
+  const CnAccount *a;
+  const char *box;      /* config name ('/'-separated)   */
+  char *key;            /* "account/box": state and logs */
+  CnState *st;
+  CnBoxState *bs;
+  guint32 uidvalidity;
+  PollStats *ps;
+} Poll;
+
 static gboolean
-act (Imap *im, CnImapConn *c, guint32 uid, CnVerdict verdict, const char *json, GString *did, GError **error)
+save (Poll *p)
 {
-  const CnAction *a = &im->cli->config->actions[verdict];
-  if (a->keyword) {
-    g_string_append_printf (did, ", keyword %s", a->keyword);
-    if (!im->dry_run && !cn_imap_command (c, NULL, NULL, error, "UID STORE %u +FLAGS.SILENT (%s)", uid, a->keyword))
-      return FALSE;
+  if (p->im->dry_run)
+    return TRUE;
+  g_autoptr (GError) e = NULL;
+  if (!cn_state_save (p->st, &e)) {
+    say ("%s", e->message);
+    return FALSE;
   }
-  if (a->command) {
-    g_string_append_printf (did, ", hook %s", a->command[0]);
-    g_autofree char *line = g_strconcat (json, "\n", NULL);   /* one JSON Lines record */
-    if (!im->dry_run && !cn_action_run_hook (a->command, line, MAX (10.0, im->cli->opts.timeout), error))
-      return FALSE;
+  return TRUE;
+}
+
+/* "SUMMARY → VERDICT: " when M was judged, else "" (new string). */
+static char *
+what (const CnMsgState *m)
+{
+  return m->summary ? g_strdup_printf ("%s → %s: ", m->summary, m->verdict) : g_strdup ("");
+}
+
+/* The message will not be tried again: log why, keep it as failed. */
+static void
+give_up (Poll *p, CnMsgState *m, const char *why)
+{
+  m->failed = TRUE;
+  m->next_try = 0;
+  cn_state_msg_set (&m->error, why);
+  g_autofree char *w = what (m);
+  say ("%s UID %u: %s%s: given up after %u tr%s (certnotice imap --status lists it, --retry-failed "
+       "tries it again)", p->key, m->uid, w, why, m->tries, m->tries == 1 ? "y" : "ies");
+}
+
+/* An attempt at M failed with WHY: again later, or given up. */
+static void
+note_failure (Poll *p, CnMsgState *m, const char *why)
+{
+  const CnConfig *cf = p->im->cli->config;
+  p->ps->failures++;
+  if ((int) m->tries >= cf->attempts) {
+    give_up (p, m, why);
+    return;
   }
-  if (a->webhook) {
-    g_string_append (did, ", webhook");
-    if (!im->dry_run && !cn_action_post_webhook (a->webhook, json, &im->cli->opts, error))
-      return FALSE;
+  /* a lost connection is no fault of the message: again at the next poll */
+  gint64 delay = p->c->broken ? 0 : (gint64) cf->retry_delay << MIN (m->tries - 1, 20u);
+  delay = MIN (delay, 6 * 3600);
+  m->next_try = g_get_real_time () / G_USEC_PER_SEC + delay;
+  cn_state_msg_set (&m->error, why);
+  g_autofree char *w = what (m);
+  say ("%s UID %u: %s%s (try %u of %d; again at the first poll after %" G_GINT64_FORMAT " s)", p->key,
+       m->uid, w, why, m->tries, cf->attempts, delay);
+}
+
+/* The URL of one message (RFC 5092), the port kept unless it is the
+ * scheme's own. */
+static char *
+message_url (const Poll *p, guint32 uid)
+{
+  const CnAccount *a = p->a;
+  g_autofree char *host = strchr (a->host, ':') ? g_strdup_printf ("[%s]", a->host) : g_strdup (a->host);
+  g_autofree char *port = a->port != (a->tls ? 993 : 143) ? g_strdup_printf (":%d", a->port) : g_strdup ("");
+  g_autofree char *box = g_uri_escape_string (p->box, "/", FALSE);
+  return g_strdup_printf ("%s://%s%s/%s;UIDVALIDITY=%u/;UID=%u", a->tls ? "imaps" : "imap", host, port, box,
+                          p->uidvalidity, uid);
+}
+
+/* Judged: keep the verdict and the record, report it (standard output, once
+ * per message).  FALSE when there is nothing to act on (not a notice, its
+ * Message-ID was reported already, or its notices are attached to it only:
+ * evidence, reported, never acted on): the message is done. */
+static gboolean
+record_judgement (Poll *p, CnMsgState *m, const CnMessage *msg)
+{
+  Imap *im = p->im;
+  const CnNotice *best = msg->speaker;
+  if (best == NULL)
+    return FALSE;
+  if (cn_state_seen_id (p->st, best->mail->message_id)) {
+    g_autofree char *id = g_utf8_make_valid (best->mail->message_id, -1);
+    for (char *c = id; *c; c++)
+      if ((guchar) *c < 0x20 || *c == 0x7f)
+        *c = '?';
+    say ("%s UID %u: already reported (Message-ID %s): skipped", p->key, m->uid, id);
+    return FALSE;
   }
-  if (a->copy_to) {
-    g_string_append_printf (did, ", copied to %s", a->copy_to);
-    if (!im->dry_run && !cn_imap_copy_or_move (c, uid, a->copy_to, FALSE, error))
-      return FALSE;
+  g_autoptr (JsonNode) node = cn_output_json (best, im->cli->opts.now);
+  JsonObject *o = json_node_get_object (node);
+  json_object_set_string_member (o, "imap_account", p->a->name);
+  json_object_set_string_member (o, "mailbox", p->box);
+  json_object_set_int_member (o, "uid", m->uid);
+  json_object_set_int_member (o, "uidvalidity", p->uidvalidity);
+  g_autofree char *json = json_to_string (node, FALSE);
+  g_autofree char *summary = g_strdup_printf ("%s %s %s", best->rule->id, best->kind->id,
+                                              best->domain ? best->domain : "(no domain)");
+  cn_state_msg_set (&m->verdict, cn_verdict_name (msg->verdict));
+  cn_state_msg_set (&m->record, json);
+  cn_state_msg_set (&m->summary, summary);
+  cn_state_msg_set (&m->message_id, best->mail->message_id);
+  cn_state_add_id (p->st, best->mail->message_id);
+  if (im->cli->format == CN_FORMAT_JSON)
+    printf ("%s\n", m->record);
+  else
+    cn_output_write (stdout, CN_FORMAT_TEXT, best, im->cli->opts.now, im->cli->colour, FALSE);
+  fflush (stdout);
+  p->ps->notices++;
+  if (!msg->act) {
+    say ("%s UID %u: %s → %s (attached to the mail: reported only)", p->key, m->uid, m->summary, m->verdict);
+    return FALSE;
   }
-  if (a->move_to) {   /* last: the message is gone from this mailbox after it */
-    g_string_append_printf (did, ", moved to %s", a->move_to);
-    if (!im->dry_run && !cn_imap_copy_or_move (c, uid, a->move_to, TRUE, error))
+  p->ps->attention += cn_verdict_needs_attention (msg->verdict);
+  return TRUE;
+}
+
+/* Run the actions of M's verdict not done yet, in order, recording each as
+ * it completes.  FALSE + ERROR at the first that fails. */
+static gboolean
+act (Poll *p, CnMsgState *m, GString *did, GError **error)
+{
+  Imap *im = p->im;
+  CnVerdict v;
+  if (!cn_verdict_from_name (m->verdict, &v)) {
+    g_set_error (error, CN_ERROR, CN_ERROR_INTERNAL, "state: unknown verdict '%s'", m->verdict);
+    return FALSE;
+  }
+  const CnAction *a = &im->cli->config->actions[v];
+  for (guint bit = CN_ACT_KEYWORD; bit <= CN_ACT_MOVE; bit <<= 1) {
+    if (m->done & bit)
+      continue;
+    gboolean ok = TRUE;
+    switch ((CnActionBit) bit) {
+    case CN_ACT_KEYWORD:
+      if (a->keyword == NULL)
+        continue;
+      g_string_append_printf (did, ", keyword %s", a->keyword);
+      ok = im->dry_run || cn_imap_command (p->c, NULL, NULL, error, "UID STORE %u +FLAGS.SILENT (%s)", m->uid,
+                                           a->keyword);
+      break;
+    case CN_ACT_HOOK: {
+      if (a->command == NULL)
+        continue;
+      g_string_append_printf (did, ", hook %s", a->command[0]);
+      g_autofree char *line = g_strconcat (m->record, "\n", NULL);   /* one JSON Lines record */
+      ok = im->dry_run || cn_action_run_hook (a->command, line, MAX (10.0, im->cli->opts.timeout), error);
+      break;
+    }
+    case CN_ACT_WEBHOOK:
+      if (a->webhook == NULL)
+        continue;
+      g_string_append (did, ", webhook");
+      ok = im->dry_run || cn_action_post_webhook (a->webhook, m->record, &im->cli->opts, error);
+      break;
+    case CN_ACT_COPY:
+      if (a->copy_to == NULL)
+        continue;
+      g_string_append_printf (did, ", copied to %s", a->copy_to);
+      ok = im->dry_run || cn_imap_copy_or_move (p->c, m->uid, a->copy_to, FALSE, error);
+      break;
+    case CN_ACT_MOVE:   /* last: the message is gone from this mailbox after it */
+      if (a->move_to == NULL)
+        continue;
+      g_string_append_printf (did, ", moved to %s", a->move_to);
+      ok = im->dry_run || cn_imap_copy_or_move (p->c, m->uid, a->move_to, TRUE, error);
+      break;
+    }
+    if (!ok)
       return FALSE;
+    m->done |= bit;
+    if (!save (p)) {
+      g_set_error (error, CN_ERROR, CN_ERROR_INTERNAL, "the state could not be saved");
+      return FALSE;
+    }
   }
   if (im->dry_run && did->len)
     g_string_append (did, " (dry run)");
   return TRUE;
+}
+
+/* Act on M (judged); the message is done, tried again later, or given up. */
+static void
+handle (Poll *p, CnMsgState *m)
+{
+  g_autoptr (GString) did = g_string_new (NULL);
+  g_autoptr (GError) e = NULL;
+  if (!act (p, m, did, &e)) {
+    note_failure (p, m, e->message);   /* the actions that ran stay recorded in m->done */
+    save (p);
+    return;
+  }
+  g_autofree char *tries = m->tries > 1 ? g_strdup_printf (" (try %u)", m->tries) : g_strdup ("");
+  say ("%s UID %u: %s → %s%s%s", p->key, m->uid, m->summary, m->verdict, did->str, tries);
+  cn_state_msg_remove (p->bs, m->uid);
+  save (p);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -163,11 +377,6 @@ on_signal (int sig)
   else
     stop_requested = 1;
 }
-
-typedef struct {
-  guint fetched_headers, fetched_whole, notices, attention;
-  guint64 bytes;
-} PollStats;
 
 static gint
 compare_uids (gconstpointer a, gconstpointer b)
@@ -185,7 +394,7 @@ seq_set (GArray *uids, guint from, guint to)
   return g_string_free (s, FALSE);
 }
 
-/* Fetch ATTRS for UIDS[from..to) and hand each FETCH to FN. */
+/* UID FETCH ATTRS for UIDS[from..to), the responses into OUT. */
 static gboolean
 fetch (CnImapConn *c, GArray *uids, guint from, guint to, const char *attrs, GPtrArray *out, GError **error)
 {
@@ -193,35 +402,50 @@ fetch (CnImapConn *c, GArray *uids, guint from, guint to, const char *attrs, GPt
   return cn_imap_command (c, out, NULL, error, "UID FETCH %s (UID %s)", set, attrs);
 }
 
+/* UID and RFC822.SIZE of a FETCH response. */
 static gboolean
-poll_mailbox (Imap *im, CnImapConn *c, const CnAccount *a, const char *box, CnState *st, PollStats *ps,
-              GError **error)
+fetched_uid (const CnImapResponse *r, guint32 *uid, guint64 *size)
 {
-  g_autofree char *key = g_strdup_printf ("%s/%s", a->name, box);
-  CnBoxState *bs = cn_state_box (st, key);
-  g_autofree char *qbox = cn_imap_quote (box);
+  const CnImapItem *u = cn_imap_fetch_attr (r, "UID");
+  const CnImapItem *s = cn_imap_fetch_attr (r, "RFC822.SIZE");
+  guint32 n = 0;
+  *size = s && s->type == CN_IMAP_ATOM && cn_imap_number (s->str, &n) ? n : 0;
+  return u && u->type == CN_IMAP_ATOM && cn_imap_number (u->str, uid);
+}
+
+/* SELECT, and what UIDVALIDITY says. */
+static gboolean
+select_box (Poll *p, const char *server_box, GError **error)
+{
+  g_autofree char *q = cn_imap_quote (server_box);
   g_autoptr (GPtrArray) sel = g_ptr_array_new_with_free_func ((GDestroyNotify) cn_imap_response_free);
-  if (!cn_imap_command (c, sel, NULL, error, "SELECT %s", qbox))
+  if (!cn_imap_command (p->c, sel, NULL, error, "SELECT %s", q))
     return FALSE;
-  guint32 uidvalidity = 0;
   for (guint i = 0; i < sel->len; i++) {
     CnImapResponse *r = sel->pdata[i];
     if (r->code && g_str_has_prefix (r->code, "UIDVALIDITY "))
-      cn_imap_number (r->code + strlen ("UIDVALIDITY "), &uidvalidity);
+      cn_imap_number (r->code + strlen ("UIDVALIDITY "), &p->uidvalidity);
   }
-  if (bs->uidvalidity != uidvalidity) {
+  CnBoxState *bs = p->bs;
+  if (bs->uidvalidity != p->uidvalidity) {
     if (bs->uidvalidity != 0)
-      g_printerr ("certnotice imap: %s: UIDVALIDITY changed (%u → %u): rescanning, "
-                  "notices already reported are skipped\n", key, bs->uidvalidity, uidvalidity);
-    bs->uidvalidity = uidvalidity;
+      say ("%s: UIDVALIDITY changed (%u → %u): rescanning, notices already reported are skipped", p->key,
+           bs->uidvalidity, p->uidvalidity);
+    bs->uidvalidity = p->uidvalidity;
     bs->last_uid = 0;
+    g_hash_table_remove_all (bs->msgs);   /* their UIDs mean nothing now */
   }
+  return TRUE;
+}
 
-  /* new UIDs: "n:*" always names the last message, even below n */
+/* The UIDs above last_uid. */
+static gboolean
+search_new (Poll *p, GArray *uids, GError **error)
+{
   g_autoptr (GPtrArray) found = g_ptr_array_new_with_free_func ((GDestroyNotify) cn_imap_response_free);
-  if (!cn_imap_command (c, found, NULL, error, "UID SEARCH UID %u:*", bs->last_uid + 1))
+  /* "n:*" always names the last message, even below n */
+  if (!cn_imap_command (p->c, found, NULL, error, "UID SEARCH UID %u:*", p->bs->last_uid + 1))
     return FALSE;
-  g_autoptr (GArray) uids = g_array_new (FALSE, FALSE, sizeof (guint32));
   for (guint i = 0; i < found->len; i++) {
     CnImapResponse *r = found->pdata[i];
     if (g_strcmp0 (r->name, "SEARCH") != 0)
@@ -229,142 +453,297 @@ poll_mailbox (Imap *im, CnImapConn *c, const CnAccount *a, const char *box, CnSt
     for (guint k = 0; k < r->items->len; k++) {
       guint32 u;
       const CnImapItem *it = r->items->pdata[k];
-      if (it->type == CN_IMAP_ATOM && cn_imap_number (it->str, &u) && u > bs->last_uid)
+      if (it->type == CN_IMAP_ATOM && cn_imap_number (it->str, &u) && u > p->bs->last_uid)
         g_array_append_val (uids, u);
     }
   }
-  if (uids->len == 0)
-    return TRUE;
   g_array_sort (uids, compare_uids);
+  return TRUE;
+}
 
-  /* headers of all new messages, in chunks */
-  g_autoptr (GHashTable) msgs = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, (GDestroyNotify) msg_free);
+/* Headers and sizes of the new UIDS into MSGS; the candidates into CAND. */
+static gboolean
+find_candidates (Poll *p, GArray *uids, GHashTable *msgs, GArray *cand, GError **error)
+{
   const guint chunk = 500;
   for (guint i = 0; i < uids->len; i += chunk) {
     g_autoptr (GPtrArray) out = g_ptr_array_new_with_free_func ((GDestroyNotify) cn_imap_response_free);
-    if (!fetch (c, uids, i, MIN (i + chunk, uids->len),
-                "BODY.PEEK[HEADER.FIELDS (FROM SUBJECT DATE MESSAGE-ID CONTENT-TYPE)]", out, error))
+    if (!fetch (p->c, uids, i, MIN (i + chunk, uids->len),
+                "RFC822.SIZE BODY.PEEK[HEADER.FIELDS (FROM SUBJECT DATE MESSAGE-ID CONTENT-TYPE)]", out, error))
       return FALSE;
     for (guint k = 0; k < out->len; k++) {
-      const CnImapItem *uid = cn_imap_fetch_attr (out->pdata[k], "UID");
       const CnImapItem *hdr = cn_imap_fetch_attr (out->pdata[k], "BODY[");
       guint32 u;
-      if (uid && hdr && hdr->type == CN_IMAP_STRING && cn_imap_number (uid->str, &u)) {
+      guint64 size;
+      if (fetched_uid (out->pdata[k], &u, &size) && hdr && hdr->type == CN_IMAP_STRING) {
         Msg *m = g_new0 (Msg, 1);
         m->uid = u;
+        m->size = size;
         m->headers = g_strndup (hdr->str, hdr->len);
-        ps->bytes += hdr->len;
+        p->ps->bytes += hdr->len;
+        p->ps->fetched_headers++;
         g_hash_table_replace (msgs, GUINT_TO_POINTER (u), m);
-        ps->fetched_headers++;
       }
     }
   }
-  g_autoptr (GArray) cand = g_array_new (FALSE, FALSE, sizeof (guint32));
   for (guint i = 0; i < uids->len; i++) {
     guint32 u = g_array_index (uids, guint32, i);
     Msg *m = g_hash_table_lookup (msgs, GUINT_TO_POINTER (u));
-    if (m && is_candidate (im->cli->rules, m->headers))
+    if (m && is_candidate (p->im->cli->rules, m->headers))
       g_array_append_val (cand, u);
   }
-  /* candidates whole, without touching \Seen */
-  for (guint i = 0; i < cand->len; i += 50) {
+  return TRUE;
+}
+
+/* The records due for another try, still in the mailbox, into RETRY (their
+ * sizes into MSGS); records of messages gone from it are dropped. */
+static gboolean
+find_retries (Poll *p, GHashTable *msgs, GArray *retry, GError **error)
+{
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  g_autoptr (GPtrArray) recs = cn_state_msgs_sorted (p->bs);
+  g_autoptr (GArray) due = g_array_new (FALSE, FALSE, sizeof (guint32));
+  for (guint i = 0; i < recs->len; i++) {
+    const CnMsgState *m = recs->pdata[i];
+    if (!m->failed && m->next_try <= now)
+      g_array_append_val (due, m->uid);
+  }
+  if (due->len == 0)
+    return TRUE;
+  g_autoptr (GHashTable) present = g_hash_table_new (g_direct_hash, g_direct_equal);
+  for (guint i = 0; i < due->len; i += 500) {
     g_autoptr (GPtrArray) out = g_ptr_array_new_with_free_func ((GDestroyNotify) cn_imap_response_free);
-    if (!fetch (c, cand, i, MIN (i + 50, cand->len), "BODY.PEEK[]", out, error))
+    if (!fetch (p->c, due, i, MIN (i + 500, due->len), "RFC822.SIZE", out, error))
       return FALSE;
     for (guint k = 0; k < out->len; k++) {
-      const CnImapItem *uid = cn_imap_fetch_attr (out->pdata[k], "UID");
-      const CnImapItem *body = cn_imap_fetch_attr (out->pdata[k], "BODY[");
       guint32 u;
-      Msg *m;
-      if (uid && body && body->type == CN_IMAP_STRING && cn_imap_number (uid->str, &u) &&
-          (m = g_hash_table_lookup (msgs, GUINT_TO_POINTER (u)))) {
-        if (m->message)
-          g_bytes_unref (m->message);
-        m->message = g_bytes_new (body->str, body->len);
-        ps->bytes += body->len;
-        ps->fetched_whole++;
+      guint64 size;
+      if (fetched_uid (out->pdata[k], &u, &size)) {
+        g_hash_table_add (present, GUINT_TO_POINTER (u));
+        Msg *m = g_new0 (Msg, 1);
+        m->uid = u;
+        m->size = size;
+        g_hash_table_replace (msgs, GUINT_TO_POINTER (u), m);
       }
     }
   }
-
-  /* read → verify → triage, all candidates of this mailbox at once */
-  g_autoptr (CnBatch) batch = cn_batch_new (im->cli->rules, &im->cli->opts);
-  g_autoptr (GHashTable) judged = g_hash_table_new (g_direct_hash, g_direct_equal);   /* UID → CnMessage */
-  for (guint i = 0; i < cand->len; i++) {
-    guint32 u = g_array_index (cand, guint32, i);
-    Msg *m = g_hash_table_lookup (msgs, GUINT_TO_POINTER (u));
-    if (m == NULL || m->message == NULL)
-      continue;
-    gsize n = 0;
-    const char *data = g_bytes_get_data (m->message, &n);
-    g_autofree char *src = g_strdup_printf ("%s://%s/%s;UIDVALIDITY=%u/;UID=%u", a->tls ? "imaps" : "imap",
-                                            a->host, box, uidvalidity, u);
-    g_autoptr (GPtrArray) mails = cn_source_from_bytes (data, n, src);
-    g_hash_table_insert (judged, GUINT_TO_POINTER (u), cn_batch_add (batch, mails));
-  }
-  cn_batch_verify (batch);
-
-  /* per message, in UID order: report, act, then save */
-  for (guint i = 0; i < uids->len && !stop_requested; i++) {
-    guint32 u = g_array_index (uids, guint32, i);
-    const CnMessage *msg = g_hash_table_lookup (judged, GUINT_TO_POINTER (u));
-    if (msg == NULL) {
-      bs->last_uid = u;   /* not a candidate: nothing to do */
-      continue;
-    }
-    if (msg->error) {
-      g_set_error (error, CN_ERROR, CN_ERROR_INTERNAL, "%s UID %u: could not be judged: %s", key, u, msg->error);
-      return FALSE;    /* state not advanced: it is tried again */
-    }
-    const CnNotice *best = msg->speaker;
-    if (best == NULL || cn_state_seen_id (st, best->mail->message_id)) {
-      if (best)
-        g_printerr ("certnotice imap: %s UID %u: already reported (Message-ID %s): skipped\n", key, u,
-                    best->mail->message_id);
-      bs->last_uid = u;
-      continue;
-    }
-    g_autoptr (JsonNode) node = cn_output_json (best, im->cli->opts.now);
-    JsonObject *o = json_node_get_object (node);
-    json_object_set_string_member (o, "mailbox", box);
-    json_object_set_int_member (o, "uid", u);
-    json_object_set_int_member (o, "uidvalidity", uidvalidity);
-    g_autofree char *json = json_to_string (node, FALSE);
-    g_autoptr (GString) did = g_string_new (NULL);
-    if (msg->act && !act (im, c, u, msg->verdict, json, did, error)) {
-      g_prefix_error (error, "%s UID %u: ", key, u);
-      return FALSE;    /* state not advanced: it is tried again */
-    }
-    if (im->cli->format == CN_FORMAT_JSON)
-      printf ("%s\n", json);
-    else
-      cn_output_write (stdout, CN_FORMAT_TEXT, best, im->cli->opts.now, im->cli->colour, FALSE);
-    fflush (stdout);
-    g_printerr ("certnotice imap: %s UID %u: %s %s %s → %s%s\n", key, u, best->rule->id, best->kind->id,
-                best->domain ? best->domain : "(no domain)", cn_verdict_name (msg->verdict),
-                msg->act ? did->str : " (attached to the mail: reported only)");
-    ps->notices++;
-    ps->attention += msg->act && cn_verdict_needs_attention (msg->verdict);
-    if (!im->dry_run) {
-      cn_state_add_id (st, best->mail->message_id);
-      bs->last_uid = u;
-      if (!cn_state_save (st, error))
-        return FALSE;
+  for (guint i = 0; i < due->len; i++) {
+    guint32 u = g_array_index (due, guint32, i);
+    if (g_hash_table_contains (present, GUINT_TO_POINTER (u))) {
+      g_array_append_val (retry, u);
+    } else {
+      const CnMsgState *m = cn_state_msg_lookup (p->bs, u);
+      /* moved or deleted meanwhile (a MOVE that completed just before a crash lands here too) */
+      say ("%s UID %u: %s%sno longer in the mailbox: forgotten", p->key, u, m->summary ? m->summary : "",
+           m->summary ? ": " : "");
+      cn_state_msg_remove (p->bs, u);
     }
   }
   return TRUE;
 }
 
+/* Fetch the whole messages of TODO (skipping those over the size limit)
+ * into MSGS.  A message the server does not return is a failed try. */
 static gboolean
-poll_account (Imap *im, CnAccount *a, CnState *st, PollStats *ps, GError **error)
+fetch_bodies (Poll *p, GArray *todo, GHashTable *msgs, GError **error)
+{
+  g_autoptr (GArray) ok = g_array_new (FALSE, FALSE, sizeof (guint32));
+  for (guint i = 0; i < todo->len; i++) {
+    guint32 u = g_array_index (todo, guint32, i);
+    const Msg *m = g_hash_table_lookup (msgs, GUINT_TO_POINTER (u));
+    if (m && m->size > CN_IMAP_MAX_LITERAL) {
+      g_autofree char *why = g_strdup_printf ("too large to fetch (%" G_GUINT64_FORMAT " bytes; the limit is %u MiB)",
+                                              m->size, CN_IMAP_MAX_LITERAL >> 20);
+      CnMsgState *ms = cn_state_msg (p->bs, u);
+      p->ps->failures++;
+      give_up (p, ms, why);
+      continue;
+    }
+    g_array_append_val (ok, u);
+  }
+  /* in chunks of at most 50 messages and 64 MiB */
+  for (guint i = 0; i < ok->len;) {
+    guint j = i;
+    guint64 sum = 0;
+    while (j < ok->len && j - i < 50) {
+      const Msg *m = g_hash_table_lookup (msgs, GUINT_TO_POINTER (g_array_index (ok, guint32, j)));
+      guint64 s = m ? m->size : 0;
+      if (j > i && sum + s > CN_IMAP_MAX_LITERAL)
+        break;
+      sum += s;
+      j++;
+    }
+    g_autoptr (GPtrArray) out = g_ptr_array_new_with_free_func ((GDestroyNotify) cn_imap_response_free);
+    g_autoptr (GError) e = NULL;
+    if (!fetch (p->c, ok, i, j, "BODY.PEEK[]", out, &e) && p->c->broken) {
+      g_propagate_error (error, g_steal_pointer (&e));
+      return FALSE;
+    }
+    for (guint k = 0; k < out->len; k++) {
+      const CnImapItem *body = cn_imap_fetch_attr (out->pdata[k], "BODY[");
+      guint32 u;
+      guint64 size;
+      Msg *m;
+      if (fetched_uid (out->pdata[k], &u, &size) && body && body->type == CN_IMAP_STRING &&
+          (m = g_hash_table_lookup (msgs, GUINT_TO_POINTER (u)))) {
+        if (m->message)
+          g_bytes_unref (m->message);
+        m->message = g_bytes_new (body->str, body->len);
+        p->ps->bytes += body->len;
+        p->ps->fetched_whole++;
+      }
+    }
+    for (guint k = i; k < j; k++) {
+      guint32 u = g_array_index (ok, guint32, k);
+      Msg *m = g_hash_table_lookup (msgs, GUINT_TO_POINTER (u));
+      if (m == NULL || m->message == NULL) {
+        g_autofree char *why = g_strdup_printf ("the server did not return the message%s%s", e ? ": " : "",
+                                                e ? e->message : "");
+        note_failure (p, cn_state_msg (p->bs, u), why);
+      }
+    }
+    i = j;
+  }
+  return TRUE;
+}
+
+/* Judge the messages of GROUP (fetched in MSGS) in one batch. */
+static void
+judge (Poll *p, GArray *group, GHashTable *msgs)
+{
+  Imap *im = p->im;
+  g_autoptr (CnBatch) batch = cn_batch_new (im->cli->rules, &im->cli->opts);
+  g_autoptr (GArray) judged = g_array_new (FALSE, FALSE, sizeof (guint32));
+  g_autoptr (GPtrArray) messages = g_ptr_array_new ();   /* CnMessage *, owned by batch */
+  for (guint i = 0; i < group->len; i++) {
+    guint32 u = g_array_index (group, guint32, i);
+    Msg *m = g_hash_table_lookup (msgs, GUINT_TO_POINTER (u));
+    if (m == NULL || m->message == NULL)
+      continue;
+    gsize n = 0;
+    const char *data = g_bytes_get_data (m->message, &n);
+    g_autofree char *src = message_url (p, u);
+    g_autoptr (GPtrArray) mails = cn_source_from_bytes (data, n, src);
+    g_array_append_val (judged, u);
+    g_ptr_array_add (messages, cn_batch_add (batch, mails));
+  }
+  if (judged->len == 0)
+    return;
+  cn_batch_verify (batch);
+  for (guint i = 0; i < judged->len; i++) {
+    guint32 u = g_array_index (judged, guint32, i);
+    const CnMessage *msg = messages->pdata[i];
+    CnMsgState *m = cn_state_msg (p->bs, u);
+    if (msg->error) {   /* the verdict cannot be trusted: another try, alone */
+      g_autofree char *why = g_strdup_printf ("could not be judged: %s", msg->error);
+      note_failure (p, m, why);
+    } else if (!record_judgement (p, m, msg)) {
+      cn_state_msg_remove (p->bs, u);   /* nothing to do: done */
+    }
+  }
+  save (p);
+}
+
+static gboolean
+poll_mailbox (Poll *p, GError **error)
+{
+  Imap *im = p->im;
+  g_autofree char *server_box = cn_imap_conn_mailbox (p->c, p->box, error);
+  if (server_box == NULL || !select_box (p, server_box, error))
+    return FALSE;
+
+  g_autoptr (GArray) uids = g_array_new (FALSE, FALSE, sizeof (guint32));
+  g_autoptr (GHashTable) msgs = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, (GDestroyNotify) msg_free);
+  g_autoptr (GArray) cand = g_array_new (FALSE, FALSE, sizeof (guint32));
+  g_autoptr (GArray) retry = g_array_new (FALSE, FALSE, sizeof (guint32));
+  if (!search_new (p, uids, error) || !find_candidates (p, uids, msgs, cand, error) ||
+      !find_retries (p, msgs, retry, error))
+    return FALSE;
+
+  /* every try is counted and saved before it can fail (or crash) */
+  g_autoptr (GArray) work = g_array_new (FALSE, FALSE, sizeof (guint32));
+  g_array_append_vals (work, retry->data, retry->len);
+  g_array_append_vals (work, cand->data, cand->len);
+  g_array_sort (work, compare_uids);
+  g_autoptr (GArray) fresh = g_array_new (FALSE, FALSE, sizeof (guint32));   /* first tries, unjudged */
+  g_autoptr (GArray) again = g_array_new (FALSE, FALSE, sizeof (guint32));   /* later tries, unjudged */
+  for (guint i = 0; i < work->len; i++) {
+    guint32 u = g_array_index (work, guint32, i);
+    CnMsgState *m = cn_state_msg (p->bs, u);
+    if ((int) m->tries >= im->cli->config->attempts) {
+      /* every try so far ended without a result: the process died in it */
+      p->ps->failures++;
+      give_up (p, m, "no try came to an end (the process stopped during each)");
+      continue;
+    }
+    m->tries++;
+    if (m->verdict == NULL)
+      g_array_append_val (m->tries == 1 ? fresh : again, u);
+  }
+  if (uids->len)
+    p->bs->last_uid = g_array_index (uids, guint32, uids->len - 1);
+  if (!save (p))
+    return FALSE;
+
+  /* the unjudged: fetched whole, judged — the first tries in one batch
+   * (their live checks run in parallel), a retry alone (a message that
+   * broke a batch cannot break another) */
+  g_autoptr (GArray) todo = g_array_new (FALSE, FALSE, sizeof (guint32));
+  g_array_append_vals (todo, fresh->data, fresh->len);
+  g_array_append_vals (todo, again->data, again->len);
+  g_array_sort (todo, compare_uids);
+  if (!fetch_bodies (p, todo, msgs, error))
+    return FALSE;
+  judge (p, fresh, msgs);
+  for (guint i = 0; i < again->len && !stop_requested; i++) {
+    g_autoptr (GArray) one = g_array_new (FALSE, FALSE, sizeof (guint32));
+    g_array_append_val (one, g_array_index (again, guint32, i));
+    judge (p, one, msgs);
+  }
+
+  /* act, in UID order */
+  for (guint i = 0; i < work->len && !stop_requested && !p->c->broken; i++) {
+    CnMsgState *m = cn_state_msg_lookup (p->bs, g_array_index (work, guint32, i));
+    if (m && m->verdict && !m->failed && m->next_try <= g_get_real_time () / G_USEC_PER_SEC)
+      handle (p, m);
+  }
+  if (p->c->broken) {
+    g_set_error (error, CN_ERROR, CN_ERROR_INPUT, "the connection was lost");
+    return FALSE;
+  }
+  return TRUE;
+}
+
+/* Poll every mailbox of A; FALSE when one could not be polled (each error
+ * logged here). */
+static gboolean
+poll_account (Imap *im, CnAccount *a, CnState *st, PollStats *ps)
 {
   CnImapConn c = { 0 };
-  gboolean ok = cn_imap_conn_open (&c, a, &im->cli->opts, error);
-  for (char **box = a->mailboxes; ok && box && *box && !stop_requested; box++)
-    ok = poll_mailbox (im, &c, a, *box, st, ps, error);
-  if (ok && !im->dry_run)
-    ok = cn_state_save (st, error);   /* last_uid moved past non-candidates */
-  if (c.easy && ok) {
+  g_autoptr (GError) e = NULL;
+  gboolean ok = cn_imap_conn_open (&c, a, &im->cli->opts, &e);
+  if (!ok)
+    say ("%s: %s", a->name, e->message);
+  for (char **box = a->mailboxes; ok && box && *box && !stop_requested; box++) {
+    g_autofree char *key = g_strdup_printf ("%s/%s", a->name, *box);
+    Poll p = { .im = im, .c = &c, .a = a, .box = *box, .key = key, .st = st, .ps = ps,
+               .bs = cn_state_box (st, key) };
+    g_autoptr (GError) be = NULL;
+    if (!poll_mailbox (&p, &be)) {
+      say ("%s: %s", key, be->message);
+      ok = FALSE;
+      if (c.broken)
+        break;   /* the later mailboxes: at the next poll, on a new connection */
+    }
+  }
+  if (!im->dry_run) {
+    g_autoptr (GError) se = NULL;
+    if (!cn_state_save (st, &se)) {
+      say ("%s", se->message);
+      ok = FALSE;
+    }
+  }
+  if (c.easy && !c.broken) {
     g_autoptr (GError) ignore = NULL;
     cn_imap_command (&c, NULL, NULL, &ignore, "LOGOUT");
   }
@@ -373,19 +752,131 @@ poll_account (Imap *im, CnAccount *a, CnState *st, PollStats *ps, GError **error
 }
 
 /* ---------------------------------------------------------------------- */
+/* imap --status                                                           */
+
+static char *
+local_time (gint64 t)
+{
+  g_autoptr (GDateTime) d = g_date_time_new_from_unix_local (t);
+  return d ? g_date_time_format (d, "%Y-%m-%d %H:%M:%S") : g_strdup ("?");
+}
+
+static int
+show_status (Imap *im, CnState *st)
+{
+  const CnConfig *cf = im->cli->config;
+  g_autofree const char **names = cn_state_box_names (st);
+  guint failed = 0;
+  if (names[0] == NULL && im->cli->format != CN_FORMAT_JSON)
+    printf ("%s: nothing polled yet\n", st->path);
+  for (const char **n = names; *n; n++) {
+    CnBoxState *b = cn_state_box (st, *n);
+    g_autoptr (GPtrArray) msgs = cn_state_msgs_sorted (b);
+    guint nf = 0;
+    for (guint i = 0; i < msgs->len; i++)
+      nf += ((CnMsgState *) msgs->pdata[i])->failed;
+    failed += nf;
+    if (im->cli->format != CN_FORMAT_JSON)
+      printf ("%s: UIDVALIDITY %u, UIDs up to %u looked at, %u being tried, %u failed\n", *n, b->uidvalidity,
+              b->last_uid, msgs->len - nf, nf);
+    for (guint i = 0; i < msgs->len; i++) {
+      const CnMsgState *m = msgs->pdata[i];
+      g_autoptr (GString) done = g_string_new (NULL);
+      static const char *const names_[] = { "keyword", "hook", "webhook", "copy", "move" };
+      for (guint k = 0; k < G_N_ELEMENTS (names_); k++)
+        if (m->done & (1u << k))
+          g_string_append_printf (done, "%s%s", done->len ? " " : "", names_[k]);
+      if (im->cli->format == CN_FORMAT_JSON) {
+        g_autoptr (JsonBuilder) jb = json_builder_new ();
+        json_builder_begin_object (jb);
+        json_builder_set_member_name (jb, "mailbox");
+        json_builder_add_string_value (jb, *n);
+        json_builder_set_member_name (jb, "uid");
+        json_builder_add_int_value (jb, m->uid);
+        json_builder_set_member_name (jb, "status");
+        json_builder_add_string_value (jb, m->failed ? "failed" : "retrying");
+        json_builder_set_member_name (jb, "tries");
+        json_builder_add_int_value (jb, m->tries);
+        json_builder_set_member_name (jb, "next_try");
+        if (m->failed || m->next_try == 0)
+          json_builder_add_null_value (jb);
+        else
+          json_builder_add_int_value (jb, m->next_try);
+        const char *strs[][2] = { { "verdict", m->verdict }, { "summary", m->summary },
+                                  { "message_id", m->message_id }, { "error", m->error }, { "done", done->str } };
+        for (guint k = 0; k < G_N_ELEMENTS (strs); k++) {
+          json_builder_set_member_name (jb, strs[k][0]);
+          if (strs[k][1])
+            json_builder_add_string_value (jb, strs[k][1]);
+          else
+            json_builder_add_null_value (jb);
+        }
+        json_builder_end_object (jb);
+        g_autoptr (JsonNode) root = json_builder_get_root (jb);
+        g_autofree char *s = json_to_string (root, FALSE);
+        printf ("%s\n", s);
+        continue;
+      }
+      g_autofree char *when = local_time (m->next_try);
+      if (m->failed)
+        printf ("  UID %u: FAILED after %u tr%s: %s\n", m->uid, m->tries, m->tries == 1 ? "y" : "ies",
+                m->error ? m->error : "?");
+      else
+        printf ("  UID %u: try %u of %d done%s%s; next at the first poll after %s\n", m->uid, m->tries,
+                cf->attempts, m->error ? ", failed: " : "", m->error ? m->error : "", when);
+      if (m->summary)
+        printf ("      %s → %s%s%s%s%s\n", m->summary, m->verdict ? m->verdict : "?",
+                done->len ? "; done: " : "", done->str, m->message_id ? "; Message-ID " : "",
+                m->message_id ? m->message_id : "");
+    }
+  }
+  return failed ? CN_EXIT_ATTENTION : CN_EXIT_OK;
+}
+
+/* ---------------------------------------------------------------------- */
+
+static char *
+state_path (const Imap *im)
+{
+  return im->state_opt ? g_strdup (im->state_opt)
+       : im->cli->config->state ? g_strdup (im->cli->config->state)
+       : cn_state_default_path ();
+}
 
 static int
 run (Imap *im)
 {
   g_autoptr (GError) e = NULL;
-  if (!collect_accounts (im, &e))
+  if (!make_url_account (im, &e) || !check_config (im->cli->config, im, &e))
     return cn_cli_fail (e);
-  g_autofree char *state_path = im->state_opt ? g_strdup (im->state_opt)
-                              : im->cli->config->state ? g_strdup (im->cli->config->state)
-                              : cn_state_default_path ();
-  g_autoptr (CnState) st = cn_state_load (state_path, &e);
+  apply_config (im);
+  g_autofree char *path = state_path (im);
+  g_autoptr (CnState) st = cn_state_load (path, &e);
   if (st == NULL)
     return cn_cli_fail (e);
+  if (im->status)
+    return show_status (im, st);
+  if (im->retry_failed) {
+    guint n = 0;
+    GHashTableIter it;
+    gpointer v;
+    g_hash_table_iter_init (&it, st->boxes);
+    while (g_hash_table_iter_next (&it, NULL, &v)) {
+      g_autoptr (GPtrArray) msgs = cn_state_msgs_sorted (v);
+      for (guint i = 0; i < msgs->len; i++) {
+        CnMsgState *m = msgs->pdata[i];
+        if (m->failed) {
+          m->failed = FALSE;
+          m->tries = 0;
+          m->next_try = 0;
+          n++;
+        }
+      }
+    }
+    say ("--retry-failed: %u failed message%s will be tried again", n, n == 1 ? "" : "s");
+    if (!im->dry_run && !cn_state_save (st, &e))
+      return cn_cli_fail (e);
+  }
 
   struct sigaction sa = { .sa_handler = on_signal };
   sigemptyset (&sa.sa_mask);
@@ -399,28 +890,24 @@ run (Imap *im)
     if (reload_requested) {
       reload_requested = 0;
       g_autoptr (GError) re = NULL;
-      if (cn_cli_reload (im->cli, has_accounts, im, &re) && collect_accounts (im, &re))
-        g_printerr ("certnotice imap: SIGHUP: config %s and rules reloaded\n", im->cli->config->path);
-      else
-        g_printerr ("certnotice imap: SIGHUP: keeping the old config and rules: %s\n", re->message);
+      if (cn_cli_reload (im->cli, check_config, im, &re)) {
+        apply_config (im);
+        say ("SIGHUP: config %s and rules reloaded", im->cli->config->path);
+      } else {
+        say ("SIGHUP: keeping the old config and rules: %s", re->message);
+      }
     }
     g_clear_pointer (&im->cli->opts.now, g_date_time_unref);
     im->cli->opts.now = g_date_time_new_now_utc ();
     PollStats ps = { 0 };
     gboolean all_ok = TRUE;
-    for (guint i = 0; i < im->accounts->len && !stop_requested; i++) {
-      CnAccount *a = im->accounts->pdata[i];
-      g_autoptr (GError) pe = NULL;
-      if (!poll_account (im, a, st, &ps, &pe)) {
-        g_printerr ("certnotice imap: %s: %s\n", a->name, pe->message);
-        all_ok = FALSE;
-      }
-    }
+    for (guint i = 0; i < im->accounts->len && !stop_requested; i++)
+      all_ok &= poll_account (im, im->accounts->pdata[i], st, &ps);
     if (g_getenv ("CERTNOTICE_IMAP_STATS"))
-      g_printerr ("certnotice imap: poll: %u headers, %u whole messages, %" G_GUINT64_FORMAT " bytes, %u notices\n",
-                  ps.fetched_headers, ps.fetched_whole, ps.bytes, ps.notices);
+      say ("poll: %u headers, %u whole messages, %" G_GUINT64_FORMAT " bytes, %u notices, %u failed tries",
+           ps.fetched_headers, ps.fetched_whole, ps.bytes, ps.notices, ps.failures);
     if (im->once) {
-      rc = !all_ok ? CN_EXIT_TEMPFAIL : ps.attention ? CN_EXIT_ATTENTION : CN_EXIT_OK;
+      rc = !all_ok || ps.failures ? CN_EXIT_TEMPFAIL : ps.attention ? CN_EXIT_ATTENTION : CN_EXIT_OK;
       break;
     }
     /* wait for the next poll; after a failure, back off (capped) */
@@ -431,7 +918,7 @@ run (Imap *im)
       g_usleep (100000);
   }
   if (stop_requested)
-    g_printerr ("certnotice imap: stopping\n");
+    say ("stopping");
   return rc;
 }
 
@@ -443,14 +930,17 @@ cn_cmd_imap (int argc, char **argv)
   im.accounts = g_ptr_array_new ();
   g_autoptr (GOptionContext) ctx = g_option_context_new ("— poll IMAP mailboxes for certificate notices");
   GOptionEntry entries[] = {
-    { "url", 0, 0, G_OPTION_ARG_STRING, &im.url, "Mailbox to watch (imaps://HOST[:PORT]/MAILBOX)", "URL" },
-    { "user", 0, 0, G_OPTION_ARG_STRING, &im.user, "Login name", "NAME" },
-    { "password-command", 0, 0, G_OPTION_ARG_STRING, &im.password_command, "Print the password (first line is used); else netrc", "CMD" },
+    { "url", 0, 0, G_OPTION_ARG_STRING, &im.url, "Mailbox to watch (imaps://[USER@]HOST[:PORT]/MAILBOX)", "URL" },
+    { "user", 0, 0, G_OPTION_ARG_STRING, &im.user, "Login name (else the URL's, else netrc's)", "NAME" },
+    { "password-command", 0, 0, G_OPTION_ARG_STRING, &im.password_command, "Print the password (first line is used); else ~/.netrc", "CMD" },
+    { "imap-cacert", 0, 0, G_OPTION_ARG_FILENAME, &im.imap_cacert, "Trust these CAs for the --url server (not for live checks)", "FILE" },
     { "allow-plaintext", 0, 0, G_OPTION_ARG_NONE, &im.allow_plaintext, "Allow imap:// without TLS", NULL },
     { "state", 0, 0, G_OPTION_ARG_FILENAME, &im.state_opt, "State file (default $XDG_STATE_HOME/certnotice/imap.state)", "FILE" },
     { "once", 0, 0, G_OPTION_ARG_NONE, &im.once, "Poll once and exit (cron, systemd timers)", NULL },
     { "interval", 0, 0, G_OPTION_ARG_INT, &im.interval, "Seconds between polls (default 300)", "SECONDS" },
     { "dry-run", 0, 0, G_OPTION_ARG_NONE, &im.dry_run, "Report what would be done; change nothing", NULL },
+    { "status", 0, 0, G_OPTION_ARG_NONE, &im.status, "List the messages being retried or given up, and exit", NULL },
+    { "retry-failed", 0, 0, G_OPTION_ARG_NONE, &im.retry_failed, "Try the messages given up again", NULL },
     G_OPTION_ENTRY_NULL
   };
   g_option_context_add_main_entries (ctx, entries, NULL);
@@ -463,7 +953,11 @@ cn_cmd_imap (int argc, char **argv)
   } else if (argc > 1) {
     fprintf (stderr, "certnotice imap: unexpected argument '%s'\n", argv[1]);
     rc = CN_EXIT_USAGE;
+  } else if (im.imap_cacert && !g_file_test (im.imap_cacert, G_FILE_TEST_IS_REGULAR)) {
+    fprintf (stderr, "certnotice: --imap-cacert %s: no such file\n", im.imap_cacert);
+    rc = CN_EXIT_NOINPUT;
   } else if ((rc = cn_cli_setup (&cli, TRUE)) == 0) {
+    im.no_verify_given = cli.opts.no_verify;
     rc = run (&im);
   }
   g_clear_pointer (&im.url_account, cn_account_free);
@@ -472,6 +966,7 @@ cn_cmd_imap (int argc, char **argv)
   g_free (im.user);
   g_free (im.password_command);
   g_free (im.state_opt);
+  g_free (im.imap_cacert);
   cn_cli_clear (&cli);
   return rc;
 }

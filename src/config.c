@@ -1,5 +1,6 @@
 /* config.c — the one owner of the config file (config.h). */
 #include "config.h"
+#include "imapproto.h"
 
 #include <string.h>
 
@@ -17,6 +18,12 @@ cn_account_free (CnAccount *a)
   g_strfreev (a->mailboxes);
   g_free (a->cacert);
   g_free (a);
+}
+
+static gboolean
+same_mailbox (const char *x, const char *y)
+{
+  return strcmp (x, y) == 0 || (g_ascii_strcasecmp (x, "INBOX") == 0 && g_ascii_strcasecmp (y, "INBOX") == 0);
 }
 
 gboolean
@@ -43,9 +50,33 @@ cn_account_set_url (CnAccount *a, const char *url, GError **error)
   const char *path = g_uri_get_path (uri);
   while (path && *path == '/')
     path++;
+  g_autofree char *box = path && *path ? g_uri_unescape_string (path, NULL) : NULL;
+  if (path && *path && box == NULL) {
+    g_set_error (error, CN_ERROR, CN_ERROR_USAGE, "url %s: bad %%-escape in the mailbox", url);
+    return FALSE;
+  }
+  g_auto (GStrv) boxes = g_strsplit (box ? box : "INBOX", ",", -1);
+  for (char **b = boxes; *b; b++) {
+    g_autoptr (GError) e = NULL;
+    if (!cn_imap_mailbox_valid (*b, &e)) {
+      g_set_error (error, CN_ERROR, CN_ERROR_USAGE, "url %s: %s", url, e->message);
+      return FALSE;
+    }
+  }
   if (a->mailboxes == NULL) {
-    g_autofree char *box = path && *path ? g_uri_unescape_string (path, NULL) : NULL;
-    a->mailboxes = g_strsplit (box ? box : path && *path ? path : "INBOX", ",", -1);
+    a->mailboxes = g_steal_pointer (&boxes);
+  } else if (box) {
+    for (char **b = boxes; *b; b++) {
+      gboolean listed = FALSE;
+      for (char **m = a->mailboxes; *m && !listed; m++)
+        listed = same_mailbox (*b, *m);
+      if (!listed) {
+        g_set_error (error, CN_ERROR, CN_ERROR_USAGE,
+                     "the url names mailbox '%s', which `mailboxes` does not list: `mailboxes` says "
+                     "what is polled, so name the mailboxes there only (url imaps://HOST/)", *b);
+        return FALSE;
+      }
+    }
   }
   return TRUE;
 }
@@ -207,12 +238,15 @@ get_bool (Reader *r, const char *group, const char *key, gboolean *out, GError *
 static gboolean
 read_main (Reader *r, const char *g, GError **error)
 {
-  static const char *const keys[] = { "trusted_authserv_ids", "trusted_forwarders", "rules_dir", NULL };
+  static const char *const keys[] = { "trusted_authserv_ids", "trusted_forwarders", "rules_dir", "cacert", NULL };
   if (!known_keys (r, g, keys, error) ||
       !get_list (r, g, "trusted_authserv_ids", &r->c->trusted_authserv, error) ||
       !get_list (r, g, "trusted_forwarders", &r->c->trusted_forwarders, error) ||
-      !get_string (r, g, "rules_dir", &r->c->rules_dir, error))
+      !get_string (r, g, "rules_dir", &r->c->rules_dir, error) ||
+      !get_string (r, g, "cacert", &r->c->cacert, error))
     return FALSE;
+  if (r->c->cacert && !g_file_test (r->c->cacert, G_FILE_TEST_IS_REGULAR))
+    return fail (r, error, g, "cacert", "%s: no such file", r->c->cacert);
   for (char **f = r->c->trusted_forwarders; f && *f; f++) {
     const char *at = strchr (*f, '@');
     if ((at ? at[1] : **f) == '\0' || strchr (at ? at + 1 : *f, '@') || strpbrk (*f, " \t<>"))
@@ -245,23 +279,33 @@ read_provider (Reader *r, const char *g, GError **error)
   return TRUE;
 }
 
+/* An integer MIN..MAX; *OUT unchanged when the key is absent. */
+static gboolean
+get_int (Reader *r, const char *g, const char *key, int min, int max, const char *what, int *out,
+         GError **error)
+{
+  g_autofree char *s = NULL;
+  if (!get_string (r, g, key, &s, error))
+    return FALSE;
+  if (s == NULL)
+    return TRUE;
+  char *end = NULL;
+  gint64 v = g_ascii_strtoll (s, &end, 10);
+  if (end == s || *end || v < min || v > max)
+    return fail (r, error, g, key, "'%s': give %s, %d to %d", s, what, min, max);
+  *out = (int) v;
+  return TRUE;
+}
+
 static gboolean
 read_imap (Reader *r, const char *g, GError **error)
 {
-  static const char *const keys[] = { "interval", "state", NULL };
-  if (!known_keys (r, g, keys, error) || !get_string (r, g, "state", &r->c->state, error))
-    return FALSE;
-  g_autofree char *iv = NULL;
-  if (!get_string (r, g, "interval", &iv, error))
-    return FALSE;
-  if (iv) {
-    char *end = NULL;
-    gint64 v = g_ascii_strtoll (iv, &end, 10);
-    if (end == iv || *end || v < 1 || v > 86400)
-      return fail (r, error, g, "interval", "'%s': give seconds, 1 to 86400", iv);
-    r->c->interval = (int) v;
-  }
-  return TRUE;
+  static const char *const keys[] = { "interval", "state", "no_verify", "attempts", "retry_delay", NULL };
+  return known_keys (r, g, keys, error) && get_string (r, g, "state", &r->c->state, error) &&
+         get_int (r, g, "interval", 1, 86400, "seconds", &r->c->interval, error) &&
+         get_bool (r, g, "no_verify", &r->c->no_verify, error) &&
+         get_int (r, g, "attempts", 1, 100, "a number of tries", &r->c->attempts, error) &&
+         get_int (r, g, "retry_delay", 0, 86400, "seconds", &r->c->retry_delay, error);
 }
 
 static gboolean
@@ -292,6 +336,9 @@ read_account (Reader *r, const char *g, GError **error)
   if (a->mailboxes && a->mailboxes[0] == NULL)
     return fail (r, error, g, "mailboxes", "empty list");
   g_autoptr (GError) e = NULL;
+  for (char **m = a->mailboxes; m && *m; m++)
+    if (!cn_imap_mailbox_valid (*m, &e))
+      return fail (r, error, g, "mailboxes", "%s", e->message);
   if (!cn_account_set_url (a, url, &e))
     return fail (r, error, g, "url", "%s", e->message);
   if (a->cacert && !g_file_test (a->cacert, G_FILE_TEST_IS_REGULAR))
@@ -321,6 +368,10 @@ read_action (Reader *r, const char *g, GError **error)
   g_autoptr (GError) e = NULL;
   if (cmd && !g_shell_parse_argv (cmd, NULL, &act->command, &e))
     return fail (r, error, g, "command", "%s", e->message);
+  if (act->copy_to && !cn_imap_mailbox_valid (act->copy_to, &e))
+    return fail (r, error, g, "copy", "%s", e->message);
+  if (act->move_to && !cn_imap_mailbox_valid (act->move_to, &e))
+    return fail (r, error, g, "move", "%s", e->message);
   if (act->keyword && (strpbrk (act->keyword, " ()\"\\{]%*\r\n") || *act->keyword == '\\'))
     return fail (r, error, g, "keyword", "'%s' is not an IMAP atom", act->keyword);
   if (act->webhook && !g_str_has_prefix (act->webhook, "https://") &&
@@ -346,6 +397,8 @@ config_new (const char *path)
   c->provider_senders = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_strfreev);
   c->provider_lines = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   c->accounts = g_ptr_array_new_with_free_func ((GDestroyNotify) cn_account_free);
+  c->attempts = 5;
+  c->retry_delay = 60;
   return c;
 }
 
@@ -394,6 +447,14 @@ cn_config_load (const char *path, gboolean explicit, GError **error)
       ok = fail (&r, error, *g, NULL, "unknown group (known: [certnotice], [imap], [account NAME], "
                  "[action VERDICT], [provider ID])");
   }
+  for (guint i = 0; ok && i < c->accounts->len; i++) {
+    const CnAccount *a = c->accounts->pdata[i];
+    g_autoptr (GError) te = NULL;
+    if (!cn_config_check_targets (c, a, &te)) {
+      g_autofree char *group = g_strdup_printf ("account %s", a->name);
+      ok = fail (&r, error, group, a->mailboxes_from_config ? "mailboxes" : "url", "%s", te->message);
+    }
+  }
   g_key_file_unref (r.kf);
   g_hash_table_unref (r.lm.lines);
   return ok ? g_steal_pointer (&c) : NULL;
@@ -408,6 +469,7 @@ cn_config_free (CnConfig *c)
   g_strfreev (c->trusted_authserv);
   g_strfreev (c->trusted_forwarders);
   g_free (c->rules_dir);
+  g_free (c->cacert);
   g_hash_table_unref (c->provider_senders);
   g_hash_table_unref (c->provider_lines);
   g_free (c->state);
@@ -421,6 +483,27 @@ cn_config_free (CnConfig *c)
     g_free (a->webhook);
   }
   g_free (c);
+}
+
+gboolean
+cn_config_check_targets (const CnConfig *c, const CnAccount *a, GError **error)
+{
+  for (char **m = a->mailboxes; m && *m; m++)
+    for (int v = 0; v < CN_VERDICT_COUNT; v++) {
+      const CnAction *act = &c->actions[v];
+      const char *target = act->move_to && same_mailbox (*m, act->move_to) ? act->move_to
+                         : act->copy_to && same_mailbox (*m, act->copy_to) ? act->copy_to
+                         : NULL;
+      if (target) {
+        g_set_error (error, CN_ERROR, CN_ERROR_CONFIG,
+                     "'%s' is polled, and [action %s] (%s:%u) %s mail there: poll another mailbox, "
+                     "or %s elsewhere", *m, cn_verdict_name (v), c->path, act->line,
+                     target == act->move_to ? "moves" : "copies",
+                     target == act->move_to ? "move" : "copy");
+        return FALSE;
+      }
+    }
+  return TRUE;
 }
 
 gboolean

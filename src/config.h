@@ -41,8 +41,10 @@ void cn_account_free (CnAccount *a);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CnAccount, cn_account_free)
 
 /* Fill A's host, port, tls, user (if unset) and mailboxes (if unset) from
- * "imaps://[USER@]HOST[:PORT]/MAILBOX[,MAILBOX…]" (default INBOX).  FALSE +
- * ERROR (CN_ERROR_USAGE) for anything else, or a password in the URL. */
+ * "imaps://[USER@]HOST[:PORT]/MAILBOX[,MAILBOX…]" (default INBOX).  When
+ * A's mailboxes are set already (the config's `mailboxes`), the URL may
+ * name none or one of them, nothing else.  FALSE + ERROR (CN_ERROR_USAGE)
+ * for anything else, a bad mailbox name, or a password in the URL. */
 gboolean cn_account_set_url (CnAccount *a, const char *url, GError **error);
 
 typedef struct {
@@ -53,12 +55,16 @@ typedef struct {
   char **trusted_forwarders;  /* addresses or domains (lowercase), or NULL:
                                  whose attached notices are their own    */
   char *rules_dir;            /* or NULL                                */
+  char *cacert;               /* live checks' CA file (as --cacert), or NULL */
   /* [provider ID] sender_domains: id → char ** (more genuine senders)   */
   GHashTable *provider_senders;
   GHashTable *provider_lines;  /* id → line of its group                */
   /* [imap] */
   int interval;               /* seconds; 0 = not set                   */
   char *state;                /* or NULL                                */
+  gboolean no_verify;         /* as --no-verify, for the IMAP mode      */
+  int attempts;               /* tries per message before it is given up (default 5) */
+  int retry_delay;            /* seconds before the 2nd try, doubled after each (default 60) */
   /* [account NAME], in file order */
   GPtrArray *accounts;        /* CnAccount *                            */
   /* [action VERDICT] */
@@ -76,6 +82,10 @@ CnConfig *cn_config_load (const char *path, gboolean explicit, GError **error);
 
 void cn_config_free (CnConfig *c);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CnConfig, cn_config_free)
+
+/* FALSE + ERROR (CN_ERROR_CONFIG) when A polls a mailbox that an action
+ * of C copies or moves to (mail would be judged again where it was put). */
+gboolean cn_config_check_targets (const CnConfig *c, const CnAccount *a, GError **error);
 
 /* Add the config's [provider ID] sender_domains to RULES; FALSE + ERROR
  * (CN_ERROR_CONFIG, naming FILE:LINE) when ID is no provider of RULES. */

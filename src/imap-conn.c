@@ -7,12 +7,18 @@
  * \Seen on a URL fetch; speaking the protocol ourselves gives BODY.PEEK (no
  * flag changes) and one pipelined UID FETCH for any number of messages.
  * Responses are parsed by imapproto.c.
+ *
+ * The password is found before connecting (cn_imap_credentials): libcurl's
+ * own netrc lookup is not used, because 7.88 skips it whenever a user name
+ * is set (see netrc.h).
  */
 #include "imap-conn.h"
+#include "netrc.h"
 
 #include <errno.h>
 #include <poll.h>
 #include <string.h>
+#include <sys/wait.h>
 
 void
 cn_imap_conn_close (CnImapConn *c)
@@ -23,25 +29,95 @@ cn_imap_conn_close (CnImapConn *c)
   if (c->in)
     g_string_free (c->in, TRUE);
   c->in = NULL;
+  g_clear_pointer (&c->prefix, g_free);
+}
+
+/* At most MAX bytes of S's first lines, control characters shown as '?':
+ * a command's standard error, for a message. */
+static char *
+excerpt (const char *s, gsize max)
+{
+  g_autofree char *t = g_strstrip (g_strndup (s ? s : "", max));
+  GString *o = g_string_new (NULL);
+  for (const char *p = t; *p; p++)
+    g_string_append_c (o, *p == '\n' ? '|' : ((guchar) *p < 0x20 || *p == 0x7f) ? '?' : *p);
+  return g_string_free (o, FALSE);
 }
 
 static char *
 run_password_command (const char *cmd, GError **error)
 {
   const char *argv[] = { "/bin/sh", "-c", cmd, NULL };
-  g_autofree char *out = NULL;
+  g_autofree char *out = NULL, *err = NULL;
   int status = 0;
-  if (!g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, &out, NULL,
-                     &status, error))
+  g_autoptr (GError) e = NULL;
+  if (!g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, &err, &status, &e)) {
+    g_set_error (error, CN_ERROR, CN_ERROR_CONFIG, "the password command could not run: %s", e->message);
     return NULL;
-  if (!g_spawn_check_wait_status (status, NULL)) {
-    g_set_error (error, CN_ERROR, CN_ERROR_CONFIG, "the password command failed");
+  }
+  if (!WIFEXITED (status) || WEXITSTATUS (status) != 0) {
+    g_autofree char *why = excerpt (err, 300);
+    g_autofree char *how = WIFEXITED (status) ? g_strdup_printf ("exit status %d", WEXITSTATUS (status))
+                                               : g_strdup_printf ("killed by signal %d", WTERMSIG (status));
+    g_set_error (error, CN_ERROR, CN_ERROR_CONFIG, "the password command failed (%s)%s%s", how,
+                 *why ? ": " : ", nothing on its standard error", why);
+    if (out)
+      memset (out, 0, strlen (out));
     return NULL;
   }
   char *nl = strpbrk (out, "\r\n");
   if (nl)
     *nl = '\0';
+  if (*out == '\0') {
+    g_set_error (error, CN_ERROR, CN_ERROR_CONFIG,
+                 "the password command printed no password (its first line is the password)");
+    return NULL;
+  }
   return g_steal_pointer (&out);
+}
+
+gboolean
+cn_imap_credentials (const CnAccount *a, char **user, char **password, const char **source, GError **error)
+{
+  *user = NULL;
+  *password = NULL;
+  if (a->password_command) {
+    *password = run_password_command (a->password_command, error);
+    if (*password == NULL)
+      return FALSE;
+    *user = g_strdup (a->user);
+    *source = "the password command";
+  } else {
+    g_autofree char *path = cn_netrc_default_path ();
+    switch (cn_netrc_lookup (path, a->host, a->user, user, password, error)) {
+    case CN_NETRC_ERROR:
+      return FALSE;
+    case CN_NETRC_FOUND:
+      if (a->user) {   /* the entry may have had no login */
+        g_free (*user);
+        *user = g_strdup (a->user);
+      }
+      *source = "~/.netrc";
+      break;
+    case CN_NETRC_NO_ENTRY:
+      g_set_error (error, CN_ERROR, CN_ERROR_CONFIG,
+                   "no password for %s%s%s: set password_command in [account %s] (--password-command "
+                   "with --url), or add \"machine %s login %s password …\" to %s (then `user` may be "
+                   "left out: the netrc login is used)",
+                   a->user ? a->user : "", a->user ? "@" : "", a->host, a->name, a->host,
+                   a->user ? a->user : "NAME", path);
+      return FALSE;
+    }
+  }
+  if (*user == NULL || **user == '\0') {
+    g_clear_pointer (password, g_free);
+    g_clear_pointer (user, g_free);
+    g_set_error (error, CN_ERROR, CN_ERROR_CONFIG,
+                 "no user name for %s: set user in [account %s] (--user with --url), put it in the "
+                 "URL (imaps://USER@HOST/), or give a login in ~/.netrc", a->host, a->name);
+    return FALSE;
+  }
+  return TRUE;
 }
 
 static gboolean
@@ -64,12 +140,14 @@ conn_send (CnImapConn *c, const char *data, gsize len, GError **error)
     CURLcode rc = c->cc->easy_send (c->easy, data, len, &n);
     if (rc == CURLE_AGAIN) {
       if (!wait_socket (c, POLLOUT)) {
+        c->broken = TRUE;
         g_set_error (error, CN_ERROR, CN_ERROR_INPUT, "IMAP server: timed out sending");
         return FALSE;
       }
       continue;
     }
     if (rc != CURLE_OK) {
+      c->broken = TRUE;
       g_set_error (error, CN_ERROR, CN_ERROR_INPUT, "IMAP server: %s", c->cc->easy_strerror (rc));
       return FALSE;
     }
@@ -86,12 +164,14 @@ conn_read (CnImapConn *c, GError **error)
   for (;;) {
     gssize n = cn_imap_response_length (c->in->str, c->in->len);
     if (n < 0) {
+      c->broken = TRUE;   /* where the next response starts is unknown */
       g_set_error (error, CN_ERROR, CN_ERROR_INPUT, "IMAP server sent a malformed or oversized response");
       return NULL;
     }
     if (n > 0) {
       CnImapResponse *r = cn_imap_parse (c->in->str, (gsize) n, error);
       g_string_erase (c->in, 0, n);
+      c->broken |= r == NULL;
       return r;
     }
     char buf[65536];
@@ -99,12 +179,14 @@ conn_read (CnImapConn *c, GError **error)
     CURLcode rc = c->cc->easy_recv (c->easy, buf, sizeof buf, &got);
     if (rc == CURLE_AGAIN) {
       if (!wait_socket (c, POLLIN)) {
+        c->broken = TRUE;
         g_set_error (error, CN_ERROR, CN_ERROR_INPUT, "IMAP server: no answer within %gs", c->timeout);
         return NULL;
       }
       continue;
     }
     if (rc != CURLE_OK || got == 0) {
+      c->broken = TRUE;
       g_set_error (error, CN_ERROR, CN_ERROR_INPUT, "IMAP server closed the connection%s%s",
                    rc != CURLE_OK ? ": " : "", rc != CURLE_OK ? c->cc->easy_strerror (rc) : "");
       return NULL;
@@ -120,6 +202,10 @@ cn_imap_command (CnImapConn *c, GPtrArray *out, char **status_code, GError **err
   va_start (ap, fmt);
   g_autofree char *cmd = g_strdup_vprintf (fmt, ap);
   va_end (ap);
+  if (c->broken) {
+    g_set_error (error, CN_ERROR, CN_ERROR_INPUT, "IMAP connection lost");
+    return FALSE;
+  }
   g_autofree char *tag = g_strdup_printf ("c%u", ++c->tag);
   g_autofree char *line = g_strdup_printf ("%s %s\r\n", tag, cmd);
   if (!conn_send (c, line, strlen (line), error))
@@ -133,8 +219,11 @@ cn_imap_command (CnImapConn *c, GPtrArray *out, char **status_code, GError **err
       if (status_code)
         *status_code = g_strdup (r->code);
       if (!ok) {
-        /* the command word only: never echo credentials or arguments */
-        g_autofree char *verb = g_strndup (cmd, strcspn (cmd, " "));
+        /* the command word only (two for UID …): never echo credentials or arguments */
+        gsize n = strcspn (cmd, " ");
+        if (g_ascii_strncasecmp (cmd, "UID ", 4) == 0)
+          n = 4 + strcspn (cmd + 4, " ");
+        g_autofree char *verb = g_strndup (cmd, n);
         g_set_error (error, CN_ERROR, CN_ERROR_INPUT, "IMAP %s: %s %s", verb,
                      r->status ? r->status : "?", r->text ? r->text : "");
       }
@@ -142,6 +231,7 @@ cn_imap_command (CnImapConn *c, GPtrArray *out, char **status_code, GError **err
       return ok;
     }
     if (g_strcmp0 (r->status, "BYE") == 0 && strcmp (r->tag, "*") == 0) {
+      c->broken = TRUE;
       g_set_error (error, CN_ERROR, CN_ERROR_INPUT, "IMAP server said BYE: %s", r->text ? r->text : "");
       cn_imap_response_free (r);
       return FALSE;
@@ -153,6 +243,63 @@ cn_imap_command (CnImapConn *c, GPtrArray *out, char **status_code, GError **err
   }
 }
 
+/* Capabilities, hierarchy delimiter and personal namespace, after login. */
+static gboolean
+read_server_setup (CnImapConn *c, GError **error)
+{
+  gboolean has_namespace = FALSE;
+  g_autoptr (GPtrArray) caps = g_ptr_array_new_with_free_func ((GDestroyNotify) cn_imap_response_free);
+  if (!cn_imap_command (c, caps, NULL, error, "CAPABILITY"))
+    return FALSE;
+  for (guint i = 0; i < caps->len; i++) {
+    CnImapResponse *r = caps->pdata[i];
+    if (g_strcmp0 (r->name, "CAPABILITY") != 0)
+      continue;
+    for (guint k = 0; k < r->items->len; k++) {
+      const CnImapItem *it = r->items->pdata[k];
+      if (it->type != CN_IMAP_ATOM)
+        continue;
+      c->has_move |= !g_ascii_strcasecmp (it->str, "MOVE");
+      c->has_uidplus |= !g_ascii_strcasecmp (it->str, "UIDPLUS");
+      has_namespace |= !g_ascii_strcasecmp (it->str, "NAMESPACE");
+    }
+  }
+  /* * LIST (\Noselect) "/" "" — the delimiter, or NIL for a flat server */
+  g_autoptr (GPtrArray) list = g_ptr_array_new_with_free_func ((GDestroyNotify) cn_imap_response_free);
+  if (!cn_imap_command (c, list, NULL, error, "LIST \"\" \"\""))
+    return FALSE;
+  c->delim = '/';
+  for (guint i = 0; i < list->len; i++) {
+    CnImapResponse *r = list->pdata[i];
+    if (g_strcmp0 (r->name, "LIST") != 0 || r->items->len < 2)
+      continue;
+    const CnImapItem *d = r->items->pdata[1];
+    c->delim = d->type == CN_IMAP_STRING && d->len == 1 ? d->str[0] : '\0';
+  }
+  /* * NAMESPACE (("INBOX." ".")) NIL NIL — the first personal namespace */
+  g_clear_pointer (&c->prefix, g_free);
+  if (has_namespace) {
+    g_autoptr (GPtrArray) ns = g_ptr_array_new_with_free_func ((GDestroyNotify) cn_imap_response_free);
+    if (!cn_imap_command (c, ns, NULL, error, "NAMESPACE"))
+      return FALSE;
+    for (guint i = 0; i < ns->len; i++) {
+      CnImapResponse *r = ns->pdata[i];
+      if (g_strcmp0 (r->name, "NAMESPACE") != 0 || r->items->len < 1)
+        continue;
+      const CnImapItem *personal = r->items->pdata[0];
+      if (personal->type != CN_IMAP_LIST || personal->list->len < 1)
+        continue;
+      const CnImapItem *first = personal->list->pdata[0];
+      if (first->type != CN_IMAP_LIST || first->list->len < 1)
+        continue;
+      const CnImapItem *p = first->list->pdata[0];
+      if (p->type == CN_IMAP_STRING && p->len > 0 && strlen (p->str) == p->len)
+        c->prefix = g_strdup (p->str);
+    }
+  }
+  return TRUE;
+}
+
 gboolean
 cn_imap_conn_open (CnImapConn *c, const CnAccount *a, const CnOptions *opts, GError **error)
 {
@@ -162,9 +309,14 @@ cn_imap_conn_open (CnImapConn *c, const CnAccount *a, const CnOptions *opts, GEr
     g_set_error (error, CN_ERROR, CN_ERROR_INTERNAL, "libcurl could not be loaded: %s", why);
     return FALSE;
   }
+  g_autofree char *user = NULL, *pw = NULL;
+  const char *source = NULL;
+  if (!cn_imap_credentials (a, &user, &pw, &source, error))
+    return FALSE;
   c->timeout = opts->timeout;
   c->in = g_string_new (NULL);
   c->tag = 0;
+  c->broken = FALSE;
   c->easy = c->cc->easy_init ();
   g_autofree char *host = strchr (a->host, ':') ? g_strdup_printf ("[%s]", a->host) : g_strdup (a->host);
   g_autofree char *url = g_strdup_printf ("%s://%s:%d/", a->tls ? "imaps" : "imap", host, a->port);
@@ -178,49 +330,76 @@ cn_imap_conn_open (CnImapConn *c, const CnAccount *a, const CnOptions *opts, GEr
   c->cc->easy_setopt (e, CURLOPT_NOPROXY, "*");
   if (!a->tls)
     c->cc->easy_setopt (e, CURLOPT_USE_SSL, a->allow_plaintext ? (long) CURLUSESSL_NONE : (long) CURLUSESSL_ALL);
+  /* the account's own trust: never the live checks' --cacert */
   if (a->cacert)
     c->cc->easy_setopt (e, CURLOPT_CAINFO, a->cacert);
-  if (a->user)
-    c->cc->easy_setopt (e, CURLOPT_USERNAME, a->user);
-  if (a->password_command) {
-    g_autofree char *pw = run_password_command (a->password_command, error);
-    if (pw == NULL)
-      return FALSE;
-    c->cc->easy_setopt (e, CURLOPT_PASSWORD, pw);
-    memset (pw, 0, strlen (pw));
-  } else {
-    c->cc->easy_setopt (e, CURLOPT_NETRC, (long) CURL_NETRC_OPTIONAL);
-  }
+  c->cc->easy_setopt (e, CURLOPT_USERNAME, user);
+  c->cc->easy_setopt (e, CURLOPT_PASSWORD, pw);
+  memset (pw, 0, strlen (pw));
   c->errbuf[0] = '\0';
   CURLcode rc = c->cc->easy_perform (e);
   if (rc != CURLE_OK) {
-    g_set_error (error, CN_ERROR, CN_ERROR_INPUT, "%s:%d: %s", a->host, a->port,
-                 *c->errbuf ? c->errbuf : c->cc->easy_strerror (rc));
+    const char *msg = *c->errbuf ? c->errbuf : c->cc->easy_strerror (rc);
+    if (rc == CURLE_PEER_FAILED_VERIFICATION || rc == CURLE_SSL_CACERT_BADFILE)
+      g_set_error (error, CN_ERROR, CN_ERROR_INPUT,
+                   "%s:%d: %s (the IMAP server's certificate is not trusted: give its CA with "
+                   "cacert = FILE in [account %s], or --imap-cacert FILE with --url)",
+                   a->host, a->port, msg, a->name);
+    else if (rc == CURLE_LOGIN_DENIED)
+      g_set_error (error, CN_ERROR, CN_ERROR_INPUT, "%s:%d: login as %s denied (password from %s)",
+                   a->host, a->port, user, source);
+    else
+      g_set_error (error, CN_ERROR, CN_ERROR_INPUT, "%s:%d: %s", a->host, a->port, msg);
     return FALSE;
   }
   c->cc->easy_getinfo (e, CURLINFO_ACTIVESOCKET, &c->sock);
-  g_autoptr (GPtrArray) caps = g_ptr_array_new_with_free_func ((GDestroyNotify) cn_imap_response_free);
-  if (!cn_imap_command (c, caps, NULL, error, "CAPABILITY"))
+  return read_server_setup (c, error);
+}
+
+char *
+cn_imap_conn_mailbox (const CnImapConn *c, const char *name, GError **error)
+{
+  return cn_imap_mailbox_to_server (name, c->delim, c->prefix, error);
+}
+
+/* CREATE FOLDER (config syntax); when that fails, its parents first, top
+ * down (a server need not create them itself), then FOLDER again. */
+static gboolean
+create_mailbox (CnImapConn *c, const char *folder, GError **error)
+{
+  g_autofree char *server = cn_imap_conn_mailbox (c, folder, error);
+  if (server == NULL)
     return FALSE;
-  for (guint i = 0; i < caps->len; i++) {
-    CnImapResponse *r = caps->pdata[i];
-    if (g_strcmp0 (r->name, "CAPABILITY") != 0)
-      continue;
-    for (guint k = 0; k < r->items->len; k++) {
-      const CnImapItem *it = r->items->pdata[k];
-      if (it->type == CN_IMAP_ATOM && !g_ascii_strcasecmp (it->str, "MOVE"))
-        c->has_move = TRUE;
-      if (it->type == CN_IMAP_ATOM && !g_ascii_strcasecmp (it->str, "UIDPLUS"))
-        c->has_uidplus = TRUE;
+  g_autofree char *q = cn_imap_quote (server);
+  g_autoptr (GError) first = NULL;
+  if (cn_imap_command (c, NULL, NULL, &first, "CREATE %s", q))
+    return TRUE;
+  if (c->broken || strchr (folder, '/') == NULL) {
+    g_propagate_error (error, g_steal_pointer (&first));
+    return FALSE;
+  }
+  for (const char *sl = strchr (folder, '/'); sl; sl = strchr (sl + 1, '/')) {
+    g_autofree char *parent = g_strndup (folder, (gsize) (sl - folder));
+    g_autofree char *sp = cn_imap_conn_mailbox (c, parent, error);
+    if (sp == NULL)
+      return FALSE;
+    g_autofree char *qp = cn_imap_quote (sp);
+    g_autoptr (GError) ignore = NULL;   /* it may exist already */
+    if (!cn_imap_command (c, NULL, NULL, &ignore, "CREATE %s", qp) && c->broken) {
+      g_propagate_error (error, g_steal_pointer (&ignore));
+      return FALSE;
     }
   }
-  return TRUE;
+  return cn_imap_command (c, NULL, NULL, error, "CREATE %s", q);
 }
 
 gboolean
 cn_imap_copy_or_move (CnImapConn *c, guint32 uid, const char *folder, gboolean move, GError **error)
 {
-  g_autofree char *q = cn_imap_quote (folder);
+  g_autofree char *server = cn_imap_conn_mailbox (c, folder, error);
+  if (server == NULL)
+    return FALSE;
+  g_autofree char *q = cn_imap_quote (server);
   for (int attempt = 0; attempt < 2; attempt++) {
     g_autofree char *code = NULL;
     g_autoptr (GError) e = NULL;
@@ -239,7 +418,7 @@ cn_imap_copy_or_move (CnImapConn *c, guint32 uid, const char *folder, gboolean m
       return TRUE;
     }
     if (attempt == 0 && code && g_str_has_prefix (code, "TRYCREATE")) {
-      if (!cn_imap_command (c, NULL, NULL, error, "CREATE %s", q))
+      if (!create_mailbox (c, folder, error))
         return FALSE;
       continue;
     }

@@ -15,11 +15,26 @@ typedef struct {
   guint tag;
   double timeout;
   gboolean has_move, has_uidplus;
+  gboolean broken;        /* the connection failed: no command can follow */
+  char delim;             /* hierarchy delimiter (LIST "" ""), or '\0'     */
+  char *prefix;           /* personal namespace prefix (NAMESPACE), or NULL */
   char errbuf[CURL_ERROR_SIZE];
 } CnImapConn;
 
+/* A's login name and password, before any connection: the password is the
+ * first line printed by A's password_command, else the ~/.netrc entry for
+ * A's host (and A's user, when set; netrc's login otherwise).  FALSE +
+ * ERROR (CN_ERROR_CONFIG) naming the ways to give one when there is none,
+ * or with the password command's exit status and standard error when it
+ * fails (never its output).  *SOURCE says where the password came from
+ * (static string). */
+gboolean cn_imap_credentials (const CnAccount *a, char **user, char **password, const char **source,
+                              GError **error);
+
 /* Connect to A's server and log in (TLS required unless A allows
- * plaintext), then read its capabilities.  TIMEOUT bounds each step. */
+ * plaintext), then read its capabilities, hierarchy delimiter and personal
+ * namespace.  The timeout of OPTS bounds each step.  A certificate the
+ * account does not trust fails with a message naming the `cacert` key. */
 gboolean cn_imap_conn_open (CnImapConn *c, const CnAccount *a, const CnOptions *opts, GError **error);
 
 void cn_imap_conn_close (CnImapConn *c);
@@ -31,8 +46,12 @@ void cn_imap_conn_close (CnImapConn *c);
 gboolean cn_imap_command (CnImapConn *c, GPtrArray *out, char **status_code, GError **error,
                           const char *fmt, ...) G_GNUC_PRINTF (5, 6);
 
-/* COPY or MOVE UID to FOLDER (server syntax), creating FOLDER when the
- * server answers TRYCREATE. */
+/* The server's name for the mailbox NAME ('/'-separated UTF-8, as in the
+ * config): see cn_imap_mailbox_to_server().  New string, or NULL + ERROR. */
+char *cn_imap_conn_mailbox (const CnImapConn *c, const char *name, GError **error);
+
+/* COPY or MOVE UID to FOLDER (config syntax: '/'-separated UTF-8), creating
+ * FOLDER (and its parents) when the server answers TRYCREATE. */
 gboolean cn_imap_copy_or_move (CnImapConn *c, guint32 uid, const char *folder, gboolean move,
                                GError **error);
 

@@ -387,3 +387,168 @@ cn_imap_quote (const char *s)
   g_string_append_c (q, '"');
   return g_string_free (q, FALSE);
 }
+
+/* ---- mailbox names ---- */
+
+static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+,";
+
+static void
+utf7_flush (GString *out, const guint16 *units, gsize n)
+{
+  guint32 bits = 0;
+  int nbits = 0;
+  g_string_append_c (out, '&');
+  for (gsize i = 0; i < n; i++) {
+    for (int k = 1; k >= 0; k--) {
+      bits = (bits << 8) | ((units[i] >> (8 * k)) & 0xff);
+      nbits += 8;
+      while (nbits >= 6) {
+        nbits -= 6;
+        g_string_append_c (out, b64[(bits >> nbits) & 0x3f]);
+      }
+    }
+  }
+  if (nbits > 0)
+    g_string_append_c (out, b64[(bits << (6 - nbits)) & 0x3f]);
+  g_string_append_c (out, '-');
+}
+
+char *
+cn_imap_utf7_encode (const char *s)
+{
+  if (!g_utf8_validate (s, -1, NULL))
+    return NULL;
+  GString *out = g_string_new (NULL);
+  g_autoptr (GArray) run = g_array_new (FALSE, FALSE, sizeof (guint16));
+  for (const char *p = s; *p; p = g_utf8_next_char (p)) {
+    gunichar c = g_utf8_get_char (p);
+    if (c >= 0x20 && c <= 0x7e) {
+      if (run->len) {
+        utf7_flush (out, (const guint16 *) run->data, run->len);
+        g_array_set_size (run, 0);
+      }
+      if (c == '&')
+        g_string_append (out, "&-");
+      else
+        g_string_append_c (out, (char) c);
+      continue;
+    }
+    if (c >= 0x10000) {
+      guint16 hi = (guint16) (0xd800 + ((c - 0x10000) >> 10)), lo = (guint16) (0xdc00 + ((c - 0x10000) & 0x3ff));
+      g_array_append_val (run, hi);
+      g_array_append_val (run, lo);
+    } else {
+      guint16 u = (guint16) c;
+      g_array_append_val (run, u);
+    }
+  }
+  if (run->len)
+    utf7_flush (out, (const guint16 *) run->data, run->len);
+  return g_string_free (out, FALSE);
+}
+
+char *
+cn_imap_utf7_decode (const char *s)
+{
+  GString *out = g_string_new (NULL);
+  for (const char *p = s; *p; p++) {
+    if ((guchar) *p < 0x20 || (guchar) *p > 0x7e)
+      goto bad;
+    if (*p != '&') {
+      g_string_append_c (out, *p);
+      continue;
+    }
+    if (p[1] == '-') {
+      g_string_append_c (out, '&');
+      p++;
+      continue;
+    }
+    /* a base64 run of UTF-16BE up to '-' */
+    guint32 bits = 0;
+    int nbits = 0;
+    gunichar hi = 0;
+    gboolean any = FALSE;
+    for (p++; *p != '-'; p++) {
+      const char *k = *p ? strchr (b64, *p) : NULL;
+      if (k == NULL)
+        goto bad;
+      bits = (bits << 6) | (guint32) (k - b64);
+      nbits += 6;
+      if (nbits >= 16) {
+        nbits -= 16;
+        gunichar u = (bits >> nbits) & 0xffff;
+        any = TRUE;
+        if (hi) {
+          if (u < 0xdc00 || u > 0xdfff)
+            goto bad;
+          g_string_append_unichar (out, 0x10000 + ((hi - 0xd800) << 10) + (u - 0xdc00));
+          hi = 0;
+        } else if (u >= 0xd800 && u <= 0xdbff) {
+          hi = u;
+        } else if ((u >= 0xdc00 && u <= 0xdfff) || (u >= 0x20 && u <= 0x7e)) {
+          goto bad;   /* a lone low surrogate; printable ASCII must stand for itself */
+        } else {
+          g_string_append_unichar (out, u);
+        }
+      }
+    }
+    /* leftover bits must be zero padding, shorter than one unit */
+    if (!any || hi || nbits >= 6 || (bits & ((1u << nbits) - 1)) != 0)
+      goto bad;
+  }
+  return g_string_free (out, FALSE);
+bad:
+  g_string_free (out, TRUE);
+  return NULL;
+}
+
+gboolean
+cn_imap_mailbox_valid (const char *name, GError **error)
+{
+  const char *why = NULL;
+  if (!g_utf8_validate (name, -1, NULL))
+    why = "not UTF-8";
+  else if (*name == '\0')
+    why = "empty";
+  else if (*name == '/' || name[strlen (name) - 1] == '/' || strstr (name, "//"))
+    why = "an empty level ('/' separates the levels: Parent/Child)";
+  else
+    for (const char *p = name; *p && why == NULL; p++)
+      if ((guchar) *p < 0x20 || *p == 0x7f)
+        why = "a control character";
+  if (why) {
+    g_set_error (error, CN_ERROR, CN_ERROR_CONFIG, "mailbox '%s': %s", name, why);
+    return FALSE;
+  }
+  return TRUE;
+}
+
+char *
+cn_imap_mailbox_to_server (const char *name, char delim, const char *prefix, GError **error)
+{
+  if (!cn_imap_mailbox_valid (name, error))
+    return NULL;
+  g_auto (GStrv) levels = g_strsplit (name, "/", -1);
+  if (levels[1] && delim == '\0') {
+    g_set_error (error, CN_ERROR, CN_ERROR_CONFIG,
+                 "mailbox '%s': the server has no hierarchy (no folders within folders)", name);
+    return NULL;
+  }
+  for (char **l = levels; *l; l++)
+    if (delim && strchr (*l, delim)) {
+      g_set_error (error, CN_ERROR, CN_ERROR_CONFIG,
+                   "mailbox '%s': '%s' holds '%c', the server's hierarchy delimiter (write levels "
+                   "with '/': Parent/Child)", name, *l, delim);
+      return NULL;
+    }
+  char sep[2] = { delim ? delim : '/', 0 };
+  g_autofree char *joined = g_strjoinv (sep, levels);
+  g_autofree char *utf7 = cn_imap_utf7_encode (joined);
+  gboolean inbox = g_ascii_strcasecmp (name, "INBOX") == 0;
+  if (prefix == NULL || *prefix == '\0' || inbox)
+    return g_steal_pointer (&utf7);
+  gsize n = strlen (prefix);
+  gboolean has = g_ascii_strncasecmp (prefix, "INBOX", 5) == 0 ? g_ascii_strncasecmp (utf7, prefix, n) == 0
+                                                                : strncmp (utf7, prefix, n) == 0;
+  return has ? g_steal_pointer (&utf7) : g_strconcat (prefix, utf7, NULL);
+}

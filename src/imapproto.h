@@ -62,4 +62,32 @@ gboolean cn_imap_number (const char *s, guint32 *out);
 /* A quoted IMAP string for S (mailbox names, keywords): new string. */
 char *cn_imap_quote (const char *s);
 
+/* ---- mailbox names ----
+ * In the config and on the command line a mailbox is written in UTF-8 with
+ * '/' between the levels of its hierarchy ("Certnotice/suspicious"),
+ * whatever the server uses.  The server's name is made with its hierarchy
+ * delimiter (from LIST "" "") and its personal namespace prefix (NAMESPACE),
+ * in modified UTF-7 (RFC 3501 5.1.3). */
+
+/* Modified UTF-7 for the UTF-8 string S (new string); NULL when S is not
+ * valid UTF-8. */
+char *cn_imap_utf7_encode (const char *s);
+
+/* UTF-8 for the modified UTF-7 string S (new string); NULL when S is not
+ * valid modified UTF-7. */
+char *cn_imap_utf7_decode (const char *s);
+
+/* FALSE + ERROR (CN_ERROR_CONFIG) unless NAME is a usable mailbox name: not
+ * empty, no empty level ("a//b", "/a", "a/"), no control characters,
+ * valid UTF-8. */
+gboolean cn_imap_mailbox_valid (const char *name, GError **error);
+
+/* The server's name for the mailbox NAME ('/'-separated UTF-8): its levels
+ * joined with DELIM ('\0': the server has no hierarchy), PREFIX (the
+ * personal namespace, server form, may be NULL or "") put in front unless
+ * NAME is INBOX or already starts with it, in modified UTF-7.  NULL + ERROR
+ * when NAME is not valid, or a level holds DELIM, or NAME has levels and
+ * the server has no hierarchy. */
+char *cn_imap_mailbox_to_server (const char *name, char delim, const char *prefix, GError **error);
+
 G_END_DECLS

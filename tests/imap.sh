@@ -35,7 +35,7 @@ move = Certnotice/suspicious
 EOF
 URL="imaps://127.0.0.1:$IMAPS_PORT/INBOX"
 POLL=("$CN" imap --rules "$R" --no-verify --url "$URL" --user "$IMAP_USER" --password-command "$T/pw"
-	--cacert "$IMAP_CACERT" --state "$T/state.ini" --format json)
+	--imap-cacert "$IMAP_CACERT" --state "$T/state.ini" --format json)
 poll() { out=$(CERTNOTICE_IMAP_STATS=1 "${POLL[@]}" --once "$@" 2>"$T/err"); rc=$?; err=$(cat "$T/err"); }
 ids() { printf '%s\n' "$out" | grep . | jfield message_id | sort | tr '\n' ' '; }
 
@@ -128,16 +128,16 @@ like "$err" "already reported" "… notices already reported are skipped"
 # ---- netrc instead of a password command; STARTTLS; plaintext only with the flag ----
 printf 'machine 127.0.0.1 login %s password %s\n' "$IMAP_USER" "$IMAP_PASS" > "$T/.netrc"
 chmod 600 "$T/.netrc"
-n=$("$CN" imap --rules "$R" --no-verify --once --url "$URL" --cacert "$IMAP_CACERT" --state "$T/s2" --dry-run 2>"$T/err" | grep -c 'verdict   UNVERIFIED')
+n=$("$CN" imap --rules "$R" --no-verify --once --url "$URL" --imap-cacert "$IMAP_CACERT" --state "$T/s2" --dry-run 2>"$T/err" | grep -c 'verdict   UNVERIFIED')
 is "$n" 6 "netrc supplies the password (a fresh state reports the 6 notices in INBOX)"
-n=$("$CN" imap --rules "$R" --no-verify --once --url "imap://127.0.0.1:$IMAP_PORT/INBOX" --cacert "$IMAP_CACERT" --user "$IMAP_USER" --password-command "$T/pw" --state "$T/s3" --dry-run 2>"$T/err" | grep -c 'verdict   UNVERIFIED')
+n=$("$CN" imap --rules "$R" --no-verify --once --url "imap://127.0.0.1:$IMAP_PORT/INBOX" --imap-cacert "$IMAP_CACERT" --user "$IMAP_USER" --password-command "$T/pw" --state "$T/s3" --dry-run 2>"$T/err" | grep -c 'verdict   UNVERIFIED')
 is "$n" 6 "imap:// works with STARTTLS (enforced)"
 n=$("$CN" imap --rules "$R" --no-verify --once --url "imap://127.0.0.1:$IMAP_PORT/INBOX" --allow-plaintext --user "$IMAP_USER" --password-command "$T/pw" --state "$T/s4" --dry-run 2>"$T/err" | grep -c 'verdict   UNVERIFIED')
 is "$n" 6 "imap:// without TLS works with --allow-plaintext"
 if [ -n "${IMAP_STRICT_PORT:-}" ]; then
 	# 127.0.0.2 refuses a login before STARTTLS: the default really uses TLS,
 	# and --allow-plaintext really does not
-	n=$("$CN" imap --rules "$R" --no-verify --once --url "imap://127.0.0.2:$IMAP_STRICT_PORT/INBOX" --cacert "$IMAP_CACERT" --user "$IMAP_USER" --password-command "$T/pw" --state "$T/s3b" --dry-run 2>"$T/err" | grep -c 'verdict   UNVERIFIED')
+	n=$("$CN" imap --rules "$R" --no-verify --once --url "imap://127.0.0.2:$IMAP_STRICT_PORT/INBOX" --imap-cacert "$IMAP_CACERT" --user "$IMAP_USER" --password-command "$T/pw" --state "$T/s3b" --dry-run 2>"$T/err" | grep -c 'verdict   UNVERIFIED')
 	is "$n" 6 "imap:// to a server that refuses plaintext: STARTTLS is used"
 	"$CN" imap --rules "$R" --no-verify --once --url "imap://127.0.0.2:$IMAP_STRICT_PORT/INBOX" --allow-plaintext --user "$IMAP_USER" --password-command "$T/pw" --state "$T/s3c" --dry-run >/dev/null 2>"$T/err"
 	is "$?" 75 "… and --allow-plaintext there is refused by the server (so it really was plaintext)"
@@ -150,7 +150,7 @@ is "$?" 75 "an untrusted server certificate: no connection, exit 75"
 like "$(cat "$T/err")" "certificate" "… and the log says why"
 rm -f "$T/.netrc"
 printf '#!/bin/sh\necho wrong\n' > "$T/badpw"; chmod +x "$T/badpw"
-"$CN" imap --rules "$R" --no-verify --once --url "$URL" --user "$IMAP_USER" --password-command "$T/badpw" --cacert "$IMAP_CACERT" --state "$T/s6" >/dev/null 2>"$T/err"
+"$CN" imap --rules "$R" --no-verify --once --url "$URL" --user "$IMAP_USER" --password-command "$T/badpw" --imap-cacert "$IMAP_CACERT" --state "$T/s6" >/dev/null 2>"$T/err"
 is "$?" 75 "a wrong password: exit 75"
 "$CN" imap --rules "$R" --once --url "ftp://x/" --state "$T/s7" 2>/dev/null
 is "$?" 64 "a bad --url exits 64"

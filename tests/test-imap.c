@@ -1,5 +1,6 @@
 /* test-imap.c — IMAP response framing and parsing, and the state file. */
 #include "imapproto.h"
+#include "netrc.h"
 #include "state.h"
 
 #include <glib/gstdio.h>
@@ -148,6 +149,171 @@ test_state (void)
   g_rmdir (dir);
 }
 
+static void
+test_utf7 (void)
+{
+  /* RFC 3501 5.1.3's example, and the corner cases */
+  const char *pairs[][2] = {
+    { "~peter/mail/\xe5\x8f\xb0\xe5\x8c\x97/\xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e", "~peter/mail/&U,BTFw-/&ZeVnLIqe-" },
+    { "A&B", "A&-B" },
+    { "&", "&-" },
+    { "INBOX", "INBOX" },
+    { "\xe8\xa8\xbc\xe6\x98\x8e\xe6\x9b\xb8", "&ijxmDmb4-" },      /* 証明書 */
+    { "caf\xc3\xa9 bar", "caf&AOk- bar" },
+    { "\xf0\x9f\x93\xa7", "&2D3c5w-" },                               /* U+1F4E7: a surrogate pair */
+    { "a\tb", "a&AAk-b" },                                              /* a control character */
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS (pairs); i++) {
+    g_autofree char *enc = cn_imap_utf7_encode (pairs[i][0]);
+    g_assert_cmpstr (enc, ==, pairs[i][1]);
+    g_autofree char *dec = cn_imap_utf7_decode (pairs[i][1]);
+    g_assert_cmpstr (dec, ==, pairs[i][0]);
+  }
+  g_assert_null (cn_imap_utf7_encode ("\xff"));
+  /* not modified UTF-7: an unterminated run, a bad character, ASCII encoded,
+   * non-zero padding, a lone surrogate, raw 8-bit, an empty run */
+  const char *bad[] = { "&U,BTFw", "&U/BTFw-", "&AEE-", "&AOl-", "&2D0-", "caf\xc3\xa9", "&-&" , "&-x&" };
+  for (gsize i = 0; i < G_N_ELEMENTS (bad); i++) {
+    g_autofree char *dec = cn_imap_utf7_decode (bad[i]);
+    g_assert_null (dec);
+  }
+}
+
+static void
+test_mailbox_names (void)
+{
+  g_autoptr (GError) e = NULL;
+  g_autofree char *a = cn_imap_mailbox_to_server ("Certnotice/suspicious", '.', NULL, &e);
+  g_assert_cmpstr (a, ==, "Certnotice.suspicious");
+  g_autofree char *b = cn_imap_mailbox_to_server ("Certnotice/suspicious", '/', "", &e);
+  g_assert_cmpstr (b, ==, "Certnotice/suspicious");
+  g_autofree char *c = cn_imap_mailbox_to_server ("Certnotice/\xe8\xa8\xbc\xe6\x98\x8e\xe6\x9b\xb8", '.', NULL, &e);
+  g_assert_cmpstr (c, ==, "Certnotice.&ijxmDmb4-");
+  /* the personal namespace prefix: added, unless INBOX or already there */
+  g_autofree char *d = cn_imap_mailbox_to_server ("Certnotice/x", '.', "INBOX.", &e);
+  g_assert_cmpstr (d, ==, "INBOX.Certnotice.x");
+  g_autofree char *f = cn_imap_mailbox_to_server ("inbox", '.', "INBOX.", &e);
+  g_assert_cmpstr (f, ==, "inbox");
+  g_autofree char *g = cn_imap_mailbox_to_server ("INBOX/Certnotice", '.', "INBOX.", &e);
+  g_assert_cmpstr (g, ==, "INBOX.Certnotice");
+  g_autofree char *h = cn_imap_mailbox_to_server ("Archive", '\0', NULL, &e);
+  g_assert_cmpstr (h, ==, "Archive");
+  g_assert_no_error (e);
+  /* a level holding the server's delimiter; levels on a flat server; empty levels */
+  const struct { const char *name; char delim; const char *msg; } bad[] = {
+    { "Certnotice/v1.2", '.', "holds '.'" },
+    { "a/b", '\0', "no hierarchy" },
+    { "a//b", '/', "empty level" },
+    { "/a", '.', "empty level" },
+    { "a/", '.', "empty level" },
+    { "", '.', "empty" },
+    { "a\nb", '.', "control character" },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS (bad); i++) {
+    g_autoptr (GError) be = NULL;
+    g_autofree char *r = cn_imap_mailbox_to_server (bad[i].name, bad[i].delim, NULL, &be);
+    g_assert_null (r);
+    g_assert_nonnull (be);
+    g_assert_nonnull (strstr (be->message, bad[i].msg));
+  }
+}
+
+static void
+test_netrc (void)
+{
+  g_autoptr (GError) e = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("cn-netrc-XXXXXX", &e);
+  g_autofree char *path = g_build_filename (dir, "netrc", NULL);
+  const char *text =
+    "# a comment\n"
+    "machine imap.example.net login other password otherpw\n"
+    "machine IMAP.example.net\n  login alice\n  password \"s3cret with space\"  # trailing comment\n"
+    "macdef init\nmachine evil.example login alice password macro\n\n"
+    "machine nologin.example password anyone\n"
+    "default login fallback password fb\n";
+  g_assert_true (g_file_set_contents (path, text, -1, NULL));
+  struct { const char *host, *user, *login, *password; CnNetrcResult r; } cases[] = {
+    { "imap.example.net", "alice", "alice", "s3cret with space", CN_NETRC_FOUND },   /* the user's entry, not the first */
+    { "imap.example.net", NULL, "other", "otherpw", CN_NETRC_FOUND },               /* no user: the first entry */
+    { "nologin.example", "bob", NULL, "anyone", CN_NETRC_FOUND },                    /* an entry without login */
+    { "evil.example", "alice", NULL, NULL, CN_NETRC_NO_ENTRY },                      /* inside macdef: not an entry; */
+    { "elsewhere.example", "fallback", "fallback", "fb", CN_NETRC_FOUND },           /* default */
+    { "elsewhere.example", "carol", NULL, NULL, CN_NETRC_NO_ENTRY },
+  };
+  /* evil.example's user alice does not match default's login fallback */
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++) {
+    g_autofree char *login = NULL, *pw = NULL;
+    CnNetrcResult r = cn_netrc_lookup (path, cases[i].host, cases[i].user, &login, &pw, &e);
+    g_assert_no_error (e);
+    g_assert_cmpint (r, ==, cases[i].r);
+    g_assert_cmpstr (login, ==, cases[i].login);
+    g_assert_cmpstr (pw, ==, cases[i].password);
+  }
+  /* a missing file is no entry; a malformed one an error naming the line */
+  g_autofree char *missing = g_build_filename (dir, "none", NULL);
+  g_autofree char *l = NULL, *pw = NULL;
+  g_assert_cmpint (cn_netrc_lookup (missing, "h", NULL, &l, &pw, &e), ==, CN_NETRC_NO_ENTRY);
+  g_assert_true (g_file_set_contents (path, "machine h\nlogin a\npasswd b\n", -1, NULL));
+  g_assert_cmpint (cn_netrc_lookup (path, "h", NULL, &l, &pw, &e), ==, CN_NETRC_ERROR);
+  g_assert_nonnull (strstr (e->message, ":3:"));
+  g_clear_error (&e);
+  g_assert_true (g_file_set_contents (path, "machine h login a password \"open\n", -1, NULL));
+  g_assert_cmpint (cn_netrc_lookup (path, "h", NULL, &l, &pw, &e), ==, CN_NETRC_ERROR);
+  g_clear_error (&e);
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
+static void
+test_state_messages (void)
+{
+  g_autoptr (GError) e = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("cn-state-XXXXXX", &e);
+  g_autofree char *path = g_build_filename (dir, "imap.state", NULL);
+  const char *box = "acct/Odd [box] 100%\x01";
+  {
+    g_autoptr (CnState) st = cn_state_load (path, &e);
+    CnBoxState *b = cn_state_box (st, box);
+    b->uidvalidity = 9;
+    b->last_uid = 30;
+    CnMsgState *m = cn_state_msg (b, 17);
+    m->tries = 2;
+    m->next_try = 1700000000;
+    m->done = CN_ACT_KEYWORD | CN_ACT_HOOK;
+    cn_state_msg_set (&m->verdict, "action-required");
+    cn_state_msg_set (&m->record, "{\"a\":\"x\\u001f\\n\"}");
+    cn_state_msg_set (&m->error, "hook x: exit status 3\nsecond line \xff");
+    CnMsgState *f = cn_state_msg (b, 5);
+    f->failed = TRUE;
+    f->tries = 5;
+    g_assert_true (cn_state_save (st, &e));
+  }
+  g_autoptr (CnState) st = cn_state_load (path, &e);
+  g_assert_no_error (e);
+  g_autofree const char **names = cn_state_box_names (st);
+  g_assert_cmpstr (names[0], ==, box);
+  g_assert_null (names[1]);
+  CnBoxState *b = cn_state_box (st, box);
+  g_assert_cmpuint (b->last_uid, ==, 30);
+  g_autoptr (GPtrArray) msgs = cn_state_msgs_sorted (b);
+  g_assert_cmpuint (msgs->len, ==, 2);
+  const CnMsgState *f = msgs->pdata[0], *m = msgs->pdata[1];
+  g_assert_cmpuint (f->uid, ==, 5);
+  g_assert_true (f->failed);
+  g_assert_cmpuint (m->uid, ==, 17);
+  g_assert_false (m->failed);
+  g_assert_cmpuint (m->tries, ==, 2);
+  g_assert_cmpint (m->next_try, ==, 1700000000);
+  g_assert_cmpuint (m->done, ==, CN_ACT_KEYWORD | CN_ACT_HOOK);
+  g_assert_cmpstr (m->verdict, ==, "action-required");
+  g_assert_cmpstr (m->record, ==, "{\"a\":\"x\\u001f\\n\"}");
+  g_assert_cmpstr (m->error, ==, "hook x: exit status 3\nsecond line \xef\xbf\xbd");
+  cn_state_msg_remove (b, 17);
+  g_assert_null (cn_state_msg_lookup (b, 17));
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -157,5 +323,9 @@ main (int argc, char **argv)
   g_test_add_func ("/imap/status", test_parse_status);
   g_test_add_func ("/imap/malformed", test_parse_malformed);
   g_test_add_func ("/imap/state", test_state);
+  g_test_add_func ("/imap/state-messages", test_state_messages);
+  g_test_add_func ("/imap/utf7", test_utf7);
+  g_test_add_func ("/imap/mailbox-names", test_mailbox_names);
+  g_test_add_func ("/imap/netrc", test_netrc);
   return g_test_run ();
 }
