@@ -75,7 +75,12 @@ check_config (const CnConfig *config, gpointer data, GError **error)
       g_set_error (error, CN_ERROR, CN_ERROR_CONFIG, "--url: %s", e->message);
       return FALSE;
     }
+    if (!im->status && !cn_imap_credentials_known (im->url_account, error))
+      return FALSE;
   }
+  for (guint i = 0; i < config->accounts->len && !im->status; i++)
+    if (!cn_imap_credentials_known (config->accounts->pdata[i], error))
+      return FALSE;
   return TRUE;
 }
 

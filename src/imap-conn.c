@@ -76,45 +76,75 @@ run_password_command (const char *cmd, GError **error)
   return g_steal_pointer (&out);
 }
 
+/* A's login and password from ~/.netrc. */
+static gboolean
+netrc_credentials (const CnAccount *a, char **user, char **password, GError **error)
+{
+  g_autofree char *path = cn_netrc_default_path ();
+  switch (cn_netrc_lookup (path, a->host, a->user, user, password, error)) {
+  case CN_NETRC_ERROR:
+    return FALSE;
+  case CN_NETRC_FOUND:
+    if (a->user) {   /* the entry may have had no login */
+      g_free (*user);
+      *user = g_strdup (a->user);
+    }
+    return TRUE;
+  case CN_NETRC_NO_ENTRY:
+  default:
+    g_set_error (error, CN_ERROR, CN_ERROR_CONFIG,
+                 "no password for %s%s%s: set password_command in [account %s] (--password-command "
+                 "with --url), or add \"machine %s login %s password …\" to %s (then `user` may be left "
+                 "out: the netrc login is used)",
+                 a->user ? a->user : "", a->user ? "@" : "", a->host, a->name, a->host,
+                 a->user ? a->user : "NAME", path);
+    return FALSE;
+  }
+}
+
+static gboolean
+check_user (const CnAccount *a, const char *user, GError **error)
+{
+  if (user && *user)
+    return TRUE;
+  g_set_error (error, CN_ERROR, CN_ERROR_CONFIG,
+               "no user name for %s: set user in [account %s] (--user with --url), put it in the URL "
+               "(imaps://USER@HOST/), or give a login in ~/.netrc", a->host, a->name);
+  return FALSE;
+}
+
+gboolean
+cn_imap_credentials_known (const CnAccount *a, GError **error)
+{
+  if (a->password_command)
+    return check_user (a, a->user, error);
+  g_autofree char *user = NULL, *pw = NULL;
+  gboolean ok = netrc_credentials (a, &user, &pw, error) && check_user (a, user, error);
+  if (pw)
+    memset (pw, 0, strlen (pw));
+  return ok;
+}
+
 gboolean
 cn_imap_credentials (const CnAccount *a, char **user, char **password, const char **source, GError **error)
 {
   *user = NULL;
   *password = NULL;
   if (a->password_command) {
-    *password = run_password_command (a->password_command, error);
-    if (*password == NULL)
-      return FALSE;
-    *user = g_strdup (a->user);
     *source = "the password command";
-  } else {
-    g_autofree char *path = cn_netrc_default_path ();
-    switch (cn_netrc_lookup (path, a->host, a->user, user, password, error)) {
-    case CN_NETRC_ERROR:
-      return FALSE;
-    case CN_NETRC_FOUND:
-      if (a->user) {   /* the entry may have had no login */
-        g_free (*user);
-        *user = g_strdup (a->user);
-      }
-      *source = "~/.netrc";
-      break;
-    case CN_NETRC_NO_ENTRY:
-      g_set_error (error, CN_ERROR, CN_ERROR_CONFIG,
-                   "no password for %s%s%s: set password_command in [account %s] (--password-command "
-                   "with --url), or add \"machine %s login %s password …\" to %s (then `user` may be "
-                   "left out: the netrc login is used)",
-                   a->user ? a->user : "", a->user ? "@" : "", a->host, a->name, a->host,
-                   a->user ? a->user : "NAME", path);
+    *user = g_strdup (a->user);
+    if (!check_user (a, *user, error) || (*password = run_password_command (a->password_command, error)) == NULL) {
+      g_clear_pointer (user, g_free);
       return FALSE;
     }
+    return TRUE;
   }
-  if (*user == NULL || **user == '\0') {
+  *source = "~/.netrc";
+  if (!netrc_credentials (a, user, password, error) || !check_user (a, *user, error)) {
+    if (*password)
+      memset (*password, 0, strlen (*password));
     g_clear_pointer (password, g_free);
     g_clear_pointer (user, g_free);
-    g_set_error (error, CN_ERROR, CN_ERROR_CONFIG,
-                 "no user name for %s: set user in [account %s] (--user with --url), put it in the "
-                 "URL (imaps://USER@HOST/), or give a login in ~/.netrc", a->host, a->name);
     return FALSE;
   }
   return TRUE;

@@ -31,6 +31,10 @@ typedef struct {
 gboolean cn_imap_credentials (const CnAccount *a, char **user, char **password, const char **source,
                               GError **error);
 
+/* At start and on reload: FALSE + ERROR (as above) when A has no way to a
+ * user name and password (the password command is not run here). */
+gboolean cn_imap_credentials_known (const CnAccount *a, GError **error);
+
 /* Connect to A's server and log in (TLS required unless A allows
  * plaintext), then read its capabilities, hierarchy delimiter and personal
  * namespace.  The timeout of OPTS bounds each step.  A certificate the

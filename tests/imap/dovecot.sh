@@ -66,7 +66,13 @@
 # directories: chmod 711 it), imap_start checks and says so.
 # Not root: everything runs as the calling user, no chroot (also tested).
 #
-# mail_location = maildir:~/Maildir:LAYOUT=fs, namespace separator "/":
+# IMAP_SEPARATOR=. (before imap_start) gives Dovecot's own default instead:
+# mail_location = maildir:~/Maildir (Maildir++), namespace separator "."
+# (names with '/' are refused: "Name must not have '/' characters"), folders
+# as Maildir/.A.B; IMAP_NS_PREFIX (e.g. "INBOX.") sets the personal
+# namespace prefix (as Courier and old Cyrus have).  Mailbox arguments of the
+# functions below are the server's names ("Certnotice.suspicious").
+# Default: mail_location = maildir:~/Maildir:LAYOUT=fs, namespace separator "/":
 # INBOX is DIR/mail/certtest/Maildir itself ($IMAP_MAILDIR), and
 # "Certnotice/action-required" is Maildir/Certnotice/action-required/
 # {cur,new,tmp}; the parent "Certnotice" is then \Noselect.  With LAYOUT=fs
@@ -249,6 +255,8 @@ _imap_watchdog() {
 _imap_write_conf() {
     local dir=$1 base=$2 ps=$3 pp=$4 pst=$5 inst=$6
     local iuser igroup luser chroot_login="" dbg=no strict="" rawlog=""
+    local sep=${IMAP_SEPARATOR:-/} loc="maildir:~/Maildir:LAYOUT=fs" prefix=${IMAP_NS_PREFIX:-}
+    [ "$sep" = / ] || loc="maildir:~/Maildir"
     if [ "$(id -u)" = 0 ]; then
         iuser=dovecot igroup=dovecot luser=dovenull
     else
@@ -290,11 +298,12 @@ ssl_min_protocol = TLSv1.2
 disable_plaintext_auth = yes
 auth_mechanisms = plain login
 auth_failure_delay = 0
-mail_location = maildir:~/Maildir:LAYOUT=fs
+mail_location = $loc
 mail_fsync = never
 namespace inbox {
   inbox = yes
-  separator = /
+  separator = $sep
+  prefix = $prefix
 }
 passdb {
   driver = passwd-file
