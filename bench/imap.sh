@@ -44,7 +44,7 @@ printf '#!/bin/sh\necho "%s"\n' "$IMAP_PASS" > "$T/pw"; chmod +x "$T/pw"
 poll() {
 	CERTNOTICE_IMAP_STATS=1 /usr/bin/time -f '%e' -o "$T/time" "$CN" imap --rules rules --no-verify --once \
 		--url "imaps://127.0.0.1:$IMAPS_PORT/INBOX" --user "$IMAP_USER" --password-command "$T/pw" \
-		--cacert "$IMAP_CACERT" --state "$T/state" --format json > "$T/out" 2> "$T/err" || true
+		--imap-cacert "$IMAP_CACERT" --state "$T/state" --format json > "$T/out" 2> "$T/err" || true
 }
 poll
 first=$(tail -1 "$T/time")
