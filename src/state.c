@@ -249,8 +249,9 @@ cn_state_add_id (CnState *st, const char *message_id)
 {
   if (message_id == NULL || *message_id == '\0' || cn_state_seen_id (st, message_id))
     return;
-  /* a key-file list cannot hold ';' unescaped or line breaks */
-  if (strpbrk (message_id, ";\n\r"))
+  /* a key-file list cannot hold ';' unescaped or line breaks, and one value
+   * that is not UTF-8 makes the whole list unreadable */
+  if (strpbrk (message_id, ";\n\r") || !g_utf8_validate (message_id, -1, NULL))
     return;
   char *id = g_strdup (message_id);
   g_queue_push_tail (&st->ids, id);

@@ -230,6 +230,13 @@ like "$err" "UIDVALIDITY changed" "a UIDVALIDITY change is noticed"
 is "$(ids)" "$(jfield message_id < "$S/conoha/expiry-10d-iso2022jp-python.json") " "… the mailbox is rescanned and only the new notice is reported"
 like "$err" "already reported" "… notices already reported are skipped"
 
+# ---- a notice only attached to a mail: reported, never acted on ----
+hooks_before=$(grep -c . "$T/hook.jsonl")
+a1=$(imap_deliver INBOX "$(fresh "$S/sakura/forwarded-rfc822.eml")")
+poll
+like "$err" "UID $a1: sakura .* → unverified \(attached to the mail: reported only\)" "an attached notice is reported only"
+is "$(printf '%s\n' "$out" | jfield uid)/$(grep -c . "$T/hook.jsonl")" "$a1/$hooks_before" "… once on standard output, and its hook does not run"
+
 # ---- credentials: netrc with a user; no password; a failing password command ----
 count() { "$@" 2>"$T/err" | grep -c 'verdict   '; }
 NOTICES=$(count "$CN" imap --rules "$R" --no-verify --once --url "$URL" "${AUTH[@]}" --state "$T/s1x" --dry-run)

@@ -126,6 +126,7 @@ test_state (void)
       cn_state_add_id (st, id);
     }
     cn_state_add_id (st, "bad;id@example");
+    cn_state_add_id (st, "bad\xff@example");   /* would make the whole list unreadable */
     g_assert_true (cn_state_save (st, &e));
   }
   g_autoptr (CnState) st = cn_state_load (path, &e);
@@ -136,6 +137,7 @@ test_state (void)
   g_assert_false (cn_state_seen_id (st, "m0@example"));        /* the oldest went */
   g_assert_true (cn_state_seen_id (st, "m5009@example"));
   g_assert_false (cn_state_seen_id (st, "bad;id@example"));
+  g_assert_false (cn_state_seen_id (st, "bad\xff@example"));
   g_autofree char *tmp = g_strconcat (path, ".new", NULL);
   g_assert_false (g_file_test (tmp, G_FILE_TEST_EXISTS));
   /* a corrupt state file is an error, not a silent restart */
