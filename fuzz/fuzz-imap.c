@@ -15,6 +15,10 @@
  *   I3  cn_imap_quote() round-trips: "* LIST () "/" QUOTED" is one response
  *       whose third item is the input (up to its first NUL, CR and LF
  *       dropped)
+ *   I5  mailbox names: modified UTF-7 (RFC 3501) of valid UTF-8 is printable
+ *       ASCII and decodes back to it; what decodes is valid UTF-8 and
+ *       survives encode → decode; cn_imap_mailbox_to_server() gives an error
+ *       or a printable ASCII name
  * and cn_imap_parse() also gets the whole input at once, and
  * cn_imap_fetch_attr() and cn_imap_number() run on what was parsed.
  * $CN_FUZZ_SKIP (comma-separated names) switches checks off.
@@ -135,6 +139,45 @@ check_quote (const char *data, gsize size)
   }
 }
 
+static gboolean
+printable_ascii (const char *s)
+{
+  for (; *s; s++)
+    if ((guchar) *s < 0x20 || (guchar) *s > 0x7e)
+      return FALSE;
+  return TRUE;
+}
+
+static void
+check_mailbox_names (const char *data, gsize size)
+{
+  g_autofree char *s = g_strndup (data, MIN (size, 4096));
+  g_autofree char *esc = cn_fuzz_escape (s, strlen (s));
+  g_autofree char *enc = cn_imap_utf7_encode (s);
+  if (g_utf8_validate (s, -1, NULL)) {
+    CN_FUZZ_CHECK (enc && printable_ascii (enc), "I5: \"%s\" encodes to no printable ASCII", esc);
+    g_autofree char *back = cn_imap_utf7_decode (enc);
+    CN_FUZZ_CHECK (back && strcmp (back, s) == 0, "I5: \"%s\" does not come back from \"%s\"", esc, enc);
+  } else {
+    CN_FUZZ_CHECK (enc == NULL, "I5: \"%s\" is not UTF-8 but encodes", esc);
+  }
+  g_autofree char *dec = cn_imap_utf7_decode (s);
+  if (dec) {
+    CN_FUZZ_CHECK (g_utf8_validate (dec, -1, NULL), "I5: \"%s\" decodes to no UTF-8", esc);
+    g_autofree char *re = cn_imap_utf7_encode (dec);
+    g_autofree char *again = re ? cn_imap_utf7_decode (re) : NULL;
+    CN_FUZZ_CHECK (again && strcmp (again, dec) == 0, "I5: \"%s\": decode → encode → decode differs", esc);
+  }
+  static const struct { char delim; const char *prefix; } servers[] = { { '/', NULL }, { '.', "INBOX." }, { '\0', NULL } };
+  for (gsize i = 0; i < G_N_ELEMENTS (servers); i++) {
+    g_autoptr (GError) e = NULL;
+    g_autofree char *name = cn_imap_mailbox_to_server (s, servers[i].delim, servers[i].prefix, &e);
+    CN_FUZZ_CHECK ((name == NULL) != (e == NULL), "I5: \"%s\": name %p, error %p", esc, (void *) name, (void *) e);
+    if (name)
+      CN_FUZZ_CHECK (*name && printable_ascii (name), "I5: \"%s\" → server name \"%s\"", esc, name);
+  }
+}
+
 int
 LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
 {
@@ -162,5 +205,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
   cn_imap_response_free (parse (buf, size));
   if (check_on ("I3"))
     check_quote (buf, size);
+  if (check_on ("I5"))
+    check_mailbox_names (buf, size);
   return 0;
 }
