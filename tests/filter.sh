@@ -16,40 +16,48 @@ san_setup "$T"
 
 # verdict FILE: the X-Certnotice-Verdict value, or "none"
 verdict() { v=$(grep -a -m1 '^X-Certnotice-Verdict:' "$1" | sed 's/^[^:]*: *//; s/\r$//'); echo "${v:-none}"; }
-# expected SAMPLE: the verdict the filter must add (from the sample's oracle)
-expected() {
-	python3 - "${1%.eml}.json" <<'PY'
+# expected SAMPLE: the verdict the filter must add (from the sample's oracle),
+# read once for all samples (one python3 start-up, not one per sample)
+declare -A EXPECTED
+while IFS=$'\t' read -r f v; do EXPECTED[$f]=$v; done < <(python3 - "$S"/*/*.eml <<'PY'
 import sys, json
 rank = {"suspicious": 5, "expired": 4, "action-required": 3, "unverified": 2, "renewed": 1}
-best = None
-for line in open(sys.argv[1]):
-    if line.strip():
-        o = json.loads(line)
-        if o["provider"] and (best is None or rank[o["verdict"]] > rank[best]):
-            best = o["verdict"]
-print(best or "none")
+for eml in sys.argv[1:]:
+    best = None
+    for line in open(eml[:-len(".eml")] + ".json"):
+        if line.strip():
+            o = json.loads(line)
+            if o["provider"] and (best is None or rank[o["verdict"]] > rank[best]):
+                best = o["verdict"]
+    print("%s\t%s" % (eml, best or "none"))
 PY
-}
+)
+expected() { echo "${EXPECTED[$1]:-missing}"; }
+# sample_name SAMPLE: DIR/NAME.eml (sample names repeat across directories)
+sample_name() { local d=${1%/*}; echo "${d##*/}/${1##*/}"; }
 
 FILTER="$CN filter --rules $R --no-verify --trust-authserv mx.certnotice.test"
 mkdir -p "$T/out"
 
 # ---- 1. the filter alone: every sample, byte for byte ----
 n=0 bad_bytes= bad_verdict= bad_rc=
+: > "$T/out.pairs"
 for f in "$S"/*/*.eml; do
 	n=$((n + 1))
-	o=$T/out/$(basename "$f")
-	$FILTER < "$f" > "$o" 2>>"$T/filter.err" || bad_rc="$bad_rc $(basename "$f")"
-	strip_ours "$o" | cmp -s - "$f" || bad_bytes="$bad_bytes $(basename "$f")"
-	[ "$(verdict "$o")" = "$(expected "$f")" ] || bad_verdict="$bad_verdict $(basename "$f"):$(verdict "$o")!=$(expected "$f")"
+	o=$T/out/$(sample_name "$f")
+	mkdir -p "${o%/*}"
+	$FILTER < "$f" > "$o" 2>>"$T/filter.err" || bad_rc="$bad_rc $(sample_name "$f")"
+	printf '%s\t%s\n' "$o" "$f" >> "$T/out.pairs"
+	[ "$(verdict "$o")" = "$(expected "$f")" ] || bad_verdict="$bad_verdict $(sample_name "$f"):$(verdict "$o")!=$(expected "$f")"
 done
+for o in $(strip_ours_diff "$T/out.pairs"); do bad_bytes="$bad_bytes ${o#$T/out/}"; done
 is "$bad_rc" "" "filter exits 0 for all $n samples"
 is "$bad_bytes" "" "output minus our headers is the input, byte for byte, for all $n samples"
 is "$bad_verdict" "" "each notice gets the verdict header the oracle expects, other mail none"
-o=$T/out/renewal-failed-crlf.eml
+o=$T/out/sakura/renewal-failed-crlf.eml
 like "$(grep -a '^X-Certnotice' "$o" | od -c | head -3)" '\\r +\\n' "a CRLF mail gets CRLF header lines"
 like "$(cat "$o")" 'X-Certnotice: provider=sakura; notice=renewal-failed; domain=example\.co\.jp' "X-Certnotice carries the details"
-is "$(grep -ac '^X-Certnotice' "$T/out/english-unrelated.eml")" 0 "other mail passes through with no header added"
+is "$(grep -ac '^X-Certnotice' "$T/out/negative/english-unrelated.eml")" 0 "other mail passes through with no header added"
 
 # ---- 2. a sender cannot preset our verdict ----
 { printf 'X-Certnotice-Verdict: renewed\nX-Certnotice: provider=sakura;\n\tdomain=evil.example\nx-certnotice-extra: 1\n'; cat "$S/phishing/sakura-ne-jp-sender.eml" 2>/dev/null || cat "$(ls "$S"/phishing/*.eml | head -1)"; } > "$T/spoof.eml"
@@ -110,6 +118,7 @@ LOGFILE=$T/pm/filter.log
 EOF
 if command -v procmail >/dev/null; then
 	fail=
+	: > "$T/pm/pairs"
 	for f in "$S"/*/*.eml; do
 		rm -rf "$T/pm/plain/new" "$T/pm/plain/cur" "$T/pm/plain/tmp"
 		procmail -m "$T/pm/plain.rc" < "$f" || fail="$fail plain:$(basename "$f")"
@@ -119,8 +128,13 @@ if command -v procmail >/dev/null; then
 		got=$(find "$T/pm/filtered" -type f -path '*/new/*')
 		case $want in none) dir="$T/pm/filtered/new" ;; *) dir="$T/pm/filtered/.$want/new" ;; esac
 		[ "$(dirname "$got")" = "$dir" ] || fail="$fail route:$(basename "$f")->${got#$T/pm/filtered/}"
-		strip_ours "$got" | cmp -s - "$(find "$T/pm/plain" -type f)" || fail="$fail bytes:$(basename "$f")"
+		# both deliveries kept aside, compared all at once below
+		k=$T/pm/keep/$(sample_name "$f")
+		mkdir -p "${k%/*}"
+		mv -- "$got" "$k.filtered" 2>/dev/null; mv -- "$(find "$T/pm/plain" -type f)" "$k.plain" 2>/dev/null
+		printf '%s\t%s\n' "$k.filtered" "$k.plain" >> "$T/pm/pairs"
 	done
+	for k in $(strip_ours_diff "$T/pm/pairs"); do k=${k%.filtered}; fail="$fail bytes:${k##*/}"; done
 	is "$fail" "" "procmail: every sample delivered, routed by verdict, bytes = plain delivery + our headers"
 else
 	skip "procmail" "procmail is not installed"
@@ -144,16 +158,22 @@ to "$md/filtered/"
 EOF
 	chmod 600 "$md/plain.filter" "$md/filter.filter"
 	fail=
+	: > "$md/pairs"
 	for f in "$S"/*/*.eml; do
-		find "$md" -type f -path '*/new/*' -delete
+		find "$md/plain" "$md/filtered" -type f -path '*/new/*' -delete
 		maildrop "$md/plain.filter" < "$f" || fail="$fail plain:$(basename "$f")"
 		maildrop "$md/filter.filter" < "$f" || fail="$fail filtered:$(basename "$f")"
 		want=$(expected "$f")
 		got=$(find "$md/filtered" -type f -path '*/new/*')
 		case $want in none) dir="$md/filtered/new" ;; *) dir="$md/filtered/.$want/new" ;; esac
 		[ "$(dirname "$got")" = "$dir" ] || fail="$fail route:$(basename "$f")->${got#$md/}"
-		strip_ours "$got" | cmp -s - "$(find "$md/plain" -type f -path '*/new/*')" || fail="$fail bytes:$(basename "$f")"
+		# both deliveries kept aside, compared all at once below
+		k=$md/keep/$(sample_name "$f")
+		mkdir -p "${k%/*}"
+		mv -- "$got" "$k.filtered" 2>/dev/null; mv -- "$(find "$md/plain" -type f -path '*/new/*')" "$k.plain" 2>/dev/null
+		printf '%s\t%s\n' "$k.filtered" "$k.plain" >> "$md/pairs"
 	done
+	for k in $(strip_ours_diff "$md/pairs"); do k=${k%.filtered}; fail="$fail bytes:${k##*/}"; done
 	is "$fail" "" "maildrop: every sample delivered, routed by verdict, bytes = plain delivery + our headers"
 else
 	skip "maildrop" "maildrop is not installed"

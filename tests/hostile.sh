@@ -69,26 +69,39 @@ w("huge-header.eml", head + "X-Long: " + "a" * (5 << 20) + "\n" + "".join(f"X-H{
 w("huge-subject.eml", head + "Subject: " + "=?UTF-8?B?44GC?= ab" * (300000) + "\n\nbody\n")
 PY
 
-# measure NAME ARGS...: runs the command on $T/NAME; sets el (s), kb (max RSS)
+# measure NAME OUT ARGS...: runs the command on $T/NAME, stdout to OUT; sets
+# el (s), kb (max RSS)
 measure() {
-	local f=$T/$1; shift
-	/usr/bin/time -f '%e %M' -o "$T/time" "$@" < "$f" > "$T/out" 2> "$T/err"
+	local f=$T/$1 o=$2; shift 2
+	/usr/bin/time -f '%e %M' -o "$T/time" "$@" < "$f" > "$o" 2> "$T/err"
 	rc=$?
 	read -r el kb < "$T/time"
 }
 
-for f in deep-multipart deep-rfc822 many-parts long-line ew-flood lying-charsets nul-headers unclosed big-attachment colons huge-header huge-subject; do
+# Run everything first, then one byte comparison of all the filter outputs
+# (one python3 start-up instead of one per mail), then the TAP lines in order.
+MAILS="deep-multipart deep-rfc822 many-parts long-line ew-flood lying-charsets nul-headers unclosed big-attachment colons huge-header huge-subject"
+declare -A P_RC P_EL P_KB P_N F_RC F_EL F_KB
+: > "$T/pairs"
+for f in $MAILS; do
+	measure "$f.eml" "$T/out" "$CN" parse --rules "$R" --no-verify --format json -
+	P_RC[$f]=$rc P_EL[$f]=$el P_KB[$f]=$kb P_N[$f]=$(grep -c '"verdict"' "$T/out")
+	measure "$f.eml" "$T/$f.filtered" "$CN" filter --rules "$R" --no-verify --max-size 100
+	F_RC[$f]=$rc F_EL[$f]=$el F_KB[$f]=$kb
+	printf '%s\t%s\n' "$T/$f.filtered" "$T/$f.eml" >> "$T/pairs"
+done
+altered=" $(strip_ours_diff "$T/pairs" | tr '\n' ' ')"
+for f in $MAILS; do
 	size=$(stat -c %s "$T/$f.eml")
 	limit_kb=$(( (3 * size + (64 << 20)) / 1024 ))
-	measure "$f.eml" "$CN" parse --rules "$R" --no-verify --format json -
+	rc=${P_RC[$f]} el=${P_EL[$f]} kb=${P_KB[$f]}
 	ok "$f ($((size / 1024)) KiB): parse gives one result (exit $rc, ${el}s, $((kb / 1024)) MiB)" \
-		test "$rc" -le 1 -a "$(grep -c '"verdict"' "$T/out")" -ge 1
+		test "$rc" -le 1 -a "${P_N[$f]}" -ge 1
 	if [ -z "$SLOW" ]; then
 		ok "$f: parse within ${TIME_LIMIT}s and 3×mail+64 MB" test "$(echo "$el < $TIME_LIMIT" | bc)" = 1 -a "$kb" -le "$limit_kb"
 	fi
-	measure "$f.eml" "$CN" filter --rules "$R" --no-verify --max-size 100
-	strip_ours "$T/out" | cmp -s - "$T/$f.eml"
-	intact=$?
+	rc=${F_RC[$f]} el=${F_EL[$f]} kb=${F_KB[$f]}
+	case $altered in *" $T/$f.filtered "*) intact=1 ;; *) intact=0 ;; esac
 	ok "$f: filter passes it through intact (exit $rc, ${el}s, $((kb / 1024)) MiB)" test "$rc" = 0 -a "$intact" = 0
 	if [ -z "$SLOW" ]; then
 		ok "$f: filter within ${TIME_LIMIT}s and 3×mail+64 MB" test "$(echo "$el < $TIME_LIMIT" | bc)" = 1 -a "$kb" -le "$limit_kb"
