@@ -202,7 +202,10 @@ t0=$(date +%s.%N)
 $LIVE --timeout 3 < "$T/black.eml" > "$T/black.out" 2>"$T/black.err"; rc=$?
 el=$(echo "$(date +%s.%N) - $t0" | bc)
 is "$rc/$(verdict "$T/black.out")" 0/unverified "a TLS server that never answers: verdict unverified"
-ok "… within the time budget (${el}s for --timeout 3)" test "$(echo "$el < 3.5" | bc)" = 1
+# The budget bounds the filter's own wait; process start-up and exit (slow
+# under the sanitizers or on a loaded machine) come on top, so allow 2 s of
+# slack: ignoring the budget would take the default 10 s budget's 7.2 s check.
+ok "… within the time budget (${el}s for --timeout 3, plus 2 s for start-up)" test "$(echo "$el < 5" | bc)" = 1
 strip_ours "$T/black.out" | cmp -s - "$T/black.eml"
 is "$?" 0 "… and the mail intact"
 
@@ -224,16 +227,21 @@ $FILTER --config "$T/bad.conf" < "$T/soon.eml" > "$T/badconf.out" 2>/dev/null; r
 cmp -s "$T/badconf.out" "$T/soon.eml"
 is "$rc/$?" 0/0 "a bad config file: the mail passes through unchanged"
 
+# SIGTERM once the check has connected to the black hole (the server logs the
+# accept), not after a fixed sleep
+accepts() { grep -c ' black accept ' "$T/tls/tlsserver.events"; }
+n0=$(accepts)
 $LIVE --timeout 30 < "$T/black.eml" > "$T/term.out" 2>/dev/null &
 pid=$!
-sleep 1
+for i in $(seq 1 200); do [ "$(accepts)" -gt "$n0" ] && break; sleep 0.05; done
 t0=$(date +%s.%N)
 kill -TERM $pid
 wait $pid; rc=$?
 el=$(echo "$(date +%s.%N) - $t0" | bc)
 strip_ours "$T/term.out" | cmp -s - "$T/black.eml"
 is "$rc/$?" 0/0 "SIGTERM mid-check: the mail is written out intact"
-ok "… at once (${el}s)" test "$(echo "$el < 1" | bc)" = 1
+# "at once": well before the 22 s check would end, with room for a loaded machine
+ok "… at once (${el}s)" test "$(echo "$el < 3" | bc)" = 1
 
 $LIVE < "$T/soon.eml" >&- 2>"$T/closed.err"; rc=$?
 is "$rc" 74 "stdout closed: exit 74 (EX_IOERR), so the MDA keeps the original"
