@@ -56,54 +56,66 @@ CT=(
 )
 LIVE=(--rules "$R" --cacert "$T/tls/ca.pem" "${CT[@]}")
 
-# mail KIND DOMAIN DATE-OFFSET-DAYS [FROM] > file: a Sakura notice, UTF-8
-mail() {
-	python3 - "$@" <<'PY'
+# mails < SPEC: write one Sakura notice (UTF-8) per SPEC line
+# "FILE KIND DOMAIN DATE-OFFSET-DAYS [FROM]", all in one python3
+mails() {
+	cat > "$T/mails.spec"
+	python3 - "$T/mails.spec" <<'PY'
 import sys, datetime as dt, email.utils
 from email.message import EmailMessage
-kind, domain, offset = sys.argv[1], sys.argv[2], int(sys.argv[3])
-sender = sys.argv[4] if len(sys.argv) > 4 else "support@sakura.ad.jp"
 jst = dt.timezone(dt.timedelta(hours=9))
-date = dt.datetime.now(jst) + dt.timedelta(days=offset)
-m = EmailMessage()
-m["From"] = "さくらインターネット <%s>" % sender
-m["To"] = "user@example.com"
-m["Date"] = email.utils.format_datetime(date)
-m["Message-ID"] = "<%s.%s@sakura.ad.jp>" % (kind, domain)
-if kind == "warn":
-    m["Subject"] = "[さくらインターネット]【重要】SSLサーバ証明書 有効期間に関するご案内"
-    head = "ご利用中の無料SSL機能で使用している「Let’s Encrypt」の有効期間満了まで【約15日前】となりましたのでご案内いたします。"
-else:
-    m["Subject"] = "[さくらインターネット]【重要】無料SSL証明書 更新エラーについて"
-    head = "現在ご利用中の無料SSL機能で自動更新に失敗したため証明書の発行ができませんでした。"
-m.set_content("いつも、さくらインターネットのサービスをご利用いただき誠にありがとうございます。\n\n%s\n\n"
-              "====\n《 SSLサーバ証明書の情報 》\nレンタルサーバアカウント:acct\nサーバ証明書種別:Let’s Encrypt\n"
-              "コモンネーム :%s\n====\n" % (head, domain))
-sys.stdout.buffer.write(m.as_bytes())
+for spec in open(sys.argv[1], encoding="utf-8").read().splitlines():
+    spec = spec.split("#")[0].split()
+    if not spec:
+        continue
+    path, kind, domain, offset = spec[0], spec[1], spec[2], int(spec[3])
+    sender = spec[4] if len(spec) > 4 else "support@sakura.ad.jp"
+    date = dt.datetime.now(jst) + dt.timedelta(days=offset)
+    m = EmailMessage()
+    m["From"] = "さくらインターネット <%s>" % sender
+    m["To"] = "user@example.com"
+    m["Date"] = email.utils.format_datetime(date)
+    m["Message-ID"] = "<%s.%s@sakura.ad.jp>" % (kind, domain)
+    if kind == "warn":
+        m["Subject"] = "[さくらインターネット]【重要】SSLサーバ証明書 有効期間に関するご案内"
+        head = "ご利用中の無料SSL機能で使用している「Let’s Encrypt」の有効期間満了まで【約15日前】となりましたのでご案内いたします。"
+    else:
+        m["Subject"] = "[さくらインターネット]【重要】無料SSL証明書 更新エラーについて"
+        head = "現在ご利用中の無料SSL機能で自動更新に失敗したため証明書の発行ができませんでした。"
+    m.set_content("いつも、さくらインターネットのサービスをご利用いただき誠にありがとうございます。\n\n%s\n\n"
+                  "====\n《 SSLサーバ証明書の情報 》\nレンタルサーバアカウント:acct\nサーバ証明書種別:Let’s Encrypt\n"
+                  "コモンネーム :%s\n====\n" % (head, domain))
+    with open(path, "wb") as f:
+        f.write(m.as_bytes())
 PY
 }
 
 M=$T/mail
 mkdir -p "$M"
-mail warn soon.test -5 > "$M/01-soon.eml"          # claims now+10d; serves now+10d
-mail warn fresh.test -5 > "$M/02-fresh.eml"        # claims now+10d; serves now+85d
-mail warn dead.test -20 > "$M/03-dead.eml"         # serves a certificate that expired 5 days ago
-mail warn mismatch.test -5 > "$M/04-mismatch.eml"  # served certificate is for other.test
-mail warn self.test -5 > "$M/05-self.eml"          # self-signed
-mail fail stale.test 0 > "$M/06-stale.eml"         # no days: 60 days left > 30
-mail fail due.test 0 > "$M/07-due.eml"             # no days: 20 days left <= 30
-mail warn fresh.v6.test -5 > "$M/08-v6.eml"        # over IPv6 (::1)
-mail warn black.test -5 > "$M/09-black.eml"        # accepts, never answers
-mail warn closed.test -5 > "$M/10-closed.eml"      # connection refused
-mail warn phish.test -5 support@sakura-support.example > "$M/11-phish.eml"
-mail fail fresh.test 0 > "$M/12-fresh-again.eml"   # the same domain again
+mails <<EOF
+$M/01-soon.eml     warn soon.test -5       # claims now+10d; serves now+10d
+$M/02-fresh.eml    warn fresh.test -5      # claims now+10d; serves now+85d
+$M/03-dead.eml     warn dead.test -20      # serves a certificate that expired 5 days ago
+$M/04-mismatch.eml warn mismatch.test -5   # served certificate is for other.test
+$M/05-self.eml     warn self.test -5       # self-signed
+$M/06-stale.eml    fail stale.test 0       # no days: 60 days left > 30
+$M/07-due.eml      fail due.test 0         # no days: 20 days left <= 30
+$M/08-v6.eml       warn fresh.v6.test -5   # over IPv6 (::1)
+$M/09-black.eml    warn black.test -5      # accepts, never answers
+$M/10-closed.eml   warn closed.test -5     # connection refused
+$M/11-phish.eml    warn phish.test -5 support@sakura-support.example
+$M/12-fresh-again.eml fail fresh.test 0    # the same domain again
+EOF
 
 start=$(date +%s.%N)
 out=$("$CN" parse "${LIVE[@]}" --timeout 3 --format json "$M"/*.eml 2>"$T/err"); rc=$?
 elapsed=$(echo "$(date +%s.%N) - $start" | bc)
 is "$(printf '%s\n' "$out" | grep -c .)" 12 "one result per mail"
 is "$rc" 1 "action-required results make the exit status 1"
-v() { printf '%s\n' "$out" | sed -n "${1}p" | jfield "$2"; }
+# v N KEY: jfield KEY of result line N (all looked up in one python3)
+declare -A J
+jindex J <<< "$out"
+v() { printf '%s\n' "${J[$1.$2]-}"; }
 is "$(v 1 verdict)" action-required "claimed expiry = live expiry: action-required"
 like "$(v 1 reasons)" "still serves the certificate that expires" "… and the reason says so"
 is "$(v 1 live.status)" expiring "… live status expiring (10 days < 14)"
@@ -135,8 +147,19 @@ is "$(v 11 verdict)/$(v 11 live)" suspicious/null "a suspicious mail stays suspi
 is "$(grep -c ' phish accept' "$EVENTS")" 0 "… its domain was not contacted at all"
 is "$(v 12 verdict)" renewed "the same domain met again gets the same live result"
 is "$(grep -c ' fresh accept' "$EVENTS")" 1 "… and was checked only once"
-ok "one black-holed site does not delay the others (took ${elapsed}s with --timeout 3)" \
-	test "$(echo "$elapsed < 5.5" | bc)" = 1
+# Order, not wall-clock margins: the black hole's connection closes when the
+# check gives up on it (after --timeout); every other site must have finished
+# its handshake before that.  (The server may log the close a moment after
+# the parse ends: wait for it.)
+for i in $(seq 1 100); do grep -q ' black close' "$EVENTS" && break; sleep 0.1; done
+black_gone=$(awk '$2 == "black" && $3 == "close" { print $1; exit }' "$EVENTS")
+last_ok=$(awk '$3 == "handshake-ok" { t = $1 } END { print t }' "$EVENTS")
+ok "one black-holed site does not delay the others (last handshake at ${last_ok:-?}, black hole given up at ${black_gone:-?})" \
+	test -n "$black_gone" -a -n "$last_ok" -a "$(echo "${last_ok:-0} < ${black_gone:-0}" | bc)" = 1
+# generous slack for start-up on a loaded machine; ignoring --timeout would
+# take the default 10 s
+ok "… and the whole run keeps to --timeout 3 (took ${elapsed}s, 5 s allowed for start-up)" \
+	test "$(echo "$elapsed < 8" | bc)" = 1
 unlike "$(grep -v handshake-ok "$EVENTS" | grep -v -e ' accept ' -e ' close' -e handshake-fail)" . "the server saw nothing but handshakes"
 is "$(grep -c 'GET\|request' "$EVENTS")" 0 "no HTTP request was sent"
 

@@ -2,6 +2,9 @@
 #   . tap.sh; plan N | done_testing; ok COND DESC; is GOT WANT DESC;
 #   like GOT REGEX DESC; skip DESC REASON
 # Each check prints one TAP line; failures print the details as # comments.
+# python3 is $PYTHON3 when set (tests/meson.build sets the interpreter meson
+# runs on), else the first on PATH
+if [ -n "${PYTHON3:-}" ]; then python3() { "$PYTHON3" "$@"; }; fi
 TAP_N=0
 TAP_FAILED=0
 plan() { echo "1..$1"; TAP_PLANNED=1; }
@@ -45,6 +48,32 @@ for line in sys.stdin:
         v = v[k] if isinstance(v, dict) else v[int(k)]
     print("null" if v is None else (json.dumps(v, ensure_ascii=False) if isinstance(v, (list, dict, bool)) else v))
 ' "$1"; }
+# jindex ARRAY < JSON-LINES: fill the associative array ARRAY (declare -A it
+# first) with "N.KEY" -> what `jfield KEY` prints for line N, for every KEY
+# path in every line: one python3 for many look-ups
+jindex() {
+	local -n _ji=$1
+	local k v
+	while IFS= read -r -d '' k && IFS= read -r -d '' v; do _ji[$k]=$v; done < <(python3 -c '
+import sys, json
+def show(v):
+    return "null" if v is None else (json.dumps(v, ensure_ascii=False) if isinstance(v, (list, dict, bool)) else str(v))
+def walk(prefix, v):
+    sys.stdout.write(prefix + "\0" + show(v) + "\0")
+    if isinstance(v, dict):
+        for k, x in v.items():
+            walk(prefix + "." + k, x)
+    elif isinstance(v, list):
+        for i, x in enumerate(v):
+            walk(prefix + "." + str(i), x)
+n = 0
+for line in sys.stdin:
+    line = line.strip()
+    if not line: continue
+    n += 1
+    walk(str(n), json.loads(line))
+')
+}
 # san_setup DIR: sanitizer reports of every program this test runs go to
 # DIR/san.*; san_check: one TAP line saying there were none.
 san_setup() {
