@@ -380,9 +380,10 @@ is "$missing" "" "… and certnotice(1) documents each of its keys"
 
 # ---- Dovecot restarted: the poller reconnects; SIGTERM ----
 printf '%s\n[action unverified]\ncommand = sh -c "cat >> %s/hook.jsonl"\n' "$BASECONF" "$T" > "$CONF"
-"${POLL[@]}" --interval 1 > "$T/loop.out" 2> "$T/loop.err" &
+# (the poll statistics line says when the first poll is done)
+CERTNOTICE_IMAP_STATS=1 "${POLL[@]}" --interval 1 > "$T/loop.out" 2> "$T/loop.err" &
 POLLER=$!
-sleep 1.5
+wait_for "$T/loop.err" 'poll: '
 imap_restart >/dev/null
 u9=$(imap_deliver INBOX "$S/sakura/expiry-15d-multipart-alternative.eml")
 wait_for "$T/loop.err" "UID $u9:"
@@ -443,19 +444,32 @@ like "$(cat "$T/hup.err")" "second/Hup2 UID $h6: conoha" "… and goes on pollin
 kill -TERM $POLLER; wait $POLLER
 POLLER=
 
+# gate-hook LOG N GATE: a hook command that appends its stdin to LOG; its
+# Nth run then waits until the file GATE exists (at most 30 s), so a test can
+# act while that hook is surely running, without fixed sleeps
+cat > "$T/gate-hook" <<'EOF'
+#!/bin/sh
+cat >> "$1"
+[ "$(grep -c . "$1")" = "$2" ] || exit 0
+i=0
+while [ ! -e "$3" ] && [ $i -lt 600 ]; do sleep 0.05; i=$((i + 1)); done
+EOF
+chmod +x "$T/gate-hook"
+
 # ---- SIGKILL mid-poll: at most a repeat, never a loss ----
 cat > "$CONF" <<EOF
 [action unverified]
-command = sh -c "cat >> $T/slow.jsonl; sleep 1"
+command = $T/gate-hook $T/slow.jsonl 2 $T/slow.go
 EOF
 k1=$(imap_deliver INBOX "$S/sakura/expiry-15d-html-only.eml")
 k2=$(imap_deliver INBOX "$S/sakura/renewal-failed-utf8-base64.eml")
 k3=$(imap_deliver INBOX "$S/sakura/renewal-failed-eucjp-noprefix.eml")
 "${POLL[@]}" --once > "$T/k.out" 2> "$T/k.err" &
 POLLER=$!
-for i in $(seq 1 60); do [ "$(cat "$T/slow.jsonl" 2>/dev/null | grep -c .)" -ge 2 ] && break; sleep 0.1; done
+for i in $(seq 1 200); do [ "$(cat "$T/slow.jsonl" 2>/dev/null | grep -c .)" -ge 2 ] && break; sleep 0.1; done
 kill -9 $POLLER; wait $POLLER 2>/dev/null
 POLLER=
+touch "$T/slow.go"    # the orphaned second hook ends
 "${POLL[@]}" --once > "$T/k2.out" 2> "$T/k2.err"
 want="$(for u in $k1 $k2 $k3; do echo "$u"; done | sort -n | tr '\n' ' ')"
 is "$(cat "$T/k.out" "$T/k2.out" | jfield uid | sort -nu | tr '\n' ' ')" "$want" "killed with SIGKILL and restarted: every notice is reported"
@@ -466,7 +480,7 @@ is "$(jfield uid < "$T/slow.jsonl" | sort -n | uniq -d | grep -vc "^$k2\$")" 0 "
 # ---- Dovecot restarted in the middle of a poll ----
 cat > "$CONF" <<EOF
 [action unverified]
-command = sh -c "cat >> $T/mid.jsonl; sleep 1"
+command = $T/gate-hook $T/mid.jsonl 1 $T/mid.go
 move = Certnotice/handled
 EOF
 m1=$(imap_deliver INBOX "$S/conoha/renewal-failed-20d-html-only.eml")
@@ -474,8 +488,9 @@ m2=$(imap_deliver INBOX "$S/conoha/renewal-failed-20d-multipart-eucjp.eml")
 m3=$(imap_deliver INBOX "$S/conoha/subdomain-sender-raw-utf8.eml")
 "${POLL[@]}" --interval 1 > "$T/mid.out" 2> "$T/mid.err" &
 POLLER=$!
-for i in $(seq 1 60); do [ -s "$T/mid.jsonl" ] && break; sleep 0.1; done
+for i in $(seq 1 200); do [ -s "$T/mid.jsonl" ] && break; sleep 0.1; done
 imap_restart >/dev/null    # while the first message's hook runs
+touch "$T/mid.go"
 for i in $(seq 1 100); do [ "$(grep -c "moved to Certnotice/handled" "$T/mid.err")" -ge 3 ] && break; sleep 0.2; done
 kill -TERM $POLLER; wait $POLLER
 POLLER=
