@@ -2,9 +2,6 @@
 #   . tap.sh; plan N | done_testing; ok COND DESC; is GOT WANT DESC;
 #   like GOT REGEX DESC; skip DESC REASON
 # Each check prints one TAP line; failures print the details as # comments.
-# python3 is $PYTHON3 when set (tests/meson.build sets the interpreter meson
-# runs on), else the first on PATH
-if [ -n "${PYTHON3:-}" ]; then python3() { "$PYTHON3" "$@"; }; fi
 TAP_N=0
 TAP_FAILED=0
 plan() { echo "1..$1"; TAP_PLANNED=1; }
