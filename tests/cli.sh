@@ -226,5 +226,21 @@ is "$rc" 64 "a malformed --connect-to exits 64"
 run check 'not a domain'
 is "$rc" 64 "check rejects what is not a domain"
 
+# ---- certnotice(1) lists every exit status the code can return ----
+# The code's statuses: every CN_EXIT_* a source file uses (numbers from
+# certnotice.h) and every EX_* a source file defines for itself.
+codes=$(
+	for n in $(grep -ho 'CN_EXIT_[A-Z_]*' "$SRCDIR"/src/*.c | sort -u); do
+		v=$(sed -n "s/^ *$n = \([0-9]*\),.*/\1/p" "$SRCDIR/src/certnotice.h")
+		echo "${v:-$n?}"
+	done
+	sed -n 's/^#define EX_[A-Z]* \([0-9]*\)$/\1/p' "$SRCDIR"/src/*.c
+)
+codes=$(printf '%s\n' $codes | sort -u | sort -n | tr '\n' ' ')
+# (each status once: a duplicate entry shows as a mismatch)
+listed=$(awk '/^\.SH / { on = /^\.SH EXIT STATUS/ } on && /^\.B [0-9]+$/ { print $2 }' "$SRCDIR/docs/certnotice.1" | sort -n | tr '\n' ' ')
+like "$codes" '^0 1 64 .*78 $' "the exit statuses are found in the code ($codes)"
+is "$listed" "$codes" "certnotice(1) EXIT STATUS lists exactly the statuses the code can return"
+
 san_check
 done_testing
