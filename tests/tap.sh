@@ -83,6 +83,32 @@ san_check() {
 	r=$(cat "$SAN_DIR"/san.* 2>/dev/null | head -60)
 	is "$r" "" "no sanitizer reports"
 }
+# verdict FILE: the X-Certnotice-Verdict value certnotice filter added, or "none"
+verdict() { local v; v=$(grep -a -m1 '^X-Certnotice-Verdict:' "$1" | sed 's/^[^:]*: *//; s/\r$//'); echo "${v:-none}"; }
+# expected_verdicts SAMPLE.eml...: read the verdict the filter must add to
+# each sample from its oracle (SAMPLE.json: the most severe verdict of a
+# recognised notice, "none" for other mail), all in one python3;
+# expected SAMPLE.eml then prints it
+declare -gA EXPECTED=()
+expected_verdicts() {
+	local f v
+	while IFS=$'\t' read -r f v; do EXPECTED[$f]=$v; done < <(python3 - "$@" <<'PY'
+import sys, json
+rank = {"suspicious": 5, "expired": 4, "action-required": 3, "unverified": 2, "renewed": 1}
+for eml in sys.argv[1:]:
+    best = None
+    for line in open(eml[:-len(".eml")] + ".json"):
+        if line.strip():
+            o = json.loads(line)
+            if o["provider"] and (best is None or rank[o["verdict"]] > rank[best]):
+                best = o["verdict"]
+    print("%s\t%s" % (eml, best or "none"))
+PY
+)
+}
+expected() { echo "${EXPECTED[$1]:-missing}"; }
+# sample_name SAMPLE: DIR/NAME.eml (sample names repeat across directories)
+sample_name() { local d=${1%/*}; echo "${d##*/}/${1##*/}"; }
 # strip_ours FILE: FILE without the headers certnotice filter adds
 # (X-Certnotice-Verdict, X-Certnotice, and their folded lines)
 # strip_ours_diff LIST: LIST has one "GOT<TAB>WANT" line per pair of files;
