@@ -90,6 +90,9 @@ for spec in open(sys.argv[1], encoding="utf-8").read().splitlines():
 PY
 }
 
+# mail KIND DOMAIN DATE-OFFSET-DAYS [FROM] > file: one such mail
+mail() { echo "$T/one.eml $*" | mails && cat "$T/one.eml"; }
+
 M=$T/mail
 mkdir -p "$M"
 mails <<EOF
