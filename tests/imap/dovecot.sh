@@ -105,9 +105,11 @@
 #                           imap-login processes (Dovecot 2.3.19 leaves logged-in
 #                           sessions running otherwise; clients see EOF), wait
 #                           up to 10 s, SIGKILL whatever is left of the
-#                           instance's session.  ~1.1-1.3 s.  Idempotent.
+#                           instance's session; once only the master and its
+#                           log process are left (the master would linger ~1 s
+#                           for it), SIGKILL those two.  ~0.3 s.  Idempotent.
 # imap_restart              stop + start: same DIR, config, ports, certs, mail,
-#                           UIDVALIDITY.  ~1.3 s.
+#                           UIDVALIDITY.  ~0.4 s.
 # imap_running              true while the master process is alive
 # imap_doveadm ARGS...      doveadm -c CONF ARGS...  (e.g. imap_doveadm
 #                           mailbox status -u "$IMAP_USER" all INBOX)
@@ -211,6 +213,17 @@ _imap_kill() {
     for i in $(seq 200); do                       # up to 10 s
         left=$(_imap_sessprocs "$mpid")
         [ -z "$left" ] && break
+        # once every service has exited, the master lingers ~1 s for its
+        # log process: nothing is left to shut down, so end both at once
+        # (restarts in the tests take 0.3 s instead of 1.3 s)
+        # shellcheck disable=SC2086
+        if [ -n "$mpid" ] && [ -z "$(ps -o pid=,args= -p "$(echo $left | tr ' ' ,)" 2>/dev/null |
+                awk -v m="$mpid" '$1 != m && $2 !~ /\/log$/')" ]; then
+            kill -KILL $left 2>/dev/null || true
+            # what the master removes on a clean exit (a killed master can
+            # stay a zombie a while, and the next start would take it for alive)
+            [ -f "$conf" ] && rm -f "$(sed -n 's/^base_dir = //p' "$conf")/master.pid"
+        fi
         sleep 0.05
     done
     if [ -n "$left" ]; then
