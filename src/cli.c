@@ -3,6 +3,8 @@
 #include "cli.h"
 #include "tlscheck.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <string.h>
 #include <unistd.h>
 
@@ -13,27 +15,31 @@ cn_cli_add_options (GOptionContext *ctx, CnCli *cli, gboolean live_options)
   cli->opts.parallel = 32;
   cli->opts.warn_days = 14;
   GOptionEntry common[] = {
-    { "rules", 0, 0, G_OPTION_ARG_FILENAME, &cli->rules_dir, "Rules directory (default: installed, else ./rules)", "DIR" },
-    { "format", 0, 0, G_OPTION_ARG_STRING, &cli->format_name, "Output format: text or json", "FORMAT" },
-    { "now", 0, 0, G_OPTION_ARG_STRING, &cli->now_str, "Fix the clock (ISO 8601)", "TIME" },
-    { "config", 0, 0, G_OPTION_ARG_FILENAME, &cli->config_file, "Config file (default: $XDG_CONFIG_HOME/certnotice/config)", "FILE" },
-    { "trust-authserv", 0, 0, G_OPTION_ARG_STRING_ARRAY, &cli->trust, "Trust Authentication-Results from this authserv-id (repeatable)", "ID" },
-    { "verbose", 'v', 0, G_OPTION_ARG_NONE, &cli->verbose, "Say which patterns matched and what decoding had to forgive", NULL },
+    { "rules", 0, 0, G_OPTION_ARG_FILENAME, &cli->rules_dir, N_("Rules directory (default: installed, else ./rules)"), "DIR" },
+    { "format", 0, 0, G_OPTION_ARG_STRING, &cli->format_name, N_("Output format: text or json"), "FORMAT" },
+    { "now", 0, 0, G_OPTION_ARG_STRING, &cli->now_str, N_("Fix the clock (ISO 8601)"), "TIME" },
+    { "config", 0, 0, G_OPTION_ARG_FILENAME, &cli->config_file, N_("Config file (default: $XDG_CONFIG_HOME/certnotice/config)"), "FILE" },
+    { "trust-authserv", 0, 0, G_OPTION_ARG_STRING_ARRAY, &cli->trust, N_("Trust Authentication-Results from this authserv-id (repeatable)"), "ID" },
+    { "verbose", 'v', 0, G_OPTION_ARG_NONE, &cli->verbose, N_("More detail: every message in full, decoding warnings, which patterns matched"), NULL },
     G_OPTION_ENTRY_NULL
   };
   GOptionEntry live[] = {
-    { "no-verify", 0, 0, G_OPTION_ARG_NONE, &cli->opts.no_verify, "Do not check certificates live", NULL },
-    { "connect-to", 0, 0, G_OPTION_ARG_STRING_ARRAY, &cli->opts.connect_to, "Connect to CONNECT-TO-HOST:CONNECT-TO-PORT instead (curl syntax; repeatable)", "HOST:PORT:CHOST:CPORT" },
-    { "cacert", 0, 0, G_OPTION_ARG_FILENAME, &cli->opts.cacert, "Trust these CA certificates (PEM)", "FILE" },
-    { "timeout", 0, 0, G_OPTION_ARG_DOUBLE, &cli->opts.timeout, "Seconds per live check (default 10)", "SECONDS" },
-    { "parallel", 0, 0, G_OPTION_ARG_INT, &cli->opts.parallel, "Checks at once (default 32)", "N" },
-    { "allow-private", 0, 0, G_OPTION_ARG_NONE, &cli->opts.allow_private, "Allow checks of loopback and private addresses", NULL },
-    { "check-suspicious", 0, 0, G_OPTION_ARG_NONE, &cli->opts.check_suspicious, "Also contact domains named by suspicious mail", NULL },
+    { "no-verify", 0, 0, G_OPTION_ARG_NONE, &cli->opts.no_verify, N_("Do not check certificates live"), NULL },
+    { "connect-to", 0, 0, G_OPTION_ARG_STRING_ARRAY, &cli->opts.connect_to, N_("Connect to CONNECT-TO-HOST:CONNECT-TO-PORT instead (curl syntax; repeatable)"), "HOST:PORT:CHOST:CPORT" },
+    { "cacert", 0, 0, G_OPTION_ARG_FILENAME, &cli->opts.cacert, N_("Trust these CA certificates (PEM)"), "FILE" },
+    { "timeout", 0, 0, G_OPTION_ARG_DOUBLE, &cli->opts.timeout, N_("Seconds per live check (default 10)"), "SECONDS" },
+    { "parallel", 0, 0, G_OPTION_ARG_INT, &cli->opts.parallel, N_("Checks at once (default 32)"), "N" },
+    { "allow-private", 0, 0, G_OPTION_ARG_NONE, &cli->opts.allow_private, N_("Allow checks of loopback and private addresses"), NULL },
+    { "check-suspicious", 0, 0, G_OPTION_ARG_NONE, &cli->opts.check_suspicious, N_("Also contact domains named by suspicious mail"), NULL },
     G_OPTION_ENTRY_NULL
   };
-  g_option_context_add_main_entries (ctx, common, NULL);
+  /* --help in the user's language: the context's summary and parameter
+   * string, and every entry of the main group (entries a command adds later
+   * with a NULL domain use the default domain, set to ours in main.c) */
+  g_option_context_set_translation_domain (ctx, GETTEXT_PACKAGE);
+  g_option_context_add_main_entries (ctx, common, GETTEXT_PACKAGE);
   if (live_options)
-    g_option_context_add_main_entries (ctx, live, NULL);
+    g_option_context_add_main_entries (ctx, live, GETTEXT_PACKAGE);
 }
 
 static GDateTime *
@@ -105,24 +111,24 @@ cn_cli_setup (CnCli *cli, gboolean need_rules)
   if (!cli->cacert_given)
     cli->opts.cacert = g_strdup (cli->config->cacert);
   if (!cn_format_from_name (cli->format_name ? cli->format_name : "text", &cli->format)) {
-    fprintf (stderr, "certnotice: --format %s: use text or json\n", cli->format_name);
+    fprintf (stderr, _("certnotice: --format %s: use text or json\n"), cli->format_name);
     return CN_EXIT_USAGE;
   }
   if (cli->now_str) {
     cli->opts.now = parse_now (cli->now_str);
     if (cli->opts.now == NULL) {
-      fprintf (stderr, "certnotice: --now %s: not an ISO 8601 date/time\n", cli->now_str);
+      fprintf (stderr, _("certnotice: --now %s: not an ISO 8601 date/time\n"), cli->now_str);
       return CN_EXIT_USAGE;
     }
   } else {
     cli->opts.now = g_date_time_new_now_utc ();
   }
   if (cli->opts.timeout <= 0 || cli->opts.timeout > 3600) {
-    fprintf (stderr, "certnotice: --timeout %g: give 0 < SECONDS <= 3600\n", cli->opts.timeout);
+    fprintf (stderr, _("certnotice: --timeout %g: give 0 < SECONDS <= 3600\n"), cli->opts.timeout);
     return CN_EXIT_USAGE;
   }
   if (cli->opts.parallel < 1 || cli->opts.parallel > 1024) {
-    fprintf (stderr, "certnotice: --parallel %d: give 1 to 1024\n", cli->opts.parallel);
+    fprintf (stderr, _("certnotice: --parallel %d: give 1 to 1024\n"), cli->opts.parallel);
     return CN_EXIT_USAGE;
   }
   for (char **c = cli->opts.connect_to; c && *c; c++) {
@@ -131,7 +137,7 @@ cn_cli_setup (CnCli *cli, gboolean need_rules)
       return cn_cli_fail (e);
   }
   if (cli->opts.cacert && !g_file_test (cli->opts.cacert, G_FILE_TEST_IS_REGULAR)) {
-    fprintf (stderr, "certnotice: --cacert %s: no such file\n", cli->opts.cacert);
+    fprintf (stderr, _("certnotice: --cacert %s: no such file\n"), cli->opts.cacert);
     return CN_EXIT_NOINPUT;
   }
   const char *nc = g_getenv ("NO_COLOR");

@@ -3,34 +3,49 @@
 #include "cli.h"
 #include "source.h"
 
+#include <glib/gi18n-lib.h>
 #include <string.h>
 
 typedef struct {
   CnCli *cli;
   CnBatch *batch;
-  guint messages;                     /* read                               */
-  guint notices;                      /* messages a notice speaks for       */
-  guint by_verdict[CN_VERDICT_COUNT]; /* of those messages                  */
-  guint errors;                       /* messages that could not be judged  */
+  CnTextStyle style;
+  GHashTable *named;                  /* the PATHs given (borrowed strings)  */
+  CnTally tally;
   gboolean attention;
 } ParseRun;
+
+/* Whether MSG gets a line of text.  Every notice does, and every message
+ * that could not be judged; a message that is not a notice only when the
+ * user named it (a file or -, not one of an mbox's or a Maildir's many
+ * messages: those are counted in the summary) or asked for -v. */
+static gboolean
+listed (const ParseRun *run, const CnMessage *msg)
+{
+  const CnMail *m = msg->mails->pdata[0];
+  return msg->speaker || msg->error || run->cli->verbose ||
+         (m->index == 0 && g_hash_table_contains (run->named, m->source));
+}
 
 static void
 report (ParseRun *run)
 {
   CnBatch *b = run->batch;
   cn_batch_verify (b);
+  g_autoptr (GString) text = g_string_new (NULL);
   for (guint i = 0; i < b->messages->len; i++) {
     CnMessage *msg = b->messages->pdata[i];
-    for (guint k = 0; k < msg->notices->len; k++)
-      cn_output_write (stdout, run->cli->format, msg->notices->pdata[k], run->cli->opts.now,
-                       run->cli->colour, run->cli->verbose);
-    run->messages++;
-    if (msg->error)
-      run->errors++;
-    if (msg->speaker) {
-      run->notices++;
-      run->by_verdict[msg->verdict]++;
+    if (run->cli->format == CN_FORMAT_JSON) {
+      for (guint k = 0; k < msg->notices->len; k++)
+        cn_output_write (stdout, CN_FORMAT_JSON, msg->notices->pdata[k], run->cli->opts.now, FALSE, FALSE);
+      cn_tally_add (&run->tally, msg, TRUE);
+    } else {
+      gboolean show = listed (run, msg);
+      g_string_truncate (text, 0);
+      if (show)
+        cn_output_text_message (text, msg, &run->style);
+      fputs (text->str, stdout);
+      cn_tally_add (&run->tally, msg, show);
     }
     run->attention |= msg->act && cn_verdict_needs_attention (msg->verdict);
   }
@@ -40,25 +55,6 @@ report (ParseRun *run)
   }
   fflush (stdout);
   cn_batch_clear (b);
-}
-
-/* The last line of text output: what went in and what came out. */
-static void
-summary (const ParseRun *run)
-{
-  g_autoptr (GString) s = g_string_new (NULL);
-  g_string_append_printf (s, "%u message%s, %u notice%s", run->messages, run->messages == 1 ? "" : "s",
-                          run->notices, run->notices == 1 ? "" : "s");
-  const char *sep = ": ";
-  for (int v = CN_VERDICT_COUNT - 1; v > CN_VERDICT_NOT_A_NOTICE; v--) {
-    if (run->by_verdict[v] == 0)
-      continue;
-    g_string_append_printf (s, "%s%u %s", sep, run->by_verdict[v], cn_verdict_name ((CnVerdict) v));
-    sep = ", ";
-  }
-  if (run->errors)
-    g_string_append_printf (s, "; %u could not be judged", run->errors);
-  printf ("%s\n", s->str);
 }
 
 static gboolean
@@ -79,6 +75,13 @@ run_parse (CnCli *cli, int argc, char **argv)
   if (cli->verbose)
     batch->trace = g_string_new (NULL);
   ParseRun run = { .cli = cli, .batch = batch };
+  run.style = (CnTextStyle) { .now = cli->opts.now, .colour = cli->colour, .verbose = cli->verbose,
+                              .live_column = !cli->opts.no_verify,
+                              .provider_width = cn_output_provider_width (cli->rules) };
+  g_autoptr (GHashTable) named = g_hash_table_new (g_str_hash, g_str_equal);
+  for (int i = 1; i < argc; i++)
+    g_hash_table_add (named, argv[i]);
+  run.named = named;
   int input_rc = 0;
   for (int i = 1; i < argc; i++) {
     g_autoptr (GError) e = NULL;
@@ -86,27 +89,33 @@ run_parse (CnCli *cli, int argc, char **argv)
       input_rc = cn_cli_fail (e);
   }
   report (&run);
-  if (cli->format == CN_FORMAT_TEXT)
-    summary (&run);
+  if (cli->format == CN_FORMAT_TEXT) {
+    /* the last line: what went in and what came out */
+    g_autofree char *sum = cn_output_summary (&run.tally);
+    printf ("%s\n", sum);
+  }
   if (batch->trace)
     g_string_free (g_steal_pointer (&batch->trace), TRUE);
   /* a mail that could not be judged may hide a notice: that is worse
    * than a notice that needs attention */
-  return input_rc ? input_rc : run.errors ? CN_EXIT_SOFTWARE : run.attention ? CN_EXIT_ATTENTION : CN_EXIT_OK;
+  return input_rc ? input_rc : run.tally.errors ? CN_EXIT_SOFTWARE : run.attention ? CN_EXIT_ATTENTION : CN_EXIT_OK;
 }
 
 int
 cn_cmd_parse (int argc, char **argv)
 {
   CnCli cli = { 0 };
-  g_autoptr (GOptionContext) ctx = g_option_context_new ("PATH… — judge saved mail");
-  g_option_context_set_summary (ctx, "Each PATH is a message file, an mbox, a Maildir, or - (stdin).");
+  g_autoptr (GOptionContext) ctx = g_option_context_new (N_("PATH… — judge saved mail"));
+  g_option_context_set_summary (ctx, N_("Each PATH is a message file, an mbox, a Maildir, or - (stdin).\n"
+                                        "Text output: a line per message (in an mbox or a Maildir, only the\n"
+                                        "notices); details and what to do under those that need attention\n"
+                                        "(all with -v); a summary line at the end."));
   cn_cli_add_options (ctx, &cli, TRUE);
   int rc = 0;
   if (!cn_cli_parse_options (ctx, &argc, &argv, &rc))
     ;
   else if (argc < 2) {
-    fprintf (stderr, "certnotice parse: no PATH given (use - for standard input)\n");
+    fprintf (stderr, _("certnotice parse: no PATH given (use - for standard input)\n"));
     rc = CN_EXIT_USAGE;
   } else if ((rc = cn_cli_setup (&cli, TRUE)) == 0) {
     rc = run_parse (&cli, argc, argv);

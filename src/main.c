@@ -2,14 +2,32 @@
 #include "buildinfo.h"
 #include "cli.h"
 
+#include <glib/gi18n-lib.h>
 #include <locale.h>
 #include <string.h>
 #include <unistd.h>
 
+/* Where the message catalogs are: $CERTNOTICE_LOCALEDIR, else build/po when
+ * this binary runs from its meson build tree (as the shipped rules are
+ * found: rules.c), else the installed locale directory.  Caller frees. */
+static char *
+locale_dir (void)
+{
+  const char *env = g_getenv ("CERTNOTICE_LOCALEDIR");
+  if (env && *env)
+    return g_strdup (env);
+  g_autofree char *exe = g_file_read_link ("/proc/self/exe", NULL);
+  if (exe && g_str_has_prefix (exe, CERTNOTICE_BUILD_ROOT "/"))
+    return g_strdup (CERTNOTICE_BUILD_ROOT "/po");
+  return g_strdup (CERTNOTICE_LOCALEDIR);
+}
+
 static void
 usage (FILE *out)
 {
-  fputs ("usage: certnotice COMMAND [OPTION…] [ARG…]\n"
+  /* TRANSLATORS: keep the command names and options as they are; align the
+   * descriptions in one column */
+  fputs (_("usage: certnotice COMMAND [OPTION…] [ARG…]\n"
          "\n"
          "commands:\n"
          "  parse PATH…         judge saved mail: .eml, mbox, Maildir, or - for stdin\n"
@@ -21,13 +39,17 @@ usage (FILE *out)
          "  rules test FILE     show which rule matches a mail and what it captured\n"
          "  version             print the version\n"
          "\n"
-         "'certnotice COMMAND --help' lists a command's options; see certnotice(1).\n", out);
+         "'certnotice COMMAND --help' lists a command's options; see certnotice(1).\n"), out);
 }
 
 int
 main (int argc, char **argv)
 {
   setlocale (LC_ALL, "");
+  g_autofree char *locales = locale_dir ();
+  bindtextdomain (GETTEXT_PACKAGE, locales);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
   if (argc < 2) {
     usage (stderr);
     return CN_EXIT_USAGE;
@@ -51,7 +73,7 @@ main (int argc, char **argv)
     usage (stdout);
     return CN_EXIT_OK;
   }
-  fprintf (stderr, "certnotice: unknown command '%s'\n", cmd);
+  fprintf (stderr, _("certnotice: unknown command '%s'\n"), cmd);
   usage (stderr);
   return CN_EXIT_USAGE;
 }
