@@ -15,7 +15,7 @@ cn_cli_add_options (GOptionContext *ctx, CnCli *cli, gboolean live_options)
   cli->opts.parallel = 32;
   cli->opts.warn_days = 14;
   GOptionEntry common[] = {
-    { "rules", 0, 0, G_OPTION_ARG_FILENAME, &cli->rules_dir, N_("Rules directory (default: installed, else ./rules)"), "DIR" },
+    { "rules", 0, 0, G_OPTION_ARG_FILENAME, &cli->rules_dir, N_("Use only the rules in DIR (default: the shipped rules, then ~/.config/certnotice/rules)"), "DIR" },
     { "format", 0, 0, G_OPTION_ARG_STRING, &cli->format_name, N_("Output format: text or json"), "FORMAT" },
     { "now", 0, 0, G_OPTION_ARG_STRING, &cli->now_str, N_("Fix the clock (ISO 8601)"), "TIME" },
     { "config", 0, 0, G_OPTION_ARG_FILENAME, &cli->config_file, N_("Config file (default: $XDG_CONFIG_HOME/certnotice/config)"), "FILE" },

@@ -479,13 +479,18 @@ detail_live (Details *d, const CnLive *l, GDateTime *now)
   const CnEndpoint *w = l->worst && l->worst->have_cert ? l->worst : NULL;
   if (w) {
     g_autofree char *na = g_date_time_format (w->not_after, "%Y-%m-%d %H:%M UTC");
-    g_autoptr (GString) left = g_string_new (NULL);
-    if (l->status == CN_LIVE_EXPIRED)
-      append_live_short (left, l, now);
-    else
-      append_days_left (left, cn_live_days_left (l, now));
-    /* TRANSLATORS: "valid until 2024-06-17 10:00 UTC (9 days left)" */
-    g_string_append_printf (t, _(", valid until %s (%s)"), na, left->str);
+    gint64 dl = cn_live_days_left (l, now);
+    if (dl < 0) {
+      int ago = (int) MIN (-dl, 999999);
+      g_autofree char *when = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d day ago", "%d days ago", ago), ago);
+      /* TRANSLATORS: after "expired": ", on 2024-06-17 10:00 UTC (5 days ago)" */
+      g_string_append_printf (t, _(", on %s (%s)"), na, when);
+    } else {
+      g_autoptr (GString) left = g_string_new (NULL);
+      append_days_left (left, dl);
+      /* TRANSLATORS: "valid until 2024-06-17 10:00 UTC (9 days left)" */
+      g_string_append_printf (t, _(", valid until %s (%s)"), na, left->str);
+    }
     if (w->issuer)
       g_string_append_printf (t, _(", issued by %s"), safe (d->tmp, w->issuer));
   }

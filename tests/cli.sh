@@ -16,14 +16,22 @@ run() { # run ARGS...: sets $out, $err, $rc
 }
 
 # ---- parse: one sample, text and json ----
-run parse --rules "$R" --no-verify "$S/sakura/expiry-15d-iso2022jp-python.eml"
+f=$S/sakura/expiry-15d-iso2022jp-python.eml
+run parse --rules "$R" --no-verify "$f"
 is "$rc" 0 "an unverified notice exits 0"
-like "$out" 'verdict +UNVERIFIED' "text output names the verdict"
-like "$out" 'domain +shop\.example\.com' "text output names the domain"
-like "$out" 'claim +15 days left, expires 2024-06-18' "text output gives the claim"
-like "$out" 'what to do' "text output lists the remediation"
-like "$out" '1\. サーバコントロールパネル' "remediation steps come from rules/"
+like "$(printf '%s\n' "$out" | head -n 1)" "^UNVERIFIED +sakura +shop\.example\.com +mail: 15 days left \(2024-06-18\) +$f\$" \
+	"text: one line with the verdict, provider, domain, the mail's claim and the file"
+is "$(printf '%s\n' "$out" | sed -n '2,$p')" "1 message read: 1 notice (1 unverified)" \
+	"… nothing under it (an unverified notice needs no attention), then the summary"
 unlike "$out" $'\033' "no colour when stdout is not a terminal"
+run parse -v --rules "$R" --no-verify "$f"
+like "$out" "^  notice +さくらインターネット \(Sakura Internet\) \(sakura\): expiry-warning\$" "-v: the details under the line: the notice"
+like "$out" "^  account +yamada-shop\$" "… the account"
+like "$out" "^  sender +support@sakura\.ad\.jp, authenticity unknown" "… the sender and whether it is authentic"
+like "$out" "^  live +not checked\$" "… that the site was not checked"
+like "$out" "^  what to do\$" "… what to do"
+like "$out" "^    1\. サーバコントロールパネル" "… the remediation steps from rules/"
+like "$out" "^    support: https://help\.sakura\.ad\.jp/\$" "… and the provider's support page"
 
 run parse --rules "$R" --no-verify --format json "$S/sakura/expiry-15d-iso2022jp-python.eml"
 is "$(printf '%s\n' "$out" | jfield notice)" expiry-warning "json: notice"
@@ -124,8 +132,8 @@ is "$(printf '%s\n' "$out" | sed -n 3p | jfield provider)" conoha "… and the n
 run parse --rules "$R" --no-verify --format json "$T/bom.mbox"
 is "$(printf '%s\n' "$out" | jfield index | tr '\n' ' ')" "1 2 3 " "a byte order mark before the first From line: still an mbox"
 run parse --rules "$R" --no-verify "$mbox"
-is "$(printf '%s\n' "$out" | tail -n 1)" "3 messages, 2 notices: 2 unverified" \
-	"text output ends with a summary line: messages read, notices, per verdict" 
+is "$(printf '%s\n' "$out" | tail -n 1)" "3 messages read: 2 notices (2 unverified), 1 other message (1 not listed: -v lists it)" \
+	"text output ends with a summary line: messages read, notices, per verdict, the others"
 out=$("$CN" filter --rules "$R" --no-verify < "$T/glued-top.eml")
 like "$out" "X-Certnotice-Verdict: unverified" "filter: the notice with the long line gets its verdict"
 
@@ -214,9 +222,96 @@ like "$out" '  \| .*コモンネーム' "rules test -v shows the body as the pat
 
 # ---- nothing from a mail reaches the terminal as a control sequence ----
 printf 'From: support@sakura.ad.jp\nSubject: =?UTF-8?B?W+OBleOBj+OCieOCpOODs+OCv+ODvOODjeODg+ODiF0gU1NM6Ki85piO5pu4IOabtOaWsOOCqOODqeODvA==?=\nContent-Type: text/plain; charset=UTF-8\n\n\xe3\x83\xac\xe3\x83\xb3\xe3\x82\xbf\xe3\x83\xab\xe3\x82\xb5\xe3\x83\xbc\xe3\x83\x90\xe3\x82\xa2\xe3\x82\xab\xe3\x82\xa6\xe3\x83\xb3\xe3\x83\x88:a\033[2Jb\xc2\x9b31m\n' > "$T/esc.eml"
-run parse --rules "$R" --no-verify "$T/esc.eml"
+run parse -v --rules "$R" --no-verify "$T/esc.eml"
 like "$out" "account +a\?\[2Jb\?31m" "control characters from a mail are shown as ?"
 unlike "$out" $'\033' "… no escape reaches the terminal"
+
+# ---- text output for people: a line per message, details where needed ----
+# cols FILE: the terminal column at which each line's path (FILE) starts,
+# counting East Asian wide characters as two
+cols() { python3 -c '
+import sys, unicodedata
+for line in sys.stdin:
+    i = line.find(sys.argv[1])
+    if i > 0 and not line.startswith(" "):
+        print(sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in line[:i]))
+' "$1" | sort -u | wc -l; }
+four=("$S/sakura/expiry-15d-iso2022jp-python.eml" "$S/phishing/sakura-ne-jp-sender.eml"
+	"$S/negative/english-unrelated.eml" "$S/conoha/renewal-failed-20d-iso2022jp.eml")
+run parse --rules "$R" --no-verify "${four[@]}"
+is "$rc" 1 "four mails, one suspicious: exit 1"
+is "$(printf '%s\n' "$out" | grep -v '^ ' | grep -v '^$' | cut -c1-12 | tr -s ' ' | tr '\n' '|')" \
+	"UNVERIFIED |SUSPICIOUS |not a notice|UNVERIFIED |4 messages r|" "a line per mail, in order, then the summary"
+like "$out" "^not a notice +Planning meeting moved to Thursday +$S/negative/english-unrelated\.eml\$" \
+	"a file named on the command line that is not a notice gets a line, with its subject"
+is "$(printf '%s\n' "$out" | awk '/^[^ ]/ { head = $1 } /^  / { print head }' | sort -u)" SUSPICIOUS \
+	"details only under the line that needs attention"
+like "$out" "^  why +From domain sakura\.ne\.jp is not a genuine sender domain of sakura" "… why"
+like "$out" "^  sender +support@sakura\.ne\.jp, NOT authentic\$" "… the sender, not authentic"
+like "$out" "^  live +not checked: the names in suspicious mail are contacted only with --check-suspicious\$" \
+	"… that its site was not contacted, and why"
+like "$out" "^    Do not follow links in this mail" "… what to do about a suspicious mail"
+like "$out" "^    genuine support: https://help\.sakura\.ad\.jp/\$" "… and where the genuine provider helps"
+unlike "$out" "^    1\. " "a suspicious mail gets no fix steps (it is not the provider speaking)"
+is "$(printf '%s\n' "$out" | grep -c '^$')" 1 "a block of details ends with an empty line"
+is "$(printf '%s\n' "$out" | tail -n 1)" "4 messages read: 3 notices (1 suspicious, 2 unverified), 1 other message" \
+	"the summary: messages read, notices per verdict, the others"
+is "$(printf '%s\n' "$out" | cols "$S/")" 1 "the columns line up: every path starts at the same column"
+unlike "$out" "live:" "no live column with --no-verify"
+
+md=$T/Maildir2
+mkdir -p "$md/new" "$md/cur" "$md/tmp"
+cp "$S/phishing/sakura-ne-jp-sender.eml" "$md/new/1700000000.1.host"
+cp "$S/negative/english-unrelated.eml" "$md/cur/1700000001.2.host:2,S"
+cp "$S/negative/sakura-ssl-issued.eml" "$md/cur/1700000002.3.host:2,S"
+run parse --rules "$R" --no-verify "$md"
+is "$(printf '%s\n' "$out" | grep -c '^[^ ]')" 2 "a Maildir: its notice gets a line, its other mails do not"
+is "$(printf '%s\n' "$out" | tail -n 1)" "3 messages read: 1 notice (1 suspicious), 2 other messages (2 not listed: -v lists them)" \
+	"… the summary counts them"
+run parse -v --rules "$R" --no-verify "$md"
+is "$(printf '%s\n' "$out" | grep -c '^not a notice ')" 2 "-v lists them"
+is "$(printf '%s\n' "$out" | tail -n 1)" "3 messages read: 1 notice (1 suspicious), 2 other messages" "… and the summary says so"
+out=$("$CN" parse --rules "$R" --no-verify - < "$S/negative/english-unrelated.eml")
+like "$out" "^not a notice +Planning meeting moved to Thursday +-\$" "a single mail on stdin that is not a notice says so"
+
+# ---- in Japanese under a Japanese locale; English stays the default ----
+ok "the ja_JP.UTF-8 locale exists (tools/deps.sh --test makes it)" \
+	test -n "$(locale -a 2>/dev/null | grep -ix 'ja_JP\.utf-\?8')"
+ja() { LC_ALL=ja_JP.UTF-8 "$CN" "$@"; }
+out=$(ja parse --rules "$R" --no-verify "${four[@]}" 2>&1)
+like "$out" "^不審 +sakura +example\.com +$S/phishing" "LC_ALL=ja_JP.UTF-8: the verdict in Japanese"
+like "$out" "^未確認 +sakura +shop\.example\.com +通知: 残り 15 日 \(2024-06-18\) +$S/sakura" "… the mail's claim"
+like "$out" "^通知ではない +Planning meeting" "… a mail that is not a notice"
+like "$out" "^  理由 +From domain sakura\.ne\.jp" "… the labels of the details (the reasons stay English)"
+like "$out" "^  送信者 +support@sakura\.ne\.jp、正規ではない\$" "… the sender"
+like "$out" "^  対処方法\$" "… what to do"
+like "$out" "^    正規のサポート: https://help\.sakura\.ad\.jp/\$" "… where to get help"
+is "$(printf '%s\n' "$out" | tail -n 1)" "4 通を読みました: 通知 3 通 (不審 1、未確認 2)、ほかのメール 1 通" "… the summary"
+is "$(printf '%s\n' "$out" | cols "$S/")" 1 "… the columns line up with wide characters"
+out=$(ja parse -v --rules "$R" --no-verify "$S/sakura/expiry-15d-iso2022jp-python.eml")
+like "$out" "^  対処方法\$" "-v in Japanese: the label around Japanese fix steps is Japanese"
+like "$out" "^    1\. サーバコントロールパネル" "… the fix steps as the rules give them"
+like "$out" "^    サポート: https://help\.sakura\.ad\.jp/\$" "… the support page"
+out=$(ja parse --help)
+like "$out" "PATH… — 保存されたメールを判定する" "--help in Japanese: what the command does"
+like "$out" "--no-verify +サイトの証明書を実際には確認しない" "… the options"
+like "$(ja --help)" "^使い方: certnotice COMMAND" "certnotice --help in Japanese"
+like "$(ja parse --rules "$R" 2>&1)" "PATH が指定されていません" "a usage error in Japanese"
+like "$(ja parse --rules "$R" --format yaml "$S/sakura/renewal-failed-crlf.eml" 2>&1)" "text か json を指定してください" \
+	"… a bad option value"
+out=$(LC_ALL=C.UTF-8 LANGUAGE=ja "$CN" parse --rules "$R" --no-verify "${four[@]}")
+like "$out" "^不審 +sakura" "LANGUAGE=ja with C.UTF-8 gives Japanese too"
+out=$(CERTNOTICE_LOCALEDIR=$T/no-locales LC_ALL=ja_JP.UTF-8 "$CN" parse --rules "$R" --no-verify "${four[@]}")
+like "$out" "^SUSPICIOUS +sakura" "no catalog (\$CERTNOTICE_LOCALEDIR elsewhere): English"
+is "$(ja parse --rules "$R" --no-verify --format json "${four[@]}" | md5sum)" \
+	"$("$CN" parse --rules "$R" --no-verify --format json "${four[@]}" | md5sum)" "JSON is the same under a Japanese locale"
+is "$(ja filter --rules "$R" --no-verify < "$S/phishing/sakura-ne-jp-sender.eml" | md5sum)" \
+	"$("$CN" filter --rules "$R" --no-verify < "$S/phishing/sakura-ne-jp-sender.eml" | md5sum)" \
+	"filter's X-Certnotice headers are the same under a Japanese locale"
+ok "po/ja.po: msgfmt --check accepts it (formats match their msgids)" msgfmt --check -o /dev/null "$SRCDIR/po/ja.po"
+(cd "$SRCDIR" && xgettext --from-code=UTF-8 -k_ -kN_ -kC_:1c,2 -kNC_:1c,2 -kg_dngettext:2,3 \
+	-f po/POTFILES -o "$T/now.pot" 2>"$T/xgettext.err")
+ok "po/ja.po translates every marked string of the sources (msgcmp)" msgcmp "$SRCDIR/po/ja.po" "$T/now.pot"
 
 # ---- check: usage ----
 run check

@@ -238,7 +238,7 @@ like "$err" "UID $a1: sakura .* → unverified \(attached to the mail: reported 
 is "$(printf '%s\n' "$out" | jfield uid)/$(grep -c . "$T/hook.jsonl")" "$a1/$hooks_before" "… once on standard output, and its hook does not run"
 
 # ---- credentials: netrc with a user; no password; a failing password command ----
-count() { "$@" 2>"$T/err" | grep -c 'verdict   '; }
+count() { "$@" 2>"$T/err" | grep -cE '^(UNVERIFIED|RENEWED|ACTION-REQUIRED|EXPIRED|SUSPICIOUS) '; }   # a line per notice
 NOTICES=$(count "$CN" imap --rules "$R" --no-verify --once --url "$URL" "${AUTH[@]}" --state "$T/s1x" --dry-run)
 ok "a fresh state reports the $NOTICES notices in INBOX" [ "$NOTICES" -ge 10 ]
 printf 'machine 127.0.0.1 login %s password %s\n' "$IMAP_USER" "$IMAP_PASS" > "$T/.netrc"

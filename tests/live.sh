@@ -171,9 +171,22 @@ is "$(printf '%s\n' "$out" | jfield verdict)/$(printf '%s\n' "$out" | jfield liv
 	"--check-suspicious checks it, and it stays suspicious"
 
 out=$("$CN" parse "${LIVE[@]}" "$M/01-soon.eml" 2>/dev/null)
-like "$out" "verdict +ACTION-REQUIRED" "text output: verdict"
-like "$out" "live +expiring, notAfter [0-9-]+ [0-9:]+ UTC \(9 days\)" "text output: the live certificate"
-like "$out" "what to do" "text output: the fix steps"
+like "$out" "^ACTION-REQUIRED +sakura +soon\.test +mail: 15 days left \([0-9-]+\) +live: 9 days left +$M/01-soon\.eml\$" \
+	"text output: one line with the verdict, the claim and the live days left"
+like "$out" "^  why +soon\.test still serves the certificate that expires on" "… why, under it"
+like "$out" "^  live +expiring, valid until [0-9-]+ [0-9:]+ UTC \(9 days left\), issued by CN = certnotice test CA" \
+	"… the live certificate"
+like "$out" "^  what to do\$" "… what to do"
+like "$out" "^    1\. サーバコントロールパネル" "… the fix steps"
+out=$("$CN" parse "${LIVE[@]}" "$M/02-fresh.eml" "$M/03-dead.eml" "$M/10-closed.eml" 2>/dev/null)
+like "$out" "^RENEWED +sakura +fresh\.test +mail: 15 days left \([0-9-]+\) +live: 8[45] days left +$M/02" \
+	"text output: a renewed notice, one line"
+like "$out" "^EXPIRED +sakura +dead\.test +.* live: expired 5 days ago +$M/03" "… an expired certificate"
+like "$out" "^  live +expired, on [0-9-]+ [0-9:]+ UTC \(5 days ago\)" "… and in its details"
+like "$out" "^UNVERIFIED +sakura +closed\.test +.* live: unreachable +$M/10" "… a site that cannot be reached"
+is "$(printf '%s\n' "$out" | awk '/^[^ ]/ { head = $1 } /^  / { print head }' | sort -u)" EXPIRED \
+	"… details only under the one that needs attention"
+is "$(printf '%s\n' "$out" | tail -n 1)" "3 messages read: 3 notices (1 expired, 1 renewed, 1 unverified)" "… and the summary"
 
 out=$("$CN" parse "${LIVE[@]}" --no-verify --format json "$M/01-soon.eml" 2>/dev/null)
 is "$(printf '%s\n' "$out" | jfield verdict)/$(printf '%s\n' "$out" | jfield live)" unverified/null "--no-verify does not check"
