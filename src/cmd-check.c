@@ -3,6 +3,7 @@
 #include "match.h"
 #include "tlscheck.h"
 
+#include <glib/gi18n-lib.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -85,15 +86,15 @@ cn_cmd_check (int argc, char **argv)
   CnCli cli = { 0 };
   char *from = NULL;
   int warn_days = 14;
-  g_autoptr (GOptionContext) ctx = g_option_context_new ("DOMAIN[:PORT]… — check served certificates");
+  g_autoptr (GOptionContext) ctx = g_option_context_new (N_("DOMAIN[:PORT]… — check served certificates"));
   GOptionEntry entries[] = {
-    { "from", 0, 0, G_OPTION_ARG_FILENAME, &from, "Read domains from FILE, one per line (# comments)", "FILE" },
-    { "warn-days", 0, 0, G_OPTION_ARG_INT, &warn_days, "Exit 1 when a certificate expires within N days (default 14)", "N" },
+    { "from", 0, 0, G_OPTION_ARG_FILENAME, &from, N_("Read domains from FILE, one per line (# comments)"), "FILE" },
+    { "warn-days", 0, 0, G_OPTION_ARG_INT, &warn_days, N_("Exit 1 when a certificate expires within N days (default 14)"), "N" },
     G_OPTION_ENTRY_NULL
   };
   g_option_context_add_main_entries (ctx, entries, NULL);
   cn_cli_add_options (ctx, &cli, TRUE);
-  g_option_context_set_description (ctx, "--format also takes prometheus (node exporter textfile collector).");
+  g_option_context_set_description (ctx, N_("--format also takes prometheus (node exporter textfile collector)."));
   g_autoptr (GPtrArray) lives = g_ptr_array_new_with_free_func ((GDestroyNotify) cn_live_free);
   g_autoptr (GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_autoptr (GPtrArray) args = g_ptr_array_new_with_free_func (g_free);
@@ -113,13 +114,13 @@ cn_cmd_check (int argc, char **argv)
   if ((rc = cn_cli_setup (&cli, FALSE)))
     goto out;
   if (warn_days < 0 || warn_days > 3650) {
-    fprintf (stderr, "certnotice: --warn-days %d: give 0 to 3650\n", warn_days);
+    fprintf (stderr, _("certnotice: --warn-days %d: give 0 to 3650\n"), warn_days);
     rc = CN_EXIT_USAGE;
     goto out;
   }
   cli.opts.warn_days = warn_days;
   if (cli.opts.no_verify) {
-    fprintf (stderr, "certnotice check: --no-verify leaves nothing to do\n");
+    fprintf (stderr, _("certnotice check: --no-verify leaves nothing to do\n"));
     rc = CN_EXIT_USAGE;
     goto out;
   }
@@ -128,7 +129,7 @@ cn_cmd_check (int argc, char **argv)
   if (from) {
     g_autofree char *data = NULL;
     if (!g_file_get_contents (from, &data, NULL, &e)) {
-      fprintf (stderr, "certnotice: --from %s: %s\n", from, e->message);
+      fprintf (stderr, _("certnotice: --from %s: %s\n"), from, e->message);
       rc = CN_EXIT_NOINPUT;
       goto out;
     }
@@ -143,7 +144,7 @@ cn_cmd_check (int argc, char **argv)
     }
   }
   if (args->len == 0) {
-    fprintf (stderr, "certnotice check: no DOMAIN given\n");
+    fprintf (stderr, _("certnotice check: no DOMAIN given\n"));
     rc = CN_EXIT_USAGE;
     goto out;
   }
@@ -151,7 +152,7 @@ cn_cmd_check (int argc, char **argv)
     char *domain = NULL;
     int port = 443;
     if (!parse_target (args->pdata[i], &domain, &port)) {
-      fprintf (stderr, "certnotice check: '%s' is not DOMAIN[:PORT]\n", (char *) args->pdata[i]);
+      fprintf (stderr, _("certnotice check: '%s' is not DOMAIN[:PORT]\n"), (char *) args->pdata[i]);
       rc = CN_EXIT_USAGE;
       goto out;
     }

@@ -23,6 +23,7 @@
 #include "fdio.h"
 #include "tlscheck.h"
 
+#include <glib/gi18n-lib.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -200,7 +201,7 @@ emit (const char *data, gsize len, const char *headers)
   gsize n = 0;
   const char *p = g_bytes_get_data (head, &n);
   if (!cn_write_all (STDOUT_FILENO, p, n) || !cn_write_all (STDOUT_FILENO, data + rest, len - rest)) {
-    fprintf (stderr, "certnotice filter: cannot write the mail: %s\n", g_strerror (errno));
+    fprintf (stderr, _("certnotice filter: cannot write the mail: %s\n"), g_strerror (errno));
     return EX_IOERR;
   }
   return CN_EXIT_OK;
@@ -221,11 +222,11 @@ cn_cmd_filter (int argc, char **argv)
     if (strcmp (argv[i], "--tempfail") == 0)
       tempfail = TRUE;
 
-  g_autoptr (GOptionContext) ctx = g_option_context_new ("— one mail on stdin, the same mail with verdict headers on stdout");
+  g_autoptr (GOptionContext) ctx = g_option_context_new (N_("— one mail on stdin, the same mail with verdict headers on stdout"));
   GOptionEntry entries[] = {
-    { "tempfail", 0, 0, G_OPTION_ARG_NONE, &tempfail, "On internal failure exit 75 with no output (the MTA retries) instead of passing the mail through", NULL },
-    { "max-size", 0, 0, G_OPTION_ARG_DOUBLE, &max_size_mb, "Pass larger mail through unjudged (MB, default 10)", "MB" },
-    { "max-memory", 0, 0, G_OPTION_ARG_INT64, &max_memory, "Address-space limit of the judging process (bytes; default none)", "BYTES" },
+    { "tempfail", 0, 0, G_OPTION_ARG_NONE, &tempfail, N_("On internal failure exit 75 with no output (the MTA retries) instead of passing the mail through"), NULL },
+    { "max-size", 0, 0, G_OPTION_ARG_DOUBLE, &max_size_mb, N_("Pass larger mail through unjudged (MB, default 10)"), "MB" },
+    { "max-memory", 0, 0, G_OPTION_ARG_INT64, &max_memory, N_("Address-space limit of the judging process (bytes; default none)"), "BYTES" },
     G_OPTION_ENTRY_NULL
   };
   g_option_context_add_main_entries (ctx, entries, NULL);
@@ -245,13 +246,13 @@ cn_cmd_filter (int argc, char **argv)
   int rc = CN_EXIT_OK;
   ChildReport rep = { 0 };
   if (!read_input (&data, &len, &io_error)) {
-    fprintf (stderr, "certnotice filter: out of memory reading the mail: passing it through\n");
+    fprintf (stderr, _("certnotice filter: out of memory reading the mail: passing it through\n"));
     rc = (cn_write_all (STDOUT_FILENO, data ? data : "", len) && copy_rest ()) ? CN_EXIT_OK : EX_IOERR;
     goto out;
   }
   if (io_error) {
     /* we do not have the whole mail: never pass on a truncated one */
-    fprintf (stderr, "certnotice filter: cannot read the mail: %s\n", g_strerror (errno));
+    fprintf (stderr, _("certnotice filter: cannot read the mail: %s\n"), g_strerror (errno));
     rc = CN_EXIT_TEMPFAIL;
     goto out;
   }
@@ -340,25 +341,25 @@ cn_cmd_filter (int argc, char **argv)
     while (waitpid (pid, &wst, 0) < 0 && errno == EINTR)
       ;
     if (WIFSIGNALED (wst) && WTERMSIG (wst) != SIGKILL)
-      fprintf (stderr, "certnotice filter: the judging process died (signal %d): passing the mail through\n",
+      fprintf (stderr, _("certnotice filter: the judging process died (signal %d): passing the mail through\n"),
                WTERMSIG (wst));
   }
   close (fds[0]);
 
   if (rep.error) {
     fprintf (stderr, "certnotice filter: %s: %s\n", rep.error,
-             tempfail ? "exit 75 (--tempfail)" : "passing the mail through unchanged");
+             tempfail ? _("exit 75 (--tempfail)") : _("passing the mail through unchanged"));
     rc = tempfail ? CN_EXIT_TEMPFAIL : emit (data, len, NULL);
   } else if (rep.block) {
     /* final, or judged but the check did not end: verdict unverified */
     if (!rep.final)
-      fprintf (stderr, "certnotice filter: the live check did not finish within %gs%s\n", budget,
-               got_term ? " (terminated)" : "");
+      fprintf (stderr, _("certnotice filter: the live check did not finish within %gs%s\n"), budget,
+               got_term ? _(" (terminated)") : "");
     rc = emit (data, len, rep.block);
   } else {
-    fprintf (stderr, "certnotice filter: the mail could not be judged (%s): %s\n",
-             got_term ? "terminated" : timed_out ? "time budget" : "the judging process failed",
-             tempfail ? "exit 75 (--tempfail)" : "passing it through unchanged");
+    fprintf (stderr, _("certnotice filter: the mail could not be judged (%s): %s\n"),
+             got_term ? _("terminated") : timed_out ? _("time budget") : _("the judging process failed"),
+             tempfail ? _("exit 75 (--tempfail)") : _("passing it through unchanged"));
     rc = tempfail ? CN_EXIT_TEMPFAIL : emit (data, len, NULL);
   }
 out:

@@ -3,6 +3,7 @@
 #include "cli.h"
 #include "source.h"
 
+#include <glib/gi18n-lib.h>
 #include <string.h>
 
 static gboolean
@@ -74,7 +75,7 @@ int
 cn_cmd_rules (int argc, char **argv)
 {
   CnCli cli = { 0 };
-  g_autoptr (GOptionContext) ctx = g_option_context_new ("check [DIR] | list | test FILE… — rule files");
+  g_autoptr (GOptionContext) ctx = g_option_context_new (N_("check [DIR] | list | test FILE… — rule files"));
   cn_cli_add_options (ctx, &cli, FALSE);
   int rc = 0;
   const char *sub = NULL;
@@ -82,12 +83,12 @@ cn_cmd_rules (int argc, char **argv)
     goto out;
   sub = argc > 1 ? argv[1] : NULL;
   if (sub == NULL || (strcmp (sub, "check") && strcmp (sub, "list") && strcmp (sub, "test"))) {
-    fprintf (stderr, "certnotice rules: use check [DIR], list, or test FILE…\n");
+    fprintf (stderr, _("certnotice rules: use check [DIR], list, or test FILE…\n"));
     rc = CN_EXIT_USAGE;
     goto out;
   }
   if (!strcmp (sub, "test") && argc < 3) {
-    fprintf (stderr, "certnotice rules test: no FILE given\n");
+    fprintf (stderr, _("certnotice rules test: no FILE given\n"));
     rc = CN_EXIT_USAGE;
     goto out;
   }

@@ -22,24 +22,34 @@ locale_dir (void)
   return g_strdup (CERTNOTICE_LOCALEDIR);
 }
 
+/* The commands and what they do, one line each (one string to translate
+ * per command). */
+static const struct {
+  const char *synopsis;
+  const char *what;
+} commands[] = {
+  { "parse PATH…", N_("judge saved mail: .eml, mbox, Maildir, or - for stdin") },
+  { "filter", N_("one mail on stdin → the same mail with verdict headers") },
+  { "imap", N_("poll IMAP mailboxes (--url or [account] in the config)") },
+  { "check DOMAIN[:PORT]…", N_("check certificates without a mail (--from FILE)") },
+  { "rules check [DIR]", N_("validate rule files") },
+  { "rules list", N_("list providers and their notice kinds") },
+  { "rules test FILE", N_("show which rule matches a mail and what it captured") },
+  { "version", N_("print the version") },
+};
+
 static void
 usage (FILE *out)
 {
-  /* TRANSLATORS: keep the command names and options as they are; align the
-   * descriptions in one column */
-  fputs (_("usage: certnotice COMMAND [OPTION…] [ARG…]\n"
-         "\n"
-         "commands:\n"
-         "  parse PATH…         judge saved mail: .eml, mbox, Maildir, or - for stdin\n"
-         "  filter              one mail on stdin → the same mail with verdict headers\n"
-         "  imap                poll IMAP mailboxes (--url or [account] in the config)\n"
-         "  check DOMAIN[:PORT]… check certificates without a mail (--from FILE)\n"
-         "  rules check [DIR]   validate rule files\n"
-         "  rules list          list providers and their notice kinds\n"
-         "  rules test FILE     show which rule matches a mail and what it captured\n"
-         "  version             print the version\n"
-         "\n"
-         "'certnotice COMMAND --help' lists a command's options; see certnotice(1).\n"), out);
+  g_autoptr (GString) s = g_string_new (_("usage: certnotice COMMAND [OPTION…] [ARG…]"));
+  g_string_append_printf (s, "\n\n%s\n", _("commands:"));
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++) {
+    g_string_append (s, "  ");
+    cn_text_pad (s, commands[i].synopsis, 19);
+    g_string_append_printf (s, " %s\n", _(commands[i].what));
+  }
+  g_string_append_printf (s, "\n%s\n", _("'certnotice COMMAND --help' lists a command's options; see certnotice(1)."));
+  fputs (s->str, out);
 }
 
 int

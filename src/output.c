@@ -153,7 +153,7 @@ safe (GString *tmp, const char *s)
 }
 
 const char *
-cn_output_safe (GString *tmp, const char *s)
+cn_safe (GString *tmp, const char *s)
 {
   return safe (tmp, s);
 }
@@ -324,12 +324,12 @@ append_live_short (GString *s, const CnLive *l, GDateTime *now)
 static void
 append_where (GString *s, GString *tmp, const CnMail *m)
 {
-  g_string_append (s, safe (tmp, m->source));
+  g_string_append (s, cn_safe (tmp, m->source));
   if (m->index)
     g_string_append_printf (s, " #%u", m->index);
   if (m->part)
     /* TRANSLATORS: where an attached message is in its mail: "[part 2]" */
-    g_string_append_printf (s, _(" [part %s]"), safe (tmp, m->part));
+    g_string_append_printf (s, _(" [part %s]"), cn_safe (tmp, m->part));
 }
 
 /* ---- text: the line ---- */
@@ -384,12 +384,12 @@ text_line (GString *s, const CnNotice *n, CnVerdict v, const CnTextStyle *st)
   if (n->rule == NULL) {
     /* a subject can be 64 KiB: show what fits */
     g_string_truncate (cell, 0);
-    cn_text_fit (cell, *m->subject ? safe (tmp, m->subject) : _("(no subject)"), middle - 2);
+    cn_text_fit (cell, *m->subject ? cn_safe (tmp, m->subject) : _("(no subject)"), middle - 2);
     cn_text_pad (s, cell->str, middle);
   } else {
-    cn_text_pad (s, safe (tmp, n->rule->id), provider_column (st, n));
+    cn_text_pad (s, cn_safe (tmp, n->rule->id), provider_column (st, n));
     g_string_truncate (cell, 0);
-    g_string_append (cell, n->domain ? safe (tmp, n->domain) : _("(no domain)"));
+    g_string_append (cell, n->domain ? cn_safe (tmp, n->domain) : _("(no domain)"));
     if (n->domains->len > 1)
       /* TRANSLATORS: after a domain: the notice names N more */
       g_string_append_printf (cell, _(" +%u more"), n->domains->len - 1);
@@ -410,7 +410,7 @@ text_line (GString *s, const CnNotice *n, CnVerdict v, const CnTextStyle *st)
         g_string_append (cell, _("live: "));
         append_live_short (cell, n->live, st->now);
         if (n->live->domain && g_strcmp0 (n->live->domain, n->domain) != 0)
-          g_string_append_printf (cell, " (%s)", safe (tmp, n->live->domain));
+          g_string_append_printf (cell, " (%s)", cn_safe (tmp, n->live->domain));
       }
       cn_text_pad (s, cell->str, LIVE_COLUMN);
       g_string_append (s, "  ");
@@ -492,18 +492,18 @@ detail_live (Details *d, const CnLive *l, GDateTime *now)
       g_string_append_printf (t, _(", valid until %s (%s)"), na, left->str);
     }
     if (w->issuer)
-      g_string_append_printf (t, _(", issued by %s"), safe (d->tmp, w->issuer));
+      g_string_append_printf (t, _(", issued by %s"), cn_safe (d->tmp, w->issuer));
   }
   const char *err = l->error ? l->error : l->worst ? l->worst->error : NULL;
   if (err)
-    g_string_append_printf (t, ": %s", safe (d->tmp, err));
+    g_string_append_printf (t, ": %s", cn_safe (d->tmp, err));
   detail (d, _("live"), t->str);
   for (guint i = 0; l->endpoints->len > 1 && i < l->endpoints->len; i++) {
     const CnEndpoint *e = l->endpoints->pdata[i];
     g_string_truncate (t, 0);
-    g_string_append_printf (t, "  %-39s %s", safe (d->tmp, e->address), live_status_word (e->status));
+    g_string_append_printf (t, "  %-39s %s", cn_safe (d->tmp, e->address), live_status_word (e->status));
     if (e->error)
-      g_string_append_printf (t, ": %s", safe (d->tmp, e->error));
+      g_string_append_printf (t, ": %s", cn_safe (d->tmp, e->error));
     detail (d, NULL, t->str);
   }
 }
@@ -518,9 +518,9 @@ what_to_do (Details *d, const CnNotice *n, CnVerdict v)
                                            "it asks for."));
     g_string_append_printf (s, "    ");
     g_string_append_printf (s, _("If in doubt, log in to %s the way you always do, not from this mail."),
-                            safe (d->tmp, n->rule->name));
+                            cn_safe (d->tmp, n->rule->name));
     g_string_append_c (s, '\n');
-    g_string_append_printf (s, "    %s %s\n", _("genuine support:"), safe (d->tmp, n->rule->support_url));
+    g_string_append_printf (s, "    %s %s\n", _("genuine support:"), cn_safe (d->tmp, n->rule->support_url));
     return;
   }
   if (v == CN_VERDICT_RENEWED) {
@@ -529,8 +529,8 @@ what_to_do (Details *d, const CnNotice *n, CnVerdict v)
   }
   char **steps = cn_kind_remediation (n->kind);
   for (guint i = 0; steps && steps[i]; i++)
-    g_string_append_printf (s, "    %u. %s\n", i + 1, safe (d->tmp, steps[i]));
-  g_string_append_printf (s, "    %s %s\n", _("support:"), safe (d->tmp, n->rule->support_url));
+    g_string_append_printf (s, "    %u. %s\n", i + 1, cn_safe (d->tmp, steps[i]));
+  g_string_append_printf (s, "    %s %s\n", _("support:"), cn_safe (d->tmp, n->rule->support_url));
 }
 
 /* Why N got verdict V, who sent it, what the site serves, what to do. */
@@ -540,18 +540,18 @@ text_details (Details *d, const CnNotice *n, CnVerdict v, const CnTextStyle *st)
   const CnMail *m = n->mail;
   g_autoptr (GString) t = g_string_new (NULL);
   for (guint i = 0; i < n->reasons->len; i++)
-    detail (d, i == 0 ? _("why") : NULL, safe (d->tmp, n->reasons->pdata[i]));
+    detail (d, i == 0 ? _("why") : NULL, cn_safe (d->tmp, n->reasons->pdata[i]));
 
   /* one safe() at a time: each reuses d->tmp */
-  g_string_append_printf (t, "%s (", safe (d->tmp, n->rule->name));
-  g_string_append_printf (t, "%s): ", safe (d->tmp, n->rule->id));
-  g_string_append (t, safe (d->tmp, n->kind->id));
+  g_string_append_printf (t, "%s (", cn_safe (d->tmp, n->rule->name));
+  g_string_append_printf (t, "%s): ", cn_safe (d->tmp, n->rule->id));
+  g_string_append (t, cn_safe (d->tmp, n->kind->id));
   if (n->verdict != v)
     /* TRANSLATORS: a notice attached to a mail: its verdict on its own */
     g_string_append_printf (t, _(", on its own %s"), cn_output_verdict_word (n->verdict));
   detail (d, _("notice"), t->str);
   if (n->account)
-    detail (d, _("account"), safe (d->tmp, n->account));
+    detail (d, _("account"), cn_safe (d->tmp, n->account));
   if (n->expires && !n->expires_stated) {
     g_string_truncate (t, 0);
     append_claim (t, n);
@@ -560,7 +560,7 @@ text_details (Details *d, const CnNotice *n, CnVerdict v, const CnTextStyle *st)
   }
   for (guint i = 0; n->domains->len > 1 && i < n->domains->len; i++) {
     g_string_truncate (t, 0);
-    g_string_append (t, safe (d->tmp, n->domains->pdata[i]));
+    g_string_append (t, cn_safe (d->tmp, n->domains->pdata[i]));
     const CnLive *l = i < n->lives->len ? n->lives->pdata[i] : NULL;
     if (l) {
       g_string_append (t, "  ");
@@ -570,7 +570,7 @@ text_details (Details *d, const CnNotice *n, CnVerdict v, const CnTextStyle *st)
   }
 
   g_string_truncate (t, 0);
-  g_string_append (t, m->from_addr ? safe (d->tmp, m->from_addr) : _("(no From address)"));
+  g_string_append (t, m->from_addr ? cn_safe (d->tmp, m->from_addr) : _("(no From address)"));
   g_string_append (t, _(", "));
   g_string_append (t, authenticity (n->authentic));
   detail (d, _("sender"), t->str);
@@ -598,7 +598,7 @@ text_block (GString *s, const CnNotice *n, CnVerdict v, const char *error, gbool
   if (full && n->rule)
     text_details (&d, n, v, st);
   if (error) {
-    g_autoptr (GString) t = g_string_new (safe (d.tmp, error));
+    g_autoptr (GString) t = g_string_new (cn_safe (d.tmp, error));
     g_string_append (t, _(": judging failed, a notice may have been missed"));
     detail (&d, _("error"), t->str);
   }
@@ -614,8 +614,8 @@ warnings (GString *s, const CnMail *m)
   for (guint i = 0; i < m->warnings->len; i++) {
     g_autoptr (GString) t = g_string_new (NULL);
     if (m->part)
-      g_string_append_printf (t, _("part %s: "), safe (d.tmp, m->part));
-    g_string_append (t, safe (d.tmp, m->warnings->pdata[i]));
+      g_string_append_printf (t, _("part %s: "), cn_safe (d.tmp, m->part));
+    g_string_append (t, cn_safe (d.tmp, m->warnings->pdata[i]));
     detail (&d, _("warning"), t->str);
   }
   details_clear (&d);
@@ -639,12 +639,12 @@ cn_output_text_message (GString *out, const CnMessage *msg, const CnTextStyle *s
         continue;
       g_autoptr (GString) t = g_string_new (NULL);
       if (n->mail->part)
-        g_string_append_printf (t, _("part %s: "), safe (d.tmp, n->mail->part));
-      g_string_append_printf (t, "%s %s ", cn_output_verdict_word (n->verdict), safe (d.tmp, n->rule->id));
-      g_string_append (t, n->domain ? safe (d.tmp, n->domain) : _("(no domain)"));
+        g_string_append_printf (t, _("part %s: "), cn_safe (d.tmp, n->mail->part));
+      g_string_append_printf (t, "%s %s ", cn_output_verdict_word (n->verdict), cn_safe (d.tmp, n->rule->id));
+      g_string_append (t, n->domain ? cn_safe (d.tmp, n->domain) : _("(no domain)"));
       detail (&d, _("also"), t->str);
       for (guint k = 0; k < n->reasons->len; k++)
-        detail (&d, NULL, safe (d.tmp, n->reasons->pdata[k]));
+        detail (&d, NULL, cn_safe (d.tmp, n->reasons->pdata[k]));
     }
     details_clear (&d);
     for (guint i = 0; i < msg->mails->len; i++)

@@ -66,10 +66,11 @@ void cn_output_write (FILE *out, CnFormat format, const CnNotice *n, GDateTime *
 const char *cn_output_verdict_label (CnVerdict v);
 const char *cn_output_verdict_word (CnVerdict v);
 
-/* S for a terminal: control characters (C0 but tab, DEL, C1) become '?', so
- * nothing from a mail can move the cursor or start an escape sequence.
- * Returns a string owned by TMP, valid until TMP's next use. */
-const char *cn_output_safe (GString *tmp, const char *s);
+/* Text from a mail or a server made safe for a terminal: control characters
+ * (C0 but tab, DEL, C1) become '?', so nothing can move the cursor or start
+ * an escape sequence.  Returns a string owned by TMP, valid until its next
+ * use.  Every mode prints mail-derived text through it. */
+const char *cn_safe (GString *tmp, const char *s);
 
 /* Terminal columns TEXT takes (East Asian wide characters count two). */
 int cn_text_width (const char *text);

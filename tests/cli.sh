@@ -296,6 +296,10 @@ out=$(ja parse --help)
 like "$out" "PATH… — 保存されたメールを判定する" "--help in Japanese: what the command does"
 like "$out" "--no-verify +サイトの証明書を実際には確認しない" "… the options"
 like "$(ja --help)" "^使い方: certnotice COMMAND" "certnotice --help in Japanese"
+like "$(ja --help)" "^  parse PATH… +保存されたメールを判定する" "… with every command"
+like "$(ja check --help)" "--from=FILE +FILE からドメインを読む" "check --help in Japanese"
+like "$(ja filter --help </dev/null)" "--tempfail +内部で失敗したとき" "filter --help in Japanese"
+like "$(ja rules --help)" "ルールファイル" "rules --help in Japanese"
 like "$(ja parse --rules "$R" 2>&1)" "PATH が指定されていません" "a usage error in Japanese"
 like "$(ja parse --rules "$R" --format yaml "$S/sakura/renewal-failed-crlf.eml" 2>&1)" "text か json を指定してください" \
 	"… a bad option value"
