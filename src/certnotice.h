@@ -107,7 +107,11 @@ typedef struct {
   gboolean expires_stated;     /* the date was in the mail, not computed       */
   CnTristate authentic;
   CnVerdict verdict;
-  GPtrArray *reasons;          /* char *, human-readable                       */
+  GPtrArray *reasons;          /* char *, human-readable, English (JSON,
+                                  headers)                                     */
+  GHashTable *reasons_local;   /* a reason → the same in the user's language,
+                                  for text output; NULL until a reason has a
+                                  translation (cn_notice_add_reason)          */
   const CnLive *live;          /* borrowed: the check that decided the verdict,
                                   or NULL                                      */
   GPtrArray *lives;            /* const CnLive * (borrowed), one per name
@@ -119,7 +123,11 @@ typedef struct {
 } CnNotice;
 CnNotice *cn_notice_new (const CnMail *mail);
 void cn_notice_free (CnNotice *n);
+/* Add a reason (English, from FMT); when the catalog translates FMT (mark
+ * it with N_()), the same in the user's language goes to reasons_local. */
 void cn_notice_add_reason (CnNotice *n, const char *fmt, ...) G_GNUC_PRINTF (2, 3);
+/* REASON (one of N's reasons) in the user's language, else as it is. */
+const char *cn_notice_reason_local (const CnNotice *n, const char *reason);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CnNotice, cn_notice_free)
 
 /* ---- Message: one mail as delivered, with the mails attached to it ---- */

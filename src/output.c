@@ -540,7 +540,7 @@ text_details (Details *d, const CnNotice *n, CnVerdict v, const CnTextStyle *st)
   const CnMail *m = n->mail;
   g_autoptr (GString) t = g_string_new (NULL);
   for (guint i = 0; i < n->reasons->len; i++)
-    detail (d, i == 0 ? _("why") : NULL, cn_safe (d->tmp, n->reasons->pdata[i]));
+    detail (d, i == 0 ? _("why") : NULL, cn_safe (d->tmp, cn_notice_reason_local (n, n->reasons->pdata[i])));
 
   /* one safe() at a time: each reuses d->tmp */
   g_string_append_printf (t, "%s (", cn_safe (d->tmp, n->rule->name));
@@ -644,7 +644,7 @@ cn_output_text_message (GString *out, const CnMessage *msg, const CnTextStyle *s
       g_string_append (t, n->domain ? cn_safe (d.tmp, n->domain) : _("(no domain)"));
       detail (&d, _("also"), t->str);
       for (guint k = 0; k < n->reasons->len; k++)
-        detail (&d, NULL, cn_safe (d.tmp, n->reasons->pdata[k]));
+        detail (&d, NULL, cn_safe (d.tmp, cn_notice_reason_local (n, n->reasons->pdata[k])));
     }
     details_clear (&d);
     for (guint i = 0; i < msg->mails->len; i++)

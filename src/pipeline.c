@@ -2,6 +2,8 @@
 #include "pipeline.h"
 #include "tlscheck.h"
 
+#include <glib/gi18n-lib.h>
+
 CnBatch *
 cn_batch_new (const CnRuleSet *rules, const CnOptions *opts)
 {
@@ -88,7 +90,7 @@ cn_batch_verify (CnBatch *b)
         g_ptr_array_add (n->lives, want (b, name, todo));
       }
       if (skipped)
-        cn_notice_add_reason (n, "%u of its names not checked: at most %d live checks per mail", skipped,
+        cn_notice_add_reason (n, N_("%u of its names not checked: at most %d live checks per mail"), skipped,
                               CN_MAX_CHECKS_PER_MESSAGE);
     }
   }

@@ -4,6 +4,8 @@
  * else, so no stage depends on another's header for a record method. */
 #include "certnotice.h"
 
+#include <glib/gi18n-lib.h>
+
 GQuark
 cn_error_quark (void)
 {
@@ -87,6 +89,8 @@ cn_notice_free (CnNotice *n)
   if (n->expires)
     g_date_free (n->expires);
   g_ptr_array_unref (n->reasons);
+  if (n->reasons_local)
+    g_hash_table_unref (n->reasons_local);
   g_ptr_array_unref (n->domains);
   g_ptr_array_unref (n->lives);
   g_free (n);
@@ -95,10 +99,28 @@ cn_notice_free (CnNotice *n)
 void
 cn_notice_add_reason (CnNotice *n, const char *fmt, ...)
 {
-  va_list ap;
+  va_list ap, again;
   va_start (ap, fmt);
-  g_ptr_array_add (n->reasons, g_strdup_vprintf (fmt, ap));
+  va_copy (again, ap);
+  char *reason = g_strdup_vprintf (fmt, ap);
+  g_ptr_array_add (n->reasons, reason);
+  /* keyed by the text: the same reason has the same translation, and
+   * nothing breaks when reasons are dropped again (cmd-filter.c) */
+  const char *local_fmt = g_dgettext (GETTEXT_PACKAGE, fmt);
+  if (local_fmt != fmt) {
+    if (n->reasons_local == NULL)
+      n->reasons_local = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+    g_hash_table_replace (n->reasons_local, g_strdup (reason), g_strdup_vprintf (local_fmt, again));
+  }
+  va_end (again);
   va_end (ap);
+}
+
+const char *
+cn_notice_reason_local (const CnNotice *n, const char *reason)
+{
+  const char *local = n->reasons_local ? g_hash_table_lookup (n->reasons_local, reason) : NULL;
+  return local ? local : reason;
 }
 
 /* ---- the mail record ---- */

@@ -3,6 +3,8 @@
 #include "match.h"
 #include "tlscheck.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <string.h>
 
 /* ---- judging ---- */
@@ -45,7 +47,7 @@ cn_message_judge (CnMessage *msg, const CnRuleSet *rules, const CnOptions *opts,
     if (n->rule == NULL || trusted)
       continue;
     n->attached = TRUE;
-    cn_notice_add_reason (n, "attached to a mail from %s, not a trusted forwarder: reported, not checked",
+    cn_notice_add_reason (n, N_("attached to a mail from %s, not a trusted forwarder: reported, not checked"),
                           outer->from_addr ? outer->from_addr : "(no From)");
   }
 }
@@ -81,25 +83,25 @@ triage_live (CnNotice *n, const char *domain, const CnLive *live, GDateTime *now
   case CN_LIVE_UNREACHABLE:
   case CN_LIVE_TIMEOUT: {
     const char *err = live->error ? live->error : w && w->error ? w->error : "no address";
-    cn_notice_add_reason (n, "the live check of %s failed (%s): %s", domain,
+    cn_notice_add_reason (n, N_("the live check of %s failed (%s): %s"), domain,
                           cn_live_status_name (live->status), err);
     return CN_VERDICT_UNVERIFIED;
   }
   case CN_LIVE_EXPIRED: {
     g_autofree char *na = ymd_utc (w->not_after);
-    cn_notice_add_reason (n, "%s serves a certificate that expired on %s (%" G_GINT64_FORMAT " days ago)",
-                          domain, na, -cn_live_days_left (live, now));
+    cn_notice_add_reason (n, N_("%s serves a certificate that expired on %s (%d days ago)"),
+                          domain, na, (int) -cn_live_days_left (live, now));
     return CN_VERDICT_EXPIRED;
   }
   case CN_LIVE_NAME_MISMATCH: {
     g_autofree char *names = w->names ? g_strjoinv (", ", w->names) : g_strdup ("");
-    cn_notice_add_reason (n, "the certificate served for %s does not cover that name (it names %s): "
-                          "the domain may no longer point at %s", domain,
+    cn_notice_add_reason (n, N_("the certificate served for %s does not cover that name (it names %s): "
+                             "the domain may no longer point at %s"), domain,
                           *names ? names : "nothing", provider);
     return CN_VERDICT_ACTION_REQUIRED;
   }
   case CN_LIVE_UNTRUSTED:
-    cn_notice_add_reason (n, "the certificate served for %s is not trusted: %s", domain,
+    cn_notice_add_reason (n, N_("the certificate served for %s is not trusted: %s"), domain,
                           w->error ? w->error : "its chain does not verify");
     return CN_VERDICT_ACTION_REQUIRED;
   case CN_LIVE_OK:
@@ -118,24 +120,24 @@ triage_live (CnNotice *n, const char *domain, const CnLive *live, GDateTime *now
     char claimed[16];
     g_date_strftime (claimed, sizeof claimed, "%Y-%m-%d", n->expires);
     if (later > CN_CLAIM_TOLERANCE_DAYS) {
-      cn_notice_add_reason (n, "already renewed: %s now serves a certificate valid until %s, "
-                            "%" G_GINT64_FORMAT " days after the claimed expiry %s",
-                            domain, na, later, claimed);
+      cn_notice_add_reason (n, N_("already renewed: %s now serves a certificate valid until %s, "
+                               "%d days after the claimed expiry %s"),
+                            domain, na, (int) later, claimed);
       return CN_VERDICT_RENEWED;
     }
-    cn_notice_add_reason (n, "%s still serves the certificate that expires on %s "
-                          "(%" G_GINT64_FORMAT " days left; the notice claims %s)",
-                          domain, na, left, claimed);
+    cn_notice_add_reason (n, N_("%s still serves the certificate that expires on %s "
+                             "(%d days left; the notice claims %s)"),
+                          domain, na, (int) left, claimed);
     return CN_VERDICT_ACTION_REQUIRED;
   }
   if (left > CN_RENEWED_MARGIN_DAYS) {
-    cn_notice_add_reason (n, "stale: %s serves a valid certificate until %s (%" G_GINT64_FORMAT
-                          " days left, more than the %d at which Let's Encrypt renews)",
-                          domain, na, left, CN_RENEWED_MARGIN_DAYS);
+    cn_notice_add_reason (n, N_("stale: %s serves a valid certificate until %s (%d days left, more than "
+                             "the %d at which Let's Encrypt renews)"),
+                          domain, na, (int) left, CN_RENEWED_MARGIN_DAYS);
     return CN_VERDICT_RENEWED;
   }
-  cn_notice_add_reason (n, "%s serves a certificate that expires on %s, in %" G_GINT64_FORMAT
-                        " days, and it has not been renewed", domain, na, left);
+  cn_notice_add_reason (n, N_("%s serves a certificate that expires on %s, in %d days, and it has not "
+                           "been renewed"), domain, na, (int) left);
   return CN_VERDICT_ACTION_REQUIRED;
 }
 
@@ -154,7 +156,7 @@ cn_triage (CnNotice *n, const CnOptions *opts)
   n->verdict = CN_VERDICT_UNVERIFIED;
   n->live = NULL;
   if (n->domains->len == 0) {
-    cn_notice_add_reason (n, "no domain in the notice: nothing to check");
+    cn_notice_add_reason (n, N_("no domain in the notice: nothing to check"));
     return;
   }
   if (n->lives->len == 0)

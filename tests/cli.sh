@@ -282,7 +282,7 @@ out=$(ja parse --rules "$R" --no-verify "${four[@]}" 2>&1)
 like "$out" "^不審 +sakura +example\.com +$S/phishing" "LC_ALL=ja_JP.UTF-8: the verdict in Japanese"
 like "$out" "^未確認 +sakura +shop\.example\.com +通知: 残り 15 日 \(2024-06-18\) +$S/sakura" "… the mail's claim"
 like "$out" "^通知ではない +Planning meeting" "… a mail that is not a notice"
-like "$out" "^  理由 +From domain sakura\.ne\.jp" "… the labels of the details (the reasons stay English)"
+like "$out" "^  理由 +From domain sakura\.ne\.jp" "… the labels of the details (the sender checks' reasons are English still)"
 like "$out" "^  送信者 +support@sakura\.ne\.jp、正規ではない\$" "… the sender"
 like "$out" "^  対処方法\$" "… what to do"
 like "$out" "^    正規のサポート: https://help\.sakura\.ad\.jp/\$" "… where to get help"
@@ -292,6 +292,10 @@ out=$(ja parse -v --rules "$R" --no-verify "$S/sakura/expiry-15d-iso2022jp-pytho
 like "$out" "^  対処方法\$" "-v in Japanese: the label around Japanese fix steps is Japanese"
 like "$out" "^    1\. サーバコントロールパネル" "… the fix steps as the rules give them"
 like "$out" "^    サポート: https://help\.sakura\.ad\.jp/\$" "… the support page"
+out=$(ja parse -v --rules "$R" --no-verify "$S/sakura/renewal-failed-no-domain.eml")
+like "$out" "^  理由 +通知にドメインがないため、確認できません\$" "a reason in Japanese"
+is "$(ja parse --rules "$R" --no-verify --format json "$S/sakura/renewal-failed-no-domain.eml" | jfield reasons)" \
+	'["no domain in the notice: nothing to check"]' "… and in English in JSON"
 out=$(ja parse --help)
 like "$out" "PATH… — 保存されたメールを判定する" "--help in Japanese: what the command does"
 like "$out" "--no-verify +サイトの証明書を実際には確認しない" "… the options"

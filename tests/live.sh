@@ -187,6 +187,14 @@ like "$out" "^UNVERIFIED +sakura +closed\.test +.* live: unreachable +$M/10" "�
 is "$(printf '%s\n' "$out" | awk '/^[^ ]/ { head = $1 } /^  / { print head }' | sort -u)" EXPIRED \
 	"… details only under the one that needs attention"
 is "$(printf '%s\n' "$out" | tail -n 1)" "3 messages read: 3 notices (1 expired, 1 renewed, 1 unverified)" "… and the summary"
+out=$(LC_ALL=ja_JP.UTF-8 "$CN" parse "${LIVE[@]}" "$M/01-soon.eml" 2>/dev/null)
+like "$out" "^要対応 +sakura +soon\.test +通知: 残り 15 日 \([0-9-]+\) +実際: 残り 9 日 +$M/01" \
+	"in Japanese: the line, with what the site serves"
+like "$out" "^  理由 +soon\.test はまだ [0-9-]+ に期限が切れる証明書を使っています \(残り 9 日、通知では [0-9-]+\)\$" \
+	"… the reason, its values where Japanese puts them"
+like "$out" "^  証明書 +期限間近、有効期限 [0-9-]+ [0-9:]+ UTC \(残り 9 日\)、発行者 CN = certnotice test CA" "… the live certificate"
+out=$(LC_ALL=ja_JP.UTF-8 "$CN" parse "${LIVE[@]}" --format json "$M/01-soon.eml" 2>/dev/null)
+like "$(printf '%s\n' "$out" | jfield reasons)" "^\[\"soon\.test still serves the certificate that expires on" "… while JSON keeps the reason in English"
 
 out=$("$CN" parse "${LIVE[@]}" --no-verify --format json "$M/01-soon.eml" 2>/dev/null)
 is "$(printf '%s\n' "$out" | jfield verdict)/$(printf '%s\n' "$out" | jfield live)" unverified/null "--no-verify does not check"
