@@ -259,6 +259,15 @@ is "$(printf '%s\n' "$out" | tail -n 1)" "4 messages read: 3 notices (1 suspicio
 is "$(printf '%s\n' "$out" | cols "$S/")" 1 "the columns line up: every path starts at the same column"
 unlike "$out" "live:" "no live column with --no-verify"
 
+# on a terminal (script(1) gives it one)
+cmd=$(printf '%q ' "$CN" parse --rules "$R" --no-verify "${four[@]}")
+out=$(script -qec "$cmd" /dev/null | tr -d '\r')
+like "$out" $'^\033\\[1;35mSUSPICIOUS\033\\[0m +sakura' "on a terminal the verdict is coloured"
+is "$(printf '%s\n' "$out" | sed 's/\x1b\[[0-9;]*m//g' | cols "$S/")" 1 "… and the columns still line up"
+out=$(NO_COLOR=1 script -qec "$cmd" /dev/null | tr -d '\r')
+unlike "$out" $'\033' "NO_COLOR: no colour on a terminal either"
+like "$out" "^SUSPICIOUS +sakura" "… the same lines"
+
 md=$T/Maildir2
 mkdir -p "$md/new" "$md/cur" "$md/tmp"
 cp "$S/phishing/sakura-ne-jp-sender.eml" "$md/new/1700000000.1.host"
