@@ -160,6 +160,14 @@ cn_safe (GString *tmp, const char *s)
 
 /* ---- text: columns ---- */
 
+/* Terminal columns of C: wide East Asian characters take two, combining
+ * marks none. */
+static int
+unichar_width (gunichar c)
+{
+  return g_unichar_iszerowidth (c) ? 0 : g_unichar_iswide (c) ? 2 : 1;
+}
+
 int
 cn_text_width (const char *s)
 {
@@ -173,8 +181,7 @@ cn_text_width (const char *s)
       continue;
     }
     p = g_utf8_next_char (p);
-    if (!g_unichar_iszerowidth (c))
-      w += g_unichar_iswide (c) ? 2 : 1;
+    w += unichar_width (c);
   }
   return w;
 }
@@ -195,13 +202,17 @@ cn_text_fit (GString *out, const char *text, int width)
     return;
   }
   int w = 0;
-  for (const char *p = text; *p && g_utf8_validate (p, -1, NULL); p = g_utf8_next_char (p)) {
-    gunichar c = g_utf8_get_char (p);
-    int cw = g_unichar_iszerowidth (c) ? 0 : g_unichar_iswide (c) ? 2 : 1;
-    if (w + cw > width - 1)
+  const char *p = text;
+  while (*p) {
+    gunichar c = g_utf8_get_char_validated (p, -1);
+    gboolean stray = c == (gunichar) -1 || c == (gunichar) -2;
+    const char *next = stray ? p + 1 : g_utf8_next_char (p);
+    int cw = stray ? 1 : unichar_width (c);
+    if (w + cw > width - 1)   /* leave a column for the ellipsis */
       break;
-    g_string_append_unichar (out, c);
+    g_string_append_len (out, p, next - p);
     w += cw;
+    p = next;
   }
   g_string_append (out, "…");
 }
@@ -315,8 +326,10 @@ append_live_short (GString *s, const CnLive *l, GDateTime *now)
     g_string_append_printf (s, g_dngettext (GETTEXT_PACKAGE, "expired %d day ago", "expired %d days ago", d), d);
     return;
   }
-  if (l->status != CN_LIVE_OK && l->status != CN_LIVE_EXPIRING)
-    g_string_append_printf (s, "%s, ", live_status_word (l->status));
+  if (l->status != CN_LIVE_OK && l->status != CN_LIVE_EXPIRING) {
+    g_string_append (s, live_status_word (l->status));
+    g_string_append (s, _(", "));
+  }
   append_days_left (s, dl);
 }
 
