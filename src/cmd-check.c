@@ -182,7 +182,7 @@ cn_cmd_check (int argc, char **argv)
     } else {
       g_autoptr (GString) s = g_string_new (NULL);
       g_string_append_printf (s, "%s:%d\n", l->domain, l->port);
-      cn_live_describe (l, cli.opts.now, s);
+      cn_output_text_live (s, l, cli.opts.now);
       fputs (s->str, stdout);
     }
   }

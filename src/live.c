@@ -190,26 +190,3 @@ cn_live_to_json (const CnLive *l, GDateTime *now)
   json_builder_end_object (b);
   return json_builder_get_root (b);
 }
-
-void
-cn_live_describe (const CnLive *l, GDateTime *now, GString *out)
-{
-  g_string_append_printf (out, "  live      %s", cn_live_status_name (l->status));
-  gint64 dl = cn_live_days_left (l, now);
-  const CnEndpoint *w = l->worst && l->worst->have_cert ? l->worst : NULL;
-  if (w) {
-    g_autofree char *na = g_date_time_format (w->not_after, "%Y-%m-%d %H:%M UTC");
-    g_string_append_printf (out, ", notAfter %s (%" G_GINT64_FORMAT " days)", na, dl);
-  }
-  const char *err = l->error ? l->error : l->worst ? l->worst->error : NULL;
-  if (err)
-    g_string_append_printf (out, ": %s", err);
-  g_string_append_c (out, '\n');
-  if (w && w->issuer)
-    g_string_append_printf (out, "  issuer    %s\n", w->issuer);
-  for (guint i = 0; l->endpoints->len > 1 && i < l->endpoints->len; i++) {
-    const CnEndpoint *e = l->endpoints->pdata[i];
-    g_string_append_printf (out, "    %-39s %s%s%s\n", e->address, cn_live_status_name (e->status),
-                            e->error ? ": " : "", e->error ? e->error : "");
-  }
-}

@@ -521,6 +521,15 @@ detail_live (Details *d, const CnLive *l, GDateTime *now)
   }
 }
 
+void
+cn_output_text_live (GString *out, const CnLive *live, GDateTime *now)
+{
+  Details d;
+  details_init (&d, out);
+  detail_live (&d, live, now);
+  details_clear (&d);
+}
+
 static void
 what_to_do (Details *d, const CnNotice *n, CnVerdict v)
 {

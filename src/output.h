@@ -37,6 +37,11 @@ typedef struct {
  * sender and its authenticity, the live certificate, what to do. */
 void cn_output_text_message (GString *out, const CnMessage *msg, const CnTextStyle *style);
 
+/* Append the details of a live check to OUT, as under a message's line:
+ * "  live     ok, valid until … (84 days left), issued by …", then each
+ * address when there are several. */
+void cn_output_text_live (GString *out, const CnLive *live, GDateTime *now);
+
 /* What a run of messages came to, for the summary line. */
 typedef struct {
   guint messages;                      /* read                                */

@@ -76,8 +76,8 @@ void cn_live_settle (CnLive *live, GDateTime *now, int warn_days);
  * past), or G_MININT64 when no certificate was read. */
 gint64 cn_live_days_left (const CnLive *live, GDateTime *now);
 
-/* JSON object (caller unrefs) / text lines appended to OUT. */
+/* JSON object (caller unrefs); the text for people is output.c's
+ * cn_output_text_live(). */
 JsonNode *cn_live_to_json (const CnLive *live, GDateTime *now);
-void cn_live_describe (const CnLive *live, GDateTime *now, GString *out);
 
 G_END_DECLS

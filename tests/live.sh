@@ -261,6 +261,10 @@ like "$out" 'certnotice_cert_status\{domain="dead\.test",port="443",status="expi
 like "$out" '# TYPE certnotice_cert_not_after_timestamp_seconds gauge' "prometheus: typed metrics"
 run_check fresh.test
 like "$out" "^fresh\.test:443" "check text output"
+like "$out" "^  live +ok, valid until [0-9-]+ [0-9:]+ UTC \(8[45] days left\), issued by CN = certnotice test CA\$" \
+	"… the certificate as parse shows it"
+out=$(LC_ALL=ja_JP.UTF-8 "$CN" check --cacert "$T/tls/ca.pem" "${CT[@]}" dead.test 2>/dev/null)
+like "$out" "^  証明書 +期限切れ、[0-9-]+ [0-9:]+ UTC \(5 日前\)" "check text output in Japanese"
 run_check --connect-to "fresh.test:443:localhost:$(tls_port fresh)" --format json fresh.test
 is "$(printf '%s\n' "$out" | jfield status)" ok "a name mapped explicitly to a loopback host name is allowed"
 
