@@ -11,6 +11,7 @@
 #include "imap-conn.h"
 #include "imap-poll.h"
 
+#include <glib/gi18n-lib.h>
 #include <signal.h>
 #include <string.h>
 
@@ -279,19 +280,19 @@ cn_cmd_imap (int argc, char **argv)
   CnCli cli = { 0 };
   Imap im = { .cli = &cli };
   im.accounts = g_ptr_array_new ();
-  g_autoptr (GOptionContext) ctx = g_option_context_new ("— poll IMAP mailboxes for certificate notices");
+  g_autoptr (GOptionContext) ctx = g_option_context_new (N_("— poll IMAP mailboxes for certificate notices"));
   GOptionEntry entries[] = {
-    { "url", 0, 0, G_OPTION_ARG_STRING, &im.url, "Mailbox to watch (imaps://[USER@]HOST[:PORT]/MAILBOX)", "URL" },
-    { "user", 0, 0, G_OPTION_ARG_STRING, &im.user, "Login name (else the URL's, else netrc's)", "NAME" },
-    { "password-command", 0, 0, G_OPTION_ARG_STRING, &im.password_command, "Print the password (first line is used); else ~/.netrc", "CMD" },
-    { "imap-cacert", 0, 0, G_OPTION_ARG_FILENAME, &im.imap_cacert, "Trust these CAs for the --url server (not for live checks)", "FILE" },
-    { "allow-plaintext", 0, 0, G_OPTION_ARG_NONE, &im.allow_plaintext, "Allow imap:// without TLS", NULL },
-    { "state", 0, 0, G_OPTION_ARG_FILENAME, &im.state_opt, "State file (default $XDG_STATE_HOME/certnotice/imap.state)", "FILE" },
-    { "once", 0, 0, G_OPTION_ARG_NONE, &im.once, "Poll once and exit (cron, systemd timers)", NULL },
-    { "interval", 0, 0, G_OPTION_ARG_INT, &im.interval, "Seconds between polls (default 300)", "SECONDS" },
-    { "dry-run", 0, 0, G_OPTION_ARG_NONE, &im.dry_run, "Report what would be done; change nothing", NULL },
-    { "status", 0, 0, G_OPTION_ARG_NONE, &im.status, "List the messages being retried or given up, and exit", NULL },
-    { "retry-failed", 0, 0, G_OPTION_ARG_NONE, &im.retry_failed, "Try the messages given up again", NULL },
+    { "url", 0, 0, G_OPTION_ARG_STRING, &im.url, N_("Mailbox to watch (imaps://[USER@]HOST[:PORT]/MAILBOX)"), "URL" },
+    { "user", 0, 0, G_OPTION_ARG_STRING, &im.user, N_("Login name (else the URL's, else netrc's)"), "NAME" },
+    { "password-command", 0, 0, G_OPTION_ARG_STRING, &im.password_command, N_("Print the password (first line is used); else ~/.netrc"), "CMD" },
+    { "imap-cacert", 0, 0, G_OPTION_ARG_FILENAME, &im.imap_cacert, N_("Trust these CAs for the --url server (not for live checks)"), "FILE" },
+    { "allow-plaintext", 0, 0, G_OPTION_ARG_NONE, &im.allow_plaintext, N_("Allow imap:// without TLS"), NULL },
+    { "state", 0, 0, G_OPTION_ARG_FILENAME, &im.state_opt, N_("State file (default $XDG_STATE_HOME/certnotice/imap.state)"), "FILE" },
+    { "once", 0, 0, G_OPTION_ARG_NONE, &im.once, N_("Poll once and exit (cron, systemd timers)"), NULL },
+    { "interval", 0, 0, G_OPTION_ARG_INT, &im.interval, N_("Seconds between polls (default 300)"), "SECONDS" },
+    { "dry-run", 0, 0, G_OPTION_ARG_NONE, &im.dry_run, N_("Report what would be done; change nothing"), NULL },
+    { "status", 0, 0, G_OPTION_ARG_NONE, &im.status, N_("List the messages being retried or given up, and exit"), NULL },
+    { "retry-failed", 0, 0, G_OPTION_ARG_NONE, &im.retry_failed, N_("Try the messages given up again"), NULL },
     G_OPTION_ENTRY_NULL
   };
   g_option_context_add_main_entries (ctx, entries, NULL);
@@ -302,10 +303,10 @@ cn_cmd_imap (int argc, char **argv)
     fprintf (stderr, "certnotice: %s\n", e->message);
     rc = CN_EXIT_USAGE;
   } else if (argc > 1) {
-    fprintf (stderr, "certnotice imap: unexpected argument '%s'\n", argv[1]);
+    fprintf (stderr, _("certnotice imap: unexpected argument '%s'\n"), argv[1]);
     rc = CN_EXIT_USAGE;
   } else if (im.imap_cacert && !g_file_test (im.imap_cacert, G_FILE_TEST_IS_REGULAR)) {
-    fprintf (stderr, "certnotice: --imap-cacert %s: no such file\n", im.imap_cacert);
+    fprintf (stderr, _("certnotice: --imap-cacert %s: no such file\n"), im.imap_cacert);
     rc = CN_EXIT_NOINPUT;
   } else if ((rc = cn_cli_setup (&cli, TRUE)) == 0) {
     im.no_verify_given = cli.opts.no_verify;

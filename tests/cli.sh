@@ -313,6 +313,7 @@ like "$(ja --help)" "^  parse PATH… +保存されたメールを判定する" 
 like "$(ja check --help)" "--from=FILE +FILE からドメインを読む" "check --help in Japanese"
 like "$(ja filter --help </dev/null)" "--tempfail +内部で失敗したとき" "filter --help in Japanese"
 like "$(ja rules --help)" "ルールファイル" "rules --help in Japanese"
+like "$(ja imap --help)" "--once +1 回だけ巡回して終わる" "imap --help in Japanese"
 like "$(ja parse --rules "$R" 2>&1)" "PATH が指定されていません" "a usage error in Japanese"
 like "$(ja parse --rules "$R" --format yaml "$S/sakura/renewal-failed-crlf.eml" 2>&1)" "text か json を指定してください" \
 	"… a bad option value"
