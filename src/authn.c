@@ -138,12 +138,14 @@ cn_authn_judge (CnNotice *n, const CnOptions *opts)
   g_autofree char *genuine_list = g_strjoinv (", ", (char **) genuine);
   gboolean bad = FALSE;
 
-  if (m->from_domains->len == 0) {
+  /* a notice of the generic detector: no sender is genuine, none foreign */
+  gboolean generic = n->rule->generic;
+  if (m->from_domains->len == 0 && !generic) {
     cn_notice_add_reason (n, "no From address, so not a genuine notice of %s (%s)",
                           n->rule->id, genuine_list);
     bad = TRUE;
   }
-  for (guint i = 0; i < m->from_domains->len; i++) {
+  for (guint i = 0; i < m->from_domains->len && !generic; i++) {
     const char *d = m->from_domains->pdata[i];
     if (!cn_authn_domain_is_genuine (d, genuine)) {
       cn_notice_add_reason (n, "From domain %s is not a genuine sender domain of %s (%s)",
@@ -161,7 +163,7 @@ cn_authn_judge (CnNotice *n, const CnOptions *opts)
   if (bad) {
     n->authentic = CN_FALSE;
     n->verdict = CN_VERDICT_SUSPICIOUS;
-  } else if (pass && !m->embedded) {
+  } else if (pass && !m->embedded && !generic) {
     /* an attached message carries headers anyone could have written */
     n->authentic = CN_TRUE;
   } else {

@@ -87,6 +87,16 @@ CnMail *cn_mail_new (void);
 void cn_mail_free (CnMail *m);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CnMail, cn_mail_free)
 
+/* ---- how sure we are that a mail is a certificate notice ---- */
+typedef enum {
+  CN_CONFIDENCE_NONE = 0,      /* not a notice                               */
+  CN_CONFIDENCE_LOW,           /* the generic detector's bands (generic.c)   */
+  CN_CONFIDENCE_MEDIUM,
+  CN_CONFIDENCE_HIGH,          /* also every rule match                      */
+} CnConfidence;
+/* "low", "medium", "high"; NULL for NONE. */
+const char *cn_confidence_name (CnConfidence c);
+
 /* ---- Notice: the claim a mail makes (built by match.c + authn.c) ---- */
 typedef struct _CnRule CnRule;         /* rules.h */
 typedef struct _CnNoticeKind CnNoticeKind;
@@ -98,9 +108,11 @@ typedef struct {
   const CnRule *rule;          /* borrowed from the rule set; NULL = no match  */
   const CnNoticeKind *kind;    /* borrowed                                     */
   char *domain;                /* ASCII (punycode), lowercase, or NULL: the
-                                  primary name                                 */
-  GPtrArray *domains;          /* char *: every name the notice is about,
-                                  primary first, no duplicates                 */
+                                  primary name, domains[0]                     */
+  GPtrArray *domains;          /* char *: every name the notice is about, as
+                                  domain, unique, primary first, at most
+                                  CN_DOMAINS_MAX (rules.h)                     */
+  CnConfidence confidence;
   char *account;               /* or NULL                                      */
   gint64 days;                 /* -1 when not stated                           */
   GDate *expires;              /* claimed expiry, or NULL                      */

@@ -1,6 +1,7 @@
 /* cmd-rules.c — `certnotice rules check|list|test`: the rule files seen by
  * their author. */
 #include "cli.h"
+#include "generic.h"
 #include "source.h"
 
 #include <glib/gi18n-lib.h>
@@ -33,6 +34,9 @@ rules_check (CnCli *cli, const char *dir_arg)
     kinds += ((CnRule *) set->rules->pdata[i])->kinds->len;
   g_autofree char *dirs = g_strjoinv (" + ", l->dirs);
   printf ("%s: %u providers, %u notice kinds: ok\n", dirs, set->rules->len, kinds);
+  if (set->generic)
+    printf ("%s: generic detector, %u pieces of evidence: ok\n", set->generic->file,
+            set->generic->evidence->len);
   return CN_EXIT_OK;
 }
 
@@ -99,6 +103,10 @@ cn_cmd_rules (int argc, char **argv)
   } else if (!strcmp (sub, "list")) {
     for (guint i = 0; i < cli.rules->rules->len; i++) {
       g_autofree char *d = cn_rule_describe (cli.rules->rules->pdata[i], cli.verbose);
+      fputs (d, stdout);
+    }
+    if (cli.rules->generic) {
+      g_autofree char *d = cn_generic_describe (cli.rules->generic, cli.verbose);
       fputs (d, stdout);
     }
   } else {

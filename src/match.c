@@ -1,5 +1,6 @@
 /* match.c — apply the rules to a mail; extract and normalise the claim. */
 #include "match.h"
+#include "authn.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -40,6 +41,54 @@ cn_pattern_exec (const CnRuleSet *set, const CnPattern *p, const char *text,
                               rc == PCRE2_ERROR_NOMEMORY ? "out of memory: " : "", p->key, p->line,
                               (char *) msg);
     result = CN_MATCH_ERROR;
+  }
+  pcre2_match_data_free (md);
+  return result;
+}
+
+CnMatch
+cn_pattern_exec_all (const CnRuleSet *set, const CnPattern *p, const char *text, const char *name,
+                     GPtrArray *out, char **why)
+{
+  pcre2_match_data *md = pcre2_match_data_create_from_pattern (p->code, NULL);
+  if (md == NULL) {
+    if (why)
+      *why = g_strdup_printf ("out of memory: pattern '%s' (line %u) could not run", p->key, p->line);
+    return CN_MATCH_ERROR;
+  }
+  CnMatch result = CN_MATCH_NO;
+  gsize len = strlen (text), start = 0;
+  for (guint i = 0; i < CN_DOMAINS_MATCHES_MAX && start <= len; i++) {
+    int rc = pcre2_match (p->code, (PCRE2_SPTR) text, len, start, PCRE2_NO_UTF_CHECK, md, set->mctx);
+    if (rc == PCRE2_ERROR_NOMATCH)
+      break;
+    if (rc < 0) {
+      PCRE2_UCHAR msg[256];
+      pcre2_get_error_message (rc, msg, sizeof msg);
+      if (why)
+        *why = g_strdup_printf ("%spattern '%s' (line %u) gave up: %s",
+                                rc == PCRE2_ERROR_NOMEMORY ? "out of memory: " : "", p->key, p->line,
+                                (char *) msg);
+      result = CN_MATCH_ERROR;
+      break;
+    }
+    result = CN_MATCH_YES;
+    PCRE2_UCHAR *val = NULL;
+    PCRE2_SIZE vlen = 0;
+    if (pcre2_substring_get_byname (md, (PCRE2_SPTR) name, &val, &vlen) == 0) {
+      if (vlen > 0)
+        g_ptr_array_add (out, g_strndup ((const char *) val, vlen));
+      pcre2_substring_free (val);
+    }
+    PCRE2_SIZE *ov = pcre2_get_ovector_pointer (md);
+    if (ov[1] > start) {
+      start = ov[1];
+    } else {
+      /* an empty match: step over one character */
+      start = ov[1] + 1;
+      while (start < len && ((guchar) text[start] & 0xc0) == 0x80)
+        start++;
+    }
   }
   pcre2_match_data_free (md);
   return result;
@@ -114,12 +163,12 @@ read_numbers (const char *s, guint *out, int max)
 static const char *const months[] = { "january", "february", "march", "april", "may", "june",
                                       "july", "august", "september", "october", "november", "december" };
 
-/* "April 18, 2019", "Dec 20 2021", "18 Apr 2019": day, month name, year. */
-static GDate *
-parse_english_date (const char *s)
+/* The month named by the first month word of S (1-12, or 0), and where that
+ * word starts and ends. */
+static int
+find_month (const char *s, const char **word, const char **after)
 {
-  int month = 0;
-  for (const char *p = s; *p && month == 0; p++) {
+  for (const char *p = s; *p; p++) {
     if (!g_ascii_isalpha (*p) || (p > s && g_ascii_isalpha (p[-1])))
       continue;
     const char *w = p;
@@ -127,20 +176,84 @@ parse_english_date (const char *s)
       w++;
     gsize len = (gsize) (w - p);
     /* the whole word: "Apr", "April" or "Sept", never "decided" */
-    for (int m = 0; m < 12 && month == 0; m++)
+    for (int m = 0; m < 12; m++)
       if ((len == 3 || len == strlen (months[m]) || (m == 8 && len == 4)) &&
           g_ascii_strncasecmp (p, months[m], len) == 0) {
-        month = m + 1;
+        *word = p;
+        *after = w;
+        return m + 1;
       }
   }
+  return 0;
+}
+
+/* The next run of digits at or after *P: its value (G_MAXUINT beyond four
+ * digits) and length; *P moves past it.  FALSE when there is none. */
+static gboolean
+next_number (const char **p, guint *value, int *digits)
+{
+  const char *q = *p;
+  while (*q && !g_ascii_isdigit (*q))
+    q++;
+  if (!*q)
+    return FALSE;
+  guint x = 0;
+  int n = 0;
+  for (; g_ascii_isdigit (*q); q++)
+    if (++n <= 4)
+      x = x * 10 + (guint) (*q - '0');
+  *value = n > 4 ? G_MAXUINT : x;
+  *digits = n;
+  *p = q;
+  return TRUE;
+}
+
+/* Dates with an English month name:
+ *   month first   "April 18, 2019", "Nov 14, 2024 at 23:59:59 UTC", "Dec 20 2021"
+ *   day first     "18 Apr 2019", "Tue, 18 Sept 2019", "31 Jul 18 06:24 +0000"
+ *                 (RFC 822: the year may have two digits, 18 = 2018)
+ *   year first    "2019 April 18" */
+static GDate *
+parse_english_date (const char *s)
+{
+  const char *word = NULL, *after = NULL;
+  int month = find_month (s, &word, &after);
   if (month == 0)
     return NULL;
-  guint nums[2];
-  if (read_numbers (s, nums, 2) < 2)
-    return NULL;
-  guint day = nums[0] >= 1990 ? nums[1] : nums[0];
-  guint year = nums[0] >= 1990 ? nums[0] : nums[1];
-  if (year < 1990 || year > 2200 || !g_date_valid_dmy (day, month, year))
+  /* the number just before the month word: only spaces, '-' or '.' between */
+  const char *b = word;
+  while (b > s && (b[-1] == ' ' || b[-1] == '-' || b[-1] == '.'))
+    b--;
+  const char *digits_end = b;
+  while (b > s && g_ascii_isdigit (b[-1]))
+    b--;
+  guint before = 0;
+  int before_digits = (int) (digits_end - b);
+  for (const char *q = b; q < digits_end && q - b < 5; q++)
+    before = before * 10 + (guint) (*q - '0');
+
+  guint a1, a2, day, year;
+  int d1, d2;
+  const char *q = after;
+  gboolean has1 = next_number (&q, &a1, &d1);
+  gboolean has2 = has1 && next_number (&q, &a2, &d2);
+  if (before_digits >= 1 && before_digits <= 2) {
+    day = before;                                 /* 18 Apr 2019, 31 Jul 18 */
+    if (!has1)
+      return NULL;
+    year = d1 == 2 ? 2000 + a1 : d1 == 4 ? a1 : 0;
+  } else if (before_digits == 4) {
+    year = before;                                /* 2019 April 18 */
+    if (!has1 || d1 > 2)
+      return NULL;
+    day = a1;
+  } else {
+    if (!has2 || d1 > 2 || d2 != 4)               /* April 18, 2019 */
+      return NULL;
+    day = a1;
+    year = a2;
+  }
+  if (day < 1 || day > 31 || year < 1990 || year > 2200 || !g_date_valid_dmy (day, month, year))
     return NULL;
   return g_date_new_dmy (day, month, year);
 }
@@ -156,7 +269,8 @@ cn_parse_date (const char *s)
       break;
     }
   guint v[3];
-  if (read_numbers (s, v, 3) < 3 || v[0] < 1990 || v[0] > 2200)
+  if (read_numbers (s, v, 3) < 3 || v[0] < 1990 || v[0] > 2200 || v[1] < 1 || v[1] > 12 ||
+      v[2] < 1 || v[2] > 31)
     return NULL;
   if (!g_date_valid_dmy (v[2], v[1], v[0]))
     return NULL;
@@ -190,19 +304,44 @@ trace_pattern (GString *trace, const CnPattern *p, const char *on, CnMatch r, ch
       g_string_append_printf (trace, "      %s = \"%s\"\n", cn_field_name (f), caps[f]);
 }
 
+/* One mail being matched: the text patterns see is made once, on first use. */
+typedef struct {
+  const CnRuleSet *set;
+  CnNotice *n;
+  GString *trace;
+  char *text;          /* subject "\n" body, or NULL until needed */
+} Matcher;
+
+static const char *
+matcher_text (Matcher *mt)
+{
+  if (mt->text == NULL)
+    mt->text = g_strconcat (mt->n->mail->subject, "\n", mt->n->mail->body, NULL);
+  return mt->text;
+}
+
+/* A pattern failed at a limit: say so in N's reasons. */
+static void
+note_error (CnNotice *n, const char *why)
+{
+  if (g_str_has_prefix (why, "out of memory") && n->internal_error == NULL)
+    n->internal_error = g_strdup (why);
+  cn_notice_add_reason (n, "%s", why);
+}
+
 /* A pattern that must (want=YES) or must not (want=NO) match; a missing
  * pattern passes.  Returns whether the condition holds; ERROR sets *err. */
 static gboolean
-condition (const CnRuleSet *set, const CnPattern *p, const char *text, const char *on,
-           CnMatch want, char *caps[CN_FIELD_COUNT], CnNotice *n, GString *trace, gboolean *err)
+condition (Matcher *mt, const CnPattern *p, const char *text, const char *on,
+           CnMatch want, char *caps[CN_FIELD_COUNT], gboolean *err)
 {
   if (p == NULL)
     return TRUE;
   g_autofree char *why = NULL;
   /* captures from a pattern are only kept when the whole kind matches */
   char *local[CN_FIELD_COUNT] = { 0 };
-  CnMatch r = cn_pattern_exec (set, p, text, want == CN_MATCH_YES ? local : NULL, &why);
-  trace_pattern (trace, p, on, r, local);
+  CnMatch r = cn_pattern_exec (mt->set, p, text, want == CN_MATCH_YES ? local : NULL, &why);
+  trace_pattern (mt->trace, p, on, r, local);
   for (int f = 0; f < CN_FIELD_COUNT; f++) {
     if (caps[f] == NULL)
       caps[f] = local[f];
@@ -210,29 +349,129 @@ condition (const CnRuleSet *set, const CnPattern *p, const char *text, const cha
       g_free (local[f]);
   }
   if (r == CN_MATCH_ERROR) {
-    if (g_str_has_prefix (why, "out of memory") && n->internal_error == NULL)
-      n->internal_error = g_strdup (why);
-    cn_notice_add_reason (n, "%s", why);
+    note_error (mt->n, why);
     *err = TRUE;
     return FALSE;
   }
   return r == want;
 }
 
+/* Every capture of KIND's domains extractor: the body's, then the subject's. */
 static void
-fill (CnNotice *n, const CnNoticeKind *kind, char *caps[CN_FIELD_COUNT])
+collect_domains (Matcher *mt, const CnNoticeKind *kind, GPtrArray *names)
+{
+  const CnMail *m = mt->n->mail;
+  const char *texts[] = { m->body, m->subject }, *on[] = { "body", "subject" };
+  for (int i = 0; i < 2; i++) {
+    guint before = names->len;
+    g_autofree char *why = NULL;
+    CnMatch r = cn_pattern_exec_all (mt->set, kind->domains, texts[i], CN_DOMAINS_GROUP, names, &why);
+    trace_pattern (mt->trace, kind->domains, on[i], r, NULL);
+    for (guint j = before; mt->trace && j < names->len; j++)
+      g_string_append_printf (mt->trace, "      domains = \"%s\"\n", (char *) names->pdata[j]);
+    if (r == CN_MATCH_ERROR)
+      note_error (mt->n, why);
+  }
+}
+
+/* ---- the names a notice is about ---- */
+
+typedef struct {
+  CnNotice *n;
+  GHashTable *seen;        /* every name met, kept or not (owned keys)   */
+  guint over;              /* distinct names beyond CN_DOMAINS_MAX       */
+} Names;
+
+/* Characters that separate host names in a list: white space and the
+ * punctuation mail puts between or around them. */
+static gboolean
+separates (gunichar c)
+{
+  if (g_unichar_isspace (c))
+    return TRUE;
+  switch (c) {
+  case ',': case ';': case ':': case '|': case '"': case '\'': case '<': case '>':
+  case '(': case ')': case '[': case ']': case '{': case '}': case '!': case '?':
+  case 0x3001: /* 、 */ case 0x3002: /* 。 */ case 0x300c: /* 「 */ case 0x300d: /* 」 */
+  case 0x300e: /* 『 */ case 0x300f: /* 』 */ case 0x3010: /* 【 */ case 0x3011: /* 】 */
+  case 0x201c: /* “ */ case 0x201d: /* ” */ case 0x2018: /* ‘ */ case 0x2019: /* ’ */
+  case 0x30fb: /* ・ */ case 0x2022: /* • */ case 0x00ab: case 0x00bb: /* « » */
+    return TRUE;
+  default:
+    return FALSE;
+  }
+}
+
+/* Add one written name: normalised, once.  Returns FALSE when it is not a
+ * host name. */
+static gboolean
+add_name (Names *nm, const char *raw)
+{
+  g_autofree char *norm = cn_normalize_domain (raw);
+  if (norm == NULL)
+    return FALSE;
+  const char *w = raw;
+  while (*w && strchr ("\"'<([", *w))
+    w++;
+  gboolean wildcard = g_str_has_prefix (w, "*.");
+  g_autofree char *key = g_strconcat (wildcard ? "*." : "", norm, NULL);
+  if (g_hash_table_contains (nm->seen, key))
+    return TRUE;
+  g_hash_table_add (nm->seen, g_strdup (key));
+  gboolean known = wildcard && g_hash_table_contains (nm->seen, norm);
+  if (wildcard && (known || nm->n->domains->len < CN_DOMAINS_MAX))
+    cn_notice_add_reason (nm->n, "the notice names the wildcard *.%s: %s itself is checked "
+                          "(a wildcard is no host to connect to)", norm, norm);
+  if (known)
+    return TRUE;
+  if (wildcard)
+    g_hash_table_add (nm->seen, g_strdup (norm));
+  if (nm->n->domains->len >= CN_DOMAINS_MAX)
+    nm->over++;
+  else
+    g_ptr_array_add (nm->n->domains, g_steal_pointer (&norm));
+  return TRUE;
+}
+
+/* Split a captured list into host-name tokens and add each valid one. */
+static void
+add_names (Names *nm, const char *raw)
+{
+  g_autoptr (GString) tok = g_string_new (NULL);
+  for (const char *p = raw;; p = g_utf8_next_char (p)) {
+    gunichar c = *p ? g_utf8_get_char (p) : 0;
+    if (c == 0 || separates (c)) {
+      if (tok->len)
+        add_name (nm, tok->str);
+      g_string_truncate (tok, 0);
+      if (c == 0)
+        break;
+    } else {
+      g_string_append_unichar (tok, c);
+    }
+  }
+}
+
+void
+cn_match_fill (CnNotice *n, const CnNoticeKind *kind, char *caps[CN_FIELD_COUNT], const GPtrArray *names)
 {
   const CnMail *m = n->mail;
   n->rule = kind->rule;
   n->kind = kind;
-  if (caps[CN_FIELD_DOMAIN]) {
-    n->domain = cn_normalize_domain (caps[CN_FIELD_DOMAIN]);
-    if (n->domain)
-      g_ptr_array_add (n->domains, g_strdup (n->domain));
-    if (n->domain == NULL)
-      cn_notice_add_reason (n, "the notice names '%s', which is not a valid host name",
-                            caps[CN_FIELD_DOMAIN]);
-  }
+  Names nm = { .n = n, .seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL) };
+  /* the primary name first, then every name of the list */
+  if (caps[CN_FIELD_DOMAIN] && !add_name (&nm, caps[CN_FIELD_DOMAIN]))
+    cn_notice_add_reason (n, "the notice names '%s', which is not a valid host name",
+                          caps[CN_FIELD_DOMAIN]);
+  for (guint i = 0; names && i < names->len; i++)
+    add_names (&nm, names->pdata[i]);
+  if (nm.over)
+    cn_notice_add_reason (n, "the notice names %u host names: only the first %d are kept",
+                          CN_DOMAINS_MAX + nm.over, CN_DOMAINS_MAX);
+  g_hash_table_unref (nm.seen);
+  g_free (n->domain);
+  n->domain = n->domains->len ? g_strdup (n->domains->pdata[0]) : NULL;
+
   if (caps[CN_FIELD_ACCOUNT]) {
     n->account = g_strstrip (g_strdup (caps[CN_FIELD_ACCOUNT]));
     if (*n->account == '\0')
@@ -258,43 +497,78 @@ fill (CnNotice *n, const CnNoticeKind *kind, char *caps[CN_FIELD_COUNT])
   }
 }
 
+/* ---- which rule ---- */
+
+/* Whether the mail comes from RULE's provider: it has a From address and
+ * every From domain is one of the provider's sender domains (or under one). */
+static gboolean
+from_provider (const CnRule *rule, const CnMail *m)
+{
+  if (m->from_domains->len == 0)
+    return FALSE;
+  for (guint i = 0; i < m->from_domains->len; i++)
+    if (!cn_authn_domain_is_genuine (m->from_domains->pdata[i], rule->sender_domains))
+      return FALSE;
+  return TRUE;
+}
+
+/* Try one kind; on a match fill N.  SENDER: the mail comes from the kind's
+ * provider, so its names pattern is not needed. */
+static gboolean
+try_kind (Matcher *mt, const CnNoticeKind *kind, gboolean sender, gboolean *err)
+{
+  const CnMail *m = mt->n->mail;
+  const CnPattern *names = sender ? NULL : cn_kind_names (kind);
+  char *caps[CN_FIELD_COUNT] = { 0 };
+  if (mt->trace)
+    g_string_append_printf (mt->trace, "  %s / %s%s\n", kind->rule->id, kind->id,
+                            sender ? " (the sender's provider: names not needed)"
+                            : names ? " (the mail must name the provider)" : "");
+  gboolean ok =
+    condition (mt, kind->subject, m->subject, "subject", CN_MATCH_YES, caps, err) &&
+    condition (mt, kind->body, m->body, "body", CN_MATCH_YES, caps, err) &&
+    (kind->text == NULL ||
+     condition (mt, kind->text, matcher_text (mt), "text", CN_MATCH_YES, caps, err)) &&
+    condition (mt, kind->not_subject, m->subject, "subject", CN_MATCH_NO, caps, err) &&
+    condition (mt, kind->not_body, m->body, "body", CN_MATCH_NO, caps, err) &&
+    (names == NULL || condition (mt, names, matcher_text (mt), "text", CN_MATCH_YES, caps, err));
+  if (ok) {
+    /* extractors: the body first, then the subject */
+    for (int f = 0; f < CN_FIELD_COUNT; f++) {
+      if (kind->field[f] == NULL || caps[f] != NULL)
+        continue;
+      condition (mt, kind->field[f], m->body, "body", CN_MATCH_YES, caps, err);
+      if (caps[f] == NULL)
+        condition (mt, kind->field[f], m->subject, "subject", CN_MATCH_YES, caps, err);
+    }
+    g_autoptr (GPtrArray) list = g_ptr_array_new_with_free_func (g_free);
+    if (kind->domains)
+      collect_domains (mt, kind, list);
+    cn_match_fill (mt->n, kind, caps, list);
+  }
+  for (int f = 0; f < CN_FIELD_COUNT; f++)
+    g_free (caps[f]);
+  return ok;
+}
+
 CnMatch
 cn_match_notice (const CnRuleSet *set, CnNotice *n, GString *trace)
 {
-  const CnMail *m = n->mail;
-  gboolean any_error = FALSE;
-  for (guint r = 0; r < set->rules->len; r++) {
-    const CnRule *rule = set->rules->pdata[r];
-    for (guint k = 0; k < rule->kinds->len; k++) {
-      const CnNoticeKind *kind = rule->kinds->pdata[k];
-      char *caps[CN_FIELD_COUNT] = { 0 };
-      gboolean err = FALSE;
-      if (trace)
-        g_string_append_printf (trace, "  %s / %s\n", rule->id, kind->id);
-      g_autofree char *text = kind->text ? g_strconcat (m->subject, "\n", m->body, NULL) : NULL;
-      gboolean ok =
-        condition (set, kind->subject, m->subject, "subject", CN_MATCH_YES, caps, n, trace, &err) &&
-        condition (set, kind->body, m->body, "body", CN_MATCH_YES, caps, n, trace, &err) &&
-        condition (set, kind->text, text, "text", CN_MATCH_YES, caps, n, trace, &err) &&
-        condition (set, kind->not_subject, m->subject, "subject", CN_MATCH_NO, caps, n, trace, &err) &&
-        condition (set, kind->not_body, m->body, "body", CN_MATCH_NO, caps, n, trace, &err);
-      any_error |= err;
-      if (ok) {
-        /* extractors: the body first, then the subject */
-        for (int f = 0; f < CN_FIELD_COUNT; f++) {
-          if (kind->field[f] == NULL || caps[f] != NULL)
-            continue;
-          condition (set, kind->field[f], m->body, "body", CN_MATCH_YES, caps, n, trace, &err);
-          if (caps[f] == NULL)
-            condition (set, kind->field[f], m->subject, "subject", CN_MATCH_YES, caps, n, trace, &err);
-        }
-        fill (n, kind, caps);
+  Matcher mt = { .set = set, .n = n, .trace = trace };
+  gboolean any_error = FALSE, found = FALSE;
+  /* first the providers the sender genuinely belongs to, then all others */
+  for (int pass = 0; pass < 2 && !found; pass++) {
+    for (guint r = 0; r < set->rules->len && !found; r++) {
+      const CnRule *rule = set->rules->pdata[r];
+      if (from_provider (rule, n->mail) != (pass == 0))
+        continue;
+      for (guint k = 0; k < rule->kinds->len && !found; k++) {
+        gboolean err = FALSE;
+        found = try_kind (&mt, rule->kinds->pdata[k], pass == 0, &err);
+        any_error |= err;
       }
-      for (int f = 0; f < CN_FIELD_COUNT; f++)
-        g_free (caps[f]);
-      if (ok)
-        return CN_MATCH_YES;
     }
   }
-  return any_error ? CN_MATCH_ERROR : CN_MATCH_NO;
+  g_free (mt.text);
+  return found ? CN_MATCH_YES : any_error ? CN_MATCH_ERROR : CN_MATCH_NO;
 }

@@ -70,6 +70,7 @@ cn_output_json (const CnNotice *n, GDateTime *now)
   member_string (b, "date", date);
   member_string (b, "provider", n->rule ? n->rule->id : NULL);
   member_string (b, "notice", n->kind ? n->kind->id : NULL);
+  member_string (b, "confidence", cn_confidence_name (n->confidence));
   member_string (b, "domain", n->domain);
   member_strv (b, "domains", (char *const *) n->domains->pdata, n->domains->len);
   member_string (b, "account", n->account);

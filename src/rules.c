@@ -1,6 +1,7 @@
 /* rules.c — load and validate provider rules (certnotice-rules(5)). */
 #include "rules.h"
 #include "buildinfo.h"
+#include "generic.h"
 
 #include <string.h>
 
@@ -13,17 +14,28 @@ cn_field_name (CnField f)
 }
 
 static const char *const provider_keys[] = {
-  "id", "name", "sender_domains", "support_url", "remediation", "description", NULL
+  "id", "name", "sender_domains", "support_url", "remediation", "description", "names", NULL
 };
+static const char *const provider_pattern_keys[] = { "names", NULL };
 static const char *const notice_keys[] = {
-  "subject", "body", "text", "not_subject", "not_body", "domain", "days", "expires", "account",
-  "remediation", "description", NULL
+  "subject", "body", "text", "not_subject", "not_body", "names", "domain", "days", "expires", "account",
+  "domains", "remediation", "description", NULL
+};
+/* Keys whose value is a pattern, read as written (no GKeyFile escapes). */
+static const char *const notice_pattern_keys[] = {
+  "subject", "body", "text", "not_subject", "not_body", "names", "domain", "days", "expires", "account",
+  "domains", NULL
+};
+static const CnGroupSchema rule_schema[] = {
+  { "provider", provider_keys, provider_pattern_keys },
+  { "notice ", notice_keys, notice_pattern_keys },
+  { NULL, NULL, NULL },
 };
 
 static gboolean
 in_list (const char *s, const char *const *list)
 {
-  for (; *list; list++)
+  for (; list && *list; list++)
     if (strcmp (s, *list) == 0)
       return TRUE;
   return FALSE;
@@ -31,8 +43,8 @@ in_list (const char *s, const char *const *list)
 
 /* ---- freeing ---- */
 
-static void
-pattern_free (CnPattern *p)
+void
+cn_pattern_free (CnPattern *p)
 {
   if (p == NULL)
     return;
@@ -47,13 +59,15 @@ kind_free (CnNoticeKind *k)
 {
   g_free (k->id);
   g_free (k->description);
-  pattern_free (k->subject);
-  pattern_free (k->body);
-  pattern_free (k->text);
-  pattern_free (k->not_subject);
-  pattern_free (k->not_body);
+  cn_pattern_free (k->subject);
+  cn_pattern_free (k->body);
+  cn_pattern_free (k->text);
+  cn_pattern_free (k->not_subject);
+  cn_pattern_free (k->not_body);
+  cn_pattern_free (k->names);
   for (int f = 0; f < CN_FIELD_COUNT; f++)
-    pattern_free (k->field[f]);
+    cn_pattern_free (k->field[f]);
+  cn_pattern_free (k->domains);
   g_strfreev (k->remediation);
   g_free (k);
 }
@@ -67,6 +81,7 @@ rule_free (CnRule *r)
   g_strfreev (r->sender_domains);
   g_free (r->support_url);
   g_strfreev (r->remediation);
+  cn_pattern_free (r->names);
   g_ptr_array_unref (r->kinds);
   g_free (r);
 }
@@ -77,6 +92,7 @@ cn_rules_free (CnRuleSet *set)
   if (set == NULL)
     return;
   g_ptr_array_unref (set->rules);
+  cn_generic_free (set->generic);
   pcre2_match_context_free (set->mctx);
   pcre2_jit_stack_free (set->jit_stack);
   g_free (set);
@@ -97,17 +113,52 @@ ruleset_new (void)
   return set;
 }
 
-/* ---- the line index: GKeyFile does not say where a key was ---- */
+/* ---- the loader: GKeyFile does not say where a key was ---- */
 
-typedef struct {
-  const char *file;
+struct _CnLoader {
+  char *file;
+  const CnGroupSchema *schema;
   GHashTable *where;      /* "group\nkey" → line (GUINT_TO_POINTER)  */
   GString *errors;        /* "file:line: message\n" …                  */
-  gboolean all_errors;
-} Loader;
+  gsize errors_before;
+};
 
-static void G_GNUC_PRINTF (3, 4)
-problem (Loader *ld, guint line, const char *fmt, ...)
+CnLoader *
+cn_loader_new (const char *path, const CnGroupSchema *schema, GString *errors)
+{
+  CnLoader *ld = g_new0 (CnLoader, 1);
+  ld->file = g_strdup (path);
+  ld->schema = schema;
+  ld->where = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  ld->errors = errors;
+  ld->errors_before = errors->len;
+  return ld;
+}
+
+void
+cn_loader_free (CnLoader *ld)
+{
+  if (ld == NULL)
+    return;
+  g_free (ld->file);
+  g_hash_table_unref (ld->where);
+  g_free (ld);
+}
+
+gboolean
+cn_loader_failed (const CnLoader *ld)
+{
+  return ld->errors->len > ld->errors_before;
+}
+
+const char *
+cn_loader_file (const CnLoader *ld)
+{
+  return ld->file;
+}
+
+void
+cn_loader_problem (CnLoader *ld, guint line, const char *fmt, ...)
 {
   va_list ap;
   va_start (ap, fmt);
@@ -119,8 +170,8 @@ problem (Loader *ld, guint line, const char *fmt, ...)
     g_string_append_printf (ld->errors, "%s: %s\n", ld->file, msg);
 }
 
-static guint
-line_of (Loader *ld, const char *group, const char *key)
+guint
+cn_loader_line (CnLoader *ld, const char *group, const char *key)
 {
   g_autofree char *k = g_strdup_printf ("%s\n%s", group, key ? key : "");
   return GPOINTER_TO_UINT (g_hash_table_lookup (ld->where, k));
@@ -129,7 +180,7 @@ line_of (Loader *ld, const char *group, const char *key)
 /* Check the syntax line by line, as GKeyFile reads it, and remember where each
  * group and key is; report what GKeyFile would only call "invalid". */
 static void
-index_lines (Loader *ld, const char *data, gsize len)
+index_lines (CnLoader *ld, const char *data, gsize len)
 {
   g_autofree char *group = NULL;
   guint line = 0;
@@ -147,51 +198,66 @@ index_lines (Loader *ld, const char *data, gsize len)
     if (*l == '[') {
       char *close = strrchr (l, ']');
       if (close == NULL || close[1] != '\0') {
-        problem (ld, line, "malformed group header: %s", l);
+        cn_loader_problem (ld, line, "malformed group header: %s", l);
         continue;
       }
       g_free (group);
       group = g_strndup (l + 1, close - l - 1);
       g_autofree char *k = g_strdup_printf ("%s\n", group);
       if (g_hash_table_contains (ld->where, k))
-        problem (ld, line, "group [%s] appears twice", group);
+        cn_loader_problem (ld, line, "group [%s] appears twice", group);
       g_hash_table_insert (ld->where, g_steal_pointer (&k), GUINT_TO_POINTER (line));
       continue;
     }
     char *eq = strchr (l, '=');
     if (eq == NULL) {
-      problem (ld, line, "not a key = value line, a [group] or a # comment");
+      cn_loader_problem (ld, line, "not a key = value line, a [group] or a # comment");
       continue;
     }
     if (group == NULL) {
-      problem (ld, line, "key before the first [group]");
+      cn_loader_problem (ld, line, "key before the first [group]");
       continue;
     }
     *eq = '\0';
     g_strstrip (l);
     g_autofree char *k = g_strdup_printf ("%s\n%s", group, l);
     if (g_hash_table_contains (ld->where, k))
-      problem (ld, line, "key '%s' appears twice in [%s]", l, group);
+      cn_loader_problem (ld, line, "key '%s' appears twice in [%s]", l, group);
     g_hash_table_insert (ld->where, g_steal_pointer (&k), GUINT_TO_POINTER (line));
   }
 }
 
-/* ---- patterns ---- */
+/* ---- patterns and values ---- */
 
-static CnPattern *
-compile (Loader *ld, GKeyFile *kf, const char *group, const char *key)
+/* "domain, days, expires, account" — the group names ALLOWED lets in. */
+static char *
+group_names (guint32 allowed)
+{
+  GString *s = g_string_new (NULL);
+  for (int f = 0; f < CN_FIELD_COUNT; f++)
+    if (allowed & (1u << f))
+      g_string_append_printf (s, "%s%s", s->len ? ", " : "", cn_field_name (f));
+  if (allowed & CN_GROUP_DOMAINS)
+    g_string_append_printf (s, "%s%s", s->len ? ", " : "", CN_DOMAINS_GROUP);
+  if (s->len == 0)
+    g_string_append (s, "none");
+  return g_string_free (s, FALSE);
+}
+
+CnPattern *
+cn_loader_pattern (CnLoader *ld, GKeyFile *kf, const char *group, const char *key, guint32 allowed)
 {
   g_autofree char *text = g_key_file_get_value (kf, group, key, NULL);
   if (text == NULL)
     return NULL;
-  guint line = line_of (ld, group, key);
+  guint line = cn_loader_line (ld, group, key);
   g_strstrip (text);
   if (*text == '\0') {
-    problem (ld, line, "[%s] %s: empty pattern", group, key);
+    cn_loader_problem (ld, line, "[%s] %s: empty pattern", group, key);
     return NULL;
   }
   if (strlen (text) > CN_PATTERN_MAX) {
-    problem (ld, line, "[%s] %s: pattern longer than %d bytes", group, key, CN_PATTERN_MAX);
+    cn_loader_problem (ld, line, "[%s] %s: pattern longer than %d bytes", group, key, CN_PATTERN_MAX);
     return NULL;
   }
   int err = 0;
@@ -202,7 +268,8 @@ compile (Loader *ld, GKeyFile *kf, const char *group, const char *key)
   if (code == NULL) {
     PCRE2_UCHAR msg[256];
     pcre2_get_error_message (err, msg, sizeof msg);
-    problem (ld, line, "[%s] %s: bad pattern at offset %zu: %s", group, key, (size_t) off, (char *) msg);
+    cn_loader_problem (ld, line, "[%s] %s: bad pattern at offset %zu: %s", group, key, (size_t) off,
+                       (char *) msg);
     return NULL;
   }
   /* JIT where the platform has it; the interpreter otherwise. */
@@ -221,27 +288,31 @@ compile (Loader *ld, GKeyFile *kf, const char *group, const char *key)
   pcre2_pattern_info (code, PCRE2_INFO_NAMETABLE, &table);
   for (uint32_t i = 0; i < count; i++) {
     const char *name = (const char *) table + i * entry + 2;
-    gboolean known = FALSE;
+    guint32 bit = 0;
     for (int f = 0; f < CN_FIELD_COUNT; f++)
-      if (strcmp (name, field_names[f]) == 0) {
-        p->groups |= 1u << f;
-        known = TRUE;
-      }
-    if (!known)
-      problem (ld, line, "[%s] %s: unknown named group (?<%s>…); known: domain, days, expires, account",
-               group, key, name);
+      if (strcmp (name, cn_field_name (f)) == 0)
+        bit = 1u << f;
+    if (strcmp (name, CN_DOMAINS_GROUP) == 0)
+      bit = CN_GROUP_DOMAINS;
+    if (bit & allowed) {
+      p->groups |= bit;
+    } else {
+      g_autofree char *known = group_names (allowed);
+      cn_loader_problem (ld, line, "[%s] %s: %s named group (?<%s>…); allowed here: %s", group, key,
+                         bit ? "no" : "unknown", name, known);
+    }
   }
   return p;
 }
 
-static char **
-string_list (Loader *ld, GKeyFile *kf, const char *group, const char *key)
+char **
+cn_loader_strings (CnLoader *ld, GKeyFile *kf, const char *group, const char *key, const char *locale)
 {
   g_autoptr (GError) e = NULL;
-  char **v = g_key_file_get_locale_string_list (kf, group, key, NULL, NULL, &e);
+  char **v = g_key_file_get_locale_string_list (kf, group, key, locale, NULL, &e);
   if (v == NULL) {
     if (!g_error_matches (e, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_KEY_NOT_FOUND))
-      problem (ld, line_of (ld, group, key), "[%s] %s: %s", group, key, e->message);
+      cn_loader_problem (ld, cn_loader_line (ld, group, key), "[%s] %s: %s", group, key, e->message);
     return NULL;
   }
   /* drop empty items (a trailing ';' is usual) and trim */
@@ -256,22 +327,38 @@ string_list (Loader *ld, GKeyFile *kf, const char *group, const char *key)
   return (char **) g_ptr_array_free (out, FALSE);
 }
 
-static char *
-string (Loader *ld, GKeyFile *kf, const char *group, const char *key, gboolean required)
+char *
+cn_loader_string (CnLoader *ld, GKeyFile *kf, const char *group, const char *key, gboolean required)
 {
   g_autoptr (GError) e = NULL;
   char *v = g_key_file_get_locale_string (kf, group, key, NULL, &e);
   if (v)
     g_strstrip (v);
   if ((v == NULL || *v == '\0') && required)
-    problem (ld, line_of (ld, group, NULL), "[%s]: missing %s", group, key);
+    cn_loader_problem (ld, cn_loader_line (ld, group, NULL), "[%s]: missing %s", group, key);
   else if (v == NULL && !g_error_matches (e, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_KEY_NOT_FOUND))
-    problem (ld, line_of (ld, group, key), "[%s] %s: %s", group, key, e->message);
+    cn_loader_problem (ld, cn_loader_line (ld, group, key), "[%s] %s: %s", group, key, e->message);
   return v;
 }
 
-static gboolean
-valid_id (const char *s)
+int
+cn_loader_int (CnLoader *ld, GKeyFile *kf, const char *group, const char *key, int min, int max, int def)
+{
+  g_autofree char *v = g_key_file_get_value (kf, group, key, NULL);
+  if (v == NULL)
+    return def;
+  g_strstrip (v);
+  gint64 n = 0;
+  if (!g_ascii_string_to_signed (v, 10, min, max, &n, NULL)) {
+    cn_loader_problem (ld, cn_loader_line (ld, group, key), "[%s] %s: '%s' is not a whole number from %d to %d",
+                       group, key, v, min, max);
+    return def;
+  }
+  return (int) n;
+}
+
+gboolean
+cn_loader_valid_id (const char *s)
 {
   if (s == NULL || !g_ascii_islower (*s))
     return FALSE;
@@ -281,45 +368,11 @@ valid_id (const char *s)
   return TRUE;
 }
 
-static CnNoticeKind *
-load_kind (Loader *ld, GKeyFile *kf, const char *group, const CnRule *rule)
-{
-  CnNoticeKind *k = g_new0 (CnNoticeKind, 1);
-  k->id = g_strdup (group + strlen ("notice "));
-  g_strstrip (k->id);
-  k->line = line_of (ld, group, NULL);
-  k->rule = rule;
-  if (!valid_id (k->id))
-    problem (ld, k->line, "[%s]: a notice kind is lowercase letters, digits and '-'", group);
-  k->description = string (ld, kf, group, "description", FALSE);
-  k->subject = compile (ld, kf, group, "subject");
-  k->body = compile (ld, kf, group, "body");
-  k->text = compile (ld, kf, group, "text");
-  k->not_subject = compile (ld, kf, group, "not_subject");
-  k->not_body = compile (ld, kf, group, "not_body");
-  for (int f = 0; f < CN_FIELD_COUNT; f++) {
-    k->field[f] = compile (ld, kf, group, field_names[f]);
-    if (k->field[f] && !(k->field[f]->groups & (1u << f)))
-      problem (ld, k->field[f]->line, "[%s] %s: the pattern has no (?<%s>…) group",
-               group, field_names[f], field_names[f]);
-  }
-  if (!g_key_file_has_key (kf, group, "subject", NULL) && !g_key_file_has_key (kf, group, "body", NULL) &&
-      !g_key_file_has_key (kf, group, "text", NULL))
-    problem (ld, k->line, "[%s]: needs a subject, body or text pattern", group);
-  k->remediation = string_list (ld, kf, group, "remediation");
-  return k;
-}
-
-/* Keys whose value is a pattern, read as written (no GKeyFile escapes). */
-static const char *const pattern_keys[] = {
-  "subject", "body", "text", "not_subject", "not_body", "domain", "days", "expires", "account", NULL
-};
-
 /* GKeyFile (GLib 2.74) keeps an unknown escape ("C:\Users") as written with
  * no error, leaking the one it meant to return, and does not take "\;" for an
  * escaped list separator: refuse such a text value before GLib reads it. */
 static gboolean
-check_escapes (Loader *ld, GKeyFile *kf, const char *group, const char *key)
+check_escapes (CnLoader *ld, GKeyFile *kf, const char *group, const char *key)
 {
   g_autofree char *raw = g_key_file_get_value (kf, group, key, NULL);
   for (const char *p = raw; p && *p; p++) {
@@ -330,121 +383,182 @@ check_escapes (Loader *ld, GKeyFile *kf, const char *group, const char *key)
       /* name the character only when it is printable ASCII: a lone byte of
        * a multibyte character would make the message invalid UTF-8 */
       if (g_ascii_isgraph (*p))
-        problem (ld, line_of (ld, group, key), "[%s] %s: '\\%c' is not an escape (write '\\\\' for a backslash)",
-                 group, key, *p);
+        cn_loader_problem (ld, cn_loader_line (ld, group, key),
+                           "[%s] %s: '\\%c' is not an escape (write '\\\\' for a backslash)", group, key, *p);
       else
-        problem (ld, line_of (ld, group, key), "[%s] %s: a backslash that starts no escape (write '\\\\' for a backslash)",
-                 group, key);
+        cn_loader_problem (ld, cn_loader_line (ld, group, key),
+                           "[%s] %s: a backslash that starts no escape (write '\\\\' for a backslash)", group, key);
       return FALSE;
     }
   }
   return TRUE;
 }
 
-static CnRule *
-load_keyfile (Loader *ld, GKeyFile *kf)
+static const CnGroupSchema *
+schema_for (const CnGroupSchema *schema, const char *group)
 {
-  CnRule *r = g_new0 (CnRule, 1);
-  r->file = g_strdup (ld->file);
-  r->kinds = g_ptr_array_new_with_free_func ((GDestroyNotify) kind_free);
+  for (; schema->group; schema++) {
+    gsize n = strlen (schema->group);
+    if (schema->group[n - 1] == ' ' ? g_str_has_prefix (group, schema->group)
+                                    : strcmp (group, schema->group) == 0)
+      return schema;
+  }
+  return NULL;
+}
 
-  gsize ngroups = 0;
-  gboolean escapes_ok = TRUE;
-  g_auto (GStrv) groups = g_key_file_get_groups (kf, &ngroups);
-  for (gsize g = 0; g < ngroups; g++) {
-    const char *group = groups[g];
-    gboolean is_provider = strcmp (group, "provider") == 0;
-    gboolean is_notice = g_str_has_prefix (group, "notice ");
-    if (!is_provider && !is_notice) {
-      problem (ld, line_of (ld, group, NULL), "unknown group [%s]; expected [provider] or [notice KIND]", group);
+/* Every group and key of KF is one the schema knows; text values have no
+ * backslash GLib would mishandle. */
+static void
+check_schema (CnLoader *ld, GKeyFile *kf)
+{
+  g_auto (GStrv) groups = g_key_file_get_groups (kf, NULL);
+  for (char **g = groups; *g; g++) {
+    const CnGroupSchema *gs = schema_for (ld->schema, *g);
+    if (gs == NULL) {
+      g_autoptr (GString) known = g_string_new (NULL);
+      for (const CnGroupSchema *s = ld->schema; s->group; s++)
+        g_string_append_printf (known, "%s[%s%s]", known->len ? " or " : "", s->group,
+                                s->group[strlen (s->group) - 1] == ' ' ? "…" : "");
+      cn_loader_problem (ld, cn_loader_line (ld, *g, NULL), "unknown group [%s]; expected %s", *g, known->str);
       continue;
     }
-    g_auto (GStrv) keys = g_key_file_get_keys (kf, group, NULL, NULL);
+    g_auto (GStrv) keys = g_key_file_get_keys (kf, *g, NULL, NULL);
     for (char **k = keys; k && *k; k++) {
       /* localised variants (name[ja]) are allowed for text keys */
       g_autofree char *base = g_strdup (*k);
       char *br = strchr (base, '[');
       if (br)
         *br = '\0';
-      if (!in_list (base, is_provider ? provider_keys : notice_keys))
-        problem (ld, line_of (ld, group, *k), "[%s]: unknown key '%s'", group, *k);
-      else if (!in_list (base, pattern_keys) && !check_escapes (ld, kf, group, *k))
-        escapes_ok = FALSE;
+      if (!in_list (base, gs->keys))
+        cn_loader_problem (ld, cn_loader_line (ld, *g, *k), "[%s]: unknown key '%s'", *g, *k);
+      else if (!in_list (base, gs->pattern_keys))
+        check_escapes (ld, kf, *g, *k);
     }
   }
-  if (!escapes_ok)
-    return r;
-
-  if (!g_key_file_has_group (kf, "provider")) {
-    problem (ld, 0, "missing [provider] group");
-  } else {
-    r->id = string (ld, kf, "provider", "id", TRUE);
-    if (r->id && *r->id && !valid_id (r->id))
-      problem (ld, line_of (ld, "provider", "id"), "id '%s': use lowercase letters, digits, '-'", r->id);
-    r->name = string (ld, kf, "provider", "name", TRUE);
-    r->support_url = string (ld, kf, "provider", "support_url", TRUE);
-    r->sender_domains = string_list (ld, kf, "provider", "sender_domains");
-    if (r->sender_domains == NULL || r->sender_domains[0] == NULL)
-      problem (ld, line_of (ld, "provider", NULL), "[provider]: missing sender_domains");
-    for (char **d = r->sender_domains; d && *d; d++) {
-      char *low = g_ascii_strdown (*d, -1);
-      g_free (*d);
-      *d = low;
-      if (strchr (low, '.') == NULL || strchr (low, '@') || strchr (low, ' '))
-        problem (ld, line_of (ld, "provider", "sender_domains"), "sender_domains: '%s' is not a domain", low);
-    }
-    r->remediation = string_list (ld, kf, "provider", "remediation");
-    if (r->remediation == NULL || r->remediation[0] == NULL)
-      problem (ld, line_of (ld, "provider", NULL), "[provider]: missing remediation");
-  }
-  for (gsize g = 0; g < ngroups; g++)
-    if (g_str_has_prefix (groups[g], "notice "))
-      g_ptr_array_add (r->kinds, load_kind (ld, kf, groups[g], r));
-  if (r->kinds->len == 0)
-    problem (ld, 0, "no [notice KIND] group");
-  return r;
 }
 
-static CnRule *
-load_file (const char *path, gboolean all_errors, GString *errors)
+gboolean
+cn_loader_read (CnLoader *ld, GKeyFile *kf)
 {
-  Loader ld = { .file = path, .errors = errors, .all_errors = all_errors,
-                .where = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL) };
-  gsize before = errors->len;
   g_autofree char *data = NULL;
   gsize len = 0;
   g_autoptr (GError) e = NULL;
-  g_autoptr (GKeyFile) kf = g_key_file_new ();
-  CnRule *rule = NULL;
-
-  if (!g_file_get_contents (path, &data, &len, &e)) {
-    problem (&ld, 0, "%s", e->message);
-    goto out;
+  if (!g_file_get_contents (ld->file, &data, &len, &e)) {
+    cn_loader_problem (ld, 0, "%s", e->message);
+    return FALSE;
   }
   if (len > CN_RULE_FILE_MAX) {
-    problem (&ld, 0, "%zu bytes: a rule file is at most %u bytes", len, CN_RULE_FILE_MAX);
-    goto out;
+    cn_loader_problem (ld, 0, "%zu bytes: a rule file is at most %u bytes", len, CN_RULE_FILE_MAX);
+    return FALSE;
   }
   const char *bad = NULL;
   if (!g_utf8_validate_len (data, len, &bad)) {
     guint line = 1;
     for (const char *c = data; c < bad; c++)
       line += *c == '\n';
-    problem (&ld, line, "not valid UTF-8 (byte %zu)", (size_t) (bad - data));
-    goto out;
+    cn_loader_problem (ld, line, "not valid UTF-8 (byte %zu)", (size_t) (bad - data));
+    return FALSE;
   }
-  index_lines (&ld, data, len);
-  if (errors->len > before)
-    goto out;
+  index_lines (ld, data, len);
+  if (cn_loader_failed (ld))
+    return FALSE;
   if (!g_key_file_load_from_data (kf, data, len, G_KEY_FILE_NONE, &e)) {
-    problem (&ld, 0, "%s", e->message);
-    goto out;
+    cn_loader_problem (ld, 0, "%s", e->message);
+    return FALSE;
   }
-  rule = load_keyfile (&ld, kf);
-  if (errors->len > before)
+  check_schema (ld, kf);
+  return !cn_loader_failed (ld);
+}
+
+/* ---- provider rules ---- */
+
+#define FIELD_GROUPS ((1u << CN_FIELD_COUNT) - 1)
+
+static CnNoticeKind *
+load_kind (CnLoader *ld, GKeyFile *kf, const char *group, const CnRule *rule)
+{
+  CnNoticeKind *k = g_new0 (CnNoticeKind, 1);
+  k->id = g_strdup (group + strlen ("notice "));
+  g_strstrip (k->id);
+  k->line = cn_loader_line (ld, group, NULL);
+  k->rule = rule;
+  if (!cn_loader_valid_id (k->id))
+    cn_loader_problem (ld, k->line, "[%s]: a notice kind is lowercase letters, digits and '-'", group);
+  k->description = cn_loader_string (ld, kf, group, "description", FALSE);
+  k->subject = cn_loader_pattern (ld, kf, group, "subject", FIELD_GROUPS);
+  k->body = cn_loader_pattern (ld, kf, group, "body", FIELD_GROUPS);
+  k->text = cn_loader_pattern (ld, kf, group, "text", FIELD_GROUPS);
+  k->not_subject = cn_loader_pattern (ld, kf, group, "not_subject", FIELD_GROUPS);
+  k->not_body = cn_loader_pattern (ld, kf, group, "not_body", FIELD_GROUPS);
+  k->names = cn_loader_pattern (ld, kf, group, "names", 0);
+  for (int f = 0; f < CN_FIELD_COUNT; f++) {
+    k->field[f] = cn_loader_pattern (ld, kf, group, cn_field_name (f), FIELD_GROUPS);
+    if (k->field[f] && !(k->field[f]->groups & (1u << f)))
+      cn_loader_problem (ld, k->field[f]->line, "[%s] %s: the pattern has no (?<%s>…) group",
+                         group, cn_field_name (f), cn_field_name (f));
+  }
+  k->domains = cn_loader_pattern (ld, kf, group, "domains", CN_GROUP_DOMAINS);
+  if (k->domains && !(k->domains->groups & CN_GROUP_DOMAINS))
+    cn_loader_problem (ld, k->domains->line, "[%s] domains: the pattern has no (?<domains>…) group", group);
+  if (!g_key_file_has_key (kf, group, "subject", NULL) && !g_key_file_has_key (kf, group, "body", NULL) &&
+      !g_key_file_has_key (kf, group, "text", NULL))
+    cn_loader_problem (ld, k->line, "[%s]: needs a subject, body or text pattern", group);
+  k->remediation = cn_loader_strings (ld, kf, group, "remediation", NULL);
+  return k;
+}
+
+static CnRule *
+load_keyfile (CnLoader *ld, GKeyFile *kf)
+{
+  CnRule *r = g_new0 (CnRule, 1);
+  r->file = g_strdup (ld->file);
+  r->kinds = g_ptr_array_new_with_free_func ((GDestroyNotify) kind_free);
+
+  if (!g_key_file_has_group (kf, "provider")) {
+    cn_loader_problem (ld, 0, "missing [provider] group");
+  } else {
+    r->id = cn_loader_string (ld, kf, "provider", "id", TRUE);
+    if (r->id && *r->id && !cn_loader_valid_id (r->id))
+      cn_loader_problem (ld, cn_loader_line (ld, "provider", "id"), "id '%s': use lowercase letters, digits, '-'", r->id);
+    if (g_strcmp0 (r->id, "generic") == 0)
+      cn_loader_problem (ld, cn_loader_line (ld, "provider", "id"),
+                         "id 'generic' is the generic detector's (" CN_GENERIC_FILE ")");
+    r->name = cn_loader_string (ld, kf, "provider", "name", TRUE);
+    r->support_url = cn_loader_string (ld, kf, "provider", "support_url", TRUE);
+    r->sender_domains = cn_loader_strings (ld, kf, "provider", "sender_domains", NULL);
+    if (r->sender_domains == NULL || r->sender_domains[0] == NULL)
+      cn_loader_problem (ld, cn_loader_line (ld, "provider", NULL), "[provider]: missing sender_domains");
+    for (char **d = r->sender_domains; d && *d; d++) {
+      char *low = g_ascii_strdown (*d, -1);
+      g_free (*d);
+      *d = low;
+      if (strchr (low, '.') == NULL || strchr (low, '@') || strchr (low, ' '))
+        cn_loader_problem (ld, cn_loader_line (ld, "provider", "sender_domains"), "sender_domains: '%s' is not a domain", low);
+    }
+    r->remediation = cn_loader_strings (ld, kf, "provider", "remediation", NULL);
+    if (r->remediation == NULL || r->remediation[0] == NULL)
+      cn_loader_problem (ld, cn_loader_line (ld, "provider", NULL), "[provider]: missing remediation");
+    r->names = cn_loader_pattern (ld, kf, "provider", "names", 0);
+  }
+  g_auto (GStrv) groups = g_key_file_get_groups (kf, NULL);
+  for (char **g = groups; *g; g++)
+    if (g_str_has_prefix (*g, "notice "))
+      g_ptr_array_add (r->kinds, load_kind (ld, kf, *g, r));
+  if (r->kinds->len == 0)
+    cn_loader_problem (ld, 0, "no [notice KIND] group");
+  return r;
+}
+
+static CnRule *
+load_file (const char *path, GString *errors)
+{
+  g_autoptr (CnLoader) ld = cn_loader_new (path, rule_schema, errors);
+  g_autoptr (GKeyFile) kf = g_key_file_new ();
+  if (!cn_loader_read (ld, kf))
+    return NULL;
+  CnRule *rule = load_keyfile (ld, kf);
+  if (cn_loader_failed (ld))
     g_clear_pointer (&rule, rule_free);
-out:
-  g_hash_table_unref (ld.where);
   return rule;
 }
 
@@ -509,7 +623,7 @@ cn_rules_load_layers (char *const *dirs, const char *const *labels, gboolean all
   g_autoptr (CnRuleSet) set = ruleset_new ();
   for (guint i = 0; i < names->len; i++) {
     const char *path = g_hash_table_lookup (files, names->pdata[i]);
-    CnRule *r = load_file (path, all_errors, errors);
+    CnRule *r = load_file (path, errors);
     if (r == NULL) {
       if (!all_errors)
         break;
@@ -527,6 +641,19 @@ cn_rules_load_layers (char *const *dirs, const char *const *labels, gboolean all
     g_autofree char *where = g_strjoinv (", ", (char **) dirs);
     g_string_append_printf (errors, "%s: no *.rules files\n", where);
   }
+  /* the generic detector: the last layer that has one */
+  g_autofree char *generic = NULL;
+  for (guint i = 0; dirs[i]; i++) {
+    char *p = g_build_filename (dirs[i], CN_GENERIC_FILE, NULL);
+    if (g_file_test (p, G_FILE_TEST_EXISTS)) {
+      g_free (generic);
+      generic = p;
+    } else {
+      g_free (p);
+    }
+  }
+  if (generic && (errors->len == 0 || all_errors))
+    set->generic = cn_generic_load (generic, errors);
   if (!finish (set, errors, error))
     return NULL;
   return g_steal_pointer (&set);
@@ -544,7 +671,7 @@ cn_rules_load_file (const char *path, GError **error)
 {
   g_autoptr (CnRuleSet) set = ruleset_new ();
   g_autoptr (GString) errors = g_string_new (NULL);
-  CnRule *r = load_file (path, TRUE, errors);
+  CnRule *r = load_file (path, errors);
   if (r)
     g_ptr_array_add (set->rules, r);
   if (!finish (set, errors, error))
@@ -610,6 +737,12 @@ cn_kind_remediation (const CnNoticeKind *kind)
   return kind->remediation ? kind->remediation : kind->rule->remediation;
 }
 
+const CnPattern *
+cn_kind_names (const CnNoticeKind *kind)
+{
+  return kind->names ? kind->names : kind->rule->names;
+}
+
 char *
 cn_rule_describe (const CnRule *rule, gboolean verbose)
 {
@@ -625,7 +758,8 @@ cn_rule_describe (const CnRule *rule, gboolean verbose)
     g_string_append_c (s, '\n');
     if (verbose) {
       const CnPattern *ps[] = { k->subject, k->body, k->text, k->not_subject, k->not_body,
-                                k->field[0], k->field[1], k->field[2], k->field[3] };
+                                cn_kind_names (k), k->field[0], k->field[1], k->field[2],
+                                k->field[3], k->domains };
       for (gsize j = 0; j < G_N_ELEMENTS (ps); j++)
         if (ps[j])
           g_string_append_printf (s, "    %-11s %s  (line %u)\n", ps[j]->key, ps[j]->text, ps[j]->line);

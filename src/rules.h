@@ -1,5 +1,5 @@
 /* rules.h — load and validate provider rules (the *.rules files of a
- * directory; certnotice-rules(5)). */
+ * directory, and the generic detector's generic.detector; certnotice-rules(5)). */
 #pragma once
 
 #define PCRE2_CODE_UNIT_WIDTH 8
@@ -14,6 +14,7 @@ G_BEGIN_DECLS
 #define CN_DEPTH_LIMIT     5000           /* pcre2_set_depth_limit          */
 #define CN_HEAP_LIMIT      (16u << 10)    /* pcre2_set_heap_limit, KiB      */
 #define CN_JIT_STACK_MAX   (1u << 20)     /* bytes                          */
+#define CN_DOMAINS_MAX     100            /* host names kept per notice     */
 
 typedef enum {
   CN_FIELD_DOMAIN,
@@ -25,12 +26,17 @@ typedef enum {
 
 const char *cn_field_name (CnField f);
 
+/* The named group of the `domains` extractor: every match, every name. */
+#define CN_DOMAINS_GROUP "domains"
+#define CN_GROUP_DOMAINS (1u << CN_FIELD_COUNT)   /* its bit in CnPattern.groups */
+
 typedef struct {
   char *key;          /* "body", "domain", …                        */
   char *text;         /* the pattern as written                     */
   guint line;         /* where it was written                       */
   pcre2_code *code;
-  guint32 groups;     /* bit (1 << CnField) for each named group it has */
+  guint32 groups;     /* bit (1 << CnField) for each named group it has,
+                         CN_GROUP_DOMAINS for (?<domains>…)           */
 } CnPattern;
 
 struct _CnNoticeKind {
@@ -38,7 +44,10 @@ struct _CnNoticeKind {
   guint line;               /* of its [notice …] group                */
   char *description;        /* or NULL                                */
   CnPattern *subject, *body, *text, *not_subject, *not_body;  /* text: subject + "\n" + body */
+  CnPattern *names;         /* must match the text unless the sender is
+                               genuine; NULL = the provider's         */
   CnPattern *field[CN_FIELD_COUNT];  /* extra extractors, or NULL     */
+  CnPattern *domains;       /* (?<domains>…), run over every match    */
   char **remediation;       /* NULL = the provider's                  */
   const CnRule *rule;       /* back pointer                           */
 };
@@ -48,17 +57,27 @@ struct _CnRule {
   const char *layer;        /* "shipped", "user", "replaced", or NULL  */
   char *id;
   char *name;
-  char **sender_domains;
+  char **sender_domains;    /* empty (never NULL) for the generic one */
   char *support_url;
   char **remediation;
+  CnPattern *names;         /* how a mail names the provider, or NULL */
   GPtrArray *kinds;         /* CnNoticeKind *, in file order          */
+  gboolean generic;         /* the generic detector's pseudo-rule:
+                               no sender is genuine, none is foreign  */
 };
+
+typedef struct _CnGeneric CnGeneric;   /* generic.h */
 
 typedef struct {
   GPtrArray *rules;         /* CnRule *, by file name                 */
+  CnGeneric *generic;       /* the last layer's generic.detector, or NULL */
   pcre2_match_context *mctx;
   pcre2_jit_stack *jit_stack;
 } CnRuleSet;
+
+/* The name of the generic detector's file inside a rules directory: the
+ * last layer that has one gives the set's generic detector. */
+#define CN_GENERIC_FILE "generic.detector"
 
 /* Where rules come from (certnotice-rules(5), FILES): REPLACE (--rules,
  * else $CERTNOTICE_RULES, else the config's rules_dir) alone when given;
@@ -97,6 +116,59 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (CnRuleSet, cn_rules_free)
 
 /* The remediation steps that apply to KIND (its own, else its provider's). */
 char **cn_kind_remediation (const CnNoticeKind *kind);
+
+/* The names pattern that applies to KIND (its own, else its provider's), or
+ * NULL when the provider's mail need not name it. */
+const CnPattern *cn_kind_names (const CnNoticeKind *kind);
+
+/* ---- the key-file loader, shared by rules.c and generic.c ----
+ * A CnLoader reads one file: it checks size, UTF-8, the line syntax and the
+ * keys allowed in each group, remembers where each key was, and collects
+ * every problem as "FILE:LINE: message". */
+typedef struct _CnLoader CnLoader;
+
+/* Which groups and keys a file may have.  A group is matched by its exact
+ * name, or by a prefix that ends in a space ("notice ").  A key given as
+ * "key*" may have a locale suffix (remediation[ja]).  Pattern keys are taken
+ * as written (no key-file escapes); other text keys are checked for
+ * backslashes GLib would mishandle. */
+typedef struct {
+  const char *group;
+  const char *const *keys;
+  const char *const *pattern_keys;
+} CnGroupSchema;
+
+/* A loader for PATH checked against SCHEMA (ended by a { NULL } entry);
+ * problems are appended to ERRORS.  Free with cn_loader_free(). */
+CnLoader *cn_loader_new (const char *path, const CnGroupSchema *schema, GString *errors);
+void cn_loader_free (CnLoader *ld);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CnLoader, cn_loader_free)
+/* Read the file into KF: FALSE (with problems recorded) when it cannot be
+ * read, is not valid UTF-8, is too large, is malformed, or has groups or
+ * keys SCHEMA does not allow. */
+gboolean cn_loader_read (CnLoader *ld, GKeyFile *kf);
+/* Whether any problem was recorded since cn_loader_new(). */
+gboolean cn_loader_failed (const CnLoader *ld);
+const char *cn_loader_file (const CnLoader *ld);
+
+void cn_loader_problem (CnLoader *ld, guint line, const char *fmt, ...) G_GNUC_PRINTF (3, 4);
+guint cn_loader_line (CnLoader *ld, const char *group, const char *key);
+/* A compiled pattern, or NULL when the key is absent or the pattern bad (a
+ * problem is recorded).  ALLOWED: the named groups it may have (bits as in
+ * CnPattern.groups). */
+CnPattern *cn_loader_pattern (CnLoader *ld, GKeyFile *kf, const char *group, const char *key,
+                              guint32 allowed);
+void cn_pattern_free (CnPattern *p);
+/* A ';'-separated list, trimmed, empty items dropped; LOCALE may be NULL. */
+char **cn_loader_strings (CnLoader *ld, GKeyFile *kf, const char *group, const char *key,
+                          const char *locale);
+char *cn_loader_string (CnLoader *ld, GKeyFile *kf, const char *group, const char *key,
+                        gboolean required);
+/* An integer in [MIN, MAX]; DEF when absent. */
+int cn_loader_int (CnLoader *ld, GKeyFile *kf, const char *group, const char *key, int min,
+                   int max, int def);
+/* lowercase letters, digits, '-' and '_', starting with a letter */
+gboolean cn_loader_valid_id (const char *s);
 
 /* Describe a rule for -v / `rules list` (a new string). */
 char *cn_rule_describe (const CnRule *rule, gboolean verbose);

@@ -1,6 +1,7 @@
 /* triage.c — judging a mail and deciding its verdict. */
 #include "triage.h"
 #include "match.h"
+#include "generic.h"
 #include "tlscheck.h"
 
 #include <glib/gi18n-lib.h>
@@ -16,6 +17,11 @@ cn_judge (const CnRuleSet *rules, const CnMail *mail, const CnOptions *opts, GSt
   if (mail->internal_error)
     n->internal_error = g_strdup (mail->internal_error);
   CnMatch r = cn_match_notice (rules, n, trace);
+  if (r == CN_MATCH_YES)
+    n->confidence = CN_CONFIDENCE_HIGH;
+  else if (n->internal_error == NULL)
+    /* hosts without a rule: only when no rule matched (nor gave up for want of memory) */
+    r = cn_generic_detect (rules, n, trace);
   if (r != CN_MATCH_YES) {
     /* a pattern that gave up says so; a plain non-match has no reasons */
     n->verdict = CN_VERDICT_NOT_A_NOTICE;
