@@ -11,9 +11,9 @@ and samples/README.md (a table of the cases).
 
 The expectations are an ORACLE: they are written from what the generator put
 into each mail, never from running certnotice.  Keys of each expected object:
-message_id, date, provider, notice, domain, account, days_claimed,
-expires_claimed, authentic, verdict, reasons, live.  (`source` and
-`remediation` are checked separately by the test and are not written here.)
+message_id, date, provider, notice, confidence, domain, domains, account,
+days_claimed, expires_claimed, authentic, verdict, reasons, live.  (`source`
+and `remediation` are checked separately by the test and are not written here.)
 
 Rules used for the expectations (see the brief):
   * expires_claimed: an explicit date in the mail wins; else the Date header's
@@ -30,6 +30,21 @@ Rules used for the expectations (see the brief):
   * days_claimed is a number only where the mail states one (ConoHa 【20日】,
     NIFCLOUD (90日前), CPI's subject 30日前, cPanel 'in 5 days'); Xserver,
     Star Server and Lolipop state a date or nothing.
+  * domains: every host name the notice lists, in the order the rule reads
+    them (its primary name first: Let's Encrypt's subject name, AWS's "primary
+    domain"), lower-case, each once; a wildcard *.example.com counts as
+    example.com and adds a reason.  A provider whose rule reads one name gives
+    [domain].
+  * confidence: "high" for every rule match; for the generic detector the band
+    the case is written to land in (low/medium/high), from the evidence the
+    generator put in: a notice that says everything (certificate, failure or
+    expiry in subject and body, the site, a date or day count) is high.
+  * sender first: a mail whose every From domain is genuine for a provider is
+    that provider's even when it never names the provider; a look-alike sender
+    maps to the provider whose name the mail carries, and is suspicious.
+  * generic notices (provider "generic", hosts without a rule) are never
+    authentic: authentic is null, or false when an Authentication-Results
+    fail makes them suspicious; their From is never held against them.
 """
 
 import base64
@@ -48,7 +63,7 @@ from email.utils import format_datetime
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 DIRS = ("sakura", "conoha", "xserver", "starserver", "lolipop", "nifcloud", "cpi", "cpanel",
-        "negative", "phishing", "broken")
+        "letsencrypt", "aws-acm", "generic", "negative", "phishing", "broken")
 JST = dt.timezone(dt.timedelta(hours=9))
 LF, CRLF = b"\n", b"\r\n"
 
@@ -65,14 +80,23 @@ def jst(y, mo, d, h, mi, s=0):
     return dt.datetime(y, mo, d, h, mi, s, tzinfo=JST)
 
 
+def isodate(d):
+    """The Date as certnotice reports it: RFC 3339, 'Z' for UTC."""
+    if d is None:
+        return None
+    s = d.isoformat()
+    return s[:-6] + "Z" if s.endswith("+00:00") else s
+
+
 def rfcdate(d):
     return format_datetime(d)          # e.g. "Tue, 14 May 2024 10:15:00 +0900"
 
 
 def expect(mid, date, provider, notice, domain, account, days, *,
            explicit=None, received=None, authentic=None,
-           verdict="unverified", reasons=()):
-    """Expected object for a mail recognised as a notice (or a look-alike)."""
+           verdict="unverified", reasons=(), domains=None, confidence="high"):
+    """Expected object for a mail recognised as a notice (or a look-alike).
+    DOMAINS defaults to [domain] (or [] without one)."""
     if explicit is not None:
         expires = explicit
     elif days is not None and date is not None:
@@ -83,12 +107,17 @@ def expect(mid, date, provider, notice, domain, account, days, *,
         expires = None
     if verdict == "suspicious":
         authentic = False
+    if domains is None:
+        domains = [domain] if domain is not None else []
+    assert domain is None or domains[0] == domain, (domain, domains)
     return {
         "message_id": mid,
-        "date": date.isoformat() if date is not None else None,
+        "date": isodate(date),
         "provider": provider,
         "notice": notice,
+        "confidence": confidence,
         "domain": domain,
+        "domains": list(domains),
         "account": account,
         "days_claimed": days,
         "expires_claimed": expires,
@@ -102,10 +131,12 @@ def expect(mid, date, provider, notice, domain, account, days, *,
 def not_notice(mid, date):
     return {
         "message_id": mid,
-        "date": date.isoformat() if date is not None else None,
+        "date": isodate(date),
         "provider": None,
         "notice": None,
+        "confidence": None,
         "domain": None,
+        "domains": [],
         "account": None,
         "days_claimed": None,
         "expires_claimed": None,
@@ -2261,6 +2292,955 @@ def other_phishing_cases():
         data, [expect(mid, d, "lolipop", "renewal-failed", "shop.example.com", None, None,
                       verdict="suspicious", reasons=["not a genuine"])])
 
+# ==========================================================================
+# sender first: the From decides between providers with the same wording
+# ==========================================================================
+
+def star_failed_text_unnamed(name, server_id, cn):
+    """Star Server's mail as it may arrive: no ■SSL更新情報 block, no
+    signature naming the service; the name only in コモンネーム「…」の参照先が."""
+    return (
+        "%s 様\n\n"
+        "いつもご利用いただき誠にありがとうございます。\n\n"
+        "サーバーID「%s」で利用中のSSLサーバー証明書に関し、当サポートで有効期限の延長するための"
+        "更新作業を行いましたが、\n正常に完了することができませんでした。\n\n"
+        "自動更新は有効期限までに改めて行い、結果をメールにてご連絡いたします。\n"
+        "お急ぎの場合は次の点をご確認ください。\n\n"
+        "・対象ドメインが有効であるかを確認する\n"
+        "・コモンネーム「%s」の参照先が\n"
+        "  対象サーバ(%s)であることを確認する\n"
+        "・.htaccess のリダイレクトやアクセス制限を一時的に無効化する\n\n"
+        "※本メールは送信専用アドレスよりお送りしております。\n" % (name, server_id, cn, server_id))
+
+
+def xserver_failed_text_unnamed(server_id, cn, expiry):
+    """Xserver's failure mail with every mention of the service removed from
+    the body (banner, greeting, signature): only the sender says who it is."""
+    return (
+        "平素は当サービスをご利用いただき誠にありがとうございます。\n"
+        "カスタマーサポートでございます。\n\n"
+        "サーバーID「%s」で利用中の下記SSLサーバー証明書に関し、\n"
+        "当サポートで有効期限の延長をするための更新作業を行いましたが、\n"
+        "正常に完了することができませんでした。\n\n" % server_id
+        + ssl_update_block(server_id, cn, expiry) + "\n\n"
+        "有効期限の25日前、20日前にも改めて自動更新を行い、結果をメールにてお知らせいたします。\n")
+
+
+def sender_first_cases():
+    # -- genuine Xserver, 【Xserver】 subject, body never names Xserver
+    d, mid = jst(2024, 10, 3, 4, 20, 11), "20241003042011.1F2E3D4C.xs@xserver.ne.jp"
+    body = xserver_failed_text_unnamed("novel01", "novel.example.com", "2024年10月28日")
+    assert "xserver" not in body.lower() and "エックスサーバー" not in body
+    data = raw([
+        ("Received", host_received("sv-smtp01.xserver.ne.jp", "203.0.113.61", "writer@example.com",
+                                   d, "4XbC1d2EfGz3")),
+        ("From", addr("Xserver", "support@xserver.ne.jp")),
+        ("To", "writer@example.com"),
+        ("Subject", ew(XSERVER_SUBJ_FAILED % "novel.example.com", "ISO-2022-JP", "iso2022_jp")),
+        ("Date", rfcdate(d)),
+        ("Message-ID", "<%s>" % mid),
+        ("MIME-Version", "1.0"),
+        ("Content-Type", "text/plain; charset=ISO-2022-JP"),
+        ("Content-Transfer-Encoding", "7bit"),
+    ], body.encode("iso2022_jp"))
+    add("xserver", "renewal-failed-genuine-body-unnamed",
+        "sender first: genuine support@xserver.ne.jp, 【Xserver】 subject, a body that never names Xserver (Star Server's wording)",
+        data, [expect(mid, d, "xserver", "renewal-failed", "novel.example.com", "novel01", None,
+                      explicit="2024-10-28")])
+
+    # -- genuine Xserver with Star Server's plain subject: only the From says who
+    d, mid = jst(2024, 10, 23, 4, 25, 40), "20241023042540.2A3B4C5D.xs@xserver.ne.jp"
+    body = xserver_failed_text_unnamed("novel01", "novel.example.com", "2024年10月28日")
+    data = py_modern([
+        ("Received", host_received("sv-smtp02.xserver.ne.jp", "203.0.113.62", "writer@example.com",
+                                   d, "4XpQ2r3StUz4")),
+        ("From", "support@xserver.ne.jp"),
+        ("To", "writer@example.com"),
+        ("Subject", STAR_SUBJ_FAILED),
+        ("Date", rfcdate(d)),
+        ("Message-ID", "<%s>" % mid),
+    ], body)
+    add("xserver", "renewal-failed-genuine-nothing-named",
+        "sender first: support@xserver.ne.jp with the plain subject SSLサーバー証明書更新未完了のお知らせ and no name anywhere: Xserver's, not Star Server's (UTF-8 base64, Python)",
+        data, [expect(mid, d, "xserver", "renewal-failed", "novel.example.com", "novel01", None,
+                      explicit="2024-10-28")])
+
+    # -- genuine Star Server (star.ne.jp), no name, domain only in コモンネーム「…」
+    d, mid = jst(2024, 11, 5, 6, 0, 3), "20241105060003.6E7F8091@star.ne.jp"
+    body = star_failed_text_unnamed("鈴木 花子", "sv-novel01", "novel.example.com")
+    assert "スター" not in body and "ネットオウル" not in body and "star" not in body.lower()
+    data = raw([
+        ("Received", host_received("mail.star.ne.jp", "203.0.113.71", "hanako@example.com",
+                                   d, "4YdE5f6GhIz7")),
+        ("From", "support@star.ne.jp"),
+        ("To", "hanako@example.com"),
+        ("Subject", ew(STAR_SUBJ_FAILED, "ISO-2022-JP", "iso2022_jp")),
+        ("Date", rfcdate(d)),
+        ("Message-ID", "<%s>" % mid),
+        ("MIME-Version", "1.0"),
+        ("Content-Type", "text/plain; charset=ISO-2022-JP"),
+        ("Content-Transfer-Encoding", "7bit"),
+    ], body.encode("iso2022_jp"))
+    add("starserver", "renewal-failed-genuine-unnamed-star-ne-jp",
+        "sender first: support@star.ne.jp, plain subject, body naming neither Star Server nor Netowl, the domain only in コモンネーム「novel.example.com」の参照先が (ISO-2022-JP)",
+        data, [expect(mid, d, "starserver", "renewal-failed", "novel.example.com", "sv-novel01", None)])
+
+    # -- the same from the operator's domain (netowl.jp), 【スターサーバー】 missing too
+    d, mid = jst(2024, 11, 10, 6, 0, 9), "20241110060009.7F8091A2@mail.netowl.jp"
+    body = star_failed_text_unnamed("鈴木 花子", "sv-novel01", "Shop.Example.com")
+    data = py_modern([
+        ("Received", host_received("smtp.netowl.jp", "203.0.113.72", "hanako@example.com",
+                                   d, "4YkL7m8NoPz9")),
+        ("From", "info@mail.netowl.jp"),
+        ("To", "hanako@example.com"),
+        ("Subject", STAR_SUBJ_FAILED),
+        ("Date", rfcdate(d)),
+        ("Message-ID", "<%s>" % mid),
+    ], body, cte="quoted-printable")
+    add("starserver", "renewal-failed-genuine-unnamed-netowl-subdomain",
+        "sender first: info@mail.netowl.jp (a subdomain of the operator's domain), nothing named, コモンネーム「Shop.Example.com」 (UTF-8 QP, Python)",
+        data, [expect(mid, d, "starserver", "renewal-failed", "shop.example.com", "sv-novel01", None)])
+
+    # -- look-alike of Star Server: names it, comes from elsewhere
+    d, mid = jst(2024, 11, 12, 2, 14, 0), "20241112021400.0bad@star-server-support.com"
+    body = star_failed_text("お客", "sv-novel01", "novel.example.com", "2024年11月30日")
+    body = body.replace("https://www.star.ne.jp/manual/guide_ssl_free.php",
+                        "https://star-server-support.com/login")
+    data = py_modern([
+        ("Received", received("mx.star-server-support.com", "198.51.100.230", "mx.certnotice.test",
+                              "4YmN9o0PqRz1", "hanako@example.com", d + dt.timedelta(seconds=4))),
+        ("From", "スターサーバー <support@star-server-support.com>"),
+        ("To", "hanako@example.com"),
+        ("Subject", STAR_SUBJ_FAILED_PREFIX),
+        ("Date", rfcdate(d)),
+        ("Message-ID", "<%s>" % mid),
+    ], body)
+    add("phishing", "starserver-lookalike-sender",
+        "Star Server look-alike from star-server-support.com that names スターサーバー: Star Server's notice, suspicious (not Xserver's)",
+        data, [expect(mid, d, "starserver", "renewal-failed", "novel.example.com", "sv-novel01", None,
+                      explicit="2024-11-30", verdict="suspicious", reasons=["not a genuine"])])
+
+
+# ==========================================================================
+# letsencrypt/  (the Expiry Bot, 2016–2025)
+# ==========================================================================
+
+LE_FROM = "Let's Encrypt Expiry Bot <expiry@letsencrypt.org>"
+LE_SUBJ = 'Let\'s Encrypt certificate expiration notice for domain "%s"'
+
+
+def le_text(days, on, names, *, era):
+    """The Expiry Bot's text.  ERA 2016: names right after the sentence;
+    2018: the 'third of their lifetime' paragraph before them; 2024: 'web site'."""
+    site = "web site" if era >= 2022 else "website"
+    head = ("Hello,\n\n"
+            "Your certificate (or certificates) for the names listed below will expire in %d days "
+            "(on %s). Please make sure to renew\nyour certificate before then, or visitors to your "
+            "%s will encounter errors.\n\n" % (days, on, site))
+    advice = ("We recommend renewing certificates automatically when they have a third of their\n"
+              "total lifetime left. For Let's Encrypt's current 90-day certificates, that means\n"
+              "renewing 30 days before expiration. See\n"
+              "https://letsencrypt.org/docs/integration-guide/ for details.\n\n")
+    listing = "".join(n + "\n" for n in names) + "\n"
+    if era < 2018:
+        tail = ("For any questions or support, please visit https://community.letsencrypt.org/. "
+                "Unfortunately, we can't provide support by email.\n\n"
+                "If you are receiving this email in error, unsubscribe at "
+                "http://mandrillapp.com/track/unsub.php?u=30850198&id=6bf0b70cda22463db1370e46485dd110."
+                "V0K2NHoiq8zwxBwbY4n1U1LGVPo%3D&r=https%3A%2F%2Fmandrillapp.com%2Funsub\n\n")
+        return head + listing + tail + "Regards,\nThe Let's Encrypt Team\n"
+    tail = ("For any questions or support, please visit:\nhttps://community.letsencrypt.org/\n"
+            "Unfortunately, we can't provide support by email.\n\n"
+            "For details about when we send these emails, please visit:\n"
+            "https://letsencrypt.org/docs/expiration-emails/\n"
+            "In particular, note that this reminder email is still sent if you've obtained a "
+            "slightly different certificate by adding or removing names. If you've replaced this "
+            "certificate with a newer one that covers more or fewer names than the list above, you "
+            "may be able to ignore this message.\n\n"
+            "If you want to stop receiving all email from this address, click\n"
+            "https://mandrillapp.com/unsub?md_email=owner%40example.com\n"
+            "(Warning: this is a one-click action that cannot be undone)\n\n")
+    return head + advice + listing + tail + "Regards,\nThe Let's Encrypt Team\n"
+
+
+def le_received(rcpt, when, ident):
+    return received("mail132-5.atl131.mandrillapp.com", "198.2.132.5", "mx.certnotice.test",
+                    ident, rcpt, when + dt.timedelta(seconds=6))
+
+
+def letsencrypt_cases():
+    utc = dt.timezone.utc
+    # -- 2016: "1 days", RFC 822 date with a two-digit year, one name
+    d = dt.datetime(2016, 7, 7, 2, 4, 31, tzinfo=utc)
+    mid = "20160707020431.30850198.6bf0b70c@mandrillapp.com"
+    body = le_text(1, "08 Jul 16 02:04 +0000", ["blog.example.com"], era=2016)
+    data = raw([
+        ("Received", le_received("owner@example.com", d, "3rmZ0x1Yqzz7")),
+        ("From", LE_FROM),
+        ("To", "owner@example.com"),
+        ("Subject", LE_SUBJ % "blog.example.com"),
+        ("Date", rfcdate(d)),
+        ("Message-ID", "<%s>" % mid),
+        ("MIME-Version", "1.0"),
+        ("Content-Type", "text/plain; charset=utf-8"),
+        ("Content-Transfer-Encoding", "7bit"),
+    ], body.encode("ascii"))
+    add("letsencrypt", "expiry-2016-one-day-rfc822",
+        "Let's Encrypt 2016: 'will expire in 1 days (on 08 Jul 16 02:04 +0000)' (two-digit year), one name, Mandrill unsubscribe line",
+        data, [expect(mid, d, "letsencrypt", "expiry-warning", "blog.example.com", None, 1,
+                      explicit="2016-07-08")])
+
+    # -- 2018: 'third of their lifetime' paragraph, two names, '(and 1 more)',
+    #    multipart/alternative (Mandrill) text + HTML, quoted-printable
+    d = dt.datetime(2018, 7, 11, 6, 24, 2, tzinfo=utc)
+    mid = "20180711062402.1a2b3c4d5e6f@mandrillapp.com"
+    names = ["example.org", "www.example.org"]
+    plain = le_text(20, "31 Jul 18 06:24 +0000", names, era=2018)
+    html = ("<html><body><p>Hello,</p>\n<p>Your certificate (or certificates) for the names listed "
+            "below will expire in 20 days (on 31 Jul 18 06:24 +0000). Please make sure to renew your "
+            "certificate before then, or visitors to your website will encounter errors.</p>\n"
+            "<p>" + "<br>\n".join(names) + "</p>\n<p>Regards,<br>The Let's Encrypt Team</p></body></html>\n")
+    bnd = "_av-2018071106240211d5b3c0a0"
+    body = (b"--" + bnd.encode() + b"\nContent-Type: text/plain; charset=utf-8\n"
+            b"Content-Transfer-Encoding: quoted-printable\n\n" + qpbody(plain.encode()) + b"\n--"
+            + bnd.encode() + b"\nContent-Type: text/html; charset=utf-8\n"
+            b"Content-Transfer-Encoding: quoted-printable\n\n" + qpbody(html.encode()) + b"\n--"
+            + bnd.encode() + b"--\n")
+    data = raw([
+        ("Received", le_received("admin@example.org", d, "41bCd2Fg3Hz4")),
+        ("DKIM-Signature", "v=1; a=rsa-sha1; c=relaxed/relaxed; s=mandrill; d=mail132-5.atl131.mandrillapp.com; h=From:Subject:To:Message-Id:Date:MIME-Version:Content-Type; bh=AbCdEfGhIjKlMnOpQrStUvWxYz0=; b=c2lnbmF0dXJlbm90Y2hlY2tlZA=="),
+        ("From", LE_FROM),
+        ("To", "admin@example.org"),
+        ("Subject", LE_SUBJ % "example.org" + " (and 1 more)"),
+        ("Date", rfcdate(d)),
+        ("Message-ID", "<%s>" % mid),
+        ("MIME-Version", "1.0"),
+        ("Content-Type", 'multipart/alternative; boundary="%s"' % bnd),
+    ], body)
+    add("letsencrypt", "expiry-2018-two-names-multipart",
+        "Let's Encrypt 2018: '(and 1 more)', names one per line after the lifetime paragraph, '31 Jul 18 06:24 +0000'; multipart/alternative QP",
+        data, [expect(mid, d, "letsencrypt", "expiry-warning", "example.org", None, 20,
+                      explicit="2018-07-31", domains=names)])
+
+    # -- 2024: ISO date, three names, HTML only, subject's name not first in the list
+    d = dt.datetime(2024, 2, 16, 18, 50, 11, tzinfo=utc)
+    mid = "20240216185011.0f1e2d3c4b5a@mandrillapp.com"
+    names = ["example.net", "shop.example.net", "www.example.net"]
+    html = ("<!DOCTYPE html><html><body>\n<p>Hello,</p>\n"
+            "<p>Your certificate (or certificates) for the names listed below will expire in 19 days "
+            "(on 2024-03-06). Please make sure to renew your certificate before then, or visitors to "
+            "your web site will encounter errors.</p>\n"
+            "<p>We recommend renewing certificates automatically when they have a third of their "
+            "total lifetime left. For Let&#39;s Encrypt&#39;s current 90-day certificates, that means "
+            "renewing 30 days before expiration. See <a href=\"https://letsencrypt.org/docs/"
+            "integration-guide/\">https://letsencrypt.org/docs/integration-guide/</a> for details.</p>\n"
+            "<ul>\n" + "".join("<li>%s</li>\n" % n for n in names) + "</ul>\n"
+            "<p>Regards,<br>\nThe Let&#39;s Encrypt Team</p>\n</body></html>\n")
+    data = raw([
+        ("Received", le_received("shop@example.net", d, "4Tb5Cd6EfGz7")),
+        ("From", LE_FROM),
+        ("To", "shop@example.net"),
+        ("Subject", LE_SUBJ % "shop.example.net" + " (and 2 more)"),
+        ("Date", rfcdate(d)),
+        ("Message-ID", "<%s>" % mid),
+        ("MIME-Version", "1.0"),
+        ("Content-Type", "text/html; charset=utf-8"),
+        ("Content-Transfer-Encoding", "base64"),
+    ], b64body(html.encode()))
+    add("letsencrypt", "expiry-2024-iso-three-names-html",
+        "Let's Encrypt 2024: '(on 2024-03-06)', three names in an HTML list, subject name shop.example.net first though the list is sorted; HTML only, base64",
+        data, [expect(mid, d, "letsencrypt", "expiry-warning", "shop.example.net", None, 19,
+                      explicit="2024-03-06",
+                      domains=["shop.example.net", "example.net", "www.example.net"])])
+
+    # -- 2023: date with time and 'UTC', a wildcard and its base name
+    d = dt.datetime(2023, 1, 30, 7, 49, 26, tzinfo=utc)
+    mid = "20230130074926.9a8b7c6d5e4f@mandrillapp.com"
+    body = le_text(19, "2023-02-18 07:49:26 +0000 UTC", ["*.example.com", "example.com"], era=2023)
+    data = py_modern([
+        ("Received", le_received("ops@example.com", d, "4Pq8Rs9TuVz0")),
+        ("From", LE_FROM),
+        ("To", "ops@example.com"),
+        ("Subject", LE_SUBJ % "*.example.com" + " (and 1 more)"),
+        ("Date", rfcdate(d)),
+        ("Message-ID", "<%s>" % mid),
+    ], body, cte="7bit")
+    add("letsencrypt", "expiry-2023-wildcard",
+        "Let's Encrypt 2023: '(on 2023-02-18 07:49:26 +0000 UTC)', names *.example.com and example.com: one name to check, a reason for the wildcard",
+        data, [expect(mid, d, "letsencrypt", "expiry-warning", "example.com", None, 19,
+                      explicit="2023-02-18", reasons=["wildcard *.example.com"])])
+
+    # -- look-alike: the Expiry Bot's text from another domain, with a login link
+    d = dt.datetime(2024, 4, 2, 3, 0, 0, tzinfo=utc)
+    mid = "20240402030000.77aa@letsencrypt-notice.com"
+    body = le_text(3, "2024-04-05", ["shop.example.com"], era=2024).replace(
+        "https://community.letsencrypt.org/",
+        "https://letsencrypt-notice.com/renew?d=shop.example.com")
+    data = py_modern([
+        ("Received", received("smtp.letsencrypt-notice.com", "198.51.100.240", "mx.certnotice.test",
+                              "4Vb1Cd2EfGz3", "shop@example.com", d + dt.timedelta(seconds=2))),
+        ("From", "Let's Encrypt <expiry@letsencrypt-notice.com>"),
+        ("To", "shop@example.com"),
+        ("Subject", LE_SUBJ % "shop.example.com"),
+        ("Date", rfcdate(d)),
+        ("Message-ID", "<%s>" % mid),
+    ], body, cte="7bit")
+    add("phishing", "letsencrypt-lookalike-sender",
+        "the Expiry Bot's text from expiry@letsencrypt-notice.com with a renewal link: Let's Encrypt's notice, suspicious",
+        data, [expect(mid, d, "letsencrypt", "expiry-warning", "shop.example.com", None, 3,
+                      explicit="2024-04-05", verdict="suspicious", reasons=["not a genuine"])])
+
+
+# ==========================================================================
+# aws-acm/  (AWS Health mail about ACM managed renewal)
+# ==========================================================================
+
+AWS_FROM = "Amazon Web Services <no-reply-aws@amazon.com>"
+AWS_HEALTH_FROM = "AWS Health <health@aws.com>"
+
+
+def aws_head(expires, primary, total, account="123456789012", region="us-east-1",
+             cert="c8af81bb-c6e4-451c-9b44-2bed2e7ed2bb"):
+    return ("Hello,\n\n"
+            "You have an SSL/TLS certificate from AWS Certificate Manager in your AWS account that "
+            "expires on %s. This certificate includes the primary domain %s and a total of %d "
+            "domains.\n\n"
+            "AWS account ID: %s\nAWS Region name: %s\n"
+            "Certificate identifier: arn:aws:acm:%s:%s:certificate/%s\n\n"
+            % (expires, primary, total, account, region, region, account, cert))
+
+
+AWS_TAIL = ("If you have questions about this process, you can contact the Support Center[4]. If you "
+            "don’t have an AWS support plan, you can post a new thread in the AWS Certificate Manager "
+            "discussion forum[5].\n\n"
+            "[1] https://docs.aws.amazon.com/acm/latest/APIReference/API_DescribeCertificate.html\n"
+            "[2] https://docs.aws.amazon.com/cli/latest/reference/acm/describe-certificate.html\n"
+            "[3] https://docs.aws.amazon.com/acm/latest/userguide/troubleshooting-renewal.html\n"
+            "[4] https://console.aws.amazon.com/support/home\n"
+            "[5] https://repost.aws/tags/TA8cP-P9mwR7u79jDb_2kd4w\n\n"
+            "Sincerely,\nAmazon Web Services\n\n"
+            "Amazon Web Services, Inc. is a subsidiary of Amazon.com, Inc. Amazon.com is a registered "
+            "trademark of Amazon.com, Inc. This message was produced and distributed by Amazon Web "
+            "Services Inc., 410 Terry Ave. North, Seattle, WA 98109-5210\n")
+
+AWS_DNS = ("AWS Certificate Manager (ACM) was unable to renew the certificate automatically using DNS "
+           "validation. You must take action to ensure that the renewal can be completed%s. If the "
+           "certificate is not renewed and the current certificate expires, your website or "
+           "application may become unreachable.\n\n"
+           "To renew this certificate, you must ensure that the proper CNAME records are present in "
+           "your DNS configuration for each domain listed below. You can find the CNAME records for "
+           "your domains by expanding your certificate and its domain entries in the ACM console. You "
+           "can also use the DescribeCertificate command in the ACM API[1] or the describe-certificate "
+           "operation in the ACM CLI[2] to find a certificate’s CNAME records. For more information, "
+           "see Automatic Domain Validation Failure in the ACM troubleshooting guide[3].\n")
+
+
+def aws_received(rcpt, when, ident):
+    return received("a8-33.smtp-out.amazonses.com", "54.240.8.33", "mx.certnotice.test",
+                    ident, rcpt, when + dt.timedelta(seconds=3))
+
+
+def aws_cases():
+    utc = dt.timezone.utc
+    # -- DNS validation pending: primary + total of 3, the three names one per line
+    d = dt.datetime(2024, 10, 15, 9, 12, 7, tzinfo=utc)
+    mid = "0100019290d2e1f0-5b7e1c2a-8a44-4f61-9d3e-2c1b0a9f8e7d-000000@email.amazonses.com"
+    names = ["example.com", "www.example.com", "api.example.com"]
+    body = (aws_head("Nov 14, 2024 at 23:59:59 UTC", "example.com", 3)
+            + AWS_DNS % "" + "The following 3 domains require validation:\n"
+            + "".join(n + "\n" for n in names) + "\n" + AWS_TAIL)
+    data = raw([
+        ("Received", aws_received("root@example.com", d, "4XsT5u6VwXz7")),
+        ("From", AWS_FROM),
+        ("To", "root@example.com"),
+        ("Subject", "[Action Required] Your certificate renewal for example.com requires validation"),
+        ("Date", rfcdate(d)),
+        ("Message-ID", "<%s>" % mid),
+        ("MIME-Version", "1.0"),
+        ("Content-Type", "text/plain; charset=UTF-8"),
+        ("Content-Transfer-Encoding", "quoted-printable"),
+    ], qpbody(body.encode("utf-8")))
+    add("aws-acm", "renewal-failed-dns-three-domains",
+        "ACM could not renew by DNS validation: 'expires on Nov 14, 2024 at 23:59:59 UTC', 'primary domain example.com and a total of 3 domains', 'The following 3 domains require validation:' one per line; from no-reply-aws@amazon.com (the subject is a guess: none is published)",
+        data, [expect(mid, d, "aws-acm", "renewal-failed", "example.com", None, None,
+                      explicit="2024-11-14", domains=names)])
+
+    # -- 2019 wording, wildcard primary, HTML only with the names in a table, from health@aws.com
+    d = dt.datetime(2019, 2, 11, 6, 27, 57, tzinfo=utc)
+    mid = "01000168dc3b9a41-2f7e9c2b-1d3e-4b5a-8c7d-6e5f4a3b2c1d-000000@email.amazonses.com"
+    head = aws_head("Mar 13, 2019 at 12:00:00 UTC", "*.example.org", 2, region="eu-west-1")
+    html = ("<html><body>\n" + "".join("<p>%s</p>\n" % p.replace("\n", "<br>\n")
+                                       for p in head.strip().split("\n\n"))
+            + "<p>" + (AWS_DNS % "").strip() + "</p>\n"
+            "<p>The following 2 domains require validation:</p>\n"
+            "<table>\n<tr><td>*.example.org</td></tr>\n<tr><td>example.org</td></tr>\n</table>\n"
+            "<p>Sincerely,<br>Amazon Web Services</p>\n</body></html>\n")
+    data = raw([
+        ("Received", aws_received("cloud@example.org", d, "44aB5cD6eFz7")),
+        ("From", AWS_HEALTH_FROM),
+        ("To", "cloud@example.org"),
+        ("Subject", "AWS Notification - Certificate renewal requires validation [eu-west-1]"),
+        ("Date", rfcdate(d)),
+        ("Message-ID", "<%s>" % mid),
+        ("MIME-Version", "1.0"),
+        ("Content-Type", "text/html; charset=UTF-8"),
+        ("Content-Transfer-Encoding", "base64"),
+    ], b64body(html.encode("utf-8")))
+    add("aws-acm", "renewal-failed-wildcard-html-table",
+        "ACM DNS-validation failure, 'primary domain *.example.org', HTML only with the names in a table (one row each), from health@aws.com: one name to check, a reason for the wildcard",
+        data, [expect(mid, d, "aws-acm", "renewal-failed", "example.org", None, None,
+                      explicit="2019-03-13", reasons=["wildcard *.example.org"])])
+
+    # -- 2025 wording: 'completed before …', no first paragraph, names only in the list
+    d = dt.datetime(2025, 12, 27, 8, 0, 40, tzinfo=utc)
+    mid = "0100019b5f0c1d2e-aa11bb22-cc33-dd44-ee55-ff6677889900-000000@email.amazonses.com"
+    body = ("Hello,\n\n" + AWS_DNS % " before Jan 10, 2026 at 23:59:59 UTC"
+            + "The following 1 domains require validation:\nmood.example.com\n\n" + AWS_TAIL)
+    data = py_modern([
+        ("Received", aws_received("team@example.com", d, "4ZaB1c2DeFz3")),
+        ("From", AWS_HEALTH_FROM),
+        ("To", "team@example.com"),
+        ("Subject", "AWS Health Event - ACM certificate renewal action required"),
+        ("Date", rfcdate(d)),
+        ("Message-ID", "<%s>" % mid),
+    ], body, cte="quoted-printable")
+    add("aws-acm", "renewal-failed-completed-before",
+        "ACM failure worded 'the renewal can be completed before Jan 10, 2026 at 23:59:59 UTC', the name only in the list (UTF-8 QP, Python)",
+        data, [expect(mid, d, "aws-acm", "renewal-failed", "mood.example.com", None, None,
+                      explicit="2026-01-10")])
+
+    # -- CAA: issuance blocked, two names on one line separated by a comma
+    d = dt.datetime(2024, 9, 20, 12, 0, 0, tzinfo=utc)
+    mid = "01000192103d4e5f-1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d-000000@email.amazonses.com"
+    body = (aws_head("Oct 20, 2024 at 23:59:59 UTC", "a.example.org", 2)
+            + "AWS Certificate Manager (ACM) attempted to renew this certificate, but we are currently "
+              "unable to issue a certificate containing the following domains: a.example.org, "
+              "b.example.org\n\n"
+              "The Certification Authority Authorization (CAA) records of these domains do not allow "
+              "Amazon to issue certificates for them. To allow ACM to renew the certificate, add a CAA "
+              "record that specifies amazon.com, amazontrust.com, awstrust.com or amazonaws.com, or "
+              "remove the CAA records that prevent it. For more information, see the ACM CAA "
+              "troubleshooting guide.\n\n" + AWS_TAIL)
+    data = raw([
+        ("Received", aws_received("root@example.org", d, "4XhI5j6KlMz7")),
+        ("From", AWS_FROM),
+        ("To", "root@example.org"),
+        ("Subject", "AWS Certificate Manager: action required for certificate renewal"),
+        ("Date", rfcdate(d)),
+        ("Message-ID", "<%s>" % mid),
+        ("MIME-Version", "1.0"),
+        ("Content-Type", "text/plain; charset=UTF-8"),
+        ("Content-Transfer-Encoding", "8bit"),
+    ], body.encode("utf-8"))
+    add("aws-acm", "caa-blocked-two-domains",
+        "ACM cannot issue because of CAA records: 'unable to issue a certificate containing the following domains: a.example.org, b.example.org' (names on one line; amazon.com in the advice is no name of the notice)",
+        data, [expect(mid, d, "aws-acm", "caa-blocked", "a.example.org", None, None,
+                      explicit="2024-10-20", domains=["a.example.org", "b.example.org"])])
+
+    # -- a certificate ACM will not renew (imported): the first paragraph only
+    d = dt.datetime(2024, 10, 17, 7, 30, 0, tzinfo=utc)
+    mid = "010001929a1b2c3d-0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b-000000@email.amazonses.com"
+    body = (aws_head("Dec 01, 2024 at 23:59:59 UTC", "legacy.example.com", 1,
+                     cert="5e6f7a8b-9c0d-4e1f-a2b3-c4d5e6f7a8b9")
+            + "This certificate was imported into ACM. ACM does not renew imported certificates: "
+              "import a new certificate before this one expires.\n\n" + AWS_TAIL)
+    data = py_modern([
+        ("Received", aws_received("root@example.com", d, "4XiJ6k7LmNz8")),
+        ("From", AWS_FROM),
+        ("To", "root@example.com"),
+        ("Subject", "AWS Notification - Imported certificate expiring soon"),
+        ("Date", rfcdate(d)),
+        ("Message-ID", "<%s>" % mid),
+    ], body)
+    add("aws-acm", "expiry-warning-imported",
+        "ACM expiry of an imported certificate (ACM will not renew it): only 'You have an SSL/TLS certificate … that expires on Dec 01, 2024' (UTF-8 base64, Python)",
+        data, [expect(mid, d, "aws-acm", "expiry-warning", "legacy.example.com", None, None,
+                      explicit="2024-12-01")])
+
+    # -- negative: success, 'Your certificate is renewed'
+    d = dt.datetime(2022, 4, 6, 6, 0, 53, tzinfo=utc)
+    mid = "0100017ffd2e3f40-8a9b0c1d-2e3f-4a5b-6c7d-8e9f0a1b2c3d-000000@email.amazonses.com"
+    body = ("Hello,\n\nThis is to notify you that AWS Certificate Manager (ACM) has completed the renewal "
+            "of an SSL/TLS certificate that certificate includes the primary domain "
+            "storybook.example.dev and a total of 1 domains.\n\n"
+            "AWS account ID: 123456789012\nAWS Region name: us-east-1\n"
+            "Certificate identifier: arn:aws:acm:us-east-1:123456789012:certificate/"
+            "95d1b7f1-5e04-4c70-9a95-73764d4a0b1c\n\n"
+            "Your new certificate expires on May 05, 2023 at 23:59:59 UTC.\n"
+            "If you have questions about this process, please use the Support Center at "
+            "https://console.aws.amazon.com/support to contact AWS Support.\n\n"
+            "Sincerely,\nAmazon Web Services\n")
+    data = py_modern([
+        ("Received", aws_received("root@example.dev", d, "4KqL7m8NoPz9")),
+        ("From", AWS_FROM),
+        ("To", "root@example.dev"),
+        ("Subject", "Your certificate is renewed"),
+        ("Date", rfcdate(d)),
+        ("Message-ID", "<%s>" % mid),
+    ], body)
+    add("negative", "aws-acm-certificate-renewed",
+        "ACM success 'Your certificate is renewed' / 'has completed the renewal … Your new certificate expires on May 05, 2023' from no-reply-aws@amazon.com",
+        data, [not_notice(mid, d)])
+
+    # -- negative: a validation request to approve
+    d = dt.datetime(2024, 3, 4, 22, 15, 0, tzinfo=utc)
+    mid = "0100018e0b1c2d3e-1f2a3b4c-5d6e-7f80-9a1b-2c3d4e5f6a7b-000000@email.amazonses.com"
+    body = ("Greetings from Amazon Web Services,\n\n"
+            "We received a request to issue an SSL/TLS certificate for shop.example.com.\n\n"
+            "Verify that the following domain, AWS account ID, and certificate identifier correspond to "
+            "a request from you or someone in your organization.\n\n"
+            "Domain: shop.example.com\nAWS account ID: 123456789012\nAWS Region name: us-east-1\n"
+            "Certificate Identifier: 1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d\n\n"
+            "To approve this request, go to Amazon Certificate Approvals\n"
+            "(https://us-east-1.certificates.amazon.com/approvals?code=0f1e2d3c&context=1a2b3c4d) and "
+            "follow the instructions on the page.\n\n"
+            "This email is intended solely for authorized individuals for shop.example.com. To express "
+            "any concerns about this email or if this email has reached you in error, forward it along "
+            "with a brief explanation of your concern to validation-questions@amazon.com.\n\n"
+            "Sincerely,\nAmazon Web Services\n")
+    data = py_modern([
+        ("Received", aws_received("admin@shop.example.com", d, "4TcD7e8FgHz9")),
+        ("From", "Amazon Certificates <no-reply@certificates.amazon.com>"),
+        ("To", "admin@shop.example.com"),
+        ("Subject", "Certificate request for shop.example.com"),
+        ("Date", rfcdate(d)),
+        ("Message-ID", "<%s>" % mid),
+    ], body)
+    add("negative", "aws-acm-validation-request",
+        "ACM 'Certificate request for shop.example.com' / 'We received a request to issue an SSL/TLS certificate' (approval, not expiry) from no-reply@certificates.amazon.com",
+        data, [not_notice(mid, d)])
+
+
+# ==========================================================================
+# generic/  (hosts without a rule: the generic detector)
+# ==========================================================================
+
+GENERIC = "no rule matched; the generic detector scored"
+
+# The generic detector's published weights (rules/generic.detector) for the
+# evidence these cases are written to carry, and its bands: a notice from 11,
+# medium confidence from 13, high from 16.  Each case names the cues the
+# generator put into it; the expected score and band follow from them.
+GENERIC_WEIGHTS = {
+    "cert-subject": 3, "cert-body": 1, "failed-sentence": 5, "expired-sentence": 4,
+    "expiry-sentence": 4, "failed-subject": 3, "expired-subject": 3, "expiry-subject": 3,
+    "domain": 3, "days-left": 2, "expiry-date": 2,
+}
+
+
+def generic_expect(mid, date, notice, domain, days, cues, *, reasons=(), **kw):
+    score = sum(GENERIC_WEIGHTS[c] for c in cues)
+    assert score >= 11, (mid, score)
+    band = "high" if score >= 16 else "medium" if score >= 13 else "low"
+    return expect(mid, date, "generic", notice, domain, None, days, confidence=band,
+                  reasons=["%s %d " % (GENERIC, score)] + list(reasons), **kw)
+
+
+def generic_cases():
+    # -- a small Japanese host: 「SSL証明書の更新に失敗しました」, domain and date
+    d, mid = jst(2024, 6, 3, 10, 0, 12), "20240603100012.a1b2c3@mail.minihost.example"
+    body = ("山田 太郎 様\n\n"
+            "いつもミニホストをご利用いただき、ありがとうございます。\n\n"
+            "ご利用中のSSL証明書の自動更新に失敗しました。\n"
+            "このままでは有効期限を過ぎるとサイトが表示できなくなります。\n\n"
+            "対象ドメイン:shop.example.jp\n"
+            "有効期限:2024年6月20日\n\n"
+            "ドメインのネームサーバー設定をご確認のうえ、管理画面から再度更新をお試しください。\n"
+            "https://panel.minihost.example/\n\n"
+            "ミニホスト サポートチーム\n")
+    data = py_modern([
+        ("Received", host_received("mail.minihost.example", "203.0.113.150", "taro@example.jp",
+                                   d, "4WaB1c2DeFz3")),
+        ("From", "ミニホスト サポート <support@minihost.example>"),
+        ("To", "taro@example.jp"),
+        ("Subject", "【重要】SSL証明書の更新に失敗しました"),
+        ("Date", rfcdate(d)),
+        ("Message-ID", "<%s>" % mid),
+    ], body)
+    add("generic", "ja-renewal-failed-small-host",
+        "a host without a rule: 【重要】SSL証明書の更新に失敗しました, 対象ドメイン:shop.example.jp, 有効期限:2024年6月20日 (UTF-8 base64): generic renewal-failed, high",
+        data, [generic_expect(mid, d, "renewal-failed", "shop.example.jp", None,
+                              ("cert-subject", "failed-subject", "cert-body", "failed-sentence", "domain", "expiry-date"), explicit="2024-06-20")])
+
+    # -- Japanese expiry warning, ISO-2022-JP, full-width colon and digits, 残り7日
+    d, mid = jst(2024, 8, 1, 9, 30), "20240801093000.ff01@cloud-sakaba.example"
+    body = ("お客様各位\n\n"
+            "平素よりクラウド酒場レンタルサーバーをご利用いただき誠にありがとうございます。\n\n"
+            "blog.example.net のSSLサーバー証明書の有効期限が近づいております。\n"
+            "有効期限まで残り７日です。\n\n"
+            "証明書の自動更新が行われていない可能性がございます。管理画面のSSL設定をご確認ください。\n")
+    data = raw([
+        ("Received", host_received("smtp.cloud-sakaba.example", "203.0.113.151", "owner@example.net",
+                                   d, "4WmN2o3PqRz4")),
+        ("From", addr("クラウド酒場", "noreply@cloud-sakaba.example")),
+        ("To", "owner@example.net"),
+        ("Subject", ew("SSLサーバー証明書の有効期限が近づいています(blog.example.net)",
+                       "ISO-2022-JP", "iso2022_jp")),
+        ("Date", rfcdate(d)),
+        ("Message-ID", "<%s>" % mid),
+        ("MIME-Version", "1.0"),
+        ("Content-Type", "text/plain; charset=ISO-2022-JP"),
+        ("Content-Transfer-Encoding", "7bit"),
+    ], body.encode("iso2022_jp"))
+    add("generic", "ja-expiry-warning-iso2022jp",
+        "a host without a rule: SSLサーバー証明書の有効期限が近づいています(blog.example.net), 'blog.example.net のSSLサーバー証明書', 残り７日 (ISO-2022-JP): generic expiry-warning, high",
+        data, [generic_expect(mid, d, "expiry-warning", "blog.example.net", 7,
+                              ("cert-subject", "expiry-subject", "cert-body", "expiry-sentence",
+                               "domain", "days-left"))])
+
+    # -- English: "Your SSL certificate for shop.example.com expires in 7 days"
+    d = dt.datetime(2024, 6, 3, 14, 0, 0, tzinfo=dt.timezone.utc)
+    mid = "5f3a2b1c.0d9e8f7a@alerts.tinyhost.example"
+    body = ("Hello,\n\n"
+            "Your SSL certificate for shop.example.com will expire in 7 days.\n\n"
+            "Log in to your control panel and open SSL/TLS to renew it, or make sure the domain "
+            "still points at our servers so that automatic renewal can succeed.\n\n"
+            "-- \nTinyHost\n")
+    data = py_modern([
+        ("Received", host_received("alerts.tinyhost.example", "198.51.100.160", "me@example.com",
+                                   d, "4WbC3d4EfGz5")),
+        ("From", "TinyHost <alerts@tinyhost.example>"),
+        ("To", "me@example.com"),
+        ("Subject", "Your SSL certificate for shop.example.com expires in 7 days"),
+        ("Date", rfcdate(d)),
+        ("Message-ID", "<%s>" % mid),
+    ], body, cte="7bit")
+    add("generic", "en-expiry-7-days",
+        "a host without a rule: 'Your SSL certificate for shop.example.com expires in 7 days' (us-ascii): generic expiry-warning, 7 days",
+        data, [generic_expect(mid, d, "expiry-warning", "shop.example.com", 7,
+                              ("cert-subject", "expiry-subject", "cert-body", "expiry-sentence",
+                               "domain", "days-left"))])
+
+    # -- English renewal failure, HTML only, with an ISO expiry date
+    d = dt.datetime(2024, 9, 16, 3, 12, 44, tzinfo=dt.timezone.utc)
+    mid = "ab12cd34ef56@notify.pixelhost.example"
+    html = ("<html><body>\n<h2>Certificate renewal failed</h2>\n"
+            "<p>We were unable to renew the TLS certificate for <b>blog.example.org</b>.</p>\n"
+            "<table><tr><td>Domain:</td><td>blog.example.org</td></tr>\n"
+            "<tr><td>Certificate expires:</td><td>2024-09-30</td></tr></table>\n"
+            "<p>Please check that the DNS records of the domain point to PixelHost.</p>\n"
+            "</body></html>\n")
+    data = raw([
+        ("Received", host_received("notify.pixelhost.example", "198.51.100.161", "web@example.org",
+                                   d, "4XcD4e5FgHz6")),
+        ("From", "PixelHost <notify@pixelhost.example>"),
+        ("To", "web@example.org"),
+        ("Subject", "Action needed: certificate renewal failed for blog.example.org"),
+        ("Date", rfcdate(d)),
+        ("Message-ID", "<%s>" % mid),
+        ("MIME-Version", "1.0"),
+        ("Content-Type", "text/html; charset=utf-8"),
+        ("Content-Transfer-Encoding", "quoted-printable"),
+    ], qpbody(html.encode("utf-8")))
+    add("generic", "en-renewal-failed-html",
+        "a host without a rule: 'We were unable to renew the TLS certificate for blog.example.org', table 'Certificate expires: 2024-09-30', HTML only: generic renewal-failed, high",
+        data, [generic_expect(mid, d, "renewal-failed", "blog.example.org", None,
+                              ("cert-subject", "failed-subject", "cert-body", "failed-sentence",
+                               "domain", "expiry-date"), explicit="2024-09-30")])
+
+    # -- English: the certificate has expired
+    d = dt.datetime(2024, 5, 2, 8, 0, 0, tzinfo=dt.timezone.utc)
+    mid = "c0ffee01@monitor.hostwerk.example"
+    body = ("Hi,\n\nThe SSL certificate for www.example.net has expired on May 1, 2024.\n"
+            "Visitors now see a security warning. Renew the certificate in your hosting panel.\n\n"
+            "Hostwerk\n")
+    data = py_modern([
+        ("Received", host_received("monitor.hostwerk.example", "198.51.100.162", "it@example.net",
+                                   d, "4VdE5f6GhIz7")),
+        ("From", "Hostwerk <monitor@hostwerk.example>"),
+        ("To", "it@example.net"),
+        ("Subject", "SSL certificate expired: www.example.net"),
+        ("Date", rfcdate(d)),
+        ("Message-ID", "<%s>" % mid),
+    ], body, cte="7bit")
+    add("generic", "en-expired",
+        "a host without a rule: 'SSL certificate expired: www.example.net' / 'has expired on May 1, 2024': generic expired, high",
+        data, [generic_expect(mid, d, "expired", "www.example.net", None,
+                              ("cert-subject", "expired-subject", "cert-body", "expired-sentence",
+                               "domain", "expiry-date"), explicit="2024-05-01")])
+
+    # -- English, no site named: a notice all the same, with nothing to check
+    d = dt.datetime(2024, 7, 8, 12, 0, 0, tzinfo=dt.timezone.utc)
+    mid = "77e1d2c3@mail.smallcloud.example"
+    body = ("Hello,\n\nYour SSL certificate will expire in 5 days and could not be renewed "
+            "automatically.\nPlease renew it from your dashboard.\n\nSmallCloud\n")
+    data = py_modern([
+        ("Received", host_received("mail.smallcloud.example", "198.51.100.163", "me@example.com",
+                                   d, "4WeF6g7HiJz8")),
+        ("From", "SmallCloud <no-reply@smallcloud.example>"),
+        ("To", "me@example.com"),
+        ("Subject", "Your SSL certificate expires soon"),
+        ("Date", rfcdate(d)),
+        ("Message-ID", "<%s>" % mid),
+    ], body, cte="7bit")
+    add("generic", "en-no-domain",
+        "a host without a rule that names no site: 'Your SSL certificate will expire in 5 days and could not be renewed automatically': generic renewal-failed, no domain, nothing to check",
+        data, [generic_expect(mid, d, "renewal-failed", None, 5,
+                              ("cert-subject", "expiry-subject", "cert-body", "failed-sentence",
+                               "expiry-sentence", "days-left"), reasons=["no domain"])])
+
+    # -- a trusted Authentication-Results fail makes a generic notice suspicious
+    d = dt.datetime(2024, 6, 10, 1, 0, 0, tzinfo=dt.timezone.utc)
+    mid = "b4d5e6f7@tinyhost.example"
+    body = ("Hello,\n\nYour SSL certificate for shop.example.com will expire in 2 days.\n"
+            "Renew it now: https://tinyhost-billing.example/renew\n")
+    data = py_modern([
+        ("Authentication-Results", "mx.certnotice.test; dkim=fail header.d=tinyhost.example; spf=fail smtp.mailfrom=tinyhost.example; dmarc=fail header.from=tinyhost.example"),
+        ("Received", received("203-0-113-99.dsl.example", "203.0.113.99", "mx.certnotice.test",
+                              "4WfG7h8IjKz9", "me@example.com", d + dt.timedelta(seconds=2))),
+        ("From", "TinyHost <alerts@tinyhost.example>"),
+        ("To", "me@example.com"),
+        ("Subject", "Your SSL certificate for shop.example.com expires in 2 days"),
+        ("Date", rfcdate(d)),
+        ("Message-ID", "<%s>" % mid),
+    ], body, cte="7bit")
+    add("generic", "en-auth-fail-suspicious",
+        "a generic notice whose Authentication-Results (trusted mx.certnotice.test) report dkim, spf and dmarc fail: suspicious, authentic false",
+        data, [generic_expect(mid, d, "expiry-warning", "shop.example.com", 2,
+                              ("cert-subject", "expiry-subject", "cert-body", "expiry-sentence",
+                               "domain", "days-left"),
+                              verdict="suspicious", reasons=["dkim=fail, dmarc=fail, spf=fail"])])
+
+    # -- a trusted pass does not make a generic notice authentic
+    d, mid = jst(2024, 6, 11, 9, 0), "20240611090000.aa@mail.minihost.example"
+    body = ("山田 太郎 様\n\nご利用中のSSL証明書の自動更新に失敗しました。\n\n"
+            "対象ドメイン:www.example.jp\n有効期限:2024年6月25日\n\nミニホスト サポートチーム\n")
+    data = py_modern([
+        ("Authentication-Results", "mx.certnotice.test; dkim=pass header.d=minihost.example; spf=pass smtp.mailfrom=minihost.example; dmarc=pass header.from=minihost.example"),
+        ("Received", host_received("mail.minihost.example", "203.0.113.150", "taro@example.jp",
+                                   d, "4WgH8i9JkLz0")),
+        ("From", "ミニホスト サポート <support@minihost.example>"),
+        ("To", "taro@example.jp"),
+        ("Subject", "【重要】SSL証明書の更新に失敗しました"),
+        ("Date", rfcdate(d)),
+        ("Message-ID", "<%s>" % mid),
+    ], body)
+    add("generic", "ja-auth-pass-never-authentic",
+        "a generic notice with dkim/spf/dmarc=pass from the trusted authserv-id: still authentic null (no sender is genuine for an unknown host)",
+        data, [generic_expect(mid, d, "renewal-failed", "www.example.jp", None,
+                              ("cert-subject", "failed-subject", "cert-body", "failed-sentence", "domain", "expiry-date"), explicit="2024-06-25")])
+
+
+# ==========================================================================
+# negative/: ordinary mail about certificates and renewals
+# ==========================================================================
+
+def generic_negative_cases():
+    # -- Xserver domain renewal reminder: same sender, same layout, and it mentions SSL
+    d, mid = jst(2024, 6, 1, 10, 0), "20240601100000.3C4D5E6F.xs@xserver.ne.jp"
+    body = (RULE_BOLD + "\n【Xserver】■重要■ドメイン更新期限に関するお知らせ(example.jp)\n" + RULE_BOLD + "\n"
+            "XserverアカウントID : xs1234567\n\n"
+            "平素は当サービスをご利用いただき誠にありがとうございます。\n"
+            "Xserver カスタマーサポートでございます。\n\n"
+            "ご利用中の下記ドメインの利用期限が近づいております。\n"
+            "利用期限日までに更新手続きがない場合、ドメインは失効し、ドメインに設定している\n"
+            "ウェブサイト・メール・SSLサーバー証明書がご利用いただけなくなります。\n\n"
+            "■ドメイン情報\n"
+            "【ドメイン名】 : example.jp\n"
+            "【利用期限日】 : 2024年7月31日\n"
+            "【支払期限日】 : 2024年7月20日\n\n"
+            "更新手続きはXserverアカウントの「料金支払い」より行えます。\n\n"
+            "エックスサーバー株式会社 カスタマーサポート\n")
+    data = raw([
+        ("Received", host_received("sv-smtp01.xserver.ne.jp", "203.0.113.61", "taro@example.jp",
+                                   d, "4WhI9j0KlMz1")),
+        ("From", addr("Xserver", "support@xserver.ne.jp")),
+        ("To", "taro@example.jp"),
+        ("Subject", ew("【Xserver】■重要■ドメイン更新期限に関するお知らせ(example.jp)",
+                       "ISO-2022-JP", "iso2022_jp")),
+        ("Date", rfcdate(d)),
+        ("Message-ID", "<%s>" % mid),
+        ("MIME-Version", "1.0"),
+        ("Content-Type", "text/plain; charset=ISO-2022-JP"),
+        ("Content-Transfer-Encoding", "7bit"),
+    ], body.encode("iso2022_jp"))
+    add("negative", "xserver-domain-renewal",
+        "Xserver 'ドメイン更新期限に関するお知らせ' (利用期限日, 支払期限日, 失効, and SSLサーバー証明書 among what stops working) from the genuine sender: a domain renewal, not a certificate notice",
+        data, [not_notice(mid, d)])
+
+    # -- XFREE contract renewal: 契約更新, 利用期限日, 凍結, and 独自SSL
+    d, mid = jst(2024, 9, 1, 12, 0), "20240901120000.9A8B7C6D.xf@xserver.ne.jp"
+    body = ("XFREE をご利用いただき誠にありがとうございます。\n\n"
+            "ご利用中の無料レンタルサーバーの利用期限が近づいております。\n"
+            "利用期限日までに契約更新の手続きを行わない場合、サーバーは凍結され、\n"
+            "設定している独自SSL(無料SSL証明書)も利用できなくなります。\n\n"
+            "【サーバーID】 : xfree-taro\n"
+            "【利用期限日】 : 2024年9月30日\n\n"
+            "契約更新はXserverアカウントから行えます。\n")
+    data = py_modern([
+        ("Received", host_received("sv-smtp02.xserver.ne.jp", "203.0.113.62", "taro@example.jp",
+                                   d, "4WiJ0k1LmNz2")),
+        ("From", "XFREE <support@xserver.ne.jp>"),
+        ("To", "taro@example.jp"),
+        ("Subject", "【XFREE】無料レンタルサーバー契約更新に関するお知らせ"),
+        ("Date", rfcdate(d)),
+        ("Message-ID", "<%s>" % mid),
+    ], body)
+    add("negative", "xfree-contract-renewal",
+        "XFREE '無料レンタルサーバー契約更新に関するお知らせ' (利用期限日, 凍結, 独自SSL(無料SSL証明書) mentioned): a contract renewal, not a certificate notice",
+        data, [not_notice(mid, d)])
+
+    # -- a small host's domain renewal reminder, Japanese, naming SSL as collateral
+    d, mid = jst(2024, 3, 15, 9, 0), "20240315090000.bb@minihost.example"
+    body = ("山田 太郎 様\n\n"
+            "ご契約中のドメイン example.jp の有効期限が近づいております。\n"
+            "有効期限:2024年4月15日(残り31日)\n\n"
+            "期限を過ぎるとドメインが失効し、ウェブサイトやSSL証明書の更新もできなくなります。\n"
+            "管理画面の「ドメイン更新」からお手続きください。\n")
+    data = py_modern([
+        ("Received", host_received("mail.minihost.example", "203.0.113.150", "taro@example.jp",
+                                   d, "4WjK1l2MnOz3")),
+        ("From", "ミニホスト <support@minihost.example>"),
+        ("To", "taro@example.jp"),
+        ("Subject", "【重要】ドメインの有効期限が近づいています(example.jp)"),
+        ("Date", rfcdate(d)),
+        ("Message-ID", "<%s>" % mid),
+    ], body)
+    add("negative", "ja-domain-expiry-small-host",
+        "a small host's 'ドメインの有効期限が近づいています(example.jp)' with 有効期限, 残り31日 and 'SSL証明書の更新もできなくなります': a domain renewal",
+        data, [not_notice(mid, d)])
+
+    # -- English registrar reminder, with an SSL upsell
+    d = dt.datetime(2024, 5, 20, 16, 0, 0, tzinfo=dt.timezone.utc)
+    mid = "renew-9f8e7d6c@registrar.example"
+    body = ("Hello,\n\nYour domain example.com will expire on June 19, 2024 (in 30 days).\n"
+            "Renew your domain registration now to keep your website and email working.\n\n"
+            "Tip: add an SSL certificate to your renewal and save 20% — your SSL certificate "
+            "will be renewed together with the domain.\n\n"
+            "Domain: example.com\nExpiration date: 2024-06-19\nAuto-renew: off\n\n"
+            "Renew now: https://registrar.example/renew/example.com\n")
+    data = py_modern([
+        ("Received", host_received("mx.registrar.example", "198.51.100.170", "owner@example.com",
+                                   d, "4VkL2m3NoPz4")),
+        ("From", "Registrar Example <renewals@registrar.example>"),
+        ("To", "owner@example.com"),
+        ("Subject", "Your domain example.com expires in 30 days"),
+        ("Date", rfcdate(d)),
+        ("Message-ID", "<%s>" % mid),
+    ], body, cte="quoted-printable")
+    add("negative", "en-domain-renewal-registrar",
+        "a registrar's 'Your domain example.com expires in 30 days' with 'Expiration date' and an SSL certificate upsell: a domain renewal",
+        data, [not_notice(mid, d)])
+
+    # -- a small host says the certificate was renewed (success), English
+    d = dt.datetime(2024, 6, 5, 4, 0, 0, tzinfo=dt.timezone.utc)
+    mid = "ok-1a2b3c@tinyhost.example"
+    body = ("Hello,\n\nYour SSL certificate for shop.example.com has been renewed successfully.\n"
+            "The new certificate expires on 2024-09-03 (in 90 days). No action is required.\n")
+    data = py_modern([
+        ("Received", host_received("alerts.tinyhost.example", "198.51.100.160", "me@example.com",
+                                   d, "4WlM3n4OpQz5")),
+        ("From", "TinyHost <alerts@tinyhost.example>"),
+        ("To", "me@example.com"),
+        ("Subject", "SSL certificate renewed for shop.example.com"),
+        ("Date", rfcdate(d)),
+        ("Message-ID", "<%s>" % mid),
+    ], body, cte="7bit")
+    add("negative", "en-certificate-renewed-small-host",
+        "a host without a rule: 'SSL certificate renewed for shop.example.com' / 'expires on 2024-09-03 (in 90 days)': success, not a notice",
+        data, [not_notice(mid, d)])
+
+    # -- a small host says the certificate was issued, Japanese
+    d, mid = jst(2024, 6, 6, 11, 0), "20240606110000.cc@minihost.example"
+    body = ("山田 太郎 様\n\n下記ドメインのSSL証明書の発行が完了しました。\n\n"
+            "対象ドメイン:shop.example.jp\n有効期限:2024年9月4日\n\n"
+            "有効期限の30日前に自動で更新されます。お客様による作業は必要ありません。\n")
+    data = py_modern([
+        ("Received", host_received("mail.minihost.example", "203.0.113.150", "taro@example.jp",
+                                   d, "4WmN4o5PqRz6")),
+        ("From", "ミニホスト <support@minihost.example>"),
+        ("To", "taro@example.jp"),
+        ("Subject", "SSL証明書発行のお知らせ(shop.example.jp)"),
+        ("Date", rfcdate(d)),
+        ("Message-ID", "<%s>" % mid),
+    ], body)
+    add("negative", "ja-ssl-issued-small-host",
+        "a host without a rule: 'SSL証明書発行のお知らせ(shop.example.jp)' with 有効期限 and 自動で更新されます: issued, not a notice",
+        data, [not_notice(mid, d)])
+
+    # -- a newsletter about shorter certificate lifetimes
+    d = dt.datetime(2025, 4, 15, 9, 0, 0, tzinfo=dt.timezone.utc)
+    mid = "news-2025-04@news.certvendor.example"
+    body = ("CertVendor Newsletter — April 2025\n\n"
+            "The CA/Browser Forum voted to shorten TLS certificate lifetimes to 47 days by 2029.\n"
+            "Your certificates will expire more often: a certificate issued on 2029-03-15 will "
+            "expire in 47 days.\n"
+            "Automate renewal now and save 15% on our managed certificates for example.com and "
+            "every other domain you run.\n\n"
+            "Read more on our blog: https://blog.certvendor.example/47-days\n\n"
+            "Unsubscribe: https://news.certvendor.example/unsubscribe\n")
+    data = py_modern([
+        ("Received", host_received("news.certvendor.example", "198.51.100.171", "me@example.com",
+                                   d, "4ZnO5p6QrSz7")),
+        ("From", "CertVendor <news@news.certvendor.example>"),
+        ("To", "me@example.com"),
+        ("Subject", "TLS certificates will expire every 47 days: are you ready?"),
+        ("Date", rfcdate(d)),
+        ("Message-ID", "<%s>" % mid),
+    ], body, cte="quoted-printable")
+    add("negative", "en-newsletter-certificate-lifetimes",
+        "a CA's newsletter: 'TLS certificates will expire every 47 days', 'will expire in 47 days', a domain and a date — with unsubscribe and blog: not a notice",
+        data, [not_notice(mid, d)])
+
+    # -- a bounce: the remote MX's certificate expired
+    d = dt.datetime(2024, 2, 2, 2, 2, 2, tzinfo=dt.timezone.utc)
+    mid = "20240202020202.ABCDEF0123@mx.example.com"
+    body = ("This is the mail system at host mx.example.com.\n\n"
+            "I'm sorry to have to inform you that your message could not\n"
+            "be delivered to one or more recipients.\n\n"
+            "<bob@partner.example>: TLS is required, but the certificate of mail.partner.example\n"
+            "    has expired on 2024-01-31 (certificate verify failed)\n")
+    data = raw([
+        ("Received", "by mx.example.com (Postfix)\n\tid ABCDEF0123; " + rfcdate(d)),
+        ("From", "MAILER-DAEMON@mx.example.com (Mail Delivery System)"),
+        ("To", "alice@example.com"),
+        ("Subject", "Undelivered Mail Returned to Sender"),
+        ("Date", rfcdate(d)),
+        ("Message-ID", "<%s>" % mid),
+        ("MIME-Version", "1.0"),
+        ("Content-Type", "text/plain; charset=us-ascii"),
+    ], body.encode("ascii"))
+    add("negative", "en-bounce-remote-certificate-expired",
+        "a bounce: 'the certificate of mail.partner.example has expired on 2024-01-31': delivery report, not a notice",
+        data, [not_notice(mid, d)])
+
+    # -- the My Number card's electronic certificate (電子証明書) expires
+    d, mid = jst(2024, 10, 1, 9, 0), "20241001090000.jpki@city.example.lg.jp"
+    body = ("山田 太郎 様\n\n"
+            "マイナンバーカードの電子証明書の有効期限が近づいています。\n"
+            "有効期限:2024年12月24日\n\n"
+            "お住まいの市区町村窓口で更新手続きを行ってください。\n")
+    data = py_modern([
+        ("Received", host_received("mail.city.example.lg.jp", "203.0.113.180", "taro@example.jp",
+                                   d, "4YoP6q7RsTz8")),
+        ("From", "市役所 <info@city.example.lg.jp>"),
+        ("To", "taro@example.jp"),
+        ("Subject", "【お知らせ】電子証明書の有効期限が近づいています"),
+        ("Date", rfcdate(d)),
+        ("Message-ID", "<%s>" % mid),
+    ], body)
+    add("negative", "ja-electronic-certificate-mynumber",
+        "マイナンバーカードの電子証明書の有効期限が近づいています (有効期限 date): another kind of certificate, not a server certificate",
+        data, [not_notice(mid, d)])
+
+    # -- a customer's reply quoting a generic notice
+    d = dt.datetime(2024, 6, 3, 15, 0, 0, tzinfo=dt.timezone.utc)
+    mid = "reply-77@example.com"
+    body = ("Thanks, I renewed it from the panel.\n\nOn Mon, TinyHost wrote:\n"
+            "> Your SSL certificate for shop.example.com will expire in 7 days.\n")
+    data = py_modern([
+        ("Received", host_received("mail.example.com", "192.0.2.10", "alerts@tinyhost.example",
+                                   d, "4WpQ7r8StUz9")),
+        ("From", "Me <me@example.com>"),
+        ("To", "TinyHost <alerts@tinyhost.example>"),
+        ("Subject", "Re: Your SSL certificate for shop.example.com expires in 7 days"),
+        ("Date", rfcdate(d)),
+        ("Message-ID", "<%s>" % mid),
+    ], body, cte="7bit")
+    add("negative", "en-reply-to-generic-notice",
+        "the customer's 'Re: Your SSL certificate for shop.example.com expires in 7 days' quoting it: a reply, not a notice",
+        data, [not_notice(mid, d)])
+
 
 # ==========================================================================
 
@@ -2299,6 +3279,11 @@ def main():
     cpanel_cases()
     other_negative_cases()
     other_phishing_cases()
+    sender_first_cases()
+    letsencrypt_cases()
+    aws_cases()
+    generic_cases()
+    generic_negative_cases()
 
     names = set()
     for d, name, _desc, _data, _res in CASES:
