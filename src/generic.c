@@ -164,7 +164,8 @@ load_detector (CnLoader *ld, GKeyFile *kf, CnGeneric *g, char ***steps_ja)
   }
   g->rule.name = cn_loader_string (ld, kf, d, "name", TRUE);
   g->rule.support_url = cn_loader_string (ld, kf, d, "support_url", TRUE);
-  g->rule.remediation = cn_loader_strings (ld, kf, d, "remediation", NULL);
+  /* the untranslated steps whatever the user's locale, and the Japanese ones */
+  g->rule.remediation = cn_loader_strings (ld, kf, d, "remediation", "C");
   if (g->rule.remediation == NULL || g->rule.remediation[0] == NULL)
     cn_loader_problem (ld, cn_loader_line (ld, d, NULL), "[detector]: missing remediation");
   /* remediation[ja], else the default steps */

@@ -128,12 +128,13 @@ cn_normalize_domain (const char *s)
       if (!g_ascii_isalnum (*c) && *c != '-')
         return NULL;
   }
-  /* the top-level label is not all digits (that would be an address) */
+  /* the top-level label is not all digits (that would be an address) and
+   * has two characters at least, as every delegated one has ("e.g." is none) */
   const char *tld = labels[g_strv_length (labels) - 1];
   gboolean digits = TRUE;
   for (const char *c = tld; *c; c++)
     digits &= g_ascii_isdigit (*c) != 0;
-  if (digits)
+  if (digits || strlen (tld) < 2)
     return NULL;
   return g_ascii_strdown (ascii, -1);
 }

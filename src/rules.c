@@ -406,11 +406,13 @@ schema_for (const CnGroupSchema *schema, const char *group)
   return NULL;
 }
 
-/* Every group and key of KF is one the schema knows; text values have no
- * backslash GLib would mishandle. */
-static void
+/* Every group and key of KF is one the schema knows (a problem each, and the
+ * loading goes on, so every problem is listed); text values have no backslash
+ * GLib would mishandle (FALSE: the values cannot be read). */
+static gboolean
 check_schema (CnLoader *ld, GKeyFile *kf)
 {
+  gboolean escapes_ok = TRUE;
   g_auto (GStrv) groups = g_key_file_get_groups (kf, NULL);
   for (char **g = groups; *g; g++) {
     const CnGroupSchema *gs = schema_for (ld->schema, *g);
@@ -431,10 +433,11 @@ check_schema (CnLoader *ld, GKeyFile *kf)
         *br = '\0';
       if (!in_list (base, gs->keys))
         cn_loader_problem (ld, cn_loader_line (ld, *g, *k), "[%s]: unknown key '%s'", *g, *k);
-      else if (!in_list (base, gs->pattern_keys))
-        check_escapes (ld, kf, *g, *k);
+      else if (!in_list (base, gs->pattern_keys) && !check_escapes (ld, kf, *g, *k))
+        escapes_ok = FALSE;
     }
   }
+  return escapes_ok;
 }
 
 gboolean
@@ -462,12 +465,12 @@ cn_loader_read (CnLoader *ld, GKeyFile *kf)
   index_lines (ld, data, len);
   if (cn_loader_failed (ld))
     return FALSE;
-  if (!g_key_file_load_from_data (kf, data, len, G_KEY_FILE_NONE, &e)) {
+  /* every translation (remediation[ja]): the generic detector picks one per mail */
+  if (!g_key_file_load_from_data (kf, data, len, G_KEY_FILE_KEEP_TRANSLATIONS, &e)) {
     cn_loader_problem (ld, 0, "%s", e->message);
     return FALSE;
   }
-  check_schema (ld, kf);
-  return !cn_loader_failed (ld);
+  return check_schema (ld, kf);
 }
 
 /* ---- provider rules ---- */

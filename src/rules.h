@@ -144,8 +144,10 @@ CnLoader *cn_loader_new (const char *path, const CnGroupSchema *schema, GString 
 void cn_loader_free (CnLoader *ld);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CnLoader, cn_loader_free)
 /* Read the file into KF: FALSE (with problems recorded) when it cannot be
- * read, is not valid UTF-8, is too large, is malformed, or has groups or
- * keys SCHEMA does not allow. */
+ * read, is not valid UTF-8, is too large or malformed, or a text value has a
+ * backslash GLib would mishandle.  Groups and keys SCHEMA does not allow are
+ * recorded as problems but the file is still read, so that every problem of
+ * it is listed: check cn_loader_failed() at the end. */
 gboolean cn_loader_read (CnLoader *ld, GKeyFile *kf);
 /* Whether any problem was recorded since cn_loader_new(). */
 gboolean cn_loader_failed (const CnLoader *ld);

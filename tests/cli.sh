@@ -38,7 +38,7 @@ is "$(printf '%s\n' "$out" | jfield notice)" expiry-warning "json: notice"
 is "$(printf '%s\n' "$out" | jfield source)" "$S/sakura/expiry-15d-iso2022jp-python.eml" "json: source is the path given"
 is "$(printf '%s\n' "$out" | jfield live)" null "json: live is null with --no-verify"
 is "$(printf '%s\n' "$out" | python3 -c 'import sys,json; print(sorted(json.loads(sys.stdin.read())))')" \
-	"['account', 'authentic', 'date', 'days_claimed', 'domain', 'domains', 'error', 'expires_claimed', 'live', 'message_id', 'notice', 'provider', 'reasons', 'remediation', 'source', 'support_url', 'verdict']" \
+	"['account', 'authentic', 'confidence', 'date', 'days_claimed', 'domain', 'domains', 'error', 'expires_claimed', 'live', 'message_id', 'notice', 'provider', 'reasons', 'remediation', 'source', 'support_url', 'verdict']" \
 	"json: the stable field set"
 
 # ---- exit status ----
@@ -171,6 +171,14 @@ like "$out" "  expiry-warning" "rules list shows notice kinds"
 run rules test --rules "$R" "$S/conoha/renewal-failed-20d-iso2022jp.eml"
 like "$out" 'domain = "example\.blog"' "rules test shows what each pattern captured"
 like "$out" '=> conoha / renewal-failed' "rules test says which rule matched"
+like "$(printf '%s\n' "$out" | tail -n 1 | jfield confidence)" high "a rule match is a notice with high confidence"
+run rules list --rules "$R"
+like "$out" "generic.*from any sender" "rules list shows the generic detector"
+like "$out" "-12 success-subject" "… with the weight of each piece of evidence"
+run rules test -v --rules "$R" "$S/generic/en-expiry-7-days.eml"
+like "$out" '\+3 domain +match' "rules test -v shows what the generic detector counted"
+like "$out" 'score 16 \(a notice from 11\)' "… and its score"
+like "$out" '=> generic / expiry-warning' "… and that it made a notice"
 
 # ---- a new provider is a new file, no rebuild ----
 mkdir -p "$T/myrules"
@@ -203,7 +211,7 @@ like "$out" "demo.*\(user: $T/config/certnotice/rules/demo\.rules\)" "rules list
 like "$out" "sakura	My Sakura.*\(user: " "… and a user file of the same name overrides the shipped one"
 like "$out" "conoha.*\(shipped: " "… the others are shipped"
 run parse --rules "$R" --no-verify --format json "$T/demo.eml"
-is "$(printf '%s\n' "$out" | jfield provider)" null "--rules DIR replaces every layer"
+is "$(printf '%s\n' "$out" | jfield provider)" generic "--rules DIR replaces every layer (the user's demo rule is not read: only the generic detector takes the mail)"
 rm -rf "$T/config"
 out=$(cd / && "$CN" rules check 2>&1); rc=$?
 is "$rc" 0 "a binary run from its build tree finds the shipped rules from any directory"
