@@ -268,8 +268,11 @@ cn_loader_pattern (CnLoader *ld, GKeyFile *kf, const char *group, const char *ke
   if (code == NULL) {
     PCRE2_UCHAR msg[256];
     pcre2_get_error_message (err, msg, sizeof msg);
-    cn_loader_problem (ld, line, "[%s] %s: bad pattern at offset %zu: %s", group, key, (size_t) off,
-                       (char *) msg);
+    if (err == PCRE2_ERROR_HEAP_FAILED)
+      cn_loader_problem (ld, line, "[%s] %s: out of memory compiling the pattern (%s)", group, key, (char *) msg);
+    else
+      cn_loader_problem (ld, line, "[%s] %s: bad pattern at offset %zu: %s", group, key, (size_t) off,
+                         (char *) msg);
     return NULL;
   }
   /* JIT where the platform has it; the interpreter otherwise. */
@@ -447,7 +450,10 @@ cn_loader_read (CnLoader *ld, GKeyFile *kf)
   gsize len = 0;
   g_autoptr (GError) e = NULL;
   if (!g_file_get_contents (ld->file, &data, &len, &e)) {
-    cn_loader_problem (ld, 0, "%s", e->message);
+    if (g_error_matches (e, G_FILE_ERROR, G_FILE_ERROR_NOMEM))
+      cn_loader_problem (ld, 0, "out of memory reading the file (%s)", e->message);
+    else
+      cn_loader_problem (ld, 0, "%s", e->message);
     return FALSE;
   }
   if (len > CN_RULE_FILE_MAX) {
