@@ -2292,6 +2292,18 @@ def other_phishing_cases():
         data, [expect(mid, d, "lolipop", "renewal-failed", "shop.example.com", None, None,
                       verdict="suspicious", reasons=["not a genuine"])])
 
+def hosted_mail(host, ip, rcpt, d, ident, frm, to, subject, mid, body, **kw):
+    """A mail as Python writes it, received from HOST by our MX (py_modern)."""
+    return py_modern([
+        ("Received", host_received(host, ip, rcpt, d, ident)),
+        ("From", frm),
+        ("To", to),
+        ("Subject", subject),
+        ("Date", rfcdate(d)),
+        ("Message-ID", "<%s>" % mid),
+    ], body, **kw)
+
+
 # ==========================================================================
 # sender first: the From decides between providers with the same wording
 # ==========================================================================
@@ -2351,15 +2363,10 @@ def sender_first_cases():
     # -- genuine Xserver with Star Server's plain subject: only the From says who
     d, mid = jst(2024, 10, 23, 4, 25, 40), "20241023042540.2A3B4C5D.xs@xserver.ne.jp"
     body = xserver_failed_text_unnamed("novel01", "novel.example.com", "2024年10月28日")
-    data = py_modern([
-        ("Received", host_received("sv-smtp02.xserver.ne.jp", "203.0.113.62", "writer@example.com",
-                                   d, "4XpQ2r3StUz4")),
-        ("From", "support@xserver.ne.jp"),
-        ("To", "writer@example.com"),
-        ("Subject", STAR_SUBJ_FAILED),
-        ("Date", rfcdate(d)),
-        ("Message-ID", "<%s>" % mid),
-    ], body)
+    data = hosted_mail("sv-smtp02.xserver.ne.jp", "203.0.113.62", "writer@example.com", d, "4XpQ2r3StUz4",
+                       "support@xserver.ne.jp", "writer@example.com",
+                       STAR_SUBJ_FAILED,
+                       mid, body)
     add("xserver", "renewal-failed-genuine-nothing-named",
         "sender first: support@xserver.ne.jp with the plain subject SSLサーバー証明書更新未完了のお知らせ and no name anywhere: Xserver's, not Star Server's (UTF-8 base64, Python)",
         data, [expect(mid, d, "xserver", "renewal-failed", "novel.example.com", "novel01", None,
@@ -2388,15 +2395,10 @@ def sender_first_cases():
     # -- the same from the operator's domain (netowl.jp), 【スターサーバー】 missing too
     d, mid = jst(2024, 11, 10, 6, 0, 9), "20241110060009.7F8091A2@mail.netowl.jp"
     body = star_failed_text_unnamed("鈴木 花子", "sv-novel01", "Shop.Example.com")
-    data = py_modern([
-        ("Received", host_received("smtp.netowl.jp", "203.0.113.72", "hanako@example.com",
-                                   d, "4YkL7m8NoPz9")),
-        ("From", "info@mail.netowl.jp"),
-        ("To", "hanako@example.com"),
-        ("Subject", STAR_SUBJ_FAILED),
-        ("Date", rfcdate(d)),
-        ("Message-ID", "<%s>" % mid),
-    ], body, cte="quoted-printable")
+    data = hosted_mail("smtp.netowl.jp", "203.0.113.72", "hanako@example.com", d, "4YkL7m8NoPz9",
+                       "info@mail.netowl.jp", "hanako@example.com",
+                       STAR_SUBJ_FAILED,
+                       mid, body, cte="quoted-printable")
     add("starserver", "renewal-failed-genuine-unnamed-netowl-subdomain",
         "sender first: info@mail.netowl.jp (a subdomain of the operator's domain), nothing named, コモンネーム「Shop.Example.com」 (UTF-8 QP, Python)",
         data, [expect(mid, d, "starserver", "renewal-failed", "shop.example.com", "sv-novel01", None)])
@@ -2828,6 +2830,16 @@ GENERIC_WEIGHTS = {
 }
 
 
+# what a full notice of each kind carries: certificate and trouble in the
+# subject and in a sentence of the body, the site, and a date or a day count
+CUES_FAILED = ("cert-subject", "failed-subject", "cert-body", "failed-sentence", "domain",
+               "expiry-date")
+CUES_EXPIRY_DAYS = ("cert-subject", "expiry-subject", "cert-body", "expiry-sentence", "domain",
+                    "days-left")
+CUES_EXPIRED = ("cert-subject", "expired-subject", "cert-body", "expired-sentence", "domain",
+                "expiry-date")
+
+
 def generic_expect(mid, date, notice, domain, days, cues, *, reasons=(), **kw):
     score = sum(GENERIC_WEIGHTS[c] for c in cues)
     assert score >= 11, (mid, score)
@@ -2848,19 +2860,14 @@ def generic_cases():
             "ドメインのネームサーバー設定をご確認のうえ、管理画面から再度更新をお試しください。\n"
             "https://panel.minihost.example/\n\n"
             "ミニホスト サポートチーム\n")
-    data = py_modern([
-        ("Received", host_received("mail.minihost.example", "203.0.113.150", "taro@example.jp",
-                                   d, "4WaB1c2DeFz3")),
-        ("From", "ミニホスト サポート <support@minihost.example>"),
-        ("To", "taro@example.jp"),
-        ("Subject", "【重要】SSL証明書の更新に失敗しました"),
-        ("Date", rfcdate(d)),
-        ("Message-ID", "<%s>" % mid),
-    ], body)
+    data = hosted_mail("mail.minihost.example", "203.0.113.150", "taro@example.jp", d, "4WaB1c2DeFz3",
+                       "ミニホスト サポート <support@minihost.example>", "taro@example.jp",
+                       "【重要】SSL証明書の更新に失敗しました",
+                       mid, body)
     add("generic", "ja-renewal-failed-small-host",
         "a host without a rule: 【重要】SSL証明書の更新に失敗しました, 対象ドメイン:shop.example.jp, 有効期限:2024年6月20日 (UTF-8 base64): generic renewal-failed, high",
         data, [generic_expect(mid, d, "renewal-failed", "shop.example.jp", None,
-                              ("cert-subject", "failed-subject", "cert-body", "failed-sentence", "domain", "expiry-date"), explicit="2024-06-20")])
+                              CUES_FAILED, explicit="2024-06-20")])
 
     # -- Japanese expiry warning, ISO-2022-JP, full-width colon and digits, 残り7日
     d, mid = jst(2024, 8, 1, 9, 30), "20240801093000.ff01@cloud-sakaba.example"
@@ -2885,8 +2892,7 @@ def generic_cases():
     add("generic", "ja-expiry-warning-iso2022jp",
         "a host without a rule: SSLサーバー証明書の有効期限が近づいています(blog.example.net), 'blog.example.net のSSLサーバー証明書', 残り７日 (ISO-2022-JP): generic expiry-warning, high",
         data, [generic_expect(mid, d, "expiry-warning", "blog.example.net", 7,
-                              ("cert-subject", "expiry-subject", "cert-body", "expiry-sentence",
-                               "domain", "days-left"))])
+                              CUES_EXPIRY_DAYS)])
 
     # -- English: "Your SSL certificate for shop.example.com expires in 7 days"
     d = dt.datetime(2024, 6, 3, 14, 0, 0, tzinfo=dt.timezone.utc)
@@ -2896,20 +2902,14 @@ def generic_cases():
             "Log in to your control panel and open SSL/TLS to renew it, or make sure the domain "
             "still points at our servers so that automatic renewal can succeed.\n\n"
             "-- \nTinyHost\n")
-    data = py_modern([
-        ("Received", host_received("alerts.tinyhost.example", "198.51.100.160", "me@example.com",
-                                   d, "4WbC3d4EfGz5")),
-        ("From", "TinyHost <alerts@tinyhost.example>"),
-        ("To", "me@example.com"),
-        ("Subject", "Your SSL certificate for shop.example.com expires in 7 days"),
-        ("Date", rfcdate(d)),
-        ("Message-ID", "<%s>" % mid),
-    ], body, cte="7bit")
+    data = hosted_mail("alerts.tinyhost.example", "198.51.100.160", "me@example.com", d, "4WbC3d4EfGz5",
+                       "TinyHost <alerts@tinyhost.example>", "me@example.com",
+                       "Your SSL certificate for shop.example.com expires in 7 days",
+                       mid, body, cte="7bit")
     add("generic", "en-expiry-7-days",
         "a host without a rule: 'Your SSL certificate for shop.example.com expires in 7 days' (us-ascii): generic expiry-warning, 7 days",
         data, [generic_expect(mid, d, "expiry-warning", "shop.example.com", 7,
-                              ("cert-subject", "expiry-subject", "cert-body", "expiry-sentence",
-                               "domain", "days-left"))])
+                              CUES_EXPIRY_DAYS)])
 
     # -- English renewal failure, HTML only, with an ISO expiry date
     d = dt.datetime(2024, 9, 16, 3, 12, 44, tzinfo=dt.timezone.utc)
@@ -2935,8 +2935,7 @@ def generic_cases():
     add("generic", "en-renewal-failed-html",
         "a host without a rule: 'We were unable to renew the TLS certificate for blog.example.org', table 'Certificate expires: 2024-09-30', HTML only: generic renewal-failed, high",
         data, [generic_expect(mid, d, "renewal-failed", "blog.example.org", None,
-                              ("cert-subject", "failed-subject", "cert-body", "failed-sentence",
-                               "domain", "expiry-date"), explicit="2024-09-30")])
+                              CUES_FAILED, explicit="2024-09-30")])
 
     # -- English: the certificate has expired
     d = dt.datetime(2024, 5, 2, 8, 0, 0, tzinfo=dt.timezone.utc)
@@ -2944,35 +2943,24 @@ def generic_cases():
     body = ("Hi,\n\nThe SSL certificate for www.example.net has expired on May 1, 2024.\n"
             "Visitors now see a security warning. Renew the certificate in your hosting panel.\n\n"
             "Hostwerk\n")
-    data = py_modern([
-        ("Received", host_received("monitor.hostwerk.example", "198.51.100.162", "it@example.net",
-                                   d, "4VdE5f6GhIz7")),
-        ("From", "Hostwerk <monitor@hostwerk.example>"),
-        ("To", "it@example.net"),
-        ("Subject", "SSL certificate expired: www.example.net"),
-        ("Date", rfcdate(d)),
-        ("Message-ID", "<%s>" % mid),
-    ], body, cte="7bit")
+    data = hosted_mail("monitor.hostwerk.example", "198.51.100.162", "it@example.net", d, "4VdE5f6GhIz7",
+                       "Hostwerk <monitor@hostwerk.example>", "it@example.net",
+                       "SSL certificate expired: www.example.net",
+                       mid, body, cte="7bit")
     add("generic", "en-expired",
         "a host without a rule: 'SSL certificate expired: www.example.net' / 'has expired on May 1, 2024': generic expired, high",
         data, [generic_expect(mid, d, "expired", "www.example.net", None,
-                              ("cert-subject", "expired-subject", "cert-body", "expired-sentence",
-                               "domain", "expiry-date"), explicit="2024-05-01")])
+                              CUES_EXPIRED, explicit="2024-05-01")])
 
     # -- English, no site named: a notice all the same, with nothing to check
     d = dt.datetime(2024, 7, 8, 12, 0, 0, tzinfo=dt.timezone.utc)
     mid = "77e1d2c3@mail.smallcloud.example"
     body = ("Hello,\n\nYour SSL certificate will expire in 5 days and could not be renewed "
             "automatically.\nPlease renew it from your dashboard.\n\nSmallCloud\n")
-    data = py_modern([
-        ("Received", host_received("mail.smallcloud.example", "198.51.100.163", "me@example.com",
-                                   d, "4WeF6g7HiJz8")),
-        ("From", "SmallCloud <no-reply@smallcloud.example>"),
-        ("To", "me@example.com"),
-        ("Subject", "Your SSL certificate expires soon"),
-        ("Date", rfcdate(d)),
-        ("Message-ID", "<%s>" % mid),
-    ], body, cte="7bit")
+    data = hosted_mail("mail.smallcloud.example", "198.51.100.163", "me@example.com", d, "4WeF6g7HiJz8",
+                       "SmallCloud <no-reply@smallcloud.example>", "me@example.com",
+                       "Your SSL certificate expires soon",
+                       mid, body, cte="7bit")
     add("generic", "en-no-domain",
         "a host without a rule that names no site: 'Your SSL certificate will expire in 5 days and could not be renewed automatically': generic renewal-failed, no domain, nothing to check",
         data, [generic_expect(mid, d, "renewal-failed", None, 5,
@@ -2997,8 +2985,7 @@ def generic_cases():
     add("generic", "en-auth-fail-suspicious",
         "a generic notice whose Authentication-Results (trusted mx.certnotice.test) report dkim, spf and dmarc fail: suspicious, authentic false",
         data, [generic_expect(mid, d, "expiry-warning", "shop.example.com", 2,
-                              ("cert-subject", "expiry-subject", "cert-body", "expiry-sentence",
-                               "domain", "days-left"),
+                              CUES_EXPIRY_DAYS,
                               verdict="suspicious", reasons=["dkim=fail, dmarc=fail, spf=fail"])])
 
     # -- a trusted pass does not make a generic notice authentic
@@ -3018,7 +3005,7 @@ def generic_cases():
     add("generic", "ja-auth-pass-never-authentic",
         "a generic notice with dkim/spf/dmarc=pass from the trusted authserv-id: still authentic null (no sender is genuine for an unknown host)",
         data, [generic_expect(mid, d, "renewal-failed", "www.example.jp", None,
-                              ("cert-subject", "failed-subject", "cert-body", "failed-sentence", "domain", "expiry-date"), explicit="2024-06-25")])
+                              CUES_FAILED, explicit="2024-06-25")])
 
 
 # ==========================================================================
@@ -3067,15 +3054,10 @@ def generic_negative_cases():
             "【サーバーID】 : xfree-taro\n"
             "【利用期限日】 : 2024年9月30日\n\n"
             "契約更新はXserverアカウントから行えます。\n")
-    data = py_modern([
-        ("Received", host_received("sv-smtp02.xserver.ne.jp", "203.0.113.62", "taro@example.jp",
-                                   d, "4WiJ0k1LmNz2")),
-        ("From", "XFREE <support@xserver.ne.jp>"),
-        ("To", "taro@example.jp"),
-        ("Subject", "【XFREE】無料レンタルサーバー契約更新に関するお知らせ"),
-        ("Date", rfcdate(d)),
-        ("Message-ID", "<%s>" % mid),
-    ], body)
+    data = hosted_mail("sv-smtp02.xserver.ne.jp", "203.0.113.62", "taro@example.jp", d, "4WiJ0k1LmNz2",
+                       "XFREE <support@xserver.ne.jp>", "taro@example.jp",
+                       "【XFREE】無料レンタルサーバー契約更新に関するお知らせ",
+                       mid, body)
     add("negative", "xfree-contract-renewal",
         "XFREE '無料レンタルサーバー契約更新に関するお知らせ' (利用期限日, 凍結, 独自SSL(無料SSL証明書) mentioned): a contract renewal, not a certificate notice",
         data, [not_notice(mid, d)])
@@ -3087,15 +3069,10 @@ def generic_negative_cases():
             "有効期限:2024年4月15日(残り31日)\n\n"
             "期限を過ぎるとドメインが失効し、ウェブサイトやSSL証明書の更新もできなくなります。\n"
             "管理画面の「ドメイン更新」からお手続きください。\n")
-    data = py_modern([
-        ("Received", host_received("mail.minihost.example", "203.0.113.150", "taro@example.jp",
-                                   d, "4WjK1l2MnOz3")),
-        ("From", "ミニホスト <support@minihost.example>"),
-        ("To", "taro@example.jp"),
-        ("Subject", "【重要】ドメインの有効期限が近づいています(example.jp)"),
-        ("Date", rfcdate(d)),
-        ("Message-ID", "<%s>" % mid),
-    ], body)
+    data = hosted_mail("mail.minihost.example", "203.0.113.150", "taro@example.jp", d, "4WjK1l2MnOz3",
+                       "ミニホスト <support@minihost.example>", "taro@example.jp",
+                       "【重要】ドメインの有効期限が近づいています(example.jp)",
+                       mid, body)
     add("negative", "ja-domain-expiry-small-host",
         "a small host's 'ドメインの有効期限が近づいています(example.jp)' with 有効期限, 残り31日 and 'SSL証明書の更新もできなくなります': a domain renewal",
         data, [not_notice(mid, d)])
@@ -3109,15 +3086,10 @@ def generic_negative_cases():
             "will be renewed together with the domain.\n\n"
             "Domain: example.com\nExpiration date: 2024-06-19\nAuto-renew: off\n\n"
             "Renew now: https://registrar.example/renew/example.com\n")
-    data = py_modern([
-        ("Received", host_received("mx.registrar.example", "198.51.100.170", "owner@example.com",
-                                   d, "4VkL2m3NoPz4")),
-        ("From", "Registrar Example <renewals@registrar.example>"),
-        ("To", "owner@example.com"),
-        ("Subject", "Your domain example.com expires in 30 days"),
-        ("Date", rfcdate(d)),
-        ("Message-ID", "<%s>" % mid),
-    ], body, cte="quoted-printable")
+    data = hosted_mail("mx.registrar.example", "198.51.100.170", "owner@example.com", d, "4VkL2m3NoPz4",
+                       "Registrar Example <renewals@registrar.example>", "owner@example.com",
+                       "Your domain example.com expires in 30 days",
+                       mid, body, cte="quoted-printable")
     add("negative", "en-domain-renewal-registrar",
         "a registrar's 'Your domain example.com expires in 30 days' with 'Expiration date' and an SSL certificate upsell: a domain renewal",
         data, [not_notice(mid, d)])
@@ -3127,15 +3099,10 @@ def generic_negative_cases():
     mid = "ok-1a2b3c@tinyhost.example"
     body = ("Hello,\n\nYour SSL certificate for shop.example.com has been renewed successfully.\n"
             "The new certificate expires on 2024-09-03 (in 90 days). No action is required.\n")
-    data = py_modern([
-        ("Received", host_received("alerts.tinyhost.example", "198.51.100.160", "me@example.com",
-                                   d, "4WlM3n4OpQz5")),
-        ("From", "TinyHost <alerts@tinyhost.example>"),
-        ("To", "me@example.com"),
-        ("Subject", "SSL certificate renewed for shop.example.com"),
-        ("Date", rfcdate(d)),
-        ("Message-ID", "<%s>" % mid),
-    ], body, cte="7bit")
+    data = hosted_mail("alerts.tinyhost.example", "198.51.100.160", "me@example.com", d, "4WlM3n4OpQz5",
+                       "TinyHost <alerts@tinyhost.example>", "me@example.com",
+                       "SSL certificate renewed for shop.example.com",
+                       mid, body, cte="7bit")
     add("negative", "en-certificate-renewed-small-host",
         "a host without a rule: 'SSL certificate renewed for shop.example.com' / 'expires on 2024-09-03 (in 90 days)': success, not a notice",
         data, [not_notice(mid, d)])
@@ -3145,15 +3112,10 @@ def generic_negative_cases():
     body = ("山田 太郎 様\n\n下記ドメインのSSL証明書の発行が完了しました。\n\n"
             "対象ドメイン:shop.example.jp\n有効期限:2024年9月4日\n\n"
             "有効期限の30日前に自動で更新されます。お客様による作業は必要ありません。\n")
-    data = py_modern([
-        ("Received", host_received("mail.minihost.example", "203.0.113.150", "taro@example.jp",
-                                   d, "4WmN4o5PqRz6")),
-        ("From", "ミニホスト <support@minihost.example>"),
-        ("To", "taro@example.jp"),
-        ("Subject", "SSL証明書発行のお知らせ(shop.example.jp)"),
-        ("Date", rfcdate(d)),
-        ("Message-ID", "<%s>" % mid),
-    ], body)
+    data = hosted_mail("mail.minihost.example", "203.0.113.150", "taro@example.jp", d, "4WmN4o5PqRz6",
+                       "ミニホスト <support@minihost.example>", "taro@example.jp",
+                       "SSL証明書発行のお知らせ(shop.example.jp)",
+                       mid, body)
     add("negative", "ja-ssl-issued-small-host",
         "a host without a rule: 'SSL証明書発行のお知らせ(shop.example.jp)' with 有効期限 and 自動で更新されます: issued, not a notice",
         data, [not_notice(mid, d)])
@@ -3169,15 +3131,10 @@ def generic_negative_cases():
             "every other domain you run.\n\n"
             "Read more on our blog: https://blog.certvendor.example/47-days\n\n"
             "Unsubscribe: https://news.certvendor.example/unsubscribe\n")
-    data = py_modern([
-        ("Received", host_received("news.certvendor.example", "198.51.100.171", "me@example.com",
-                                   d, "4ZnO5p6QrSz7")),
-        ("From", "CertVendor <news@news.certvendor.example>"),
-        ("To", "me@example.com"),
-        ("Subject", "TLS certificates will expire every 47 days: are you ready?"),
-        ("Date", rfcdate(d)),
-        ("Message-ID", "<%s>" % mid),
-    ], body, cte="quoted-printable")
+    data = hosted_mail("news.certvendor.example", "198.51.100.171", "me@example.com", d, "4ZnO5p6QrSz7",
+                       "CertVendor <news@news.certvendor.example>", "me@example.com",
+                       "TLS certificates will expire every 47 days: are you ready?",
+                       mid, body, cte="quoted-printable")
     add("negative", "en-newsletter-certificate-lifetimes",
         "a CA's newsletter: 'TLS certificates will expire every 47 days', 'will expire in 47 days', a domain and a date — with unsubscribe and blog: not a notice",
         data, [not_notice(mid, d)])
@@ -3210,15 +3167,10 @@ def generic_negative_cases():
             "マイナンバーカードの電子証明書の有効期限が近づいています。\n"
             "有効期限:2024年12月24日\n\n"
             "お住まいの市区町村窓口で更新手続きを行ってください。\n")
-    data = py_modern([
-        ("Received", host_received("mail.city.example.lg.jp", "203.0.113.180", "taro@example.jp",
-                                   d, "4YoP6q7RsTz8")),
-        ("From", "市役所 <info@city.example.lg.jp>"),
-        ("To", "taro@example.jp"),
-        ("Subject", "【お知らせ】電子証明書の有効期限が近づいています"),
-        ("Date", rfcdate(d)),
-        ("Message-ID", "<%s>" % mid),
-    ], body)
+    data = hosted_mail("mail.city.example.lg.jp", "203.0.113.180", "taro@example.jp", d, "4YoP6q7RsTz8",
+                       "市役所 <info@city.example.lg.jp>", "taro@example.jp",
+                       "【お知らせ】電子証明書の有効期限が近づいています",
+                       mid, body)
     add("negative", "ja-electronic-certificate-mynumber",
         "マイナンバーカードの電子証明書の有効期限が近づいています (有効期限 date): another kind of certificate, not a server certificate",
         data, [not_notice(mid, d)])
@@ -3228,15 +3180,10 @@ def generic_negative_cases():
     mid = "reply-77@example.com"
     body = ("Thanks, I renewed it from the panel.\n\nOn Mon, TinyHost wrote:\n"
             "> Your SSL certificate for shop.example.com will expire in 7 days.\n")
-    data = py_modern([
-        ("Received", host_received("mail.example.com", "192.0.2.10", "alerts@tinyhost.example",
-                                   d, "4WpQ7r8StUz9")),
-        ("From", "Me <me@example.com>"),
-        ("To", "TinyHost <alerts@tinyhost.example>"),
-        ("Subject", "Re: Your SSL certificate for shop.example.com expires in 7 days"),
-        ("Date", rfcdate(d)),
-        ("Message-ID", "<%s>" % mid),
-    ], body, cte="7bit")
+    data = hosted_mail("mail.example.com", "192.0.2.10", "alerts@tinyhost.example", d, "4WpQ7r8StUz9",
+                       "Me <me@example.com>", "TinyHost <alerts@tinyhost.example>",
+                       "Re: Your SSL certificate for shop.example.com expires in 7 days",
+                       mid, body, cte="7bit")
     add("negative", "en-reply-to-generic-notice",
         "the customer's 'Re: Your SSL certificate for shop.example.com expires in 7 days' quoting it: a reply, not a notice",
         data, [not_notice(mid, d)])

@@ -60,16 +60,6 @@ evidence_free (CnEvidence *e)
   g_free (e);
 }
 
-/* The pseudo-rule's kinds hold only an id, a description and steps. */
-static void
-kind_free (CnNoticeKind *k)
-{
-  g_free (k->id);
-  g_free (k->description);
-  g_strfreev (k->remediation);
-  g_free (k);
-}
-
 void
 cn_generic_free (CnGeneric *g)
 {
@@ -78,14 +68,7 @@ cn_generic_free (CnGeneric *g)
   g_free (g->file);
   g_strfreev (g->require);
   cn_pattern_free (g->japanese);
-  g_free (g->rule.file);
-  g_free (g->rule.id);
-  g_free (g->rule.name);
-  g_strfreev (g->rule.sender_domains);
-  g_free (g->rule.support_url);
-  g_strfreev (g->rule.remediation);
-  if (g->rule.kinds)
-    g_ptr_array_unref (g->rule.kinds);
+  cn_rule_clear (&g->rule);
   if (g->kinds_ja)
     g_ptr_array_unref (g->kinds_ja);
   if (g->evidence)
@@ -105,7 +88,7 @@ kind_for (CnGeneric *g, const char *id, char **steps_ja)
       return k;
   }
   for (int lang = 0; lang < 2; lang++) {
-    CnNoticeKind *k = g_new0 (CnNoticeKind, 1);
+    CnNoticeKind *k = g_new0 (CnNoticeKind, 1);   /* an id, a description, steps */
     k->id = g_strdup (id);
     k->description = g_strdup_printf ("a %s notice from a host without a rule", id);
     k->remediation = g_strdupv (lang ? steps_ja : g->rule.remediation);
@@ -199,8 +182,8 @@ cn_generic_load (const char *path, GString *errors)
   g->rule.id = g_strdup ("generic");
   g->rule.sender_domains = g_new0 (char *, 1);
   g->rule.generic = TRUE;
-  g->rule.kinds = g_ptr_array_new_with_free_func ((GDestroyNotify) kind_free);
-  g->kinds_ja = g_ptr_array_new_with_free_func ((GDestroyNotify) kind_free);
+  g->rule.kinds = g_ptr_array_new_with_free_func ((GDestroyNotify) cn_kind_free);
+  g->kinds_ja = g_ptr_array_new_with_free_func ((GDestroyNotify) cn_kind_free);
   g->evidence = g_ptr_array_new_with_free_func ((GDestroyNotify) evidence_free);
 
   g_auto (GStrv) steps_ja = NULL;

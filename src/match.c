@@ -5,16 +5,36 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Match data for P, or NULL with *WHY set. */
+static pcre2_match_data *
+match_data (const CnPattern *p, char **why)
+{
+  pcre2_match_data *md = pcre2_match_data_create_from_pattern (p->code, NULL);
+  if (md == NULL && why)
+    *why = g_strdup_printf ("out of memory: pattern '%s' (line %u) could not run", p->key, p->line);
+  return md;
+}
+
+/* P stopped with PCRE2's error RC (a limit, or memory): say so in *WHY. */
+static CnMatch
+gave_up (const CnPattern *p, int rc, char **why)
+{
+  PCRE2_UCHAR msg[256];
+  pcre2_get_error_message (rc, msg, sizeof msg);
+  if (why)
+    *why = g_strdup_printf ("%spattern '%s' (line %u) gave up: %s",
+                            rc == PCRE2_ERROR_NOMEMORY ? "out of memory: " : "", p->key, p->line,
+                            (char *) msg);
+  return CN_MATCH_ERROR;
+}
+
 CnMatch
 cn_pattern_exec (const CnRuleSet *set, const CnPattern *p, const char *text,
                  char *caps[CN_FIELD_COUNT], char **why)
 {
-  pcre2_match_data *md = pcre2_match_data_create_from_pattern (p->code, NULL);
-  if (md == NULL) {
-    if (why)
-      *why = g_strdup_printf ("out of memory: pattern '%s' (line %u) could not run", p->key, p->line);
+  pcre2_match_data *md = match_data (p, why);
+  if (md == NULL)
     return CN_MATCH_ERROR;
-  }
   int rc = pcre2_match (p->code, (PCRE2_SPTR) text, strlen (text), 0, PCRE2_NO_UTF_CHECK, md,
                         set->mctx);
   CnMatch result;
@@ -34,13 +54,7 @@ cn_pattern_exec (const CnRuleSet *set, const CnPattern *p, const char *text,
   } else if (rc == PCRE2_ERROR_NOMATCH) {
     result = CN_MATCH_NO;
   } else {
-    PCRE2_UCHAR msg[256];
-    pcre2_get_error_message (rc, msg, sizeof msg);
-    if (why)
-      *why = g_strdup_printf ("%spattern '%s' (line %u) gave up: %s",
-                              rc == PCRE2_ERROR_NOMEMORY ? "out of memory: " : "", p->key, p->line,
-                              (char *) msg);
-    result = CN_MATCH_ERROR;
+    result = gave_up (p, rc, why);
   }
   pcre2_match_data_free (md);
   return result;
@@ -50,12 +64,9 @@ CnMatch
 cn_pattern_exec_all (const CnRuleSet *set, const CnPattern *p, const char *text, const char *name,
                      GPtrArray *out, char **why)
 {
-  pcre2_match_data *md = pcre2_match_data_create_from_pattern (p->code, NULL);
-  if (md == NULL) {
-    if (why)
-      *why = g_strdup_printf ("out of memory: pattern '%s' (line %u) could not run", p->key, p->line);
+  pcre2_match_data *md = match_data (p, why);
+  if (md == NULL)
     return CN_MATCH_ERROR;
-  }
   CnMatch result = CN_MATCH_NO;
   gsize len = strlen (text), start = 0;
   for (guint i = 0; i < CN_DOMAINS_MATCHES_MAX && start <= len; i++) {
@@ -63,13 +74,7 @@ cn_pattern_exec_all (const CnRuleSet *set, const CnPattern *p, const char *text,
     if (rc == PCRE2_ERROR_NOMATCH)
       break;
     if (rc < 0) {
-      PCRE2_UCHAR msg[256];
-      pcre2_get_error_message (rc, msg, sizeof msg);
-      if (why)
-        *why = g_strdup_printf ("%spattern '%s' (line %u) gave up: %s",
-                                rc == PCRE2_ERROR_NOMEMORY ? "out of memory: " : "", p->key, p->line,
-                                (char *) msg);
-      result = CN_MATCH_ERROR;
+      result = gave_up (p, rc, why);
       break;
     }
     result = CN_MATCH_YES;

@@ -54,8 +54,8 @@ cn_pattern_free (CnPattern *p)
   g_free (p);
 }
 
-static void
-kind_free (CnNoticeKind *k)
+void
+cn_kind_free (CnNoticeKind *k)
 {
   g_free (k->id);
   g_free (k->description);
@@ -72,8 +72,8 @@ kind_free (CnNoticeKind *k)
   g_free (k);
 }
 
-static void
-rule_free (CnRule *r)
+void
+cn_rule_clear (CnRule *r)
 {
   g_free (r->file);
   g_free (r->id);
@@ -82,7 +82,15 @@ rule_free (CnRule *r)
   g_free (r->support_url);
   g_strfreev (r->remediation);
   cn_pattern_free (r->names);
-  g_ptr_array_unref (r->kinds);
+  if (r->kinds)
+    g_ptr_array_unref (r->kinds);
+  memset (r, 0, sizeof *r);
+}
+
+static void
+rule_free (CnRule *r)
+{
+  cn_rule_clear (r);
   g_free (r);
 }
 
@@ -521,7 +529,7 @@ load_keyfile (CnLoader *ld, GKeyFile *kf)
 {
   CnRule *r = g_new0 (CnRule, 1);
   r->file = g_strdup (ld->file);
-  r->kinds = g_ptr_array_new_with_free_func ((GDestroyNotify) kind_free);
+  r->kinds = g_ptr_array_new_with_free_func ((GDestroyNotify) cn_kind_free);
 
   if (!g_key_file_has_group (kf, "provider")) {
     cn_loader_problem (ld, 0, "missing [provider] group");

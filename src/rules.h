@@ -114,6 +114,12 @@ CnRuleSet *cn_rules_load_file (const char *path, GError **error);
 void cn_rules_free (CnRuleSet *set);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CnRuleSet, cn_rules_free)
 
+/* Free a kind (every member may be NULL). */
+void cn_kind_free (CnNoticeKind *k);
+/* Free what a rule holds and zero it (for a rule that is part of another
+ * record, as the generic detector's is). */
+void cn_rule_clear (CnRule *r);
+
 /* The remediation steps that apply to KIND (its own, else its provider's). */
 char **cn_kind_remediation (const CnNoticeKind *kind);
 

@@ -181,16 +181,23 @@ mail (const char *from, const char *extra_headers, const char *body)
   return cn_source_from_bytes (raw, strlen (raw), "test");
 }
 
+/* The rules of DIR, which must be valid; DIR is removed. */
 static CnRuleSet *
-demo_rules (const char *notice)
+load_and_remove (const char *dir)
 {
-  g_autofree char *r = g_strconcat (good_provider, notice, NULL);
-  g_autofree char *dir = rules_dir_with ("demo.rules", r);
   g_autoptr (GError) e = NULL;
   CnRuleSet *set = cn_rules_load_dir (dir, TRUE, &e);
   g_assert_no_error (e);
   remove_dir (dir);
   return set;
+}
+
+static CnRuleSet *
+demo_rules (const char *notice)
+{
+  g_autofree char *r = g_strconcat (good_provider, notice, NULL);
+  g_autofree char *dir = rules_dir_with ("demo.rules", r);
+  return load_and_remove (dir);
 }
 
 static void
@@ -444,10 +451,7 @@ twin_rules (void)
       i == 2 ? "names = Gamma Kind\n" : "");
     g_assert_true (g_file_set_contents (path, text, -1, &e));
   }
-  CnRuleSet *set = cn_rules_load_dir (dir, TRUE, &e);
-  g_assert_no_error (e);
-  remove_dir (dir);
-  return set;
+  return load_and_remove (dir);
 }
 
 static void
