@@ -146,6 +146,28 @@ test_new_keys (void)
   expect_error (generic_id, (const char *[]) { "demo.rules:2:", "the generic detector's", NULL });
 }
 
+/* Steps are separated by ';': one inside a step splits it.  Each step must
+ * close every bracket it opens. */
+static void
+assert_steps_whole (char **steps)
+{
+  static const char *const pairs[][2] = { { "(", ")" }, { "（", "）" }, { "「", "」" }, { "[", "]" } };
+  for (char **st = steps; st && *st; st++)
+    for (gsize p = 0; p < G_N_ELEMENTS (pairs); p++) {
+      int depth = 0;
+      gsize ol = strlen (pairs[p][0]), cl = strlen (pairs[p][1]);
+      for (const char *c = *st; *c; c++) {
+        if (strncmp (c, pairs[p][0], ol) == 0)
+          depth++;
+        else if (strncmp (c, pairs[p][1], cl) == 0)
+          depth--;
+      }
+      if (depth != 0)
+        g_test_message ("step with unbalanced %s%s: %s", pairs[p][0], pairs[p][1], *st);
+      g_assert_cmpint (depth, ==, 0);
+    }
+}
+
 static void
 test_shipped_rules (void)
 {
@@ -160,12 +182,18 @@ test_shipped_rules (void)
     g_assert_nonnull (strstr (d, "(line "));
     g_assert_cmpuint (g_strv_length (r->remediation), >=, 3);
     g_assert_true (g_str_has_prefix (r->support_url, "https://"));
+    for (guint k = 0; k < r->kinds->len; k++)
+      assert_steps_whole (cn_kind_remediation (r->kinds->pdata[k]));
   }
   /* the generic detector comes with them, and describes itself */
   g_assert_nonnull (set->generic);
   g_assert_true (set->generic->rule.generic);
   g_assert_cmpstr (set->generic->rule.id, ==, "generic");
   g_assert_null (set->generic->rule.sender_domains[0]);
+  for (guint k = 0; k < set->generic->rule.kinds->len; k++) {
+    assert_steps_whole (cn_kind_remediation (set->generic->rule.kinds->pdata[k]));
+    assert_steps_whole (cn_kind_remediation (set->generic->kinds_ja->pdata[k]));
+  }
   g_autofree char *gd = cn_generic_describe (set->generic, TRUE);
   g_assert_nonnull (strstr (gd, "pattern "));
   g_assert_nonnull (strstr (gd, "renewal-failed"));
