@@ -9,101 +9,189 @@
 
 #include <string.h>
 
-/* The offset just past the header section's last line (before the blank
- * line), and the line ending the headers use.  A leading mbox "From " line
- * is skipped over but kept. */
-/* The character that ends lines: LF, or CR in old Mac mail (CRs and no LF
- * in the first 8 KiB). */
-static char
-line_sep (const char *data, gsize len)
+/* ---- where a header section ends ----
+ *
+ * The mail we write goes to a delivery agent that decides for itself where
+ * the header section ends, and the agents do not agree (read from their
+ * sources and tried on the real binaries in tests/filter.sh and
+ * tests/sieve.sh):
+ *
+ *   GMime 3.2, Dovecot (LDA, Sieve), maildrop 2.9 (its rfc2045 parser and
+ *   reformail): the first line that is empty or only CR LF.  A mail that
+ *   starts with such a line has no header at all.
+ *   procmail 3.22: leading empty lines (LF) are skipped; then the first LF LF.
+ *   A line that is only CR LF does not end it, and a NUL byte met before
+ *   that LF LF makes the whole mail its header (it searches with strchr).
+ *
+ * Every reader splits lines at LF only: a mail with CRs and no LF is one
+ * long line to all of them.  So the filter works with LF lines, whatever
+ * the judging side made of bare-CR mail (docs/VIOLATIONS.md).
+ *
+ * The rule (docs/SECURITY.md): our fields go at the top, right after an
+ * mbox From_ line, where every reader's header section begins; fields of
+ * ours already in the mail are removed from the longest of the readings
+ * (procmail's, which always reaches at least as far as the others).  So
+ * every reader finds exactly one X-Certnotice-Verdict in what it takes for
+ * the header, ours, and finds it first — also a reader whose idea of the
+ * header's end is none of the above (maildrop 2.9 loses fields after a
+ * line longer than 1 KiB that ends on an 8 KiB read boundary). */
+
+/* The offset just after an mbox "From " line at the start, else 0. */
+static gsize
+from_line_end (const char *data, gsize len)
 {
-  gsize n = MIN (len, 8192);
-  return memchr (data, '\r', n) && !memchr (data, '\n', n) ? '\r' : '\n';
+  if (len < 5 || memcmp (data, "From ", 5) != 0)
+    return 0;
+  const char *nl = memchr (data, '\n', len);
+  return nl ? (gsize) (nl - data) + 1 : len;
 }
 
 gsize
-cn_splice_header_end (const char *data, gsize len, const char **eol)
+cn_splice_header_end (const char *data, gsize len)
 {
-  gsize i = 0;
-  char sep = line_sep (data, len);
-  *eol = sep == '\r' ? "\r" : "\n";
-  if (len >= 5 && memcmp (data, "From ", 5) == 0) {
-    const char *nl = memchr (data, sep, len);
-    i = nl ? (gsize) (nl - data) + 1 : len;
-  }
-  /* our lines take the line end of the line they go before (the blank
-   * line), else of the last header line: never of a line that may be an
-   * X-Certnotice field about to be removed, so filtering twice changes
-   * nothing the second time */
+  gsize i = from_line_end (data, len);
   while (i < len) {
-    const char *nl = memchr (data + i, sep, len - i);
-    gsize line_end = nl ? (gsize) (nl - data) + 1 : len;
-    gsize content = line_end - i - (nl ? 1 : 0);
-    gboolean crlf = sep == '\n' && nl && nl > data + i && nl[-1] == '\r';
-    if (crlf)
-      content--;
-    if (nl && sep == '\n')
-      *eol = crlf ? "\r\n" : "\n";
-    if (content == 0)
-      return i;               /* the blank line: headers end here */
+    const char *nl = memchr (data + i, '\n', len - i);
+    if (nl == NULL)
+      return len;             /* no body */
+    gsize line_end = (gsize) (nl - data) + 1;
+    gsize content = line_end - i - 1;
+    if (content == 0 || (content == 1 && data[i] == '\r'))
+      return i;               /* the empty line: headers end here */
     i = line_end;
   }
-  return len;                 /* no body */
+  return len;
 }
 
-static gboolean
-is_ours (const char *line, gsize len)
+gsize
+cn_splice_procmail_header_end (const char *data, gsize len)
 {
-  static const char prefix[] = "x-certnotice";
-  if (len < sizeof prefix - 1 || g_ascii_strncasecmp (line, prefix, sizeof prefix - 1) != 0)
-    return FALSE;
-  /* X-Certnotice: or X-Certnotice-Anything: */
-  for (gsize i = sizeof prefix - 1; i < len; i++) {
-    if (line[i] == ':')
-      return TRUE;
-    if (line[i] == ' ' || line[i] == '\t' || line[i] == '\r' || line[i] == '\n')
-      return FALSE;
+  gsize i = 0;
+  while (i < len && data[i] == '\n')
+    i++;                      /* "skip leading garbage" (mailfold.c) */
+  for (;;) {
+    /* strchr (p, '\n'): a NUL before the LF ends the search, and the
+     * header then runs to the end of the mail */
+    gsize j = i;
+    while (j < len && data[j] != '\n' && data[j] != '\0')
+      j++;
+    if (j >= len || data[j] == '\0')
+      return len;
+    if (j + 1 < len && data[j + 1] == '\n')
+      return j + 1;           /* LF LF: the header ends after the first */
+    i = j + 1;
   }
-  return FALSE;
 }
 
+/* Whether LINE (N bytes, up to and maybe including its LF) starts a field
+ * of ours: its name — what precedes the first ':' — read as the delivery
+ * agents may read it (maildrop drops every CR and reads NUL as a space;
+ * GMime and Dovecot allow white space before the colon), then compared
+ * without regard to case, is X-Certnotice or X-Certnotice-anything. */
+static gboolean
+is_ours (const char *line, gsize n)
+{
+  const char *colon = memchr (line, ':', n);
+  if (colon == NULL)
+    return FALSE;
+  const char *nl = memchr (line, '\n', (gsize) (colon - line));
+  if (nl)
+    return FALSE;             /* the colon is on a later line */
+  char name[32];
+  gsize k = 0;
+  for (const char *p = line; p < colon; p++) {
+    if (*p == '\r')
+      continue;
+    if (k == sizeof name)
+      return FALSE;           /* longer than any name we drop, even padded */
+    name[k++] = *p == '\0' ? ' ' : *p;
+  }
+  while (k > 0 && (name[k - 1] == ' ' || name[k - 1] == '\t'))
+    k--;
+  static const char prefix[] = "x-certnotice";
+  gsize pl = sizeof prefix - 1;
+  return k >= pl && g_ascii_strncasecmp (name, prefix, pl) == 0 && (k == pl || name[pl] == '-');
+}
+
+/* A line's end: "\r\n" or "\n" (NULL when it has none). */
+static const char *
+line_eol (const char *line, gsize n)
+{
+  if (n == 0 || line[n - 1] != '\n')
+    return NULL;
+  return n >= 2 && line[n - 2] == '\r' ? "\r\n" : "\n";
+}
+
+/* Append HEADERS ("\n" lines) to OUT in line end EOL, after a line end if
+ * OUT lacks one. */
+static void
+append_block (GByteArray *out, const char *headers, const char *eol)
+{
+  gsize el = strlen (eol);
+  if (out->len > 0 && out->data[out->len - 1] != '\n')
+    g_byte_array_append (out, (const guint8 *) eol, (guint) el);
+  for (const char *p = headers; *p; p++) {
+    if (*p == '\n')
+      g_byte_array_append (out, (const guint8 *) eol, (guint) el);
+    else
+      g_byte_array_append (out, (const guint8 *) p, 1);
+  }
+}
+
+/* The lines are read once, in order, while procmail's reading of what is
+ * written so far is followed: the header section of the output ends at its
+ * first LF LF after any leading empty lines, or nowhere once a NUL was
+ * written.  Up to there every field of ours goes.  Dropping a line may make
+ * procmail read further than it did in the input ("\nX-Certnotice: a\n\n
+ * X-Certnotice: b\n\n" keeps only LFs in front of the second field), so the
+ * output's reading is followed, not the input's.  The other readers end
+ * their header section no later than procmail (at an empty or CR LF line),
+ * so this covers them. */
 GBytes *
 cn_splice_head (const char *data, gsize len, const char *headers, gsize *rest)
 {
-  const char *eol;
-  gsize end = cn_splice_header_end (data, len, &eol);
-  GByteArray *out = g_byte_array_sized_new (end + (headers ? strlen (headers) : 0) + 8);
-  gsize i = 0;
+  gboolean have = headers && *headers;
+  gsize start = from_line_end (data, len);
+  GByteArray *out = g_byte_array_sized_new (MIN (len, 65536) + (have ? strlen (headers) * 2 : 0) + 8);
+  g_byte_array_append (out, (const guint8 *) data, (guint) start);
+  gboolean leading = start == 0;             /* only LFs written so far    */
+  gboolean nul = memchr (data, '\0', start) != NULL;
+  gboolean placed = !have;
+  const char *first_eol = NULL;              /* of the first kept line     */
   gboolean dropping = FALSE;
-  gboolean from_line = len >= 5 && memcmp (data, "From ", 5) == 0;
-  char sep = line_sep (data, len);
-  while (i < end) {
-    const char *nl = memchr (data + i, sep, end - i);
-    gsize line_end = nl ? (gsize) (nl - data) + 1 : end;
+  gsize i = start;
+  while (i < len) {
+    const char *nl = memchr (data + i, '\n', len - i);
+    gsize line_end = nl ? (gsize) (nl - data) + 1 : len;
     const char *line = data + i;
     gsize n = line_end - i;
-    gboolean continuation = (line[0] == ' ' || line[0] == '\t');
-    if (from_line && i == 0)
-      dropping = FALSE;
-    else if (!continuation)
+    gboolean continuation = line[0] == ' ' || line[0] == '\t';
+    if (!continuation)
       dropping = is_ours (line, n);
-    if (!dropping)
-      g_byte_array_append (out, (const guint8 *) line, n);
+    if (dropping) {
+      i = line_end;
+      continue;
+    }
+    if (first_eol == NULL)
+      first_eol = line_eol (line, n);
+    /* our block goes before the first kept line that is not a continuation
+     * (white space at the top must not become part of our last field) */
+    if (!placed && !continuation) {
+      append_block (out, headers, first_eol ? first_eol : "\n");
+      placed = TRUE;
+      leading = FALSE;
+    }
+    gboolean empty = n == 1 && line[0] == '\n';
+    if (!nul && empty && !leading)
+      break;                                 /* LF LF: the header ends     */
+    leading = leading && empty;
+    nul = nul || memchr (line, '\0', n) != NULL;
+    g_byte_array_append (out, (const guint8 *) line, (guint) n);
     i = line_end;
   }
-  if (headers && *headers) {
-    /* the last header line may lack its line end when there is no body */
-    if (out->len > 0 && out->data[out->len - 1] != (guint8) sep)
-      g_byte_array_append (out, (const guint8 *) eol, strlen (eol));
-    /* our block uses "\n"; write it with the mail's own line ending */
-    for (const char *p = headers; *p; p++) {
-      if (*p == '\n')
-        g_byte_array_append (out, (const guint8 *) eol, strlen (eol));
-      else
-        g_byte_array_append (out, (const guint8 *) p, 1);
-    }
-  }
-  *rest = end;
+  if (!placed)
+    append_block (out, headers, first_eol ? first_eol : "\n");
+  *rest = i;
   return g_byte_array_free_to_bytes (out);
 }
 

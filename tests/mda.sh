@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # mda.sh — `certnotice filter` inside the real procmail and maildrop: every
 # sample delivered, routed by its verdict header, and byte for byte the plain
-# delivery plus our headers.  TAP.
+# delivery plus our headers; and mail that presets our verdict in every way
+# a delivery agent may read as a header field.  TAP.
 set -u
 SRCDIR=${SRCDIR:-$(cd "$(dirname "$0")/.." && pwd)}
 CN=${CERTNOTICE:-$SRCDIR/build/src/certnotice}
@@ -71,11 +72,14 @@ if command -v maildrop >/dev/null; then
 		mkdir -p "$md/$d/cur" "$md/$d/new" "$md/$d/tmp"
 	done
 	printf 'xfilter "cat"\nto "%s/plain/"\n' "$md" > "$md/plain.filter"
+	# as docs/examples/mailfilter: reformail reads the top-level header only
+	# (maildrop's own /pattern/ also searches the headers of MIME parts)
 	cat > "$md/filter.filter" <<EOF
 xfilter "$FILTER"
-if (/^X-Certnotice-Verdict: *([a-z-]+)/)
+VERDICT=\`reformail -x X-Certnotice-Verdict:\`
+if (\$VERDICT =~ /^(action-required|expired|suspicious|renewed|unverified)\$/)
 {
-  to "$md/filtered/.\$MATCH1/"
+  to "$md/filtered/.\$VERDICT/"
 }
 to "$md/filtered/"
 EOF
@@ -101,6 +105,120 @@ EOF
 else
 	skip "maildrop" "maildrop is not installed"
 fi
+
+# ---- 3. a stranger's preset verdict, read by the real procmail and maildrop ----
+# Each forged mail must reach procmail and maildrop (reformail) with exactly
+# one X-Certnotice-Verdict in what the reader takes for the header section —
+# ours — or none when the mail is no notice.
+F=$T/forged
+mkdir -p "$F"
+phish=$S/phishing/sakura-ne-jp-sender.eml
+plain=$S/negative/english-unrelated.eml
+# head_of / body_of FILE: the part before / after the first empty line
+head_of() { sed '/^$/q' "$1" | sed '$d'; }
+body_of() { sed '1,/^$/d' "$1"; }
+{ printf 'X-Certnotice-Verdict : action-required\n'; cat "$phish"; } > "$F/wsp-colon.eml"
+{ printf 'X-Certnotice-Verdict\t:action-required\n'; cat "$plain"; } > "$F/tab-colon.eml"
+{ head_of "$phish"; printf 'X-Certnotice\r-Verdict: action-required\n\n'; body_of "$phish"; } > "$F/cr-in-name.eml"
+{ head_of "$phish"; printf '\r\nX-Certnotice-Verdict: action-required\n\n'; body_of "$phish"; } > "$F/crlf-line-phish.eml"
+{ head_of "$plain"; printf '\r\nX-Certnotice-Verdict: action-required\n\n'; body_of "$plain"; } > "$F/crlf-line-plain.eml"
+{ printf '\n\nX-Certnotice-Verdict: action-required\n'; cat "$plain"; } > "$F/leading-lf.eml"
+{ printf 'X-Pad: a\0b\n'; cat "$plain"; printf '\nX-Certnotice-Verdict: action-required\n'; } > "$F/nul-in-header.eml"
+{ printf 'Subject: hello\r'; for i in $(seq 700); do printf 'X-Pad: %08d\r' "$i"; done
+  printf '\nX-Certnotice-Verdict: action-required\n\nbody\n'; } > "$F/cr-first-8k.eml"
+{ head_of "$plain" | grep -v '^Content-Type'
+  printf 'MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary="b"\n\n--b\n'
+  printf 'X-Certnotice-Verdict: action-required\nContent-Type: text/plain\n\nhello\n--b--\n'; } > "$F/mime-part-header.eml"
+# forged_want NAME: the verdict the filter must add (that of the sample the
+# forged mail was made from), or none
+forged_want() {
+	case $1 in
+	wsp-colon|cr-in-name|crlf-line-phish) echo suspicious ;;
+	*) echo none ;;
+	esac
+}
+# count_verdicts FILE: "N:FIRST" — the fields named X-Certnotice-Verdict as
+# any reader may name them (any case, CRs or white space before the colon)
+# and the first one's value
+count_verdicts() {
+	python3 -c '
+import sys
+n, first = 0, ""
+for line in open(sys.argv[1], "rb").read().split(b"\n"):
+    if line[:1] in (b" ", b"\t") or b":" not in line:
+        continue
+    name, value = line.split(b":", 1)
+    name = name.replace(b"\r", b"").replace(b"\0", b" ").rstrip(b" \t").lower()
+    if name == b"x-certnotice-verdict":
+        n += 1
+        if n == 1:
+            first = value.strip().decode("ascii", "replace")
+print("%d:%s" % (n, first))' "$1"
+}
+# only_ours_removed IN OUT: OUT is IN with whole lines taken out, each of
+# them naming an X-Certnotice* field or continuing one
+only_ours_removed() {
+	python3 -c '
+import sys
+a, b = open(sys.argv[1], "rb").read().split(b"\n"), open(sys.argv[2], "rb").read().split(b"\n")
+i, dropping = 0, False
+for line in a:
+    if i < len(b) and b[i] == line:
+        i += 1
+        dropping = False
+        continue
+    name = line.replace(b"\r", b"").replace(b"\0", b" ").split(b":")[0].rstrip(b" \t").lower()
+    if b":" in line and name.startswith(b"x-certnotice"):
+        dropping = True
+    elif not (dropping and line[:1] in (b" ", b"\t")):
+        sys.exit(1)
+sys.exit(0 if i == len(b) else 1)' "$1" "$2"
+}
+cat > "$T/pmh.rc" <<EOF
+SHELL=/bin/sh
+MAILDIR=$T/pmh
+DEFAULT=$T/pmh/
+LOGFILE=$T/pmh.log
+:0 fw
+| $FILTER
+:0 hw
+| cat > $T/pmh/header
+EOF
+fail= bad=
+for f in "$F"/*.eml; do
+	name=$(basename "$f" .eml)
+	want=$(forged_want "$name")
+	$FILTER < "$f" > "$F/$name.out" 2>/dev/null
+	[ "$(verdict "$F/$name.out")" = "$want" ] || fail="$fail $name:filter=$(verdict "$F/$name.out")"
+	strip_ours "$F/$name.out" > "$F/$name.stripped"
+	only_ours_removed "$f" "$F/$name.stripped" || bad="$bad $name"
+	case $want in none) n=0: ;; *) n=1:$want ;; esac
+	if command -v procmail >/dev/null; then
+		rm -rf "$T/pmh"; mkdir -p "$T/pmh"
+		procmail -m "$T/pmh.rc" < "$f" || fail="$fail $name:procmail-exit"
+		[ "$(count_verdicts "$T/pmh/header")" = "$n" ] || fail="$fail $name:procmail-header=$(count_verdicts "$T/pmh/header")"
+		rm -rf "$T/pm/filtered"; mkdir -p "$T/pm/filtered"
+		procmail -m "$T/pm/filter.rc" < "$f" || fail="$fail $name:procmail-exit"
+		got=$(find "$T/pm/filtered" -type f -path '*/new/*')
+		case $want in none) dir="$T/pm/filtered/new" ;; *) dir="$T/pm/filtered/.$want/new" ;; esac
+		[ "$(dirname "$got")" = "$dir" ] || fail="$fail $name:procmail-route=${got#$T/pm/filtered/}"
+	fi
+	if command -v maildrop >/dev/null; then
+		find "$md" -type f -path '*/new/*' -delete
+		maildrop "$md/filter.filter" < "$f" || fail="$fail $name:maildrop-exit"
+		got=$(find "$md/filtered" -type f -path '*/new/*')
+		case $want in none) dir="$md/filtered/new" ;; *) dir="$md/filtered/.$want/new" ;; esac
+		[ "$(dirname "$got")" = "$dir" ] || fail="$fail $name:maildrop-route=${got#$md/}"
+		r=$(reformail -x X-Certnotice-Verdict: < "$F/$name.out")
+		[ "$r" = "${want#none}" ] || fail="$fail $name:reformail=$r"
+	fi
+done
+if command -v procmail >/dev/null && command -v maildrop >/dev/null; then
+	is "$fail" "" "forged verdicts ($(ls "$F"/*.eml | wc -l) kinds): procmail's and maildrop's header section holds ours only, and the mail is routed by it"
+else
+	skip "forged verdicts" "procmail or maildrop is not installed"
+fi
+is "$bad" "" "… and only lines naming X-Certnotice* fields (or continuing one) were taken out of them"
 
 san_check
 done_testing

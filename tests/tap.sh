@@ -83,8 +83,9 @@ san_check() {
 	r=$(cat "$SAN_DIR"/san.* 2>/dev/null | head -60)
 	is "$r" "" "no sanitizer reports"
 }
-# verdict FILE: the X-Certnotice-Verdict value certnotice filter added, or "none"
-verdict() { local v; v=$(grep -a -m1 '^X-Certnotice-Verdict:' "$1" | sed 's/^[^:]*: *//; s/\r$//'); echo "${v:-none}"; }
+# verdict FILE: the X-Certnotice-Verdict value certnotice filter added (in
+# the header section), or "none"
+verdict() { local v; v=$(sed -n '/^\r\?$/q;p' "$1" | grep -a -m1 '^X-Certnotice-Verdict:' | sed 's/^[^:]*: *//; s/\r$//'); echo "${v:-none}"; }
 # expected_verdicts SAMPLE.eml...: read the verdict the filter must add to
 # each sample from its oracle (SAMPLE.json: the most severe verdict of a
 # recognised notice, "none" for other mail), all in one python3;
