@@ -1,5 +1,7 @@
 # Dovecot Pigeonhole: run certnotice as a filter (vnd.dovecot.filter) and file
-# by verdict.  In 90-sieve-extprograms.conf:
+# by verdict (tests/sieve.sh runs this file under dovecot-lda).  Debian:
+# apt install dovecot-sieve; in 90-sieve.conf / 90-sieve-extprograms.conf:
+#   sieve_plugins = sieve_extprograms
 #   sieve_extensions = +vnd.dovecot.filter
 #   sieve_filter_bin_dir = /etc/dovecot/sieve-filter
 # and link /etc/dovecot/sieve-filter/certnotice to a wrapper script that runs
