@@ -121,16 +121,68 @@ cn_tlscheck_map_target (const CnOptions *opts, const char *host, int port, char 
   return FALSE;
 }
 
-/* ---- address policy ---- */
+/* ---- address policy ----
+ *
+ * Public means globally reachable in IANA's special-purpose registries
+ * (RFC 6890 and successors).  An IPv6 address that carries an IPv4 one
+ * is judged by the IPv4 address it leads to (IPv4-mapped, NAT64 with the
+ * well-known prefix, 6to4); forms that are deprecated, or whose mapping
+ * only the local network knows, are refused outright (IPv4-compatible,
+ * IPv4-translated, NAT64 local-use, Teredo). */
 
 static gboolean
 v4_private (const guint8 *a)
 {
-  return a[0] == 0 || a[0] == 10 || a[0] == 127 || (a[0] == 100 && (a[1] & 0xc0) == 64) ||
+  return a[0] == 0 || a[0] == 10 || a[0] == 127 ||                   /* this network, private, loopback */
+         (a[0] == 100 && (a[1] & 0xc0) == 64) ||                      /* 100.64/10 shared (CGN)          */
          (a[0] == 169 && a[1] == 254) || (a[0] == 172 && (a[1] & 0xf0) == 16) ||
-         (a[0] == 192 && a[1] == 168) || (a[0] == 192 && a[1] == 0 && (a[2] == 0 || a[2] == 2)) ||
-         (a[0] == 198 && (a[1] & 0xfe) == 18) || (a[0] == 198 && a[1] == 51 && a[2] == 100) ||
-         (a[0] == 203 && a[1] == 0 && a[2] == 113) || a[0] >= 224;
+         (a[0] == 192 && a[1] == 168) ||
+         (a[0] == 192 && a[1] == 0 && (a[2] == 0 || a[2] == 2)) ||   /* IETF assignments, TEST-NET-1    */
+         (a[0] == 192 && a[1] == 88 && a[2] == 99) ||                 /* 6to4 relay anycast (deprecated) */
+         (a[0] == 198 && (a[1] & 0xfe) == 18) ||                      /* benchmarking                    */
+         (a[0] == 198 && a[1] == 51 && a[2] == 100) || (a[0] == 203 && a[1] == 0 && a[2] == 113) ||
+         a[0] >= 224;                                                 /* multicast, reserved, broadcast  */
+}
+
+static gboolean
+prefix (const guint8 *a, const guint8 *p, guint bits)
+{
+  guint bytes = bits / 8, rest = bits % 8;
+  if (memcmp (a, p, bytes) != 0)
+    return FALSE;
+  return rest == 0 || ((a[bytes] ^ p[bytes]) & (0xff << (8 - rest))) == 0;
+}
+
+static gboolean
+v6_private (const guint8 *a)
+{
+  static const guint8 compat[16] = { 0 };                                  /* ::/96 (and :: ::1) */
+  static const guint8 mapped[16] = { [10] = 0xff, [11] = 0xff };           /* ::ffff:0:0/96      */
+  static const guint8 translated[16] = { [8] = 0xff, [9] = 0xff };         /* ::ffff:0:0:0/96    */
+  static const guint8 nat64[16] = { 0, 0x64, 0xff, 0x9b };                 /* 64:ff9b::/96       */
+  static const guint8 nat64_local[16] = { 0, 0x64, 0xff, 0x9b, 0, 1 };     /* 64:ff9b:1::/48     */
+  static const guint8 discard[16] = { 1 };                                 /* 100::/64           */
+  static const guint8 teredo[16] = { 0x20, 0x01 };                         /* 2001::/32          */
+  static const guint8 bench[16] = { 0x20, 0x01, 0, 2 };                    /* 2001:2::/48        */
+  static const guint8 orchid[16] = { 0x20, 0x01, 0, 0x10 };                /* 2001:10::/28       */
+  static const guint8 orchid2[16] = { 0x20, 0x01, 0, 0x20 };               /* 2001:20::/28       */
+  static const guint8 doc[16] = { 0x20, 0x01, 0x0d, 0xb8 };                /* 2001:db8::/32      */
+  static const guint8 doc2[16] = { 0x3f, 0xff };                           /* 3fff::/20          */
+  static const guint8 sixtofour[16] = { 0x20, 0x02 };                      /* 2002::/16          */
+  static const guint8 srv6[16] = { 0x5f, 0x00 };                           /* 5f00::/16          */
+  if (prefix (a, mapped, 96))
+    return v4_private (a + 12);
+  if (prefix (a, nat64, 96))
+    return v4_private (a + 12);
+  if (prefix (a, sixtofour, 16))
+    return v4_private (a + 2);
+  return prefix (a, compat, 96) || prefix (a, translated, 96) || prefix (a, nat64_local, 48) ||
+         prefix (a, discard, 64) || prefix (a, teredo, 32) || prefix (a, bench, 48) ||
+         prefix (a, orchid, 28) || prefix (a, orchid2, 28) || prefix (a, doc, 32) || prefix (a, doc2, 20) || prefix (a, srv6, 16) ||
+         (a[0] & 0xfe) == 0xfc ||                        /* fc00::/7 unique local           */
+         (a[0] == 0xfe && (a[1] & 0xc0) == 0x80) ||      /* fe80::/10 link-local            */
+         (a[0] == 0xfe && (a[1] & 0xc0) == 0xc0) ||      /* fec0::/10 site-local (obsolete) */
+         a[0] == 0xff;                                   /* multicast                       */
 }
 
 /* Loopback, private, link-local, documentation, multicast, reserved. */
@@ -139,24 +191,9 @@ address_is_private (const struct sockaddr *sa)
 {
   if (sa->sa_family == AF_INET)
     return v4_private ((const guint8 *) &((const struct sockaddr_in *) sa)->sin_addr);
-  if (sa->sa_family != AF_INET6)
-    return TRUE;
-  const guint8 *a = ((const struct sockaddr_in6 *) sa)->sin6_addr.s6_addr;
-  static const guint8 zero[16];
-  if (memcmp (a, zero, 15) == 0 && (a[15] == 0 || a[15] == 1))
-    return TRUE;                                    /* :: and ::1           */
-  static const guint8 mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
-  if (memcmp (a, mapped, 12) == 0)
-    return v4_private (a + 12);                     /* ::ffff:a.b.c.d       */
-  if ((a[0] & 0xfe) == 0xfc)                        /* fc00::/7 unique local */
-    return TRUE;
-  if (a[0] == 0xfe && (a[1] & 0xc0) == 0x80)        /* fe80::/10 link-local */
-    return TRUE;
-  if (a[0] == 0xff)                                 /* multicast            */
-    return TRUE;
-  if (a[0] == 0x20 && a[1] == 0x01 && a[2] == 0x0d && a[3] == 0xb8)
-    return TRUE;                                    /* 2001:db8::/32        */
-  return FALSE;
+  if (sa->sa_family == AF_INET6)
+    return v6_private (((const struct sockaddr_in6 *) sa)->sin6_addr.s6_addr);
+  return TRUE;
 }
 
 gboolean
