@@ -10,7 +10,8 @@
  * known finding:
  *
  *   M1  every text field of every record is valid UTF-8
- *   J1  every notice's JSON is valid UTF-8 and parses back
+ *   J1  every notice's JSON (cn_json_to_string) is valid UTF-8 with no raw
+ *       control character, and parses back
  *   T1  the plain-text report (no colour) holds no C0 control character
  *       but '\n' and '\t', and no DEL (no terminal escapes from the mail)
  *   T2  … and no C1 control character (U+0080..U+009F; U+009B is CSI)

@@ -1,5 +1,6 @@
 /* cmd-check.c — `certnotice check DOMAIN[:PORT]…`: the live check without a mail. */
 #include "cli.h"
+#include "json.h"
 #include "match.h"
 #include "tlscheck.h"
 
@@ -175,9 +176,7 @@ cn_cmd_check (int argc, char **argv)
       JsonObject *o = json_node_get_object (node);
       json_object_set_string_member (o, "domain", l->domain);
       json_object_set_int_member (o, "port", l->port);
-      g_autoptr (JsonGenerator) gen = json_generator_new ();
-      json_generator_set_root (gen, node);
-      g_autofree char *line = json_generator_to_data (gen, NULL);
+      g_autofree char *line = cn_json_to_string (node);
       printf ("%s\n", line);
     } else {
       g_autoptr (GString) s = g_string_new (NULL);

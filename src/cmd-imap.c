@@ -8,6 +8,7 @@
  * hooks and webhooks are actions.c, the state file is state.c.
  */
 #include "cli.h"
+#include "json.h"
 #include "imap-conn.h"
 #include "imap-poll.h"
 
@@ -164,7 +165,7 @@ show_status (Imap *im, CnState *st)
         }
         json_builder_end_object (jb);
         g_autoptr (JsonNode) root = json_builder_get_root (jb);
-        g_autofree char *s = json_to_string (root, FALSE);
+        g_autofree char *s = cn_json_to_string (root);
         printf ("%s\n", s);
         continue;
       }

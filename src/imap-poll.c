@@ -19,6 +19,7 @@
 #include "imap-poll.h"
 #include "actions.h"
 #include "imap-conn.h"
+#include "json.h"
 #include "match.h"
 #include "source.h"
 
@@ -179,7 +180,7 @@ record_judgement (Poll *p, CnMsgState *m, const CnMessage *msg)
   json_object_set_string_member (o, "mailbox", p->box);
   json_object_set_int_member (o, "uid", m->uid);
   json_object_set_int_member (o, "uidvalidity", p->uidvalidity);
-  g_autofree char *json = json_to_string (node, FALSE);
+  g_autofree char *json = cn_json_to_string (node);
   g_autofree char *summary = g_strdup_printf ("%s %s %s", best->rule->id, best->kind->id,
                                               best->domain ? best->domain : "(no domain)");
   cn_state_msg_set (&m->verdict, cn_verdict_name (msg->verdict));

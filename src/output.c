@@ -7,6 +7,7 @@
  * network goes through safe() before it reaches a terminal. */
 #include "output.h"
 #include "tlscheck.h"
+#include "json.h"
 
 #include <glib/gi18n-lib.h>
 #include <string.h>
@@ -743,9 +744,7 @@ cn_output_write (FILE *out, CnFormat format, const CnNotice *n, GDateTime *now,
 {
   if (format == CN_FORMAT_JSON) {
     g_autoptr (JsonNode) node = cn_output_json (n, now);
-    g_autoptr (JsonGenerator) gen = json_generator_new ();
-    json_generator_set_root (gen, node);
-    g_autofree char *line = json_generator_to_data (gen, NULL);
+    g_autofree char *line = cn_json_to_string (node);
     fputs (line, out);
     fputc ('\n', out);
     return;

@@ -1,0 +1,19 @@
+/* json.h — the one JSON writer: every JSON text certnotice emits (parse and
+ * check --format json, rules test, the IMAP hook and webhook records) is
+ * written here, with strict escaping whatever json-glib would do. */
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+G_BEGIN_DECLS
+
+/* NODE as one line of JSON (RFC 8259): valid UTF-8 only (invalid bytes
+ * become U+FFFD), no raw control character (all below 0x20, DEL, U+2028 and
+ * U+2029 are escaped), members in insertion order.  Caller frees. */
+char *cn_json_to_string (JsonNode *node);
+
+/* Append S (LEN bytes, or -1: NUL-terminated) to OUT as a JSON string,
+ * escaped as above. */
+void cn_json_append_string (GString *out, const char *s, gssize len);
+
+G_END_DECLS
