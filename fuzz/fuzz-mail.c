@@ -15,6 +15,8 @@
  *   T1  the plain-text report (no colour) holds no C0 control character
  *       but '\n' and '\t', and no DEL (no terminal escapes from the mail)
  *   T2  … and no C1 control character (U+0080..U+009F; U+009B is CSI)
+ *   T3  … and is valid UTF-8 without bidi controls (U+202A..U+202E,
+ *       U+2066..U+2069, U+200E, U+200F, U+061C)
  *   H1  the header block is "" or an X-Certnotice-Verdict field naming a
  *       verdict and an X-Certnotice field: printable ASCII, every line ends
  *       in "\n", folded lines start with a tab and are not blank

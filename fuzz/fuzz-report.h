@@ -90,7 +90,8 @@ cn_fuzz_check_json (const CnNotice *n, GDateTime *now)
                  "J1: the JSON does not parse back (%s): %.400s", e ? e->message : "?", text);
 }
 
-/* T1, T2: the text report of N (no colour) holds no control characters. */
+/* T1, T2, T3: the text report of N (no colour) holds no control characters,
+ * and is valid UTF-8 without bidi controls. */
 static inline void
 cn_fuzz_check_text (const CnNotice *n, GDateTime *now)
 {
@@ -100,6 +101,18 @@ cn_fuzz_check_text (const CnNotice *n, GDateTime *now)
   CN_FUZZ_CHECK (f != NULL, "open_memstream failed");
   cn_output_write (f, CN_FORMAT_TEXT, n, now, FALSE, TRUE);
   CN_FUZZ_CHECK (fclose (f) == 0, "writing the text report failed");
+  if (cn_fuzz_check_on ("T3")) {
+    CN_FUZZ_CHECK (g_utf8_validate (buf, (gssize) len, NULL), "T3: the text report is not valid UTF-8");
+    for (const char *p = buf; p < buf + len; p = g_utf8_next_char (p)) {
+      gunichar u = g_utf8_get_char (p);
+      if ((u >= 0x202a && u <= 0x202e) || (u >= 0x2066 && u <= 0x2069) || u == 0x200e || u == 0x200f ||
+          u == 0x061c) {
+        g_autofree char *esc = cn_fuzz_escape (buf, len);
+        CN_FUZZ_CHECK (FALSE, "T3: bidi control U+%04X at byte %zu of the text report: \"%.600s\"", u,
+                       (size_t) (p - buf), esc);
+      }
+    }
+  }
   for (size_t i = 0; i < len; i++) {
     guchar c = (guchar) buf[i];
     gboolean c1 = c == 0xc2 && i + 1 < len && (guchar) buf[i + 1] >= 0x80 && (guchar) buf[i + 1] <= 0x9f;

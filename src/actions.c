@@ -6,36 +6,80 @@
 #include "curlx.h"
 #include "fdio.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+/* In the child, before exec: a process group of its own, so that a
+ * timeout kills whatever the hook started too. */
+static void
+hook_child_setup (gpointer data)
+{
+  (void) data;
+  setpgid (0, 0);
+}
+
+/* Kill the hook's process group and reap the hook. */
+static void
+kill_hook (GPid pid)
+{
+  kill (-pid, SIGKILL);
+  kill (pid, SIGKILL);   /* in case setpgid had not run yet */
+  int status;
+  while (waitpid (pid, &status, 0) < 0 && errno == EINTR)
+    ;
+}
 
 gboolean
 cn_action_run_hook (char **argv, const char *json, double timeout, GError **error)
 {
   GPid pid;
   int in_fd = -1;
+  /* the time limit covers everything: writing the record as well (a hook
+   * that never reads must not hold us past it) */
+  gint64 deadline = g_get_monotonic_time () + (gint64) (timeout * G_USEC_PER_SEC);
   if (!g_spawn_async_with_pipes (NULL, argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_SEARCH_PATH,
-                                 NULL, NULL, &pid, &in_fd, NULL, NULL, error))
+                                 hook_child_setup, NULL, &pid, &in_fd, NULL, NULL, error))
     return FALSE;
   signal (SIGPIPE, SIG_IGN);
-  (void) cn_write_all (in_fd, json, strlen (json));   /* a hook may ignore its input */
-  close (in_fd);
-  gint64 deadline = g_get_monotonic_time () + (gint64) (timeout * G_USEC_PER_SEC);
+  fcntl (in_fd, F_SETFL, fcntl (in_fd, F_GETFL) | O_NONBLOCK);
+  gsize len = strlen (json), done = 0;
   int status = 0;
   for (;;) {
     pid_t r = waitpid (pid, &status, WNOHANG);
     if (r == pid)
       break;
-    if (g_get_monotonic_time () > deadline) {
-      kill (pid, SIGKILL);
-      waitpid (pid, &status, 0);
-      g_set_error (error, CN_ERROR, CN_ERROR_INTERNAL, "hook %s: timed out", argv[0]);
+    gint64 left = (deadline - g_get_monotonic_time ()) / 1000;
+    if (left <= 0) {
+      if (in_fd >= 0)
+        close (in_fd);
+      kill_hook (pid);
+      g_spawn_close_pid (pid);
+      g_set_error (error, CN_ERROR, CN_ERROR_INTERNAL, "hook %s: timed out after %gs (killed)", argv[0], timeout);
       return FALSE;
     }
-    g_usleep (20000);
+    if (in_fd >= 0) {
+      /* feed the record while there is room; a hook may ignore its input */
+      ssize_t w = write (in_fd, json + done, len - done);
+      if (w > 0)
+        done += (gsize) w;
+      if ((w < 0 && errno != EAGAIN && errno != EINTR) || done == len) {
+        close (in_fd);
+        in_fd = -1;
+        continue;
+      }
+      struct pollfd pf = { in_fd, POLLOUT, 0 };
+      poll (&pf, 1, (int) MIN (left, 20));
+    } else {
+      g_usleep (MIN (left, 20) * 1000);
+    }
   }
+  if (in_fd >= 0)
+    close (in_fd);
   g_spawn_close_pid (pid);
   if (!WIFEXITED (status) || WEXITSTATUS (status) != 0) {
     g_set_error (error, CN_ERROR, CN_ERROR_INTERNAL, "hook %s: exit status %d", argv[0],
@@ -43,6 +87,24 @@ cn_action_run_hook (char **argv, const char *json, double timeout, GError **erro
     return FALSE;
   }
   return TRUE;
+}
+
+/* URL without what must not be logged: its user, password, path and query
+ * (a webhook's path often is its secret).  Caller frees. */
+char *
+cn_action_url_for_log (const char *url)
+{
+  g_autoptr (GUri) u = g_uri_parse (url, G_URI_FLAGS_NON_DNS | G_URI_FLAGS_ENCODED, NULL);
+  if (u == NULL || g_uri_get_host (u) == NULL)
+    return g_strdup ("(an unparsable URL)");
+  const char *host = g_uri_get_host (u);
+  int port = g_uri_get_port (u);
+  gboolean v6 = strchr (host, ':') != NULL;
+  GString *s = g_string_new (NULL);
+  g_string_append_printf (s, "%s://%s%s%s", g_uri_get_scheme (u), v6 ? "[" : "", host, v6 ? "]" : "");
+  if (port > 0)
+    g_string_append_printf (s, ":%d", port);
+  return g_string_free (s, FALSE);
 }
 
 gboolean
@@ -71,7 +133,8 @@ cn_action_post_webhook (const char *url, const char *json, const CnOptions *opts
   cc->easy_cleanup (e);
   cc->slist_free_all (h);
   if (rc != CURLE_OK) {
-    g_set_error (error, CN_ERROR, CN_ERROR_INTERNAL, "webhook %s: %s", url,
+    g_autofree char *where = cn_action_url_for_log (url);
+    g_set_error (error, CN_ERROR, CN_ERROR_INTERNAL, "webhook %s: %s", where,
                  *errbuf ? errbuf : cc->easy_strerror (rc));
     return FALSE;
   }

@@ -170,16 +170,19 @@ show_status (Imap *im, CnState *st)
         continue;
       }
       g_autofree char *when = local_time (m->next_try);
+      /* errors, summaries and Message-IDs quote servers and mail */
+      g_autoptr (GString) t1 = g_string_new (NULL);
+      g_autoptr (GString) t2 = g_string_new (NULL);
       if (m->failed)
         printf ("  UID %u: FAILED after %u tr%s: %s\n", m->uid, m->tries, m->tries == 1 ? "y" : "ies",
-                m->error ? m->error : "?");
+                m->error ? cn_safe (t1, m->error) : "?");
       else
         printf ("  UID %u: try %u of %d done%s%s; next at the first poll after %s\n", m->uid, m->tries,
-                cf->attempts, m->error ? ", failed: " : "", m->error ? m->error : "", when);
+                cf->attempts, m->error ? ", failed: " : "", m->error ? cn_safe (t1, m->error) : "", when);
       if (m->summary)
-        printf ("      %s → %s%s%s%s%s\n", m->summary, m->verdict ? m->verdict : "?",
+        printf ("      %s → %s%s%s%s%s\n", cn_safe (t1, m->summary), m->verdict ? m->verdict : "?",
                 done->len ? "; done: " : "", done->str, m->message_id ? "; Message-ID " : "",
-                m->message_id ? m->message_id : "");
+                m->message_id ? cn_safe (t2, m->message_id) : "");
     }
   }
   return failed ? CN_EXIT_ATTENTION : CN_EXIT_OK;

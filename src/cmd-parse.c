@@ -50,7 +50,7 @@ report (ParseRun *run)
     run->attention |= msg->act && cn_verdict_needs_attention (msg->verdict);
   }
   if (b->trace) {
-    fputs (b->trace->str, stderr);
+    cn_safe_fputs (b->trace->str, stderr);   /* it quotes the mail */
     g_string_truncate (b->trace, 0);
   }
   fflush (stdout);

@@ -56,17 +56,22 @@ rules_test (CnCli *cli, int argc, char **argv)
     for (guint j = 0; j < mails->len; j++) {
       CnMail *m = mails->pdata[j];
       g_autoptr (GString) trace = g_string_new (NULL);
-      printf ("%s%s%s\n  subject: %s\n  from:    %s\n", m->source, m->part ? " part " : "",
-              m->part ? m->part : "", m->subject, m->from_addr ? m->from_addr : "(none)");
+      g_autoptr (GString) t1 = g_string_new (NULL);
+      g_autoptr (GString) t2 = g_string_new (NULL);
+      g_autoptr (GString) t3 = g_string_new (NULL);
+      /* everything taken from the mail goes through cn_safe() */
+      printf ("%s%s%s\n", cn_safe (t1, m->source), m->part ? " part " : "", m->part ? cn_safe (t2, m->part) : "");
+      printf ("  subject: %s\n  from:    %s\n", cn_safe (t1, m->subject),
+              m->from_addr ? cn_safe (t3, m->from_addr) : "(none)");
       if (cli->verbose) {
         /* the text the body patterns see: decoded, NFKC, quotes removed */
         g_auto (GStrv) lines = g_strsplit (m->body, "\n", -1);
         g_autofree char *indented = g_strjoinv ("\n  | ", lines);
-        printf ("  body (as matched):\n  | %s\n", indented);
+        printf ("  body (as matched):\n  | %s\n", cn_safe_lines (t1, indented));
       }
       g_autoptr (CnNotice) n = cn_judge (cli->rules, m, &cli->opts, trace);
       cn_triage (n, &cli->opts);
-      fputs (trace->str, stdout);
+      cn_safe_fputs (trace->str, stdout);
       printf ("  => %s%s%s\n", n->rule ? n->rule->id : "no rule matched", n->kind ? " / " : "",
               n->kind ? n->kind->id : "");
       cn_output_write (stdout, CN_FORMAT_JSON, n, cli->opts.now, FALSE, FALSE);

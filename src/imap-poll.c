@@ -20,6 +20,7 @@
 #include "actions.h"
 #include "imap-conn.h"
 #include "json.h"
+#include "output.h"
 #include "match.h"
 #include "source.h"
 
@@ -32,7 +33,9 @@ cn_imap_log (const char *fmt, ...)
   va_start (ap, fmt);
   g_autofree char *msg = g_strdup_vprintf (fmt, ap);
   va_end (ap);
-  fprintf (stderr, "certnotice imap: %s\n", msg);
+  /* log lines quote mailbox names, Message-IDs, domains and server errors */
+  g_autoptr (GString) t = g_string_new (NULL);
+  fprintf (stderr, "certnotice imap: %s\n", cn_safe (t, msg));
 }
 
 /* ---------------------------------------------------------------------- */

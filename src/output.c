@@ -4,7 +4,7 @@
  * Text is for people and in their language (po/): one line per message,
  * the details under the lines that need attention (all of them with -v),
  * and a summary line.  Everything taken from a mail, a certificate or the
- * network goes through safe() before it reaches a terminal. */
+ * network goes through cn_safe() before it reaches a terminal. */
 #include "output.h"
 #include "tlscheck.h"
 #include "json.h"
@@ -133,23 +133,49 @@ verdict_colour (CnVerdict v)
   }
 }
 
-/* S for a terminal: C0 controls but tab, DEL and C1 controls become '?', so
- * nothing taken from a mail can move the cursor or start an escape.  Returns
- * a string owned by TMP (valid until its next use). */
+/* ---- text for a terminal ---- */
+
+/* A bidirectional formatting character: embeddings and overrides
+ * (U+202A–U+202E), isolates (U+2066–U+2069), marks (U+200E, U+200F,
+ * U+061C).  They reorder what follows on screen ("Trojan Source"). */
+static gboolean
+is_bidi_control (gunichar u)
+{
+  return (u >= 0x202a && u <= 0x202e) || (u >= 0x2066 && u <= 0x2069) || u == 0x200e || u == 0x200f ||
+         u == 0x061c;
+}
+
+/* S for a terminal: C0 controls but tab (and '\n' with LINES), DEL, C1
+ * controls and bidi controls become '?', bytes that are not UTF-8 U+FFFD, so
+ * nothing taken from a mail can move the cursor, start an escape (an 8-bit
+ * terminal takes a raw 0x9b for CSI) or reorder the line.  Returns a string
+ * owned by TMP (valid until its next use). */
 static const char *
-safe (GString *tmp, const char *s)
+sanitise (GString *tmp, const char *s, gboolean lines)
 {
   g_string_truncate (tmp, 0);
-  for (const char *p = s ? s : ""; *p; p++) {
+  const char *p = s ? s : "";
+  const char *end = p + strlen (p);
+  while (p < end) {
     guchar c = (guchar) *p;
-    if (c == 0xc2 && (guchar) p[1] >= 0x80 && (guchar) p[1] <= 0x9f) {
-      g_string_append_c (tmp, '?');
+    if (c < 0x80) {
+      gboolean keep = c == '\t' || (lines && c == '\n') || (c >= 0x20 && c != 0x7f);
+      g_string_append_c (tmp, keep ? (char) c : '?');
       p++;
-    } else if ((c < 0x20 && c != '\t') || c == 0x7f) {
-      g_string_append_c (tmp, '?');
-    } else {
-      g_string_append_c (tmp, (char) c);
+      continue;
     }
+    gunichar u = g_utf8_get_char_validated (p, end - p);
+    if (u == (gunichar) -1 || u == (gunichar) -2) {
+      g_string_append (tmp, "\xef\xbf\xbd");
+      p++;
+      continue;
+    }
+    const char *next = g_utf8_next_char (p);
+    if ((u >= 0x80 && u <= 0x9f) || is_bidi_control (u))
+      g_string_append_c (tmp, '?');
+    else
+      g_string_append_len (tmp, p, next - p);
+    p = next;
   }
   return tmp->str;
 }
@@ -157,7 +183,20 @@ safe (GString *tmp, const char *s)
 const char *
 cn_safe (GString *tmp, const char *s)
 {
-  return safe (tmp, s);
+  return sanitise (tmp, s, FALSE);
+}
+
+const char *
+cn_safe_lines (GString *tmp, const char *s)
+{
+  return sanitise (tmp, s, TRUE);
+}
+
+void
+cn_safe_fputs (const char *s, FILE *out)
+{
+  g_autoptr (GString) tmp = g_string_new (NULL);
+  fputs (cn_safe_lines (tmp, s), out);
 }
 
 /* ---- text: columns ---- */
@@ -566,7 +605,7 @@ text_details (Details *d, const CnNotice *n, CnVerdict v, const CnTextStyle *st)
   for (guint i = 0; i < n->reasons->len; i++)
     detail (d, i == 0 ? _("why") : NULL, cn_safe (d->tmp, cn_notice_reason_local (n, n->reasons->pdata[i])));
 
-  /* one safe() at a time: each reuses d->tmp */
+  /* one cn_safe() at a time: each reuses d->tmp */
   g_string_append_printf (t, "%s (", cn_safe (d->tmp, n->rule->name));
   g_string_append_printf (t, "%s): ", cn_safe (d->tmp, n->rule->id));
   g_string_append (t, cn_safe (d->tmp, n->kind->id));

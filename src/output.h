@@ -71,11 +71,17 @@ void cn_output_write (FILE *out, CnFormat format, const CnNotice *n, GDateTime *
 const char *cn_output_verdict_label (CnVerdict v);
 const char *cn_output_verdict_word (CnVerdict v);
 
-/* Text from a mail or a server made safe for a terminal: control characters
- * (C0 but tab, DEL, C1) become '?', so nothing can move the cursor or start
- * an escape sequence.  Returns a string owned by TMP, valid until its next
- * use.  Every mode prints mail-derived text through it. */
+/* Text from a mail or a server made safe for a terminal: C0 controls but
+ * tab, DEL, C1 controls and bidirectional formatting characters (U+202A–
+ * U+202E, U+2066–U+2069, U+200E, U+200F, U+061C) become '?', bytes that are
+ * not UTF-8 U+FFFD; nothing can move the cursor, start an escape sequence
+ * or reorder the line.  Returns a string owned by TMP, valid until its next
+ * use.  Every mode prints mail-derived text through these. */
 const char *cn_safe (GString *tmp, const char *s);
+/* The same, keeping line breaks ('\n'). */
+const char *cn_safe_lines (GString *tmp, const char *s);
+/* fputs (cn_safe_lines (S), OUT). */
+void cn_safe_fputs (const char *s, FILE *out);
 
 /* Terminal columns TEXT takes (East Asian wide characters count two). */
 int cn_text_width (const char *text);

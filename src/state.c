@@ -298,7 +298,14 @@ cn_state_save (CnState *st, GError **error)
     return FALSE;
   }
   g_autofree char *tmp = g_strconcat (st->path, ".new", NULL);
-  int fd = open (tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  /* a new file of our own: never through a link someone left at .new, never
+   * into a file that is there already (a stale one is removed first) */
+  if (unlink (tmp) < 0 && errno != ENOENT) {
+    int en = errno;
+    g_set_error (error, CN_ERROR, CN_ERROR_INTERNAL, "state %s: %s", tmp, g_strerror (en));
+    return FALSE;
+  }
+  int fd = open (tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
   if (fd < 0 || !cn_write_all (fd, data, len) || fsync (fd) < 0) {
     int en = errno;
     if (fd >= 0)

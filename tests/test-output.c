@@ -1,6 +1,6 @@
-/* test-json.c — the one JSON writer (json.c): strict escaping whatever the
- * strings hold (#16.7), and the same text as json-glib where json-glib is
- * right. */
+/* test-output.c — what certnotice writes: the one JSON writer (json.c),
+ * strictly escaped whatever the strings hold (#16.7) and otherwise the same
+ * text as json-glib; and the terminal sanitiser (output.c, #16.9). */
 #include "json.h"
 #include "output.h"
 
@@ -131,6 +131,42 @@ test_random (void)
   g_rand_free (r);
 }
 
+/* #16.9: no escape sequence, C1 control or bidi control reaches a terminal */
+static void
+test_safe (void)
+{
+  g_autoptr (GString) t = g_string_new (NULL);
+  g_assert_cmpstr (cn_safe (t, "plain 日本語\ttab"), ==, "plain 日本語\ttab");
+  g_assert_cmpstr (cn_safe (t, "\x1b]0;owned\x07\x1b[2J"), ==, "?]0;owned??[2J");
+  g_assert_cmpstr (cn_safe (t, "csi \xc2\x9b" "2J nel \xc2\x85 del \x7f"), ==, "csi ?2J nel ? del ?");
+  g_assert_cmpstr (cn_safe (t, "line\nbreak\rcr"), ==, "line?break?cr");
+  g_assert_cmpstr (cn_safe_lines (t, "line\nbreak\rcr"), ==, "line\nbreak?cr");
+  /* RLO, LRE, PDF, LRI, RLI, FSI, PDI, LRM, RLM, ALM */
+  g_assert_cmpstr (cn_safe (t, "a\u202eb\u202ac\u202cd\u2066e\u2067f\u2068g\u2069h\u200ei\u200fj\u061ck"), ==,
+                   "a?b?c?d?e?f?g?h?i?j?k");
+  /* bytes that are not UTF-8 (a raw 0x9b is CSI to an 8-bit terminal) */
+  g_assert_cmpstr (cn_safe (t, "raw \x9b" "2J \xff"), ==, "raw \xef\xbf\xbd" "2J \xef\xbf\xbd");
+  g_assert_cmpstr (cn_safe (t, NULL), ==, "");
+  /* random bytes: the result is UTF-8 with none of the above */
+  GRand *r = g_rand_new_with_seed (9);
+  for (int i = 0; i < 20000; i++) {
+    char buf[48];
+    gsize n = (gsize) g_rand_int_range (r, 0, sizeof buf - 1);
+    for (gsize k = 0; k < n; k++)
+      buf[k] = (char) g_rand_int_range (r, 1, 256);
+    buf[n] = '\0';
+    const char *out = cn_safe_lines (t, buf);
+    g_assert_true (g_utf8_validate (out, -1, NULL));
+    for (const char *p = out; *p; p = g_utf8_next_char (p)) {
+      gunichar u = g_utf8_get_char (p);
+      g_assert_true (u == '\t' || u == '\n' || (u >= 0x20 && u != 0x7f && !(u >= 0x80 && u <= 0x9f)));
+      g_assert_false ((u >= 0x202a && u <= 0x202e) || (u >= 0x2066 && u <= 0x2069) || u == 0x200e ||
+                      u == 0x200f || u == 0x061c);
+    }
+  }
+  g_rand_free (r);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -138,5 +174,6 @@ main (int argc, char **argv)
   g_test_add_func ("/json/escaping", test_escaping);
   g_test_add_func ("/json/same-as-json-glib", test_same_as_json_glib);
   g_test_add_func ("/json/random", test_random);
+  g_test_add_func ("/output/safe", test_safe);
   return g_test_run ();
 }
