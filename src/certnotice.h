@@ -71,12 +71,14 @@ struct _CnMail {
   char *message_id;       /* without angle brackets, or NULL                */
   char *subject;          /* decoded UTF-8, NFKC, or ""                     */
   char *from_addr;        /* addr-spec of the first From mailbox, or NULL   */
-  char *from_domain;      /* lowercased ASCII domain of from_addr, or NULL  */
-  GPtrArray *from_domains;/* the domains of every From mailbox (char *)     */
+  char *from_domain;      /* the first of from_domains, or NULL             */
+  GPtrArray *from_domains;/* every domain written in the From headers, as
+                             written (ASCII letters lowercased; mime.c)     */
   char *from_display;     /* display name, decoded, or NULL                 */
   GDateTime *date;        /* Date: header, or NULL                          */
   GDateTime *received;    /* newest Received: time, or NULL                 */
-  GPtrArray *auth_results;/* raw Authentication-Results values (char *)     */
+  GPtrArray *auth_results;/* raw Authentication-Results values (char *),
+                             in header order, topmost first               */
   char *body;             /* decoded text of all text parts, NFKC,
                              quoted reply lines removed                      */
   gboolean embedded;      /* came from a message/rfc822 part                */

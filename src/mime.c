@@ -217,8 +217,9 @@ read_headers (GMimeMessage *msg, CnMail *m)
       m->subject = cn_text_for_matching (dec, strlen (dec), FALSE);
       g_strchomp (m->subject);
     } else if (g_ascii_strcasecmp (name, "Authentication-Results") == 0) {
-      g_autofree char *dec = cn_text_decode_header (raw, &st);
-      g_ptr_array_add (m->auth_results, g_steal_pointer (&dec));
+      /* as written, in header order (authn.c believes the topmost field of
+       * each authserv-id): a structured field, no RFC 2047 decoding */
+      g_ptr_array_add (m->auth_results, g_utf8_make_valid (raw, -1));
     } else if (g_ascii_strcasecmp (name, "Received") == 0 && m->received == NULL) {
       /* the topmost Received: is the newest; its date follows the last ';' */
       const char *semi = strrchr (raw, ';');
@@ -231,41 +232,133 @@ read_headers (GMimeMessage *msg, CnMail *m)
   return st.resource_failure;
 }
 
-static char *
-ascii_domain (const char *addr)
+/* ---- From ----
+ *
+ * The sender's domain is the one the user's MTA authenticated (SPF, DKIM
+ * alignment, DMARC): the domain as written in the From header, byte for
+ * byte.  GMime's parse normalises it — it decodes xn-- labels to Unicode,
+ * drops a trailing dot, and its IDNA encoding maps ｃｏｎｏｈａ．ｊｐ or
+ * mixhost。jp to the ASCII names they resemble — so the domains are read
+ * from the raw header text here, and compared as they are (authn.c). */
+
+/* The length of an RFC 2047 encoded word at P ("=?cs?e?text?="), else 0. */
+static gsize
+encoded_word_len (const char *p, const char *end)
 {
-  const char *at = addr ? strrchr (addr, '@') : NULL;
-  if (at == NULL || at[1] == '\0')
-    return NULL;
-  g_autofree char *d = g_utf8_strdown (at + 1, -1);
-  gsize n = strlen (d);
-  while (n > 0 && (d[n - 1] == '.' || d[n - 1] == '>' || d[n - 1] == ' '))
-    d[--n] = '\0';
-  char *ascii = g_hostname_to_ascii (d);
-  return ascii ? ascii : g_steal_pointer (&d);
+  if (end - p < 2 || p[0] != '=' || p[1] != '?')
+    return 0;
+  int q = 0;   /* the '?'s seen after "=?" */
+  for (const char *c = p + 2; c < end; c++) {
+    if (*c == ' ' || *c == '\t' || *c == '\r' || *c == '\n')
+      return 0;
+    if (*c == '?') {
+      q++;
+      if (q >= 3 && c + 1 < end && c[1] == '=')
+        return (gsize) (c + 2 - p);
+    }
+  }
+  return 0;
+}
+
+/* Append to OUT (char *) the domain of every '@' in the raw From value S
+ * that is not inside a quoted string, a comment or an encoded word: the
+ * bytes after it up to a delimiter, ASCII letters lowercased, made valid
+ * UTF-8 ("" when none follow).  A domain literal "[…]" is taken whole. */
+static void
+literal_domains (const char *s, gsize n, GPtrArray *out)
+{
+  const char *p = s, *end = s + n;
+  int depth = 0;
+  gboolean quoted = FALSE;
+  while (p < end) {
+    char c = *p;
+    if (quoted || depth > 0) {
+      if (c == '\\' && p + 1 < end)
+        p++;
+      else if (quoted && c == '"')
+        quoted = FALSE;
+      else if (!quoted && c == '(')
+        depth++;
+      else if (!quoted && c == ')')
+        depth--;
+      p++;
+      continue;
+    }
+    gsize ew = encoded_word_len (p, end);
+    if (ew) {
+      p += ew;
+      continue;
+    }
+    if (c == '"') {
+      quoted = TRUE;
+    } else if (c == '(') {
+      depth = 1;
+    } else if (c == '@') {
+      const char *d = p + 1;
+      while (d < end && (*d == ' ' || *d == '\t' || *d == '\r' || *d == '\n'))
+        d++;
+      const char *e = d;
+      if (e < end && *e == '[') {
+        while (e < end && *e != ']')
+          e++;
+        if (e < end)
+          e++;
+      } else {
+        while (e < end && !strchr (" \t\r\n<>,;:()\"@[", *e))
+          e++;
+      }
+      g_autofree char *raw = g_strndup (d, (gsize) (e - d));
+      for (char *r = raw; *r; r++)
+        *r = g_ascii_tolower (*r);
+      g_ptr_array_add (out, g_utf8_make_valid (raw, -1));
+      p = e;
+      continue;
+    }
+    p++;
+  }
+}
+
+/* The first mailbox of LIST, groups included (recursively), or NULL. */
+static InternetAddressMailbox *
+first_mailbox (InternetAddressList *list, guint depth)
+{
+  for (int i = 0; list && i < internet_address_list_length (list); i++) {
+    InternetAddress *ia = internet_address_list_get_address (list, i);
+    if (INTERNET_ADDRESS_IS_MAILBOX (ia))
+      return INTERNET_ADDRESS_MAILBOX (ia);
+    if (INTERNET_ADDRESS_IS_GROUP (ia) && depth < 8) {
+      InternetAddressMailbox *m = first_mailbox (internet_address_group_get_members (INTERNET_ADDRESS_GROUP (ia)),
+                                                 depth + 1);
+      if (m)
+        return m;
+    }
+  }
+  return NULL;
 }
 
 static void
 read_from (GMimeMessage *msg, CnMail *m)
 {
-  InternetAddressList *from = g_mime_message_get_from (msg);   /* owned by msg */
-  if (from == NULL)
-    return;
-  for (int i = 0; i < internet_address_list_length (from); i++) {
-    InternetAddress *ia = internet_address_list_get_address (from, i);
-    if (!INTERNET_ADDRESS_IS_MAILBOX (ia))
-      continue;
-    const char *addr = internet_address_mailbox_get_addr (INTERNET_ADDRESS_MAILBOX (ia));
-    char *domain = ascii_domain (addr);
-    if (m->from_addr == NULL) {
-      m->from_addr = g_strdup (addr);
-      m->from_domain = g_strdup (domain);
-      const char *name = internet_address_get_name (ia);
-      if (name && *name)
-        m->from_display = g_utf8_make_valid (name, -1);
-    }
-    g_ptr_array_add (m->from_domains, domain ? domain : g_strdup (""));
+  /* every From header, raw: the domains as written (groups included) */
+  GMimeHeaderList *list = g_mime_object_get_header_list (GMIME_OBJECT (msg));
+  int count = MIN (g_mime_header_list_get_count (list), CN_MAX_HEADERS);
+  for (int i = 0; i < count; i++) {
+    GMimeHeader *h = g_mime_header_list_get_header_at (list, i);
+    const char *name = g_mime_header_get_name (h);
+    const char *raw = g_mime_header_get_raw_value (h);
+    if (name && raw && g_ascii_strcasecmp (name, "From") == 0)
+      literal_domains (raw, MIN (strlen (raw), CN_MAX_HEADER_BYTES), m->from_domains);
   }
+  /* what is shown: GMime's first mailbox */
+  InternetAddressMailbox *mb = first_mailbox (g_mime_message_get_from (msg), 0);   /* owned by msg */
+  if (mb == NULL)
+    return;
+  const char *addr = internet_address_mailbox_get_addr (mb);
+  m->from_addr = addr ? g_utf8_make_valid (addr, -1) : NULL;
+  m->from_domain = m->from_domains->len > 0 ? g_strdup (m->from_domains->pdata[0]) : NULL;
+  const char *name = internet_address_get_name (INTERNET_ADDRESS (mb));
+  if (name && *name)
+    m->from_display = g_utf8_make_valid (name, -1);
 }
 
 /* ---- body ---- */
