@@ -1315,6 +1315,125 @@ def phishing_cases():
                       verdict="suspicious", reasons=["dkim=fail"])])
 
 
+# -- issue #16: look-alike From domains and forged Authentication-Results
+# (a block of its own; the expectations follow from what is written here)
+def security_phishing_cases():
+    # -- From domain in fullwidth letters and a fullwidth full stop: the MTA
+    #    checked SPF/DKIM/DMARC against that literal, not against conoha.jp
+    d, mid = jst(2024, 9, 3, 2, 10, 30), "20240903021030.5e6f7a8b@conoha-mail.example"
+    body = conoha_text("お客", "failed", "wingtaro01", "example.blog", "2024/09/23",
+                       "3b1c5d7e-9f0a-4b2c-8d6e-1f3a5c7e9b0d",
+                       phish_url="https://conoha-mail.example/login/ssl-renew")
+    data = raw([
+        ("Received", received("mail.conoha-mail.example", "198.51.100.220", "mx.certnotice.test",
+                              "4Kx1Y2z3AbCz1", "taro@example.blog", d + dt.timedelta(seconds=4))),
+        ("From", "ConoHa <no-reply@ｃｏｎｏｈａ．ｊｐ>".encode("utf-8")),
+        ("To", "taro@example.blog"),
+        ("Subject", ew(CONOHA_SUBJ_20, "ISO-2022-JP", "iso2022_jp")),
+        ("Date", rfcdate(d)),
+        ("Message-ID", "<%s>" % mid),
+        ("MIME-Version", "1.0"),
+        ("Content-Type", "text/plain; charset=ISO-2022-JP"),
+        ("Content-Transfer-Encoding", "7bit"),
+    ], body.encode("iso2022_jp"))
+    add("phishing", "conoha-fullwidth-from-domain",
+        "ConoHa 20-day renewal-failed copy from no-reply@ｃｏｎｏｈａ．ｊｐ (fullwidth letters and full stop: NFKC/IDNA-equal to conoha.jp, a different literal domain)",
+        data, [expect(mid, d, "conoha", "renewal-failed", "example.blog", "wingtaro01", 20,
+                      explicit="2024-09-23", verdict="suspicious", reasons=["look-alike of conoha.jp"])])
+
+    # -- cPanel expiry from a server name with ideographic full stops
+    d = dt.datetime(2024, 4, 13, 0, 4, 41, tzinfo=dt.timezone(dt.timedelta(hours=9)))
+    mid = "1712934281.2941.cpanel@sv1234.mixhost-notice.example"
+    body = ('The AutoSSL certificate for the website "example.com" will expire soon, and\n'
+            "AutoSSL has not been able to replace it.\n\n"
+            "Website: example.com\n"
+            "Certificate expires: April 18, 2024 at 12:00:00 AM UTC (in 5 days)\n"
+            "Domains on the certificate: example.com, www.example.com\n\n"
+            'Log in to renew: https://mixhost-notice.example/cpanel/login\n\n'
+            "-- \ncPanel on sv1234.mixhost.jp\n")
+    data = raw([
+        ("Received", received("mail.mixhost-notice.example", "198.51.100.221", "mx.certnotice.test",
+                              "4Lm2N3o4PqRz2", "owner@example.com", d + dt.timedelta(seconds=5))),
+        ("From", '"cPanel on sv1234.mixhost.jp" <cpanel@sv1234.mixhost。jp>'.encode("utf-8")),
+        ("To", "owner@example.com"),
+        ("Subject", "AutoSSL certificate expiry on 2024-04-18 UTC"),
+        ("Date", rfcdate(d)),
+        ("Message-ID", "<%s>" % mid),
+        ("MIME-Version", "1.0"),
+        ("Content-Type", "text/plain; charset=us-ascii"),
+        ("Content-Transfer-Encoding", "7bit"),
+    ], body.encode("ascii"))
+    add("phishing", "cpanel-ideographic-full-stop",
+        "cPanel AutoSSL expiry copy from cpanel@sv1234.mixhost。jp (U+3002 ideographic full stop: IDNA maps it to sv1234.mixhost.jp, the literal is another domain)",
+        data, [expect(mid, d, "cpanel-autossl", "expiry-warning", "example.com", None, 5,
+                      explicit="2024-04-18", verdict="suspicious", reasons=["look-alike of sv1234.mixhost.jp"])])
+
+    # -- a From group hides a foreign member before the genuine address
+    d, mid = jst(2024, 10, 8, 3, 33, 3), "20241008033303.7A8B9C0D@sakura-info.example"
+    body = sakura_failed_text("お客", "kato", "example.net",
+                              phish_url="https://sakura-info.example/rs/login")
+    data = raw([
+        ("Received", received("mail.sakura-info.example", "198.51.100.222", "mx.certnotice.test",
+                              "4Mn3O4p5QrSz3", "kato@example.net", d + dt.timedelta(seconds=2))),
+        ("From", "notice: info@sakura-info.example;, support@sakura.ad.jp"),
+        ("To", "kato@example.net"),
+        ("Subject", ew(SAKURA_SUBJ_FAILED, "ISO-2022-JP", "iso2022_jp")),
+        ("Date", rfcdate(d)),
+        ("Message-ID", "<%s>" % mid),
+        ("MIME-Version", "1.0"),
+        ("Content-Type", "text/plain; charset=ISO-2022-JP"),
+        ("Content-Transfer-Encoding", "7bit"),
+    ], body.encode("iso2022_jp"))
+    add("phishing", "sakura-from-group-member",
+        "renewal-failed copy whose From is a group (notice: info@sakura-info.example;) followed by support@sakura.ad.jp: every mailbox counts",
+        data, [expect(mid, d, "sakura", "renewal-failed", "example.net", "kato", None,
+                      verdict="suspicious", reasons=["sakura-info.example is not a genuine"])])
+
+    # -- the MTA's own field says dmarc=none; the sender wrote a pass with the
+    #    same authserv-id below the Received: not believed (authentic null)
+    d, mid = jst(2024, 10, 9, 5, 1, 12), "20241009050112.1B2C3D4E@sakura.ad.jp"
+    body = sakura_failed_text("お客", "sato", "example.org",
+                              phish_url="https://sakura-login.example/rs/")
+    data = raw([
+        ("Authentication-Results", "mx.certnotice.test; dkim=none; spf=none smtp.mailfrom=mailer.example;\n\tdmarc=none header.from=sakura.ad.jp"),
+        ("Received", received("mailer.example", "198.51.100.223", "mx.certnotice.test",
+                              "4No4P5q6RsTz4", "sato@example.org", d + dt.timedelta(seconds=3))),
+        ("Authentication-Results", "mx.certnotice.test; dkim=pass header.d=sakura.ad.jp;\n\tspf=pass smtp.mailfrom=sakura.ad.jp; dmarc=pass header.from=sakura.ad.jp"),
+        ("From", SAKURA_FROM_JIS),
+        ("To", "sato@example.org"),
+        ("Subject", ew(SAKURA_SUBJ_FAILED, "ISO-2022-JP", "iso2022_jp")),
+        ("Date", rfcdate(d)),
+        ("Message-ID", "<%s>" % mid),
+        ("MIME-Version", "1.0"),
+        ("Content-Type", "text/plain; charset=ISO-2022-JP"),
+        ("Content-Transfer-Encoding", "7bit"),
+    ], body.encode("iso2022_jp"))
+    add("phishing", "sakura-forged-authres-below-received",
+        "From support@sakura.ad.jp; the trusted MTA's topmost Authentication-Results says dmarc=none, a sender-written one with the same authserv-id below the Received says pass: not believed (authentic null, not suspicious)",
+        data, [expect(mid, d, "sakura", "renewal-failed", "example.org", "sato", None)])
+
+    # -- a ';' inside a quoted string must not start a 'dkim=pass' clause
+    d, mid = jst(2024, 10, 10, 6, 2, 13), "20241010060213.2C3D4E5F@sakura.ad.jp"
+    body = sakura_failed_text("お客", "suzuki", "example.info",
+                              phish_url="https://sakura-login.example/rs/")
+    data = raw([
+        ("Authentication-Results", 'mx.certnotice.test; dkim=none reason="x; dkim=pass header.d=sakura.ad.jp";\n\tdmarc=none (dmarc=pass header.from=sakura.ad.jp) header.from=sakura.ad.jp'),
+        ("Received", received("mailer.example", "198.51.100.224", "mx.certnotice.test",
+                              "4Op5Q6r7StUz5", "suzuki@example.info", d + dt.timedelta(seconds=3))),
+        ("From", SAKURA_FROM_JIS),
+        ("To", "suzuki@example.info"),
+        ("Subject", ew(SAKURA_SUBJ_FAILED, "ISO-2022-JP", "iso2022_jp")),
+        ("Date", rfcdate(d)),
+        ("Message-ID", "<%s>" % mid),
+        ("MIME-Version", "1.0"),
+        ("Content-Type", "text/plain; charset=ISO-2022-JP"),
+        ("Content-Transfer-Encoding", "7bit"),
+    ], body.encode("iso2022_jp"))
+    add("phishing", "sakura-authres-pass-in-quotes-and-comment",
+        "trusted Authentication-Results whose only 'dkim=pass' / 'dmarc=pass' sit inside a quoted string (with a ';') and a comment: no pass (authentic null)",
+        data, [expect(mid, d, "sakura", "renewal-failed", "example.info", "suzuki", None)])
+
+
 # ==========================================================================
 # broken/  (one result each, never a crash)
 # ==========================================================================
@@ -3217,6 +3336,7 @@ def main():
     conoha_cases()
     negative_cases()
     phishing_cases()
+    security_phishing_cases()
     broken_cases()
     xserver_cases()
     starserver_cases()
