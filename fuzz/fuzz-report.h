@@ -63,7 +63,7 @@ cn_fuzz_check_mail (const CnMail *m)
 
 /* J1: the JSON report of N, as every mode writes it (cn_json_to_string),
  * is one line of valid UTF-8 without a raw control character (none below
- * 0x20, no DEL, no U+2028/U+2029), and parses back. */
+ * 0x20, no DEL, no C1, no U+2028/U+2029, no bidi control), and parses back. */
 static inline void
 cn_fuzz_check_json (const CnNotice *n, GDateTime *now)
 {
@@ -75,13 +75,13 @@ cn_fuzz_check_json (const CnNotice *n, GDateTime *now)
   gsize len = strlen (text);
   CN_FUZZ_CHECK (g_utf8_validate (text, (gssize) len, NULL), "J1: the JSON is not valid UTF-8: %.400s",
                  text);
-  for (gsize i = 0; i < len; i++) {
-    guchar c = (guchar) text[i];
-    gboolean sep = c == 0xe2 && i + 2 < len && (guchar) text[i + 1] == 0x80 &&
-                   ((guchar) text[i + 2] == 0xa8 || (guchar) text[i + 2] == 0xa9);
-    if (c < 0x20 || c == 0x7f || sep) {
+  for (const char *p = text; *p; p = g_utf8_next_char (p)) {
+    gunichar u = g_utf8_get_char (p);
+    if (u < 0x20 || (u >= 0x7f && u <= 0x9f) || u == 0x2028 || u == 0x2029 || (u >= 0x202a && u <= 0x202e) ||
+        (u >= 0x2066 && u <= 0x2069) || u == 0x200e || u == 0x200f || u == 0x061c) {
       g_autofree char *esc = cn_fuzz_escape (text, len);
-      CN_FUZZ_CHECK (FALSE, "J1: raw control character at byte %zu of the JSON: \"%.600s\"", (size_t) i, esc);
+      CN_FUZZ_CHECK (FALSE, "J1: raw control character U+%04X at byte %zu of the JSON: \"%.600s\"", u,
+                     (size_t) (p - text), esc);
     }
   }
   g_autoptr (JsonParser) parser = json_parser_new ();

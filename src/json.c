@@ -14,7 +14,9 @@
 /* Append S as a JSON string: valid UTF-8 only (each byte of an invalid
  * sequence becomes U+FFFD), '"' and '\\' escaped, every control below 0x20
  * escaped, DEL and U+2028/U+2029 too (a line of JSON stays one line for any
- * reader, JavaScript included). */
+ * reader, JavaScript included), and C1 controls and bidi formatting
+ * characters as well (JSON on a terminal starts no escape sequence and
+ * reorders nothing; the string read back is the same). */
 void
 cn_json_append_string (GString *out, const char *s, gssize len)
 {
@@ -49,7 +51,8 @@ cn_json_append_string (GString *out, const char *s, gssize len)
       continue;
     }
     next = g_utf8_next_char (p);
-    if (u == 0x2028 || u == 0x2029)
+    if (u == 0x2028 || u == 0x2029 || (u >= 0x80 && u <= 0x9f) || (u >= 0x202a && u <= 0x202e) ||
+        (u >= 0x2066 && u <= 0x2069) || u == 0x200e || u == 0x200f || u == 0x061c)
       g_string_append_printf (out, "\\u%04x", u);
     else
       g_string_append_len (out, p, next - p);

@@ -8,8 +8,9 @@
 G_BEGIN_DECLS
 
 /* NODE as one line of JSON (RFC 8259): valid UTF-8 only (invalid bytes
- * become U+FFFD), no raw control character (all below 0x20, DEL, U+2028 and
- * U+2029 are escaped), members in insertion order.  Caller frees. */
+ * become U+FFFD), no raw control character (all below 0x20, DEL, C1,
+ * U+2028, U+2029 and the bidi formatting characters are escaped as \uXXXX),
+ * members in insertion order.  Caller frees. */
 char *cn_json_to_string (JsonNode *node);
 
 /* Append S (LEN bytes, or -1: NUL-terminated) to OUT as a JSON string,

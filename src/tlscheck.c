@@ -1,10 +1,16 @@
 /* tlscheck.c — the live certificate check: resolve, handshake, read the leaf.
  *
- * Each name is resolved here (all IPv4 and IPv6 addresses, in parallel
- * threads bounded by the timeout), filtered for non-public addresses, and
- * every address gets its own TLS handshake through one libcurl multi handle
+ * Reach is bounded, since the names come from mail anyone can send: names
+ * are resolved by a pool of at most CN_RESOLVER_THREADS threads shared by
+ * the whole process, at most CN_MAX_ADDRESSES_PER_NAME public addresses of
+ * a name are contacted (the families taking turns), non-public addresses
+ * are not contacted at all (see the address policy), and one deadline,
+ * opts->timeout after the run starts, bounds the whole run: resolution and
+ * every handshake of every name.  N names cost about one timeout, not N.
+ *
+ * Every address gets its own TLS handshake through one libcurl multi handle
  * with CURLOPT_CONNECT_ONLY (nothing but the handshake is sent) and
- * CURLOPT_CERTINFO (the served chain).
+ * CURLOPT_CERTINFO (the served chain), at most opts->parallel at once.
  *
  * Trust and name are reported separately.  The name is checked here against
  * the subjectAltName (host verification stays off).  Trust: libcurl loads
@@ -12,8 +18,8 @@
  * aborts the handshake before the certificate can be read.  So the first
  * handshake verifies the peer: success means trusted and read at once (the
  * common case); a verification failure is followed by a second handshake
- * with verification off, within the same time budget, to read the
- * certificate anyway (expired, self-signed, unknown CA).
+ * with verification off, within the same deadline, to read the certificate
+ * anyway (expired, self-signed, unknown CA).
  */
 #include "tlscheck.h"
 
@@ -208,7 +214,7 @@ cn_tlscheck_address_is_private (const char *ip)
   return p;
 }
 
-/* ---- resolution: one thread per name, all bounded by one deadline ---- */
+/* ---- resolution: a bounded pool, all bounded by the run's deadline ---- */
 
 typedef struct {
   gint ref;
@@ -217,6 +223,7 @@ typedef struct {
   GPtrArray *private;   /* parallel: GINT_TO_POINTER(is private)       */
   char *error;
   gboolean done;
+  gboolean abandoned;   /* the run is over: do not resolve any more    */
 } Lookup;
 
 static GMutex lookup_lock;
@@ -234,10 +241,18 @@ lookup_unref (Lookup *l)
   g_free (l);
 }
 
-static gpointer
-lookup_thread (gpointer data)
+static void
+lookup_run (gpointer data, gpointer user_data)
 {
+  (void) user_data;
   Lookup *l = data;
+  g_mutex_lock (&lookup_lock);
+  gboolean skip = l->abandoned;
+  g_mutex_unlock (&lookup_lock);
+  if (skip) {            /* queued past the deadline: nobody waits for it */
+    lookup_unref (l);
+    return;
+  }
   struct addrinfo hints = { .ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM };
   struct addrinfo *res = NULL;
   int rc = getaddrinfo (l->host, NULL, &hints, &res);
@@ -252,7 +267,7 @@ lookup_thread (gpointer data)
       gboolean seen = FALSE;
       for (guint i = 0; i < l->addrs->len; i++)
         seen |= strcmp (l->addrs->pdata[i], buf) == 0;
-      if (seen)
+      if (seen || l->addrs->len >= 256)
         continue;
       g_ptr_array_add (l->addrs, g_strdup (buf));
       g_ptr_array_add (l->private, GINT_TO_POINTER (address_is_private (ai->ai_addr)));
@@ -263,7 +278,43 @@ lookup_thread (gpointer data)
   g_cond_broadcast (&lookup_cond);
   g_mutex_unlock (&lookup_lock);
   lookup_unref (l);
-  return NULL;
+}
+
+/* The process's resolver pool (threads shared with GLib's other pools). */
+static GThreadPool *
+resolver_pool (void)
+{
+  static GThreadPool *pool;
+  static gsize once = 0;
+  if (g_once_init_enter (&once)) {
+    pool = g_thread_pool_new (lookup_run, NULL, CN_RESOLVER_THREADS, FALSE, NULL);
+    g_once_init_leave (&once, 1);
+  }
+  return pool;
+}
+
+GArray *
+cn_tlscheck_address_plan (char **addrs, gboolean contact_private, GArray **contact)
+{
+  guint n = addrs ? g_strv_length (addrs) : 0;
+  GArray *order = g_array_new (FALSE, FALSE, sizeof (guint));
+  *contact = g_array_new (FALSE, FALSE, sizeof (gboolean));
+  guint next[2] = { 0, 0 }, tried = 0;
+  while (order->len < n) {
+    for (int fam = 1; fam >= 0; fam--) {   /* 1: IPv6, 0: IPv4 */
+      while (next[fam] < n && (strchr (addrs[next[fam]], ':') != NULL) != fam)
+        next[fam]++;
+      if (next[fam] >= n)
+        continue;
+      guint a = next[fam]++;
+      gboolean go = (contact_private || !cn_tlscheck_address_is_private (addrs[a])) &&
+                    tried < CN_MAX_ADDRESSES_PER_NAME;
+      tried += go;
+      g_array_append_val (order, a);
+      g_array_append_val (*contact, go);
+    }
+  }
+  return order;
 }
 
 /* ---- one handshake per address ---- */
@@ -430,9 +481,11 @@ cn_tlscheck_run (GPtrArray *lives, const CnOptions *opts)
     }
     return;
   }
+  /* one deadline for everything this run does */
   gint64 deadline = g_get_monotonic_time () + (gint64) (opts->timeout * G_USEC_PER_SEC);
 
-  /* 1. resolve every target at once */
+  /* 1. resolve every target through the pool */
+  GThreadPool *pool = resolver_pool ();
   g_autoptr (GPtrArray) lookups = g_ptr_array_new_with_free_func ((GDestroyNotify) lookup_unref);
   g_autoptr (GPtrArray) mapped = g_ptr_array_new ();
   g_autoptr (GPtrArray) ports = g_ptr_array_new ();
@@ -442,7 +495,7 @@ cn_tlscheck_run (GPtrArray *lives, const CnOptions *opts)
     int to_port = 0;
     gboolean explicit = cn_tlscheck_map_target (opts, live->domain, live->port, &to_host, &to_port);
     Lookup *l = g_new0 (Lookup, 1);
-    l->ref = 2;   /* ours and the thread's */
+    l->ref = 2;   /* ours and the pool's */
     l->host = to_host;
     l->addrs = g_ptr_array_new_with_free_func (g_free);
     l->private = g_ptr_array_new ();
@@ -450,15 +503,12 @@ cn_tlscheck_run (GPtrArray *lives, const CnOptions *opts)
     g_ptr_array_add (mapped, GINT_TO_POINTER (explicit));
     g_ptr_array_add (ports, GINT_TO_POINTER (to_port));
     g_autoptr (GError) e = NULL;
-    GThread *t = g_thread_try_new ("resolve", lookup_thread, l, &e);
-    if (t == NULL) {
+    if (!g_thread_pool_push (pool, l, &e)) {
       g_mutex_lock (&lookup_lock);
       l->error = g_strdup_printf ("cannot resolve %s: %s", l->host, e->message);
       l->done = TRUE;
       g_mutex_unlock (&lookup_lock);
       lookup_unref (l);
-    } else {
-      g_thread_unref (t);
     }
   }
   g_mutex_lock (&lookup_lock);
@@ -468,8 +518,10 @@ cn_tlscheck_run (GPtrArray *lives, const CnOptions *opts)
       if (!g_cond_wait_until (&lookup_cond, &lookup_lock, deadline))
         break;
   }
+  for (guint i = 0; i < lookups->len; i++)
+    ((Lookup *) lookups->pdata[i])->abandoned = TRUE;   /* still queued: skipped */
 
-  /* 2. one probe per allowed address */
+  /* 2. one probe per address to try */
   g_autoptr (GPtrArray) probes = g_ptr_array_new_with_free_func ((GDestroyNotify) probe_free);
   for (guint i = 0; i < lives->len; i++) {
     CnLive *live = lives->pdata[i];
@@ -488,19 +540,29 @@ cn_tlscheck_run (GPtrArray *lives, const CnOptions *opts)
     }
     gboolean explicit = GPOINTER_TO_INT (mapped->pdata[i]);
     int to_port = GPOINTER_TO_INT (ports->pdata[i]);
-    for (guint a = 0; a < l->addrs->len; a++) {
+    g_ptr_array_add (l->addrs, NULL);
+    g_autoptr (GArray) contact = NULL;
+    g_autoptr (GArray) order = cn_tlscheck_address_plan ((char **) l->addrs->pdata,
+                                                         explicit || opts->allow_private, &contact);
+    g_ptr_array_set_size (l->addrs, l->addrs->len - 1);
+    for (guint k = 0; k < order->len; k++) {
+      guint a = g_array_index (order, guint, k);
       const char *addr = l->addrs->pdata[a];
       CnEndpoint *e = cn_endpoint_new (addr);
       g_ptr_array_add (live->endpoints, e);
-      if (GPOINTER_TO_INT (l->private->pdata[a]) && !explicit && !opts->allow_private) {
-        e->error = g_strdup_printf ("%s is not a public address: not contacted "
-                                    "(map it with --connect-to or use --allow-private)", addr);
+      if (!g_array_index (contact, gboolean, k)) {
+        e->error = GPOINTER_TO_INT (l->private->pdata[a]) && !explicit && !opts->allow_private
+          ? g_strdup_printf ("%s is not a public address: not contacted "
+                             "(map it with --connect-to or use --allow-private)", addr)
+          : g_strdup_printf ("not contacted: at most %d addresses of a name are tried",
+                             CN_MAX_ADDRESSES_PER_NAME);
         continue;
       }
       Probe *p = g_new0 (Probe, 1);
       p->live = live;
       p->ep = e;
       p->verify = TRUE;
+      p->deadline = deadline;
       p->url = g_strdup_printf ("https://%s:%d/", live->domain, live->port);
       g_autofree char *ct = strchr (addr, ':')
         ? g_strdup_printf ("%s:%d:[%s]:%d", live->domain, live->port, addr, to_port)
@@ -511,8 +573,8 @@ cn_tlscheck_run (GPtrArray *lives, const CnOptions *opts)
   }
   g_mutex_unlock (&lookup_lock);
 
-  /* 3. handshakes, at most opts->parallel at once; each probe's budget
-   * starts when its first handshake does */
+  /* 3. handshakes, at most opts->parallel at once, all within the deadline;
+   * a probe whose turn comes after it is not started */
   CURLM *multi = cc->multi_init ();
   GQueue pending = G_QUEUE_INIT;
   for (guint i = 0; i < probes->len; i++)
@@ -521,8 +583,13 @@ cn_tlscheck_run (GPtrArray *lives, const CnOptions *opts)
   while (!g_queue_is_empty (&pending) || running > 0) {
     while (!g_queue_is_empty (&pending) && running < (guint) opts->parallel) {
       Probe *p = g_queue_pop_head (&pending);
-      if (p->deadline == 0)
-        p->deadline = g_get_monotonic_time () + (gint64) (opts->timeout * G_USEC_PER_SEC);
+      if (g_get_monotonic_time () >= deadline) {
+        p->ep->status = CN_LIVE_TIMEOUT;
+        g_free (p->ep->error);
+        p->ep->error = g_strdup_printf ("not checked: the checks of this run took their whole time "
+                                        "budget (--timeout %g)", opts->timeout);
+        continue;
+      }
       start_probe (multi, p, opts);
       running++;
     }

@@ -6,6 +6,11 @@
 
 G_BEGIN_DECLS
 
+/* Reach (docs/certnotice.1, THE LIVE CHECK): public addresses contacted per
+ * name, and resolver threads in the whole process. */
+#define CN_MAX_ADDRESSES_PER_NAME 4
+#define CN_RESOLVER_THREADS 8
+
 typedef enum {
   CN_LIVE_OK = 0,
   CN_LIVE_EXPIRING,       /* valid and trusted, but within the warning window  */
@@ -50,8 +55,11 @@ CnEndpoint *cn_endpoint_new (const char *address);
 void cn_endpoint_free (CnEndpoint *e);
 
 /* Check every CnLive of LIVES (unfilled, from cn_live_new) in parallel:
- * resolve, handshake with each address, read the leaf certificate, then
- * cn_live_settle() each.  Bounded by opts->timeout per check. */
+ * resolve (CN_RESOLVER_THREADS at once), handshake with each address to try
+ * (at most CN_MAX_ADDRESSES_PER_NAME public ones per name, opts->parallel
+ * at once), read the leaf certificate, then cn_live_settle() each.  The
+ * whole run ends within opts->timeout (and a little): whatever is not done
+ * by then is reported as a timeout. */
 void cn_tlscheck_run (GPtrArray *lives, const CnOptions *opts);
 
 /* Where HOST:PORT is to be reached: the first --connect-to entry that
@@ -64,6 +72,13 @@ gboolean cn_tlscheck_map_target (const CnOptions *opts, const char *host, int po
 /* Whether the numeric address IP is loopback, private, link-local,
  * documentation, multicast or otherwise not public (unparsable: TRUE). */
 gboolean cn_tlscheck_address_is_private (const char *ip);
+
+/* The order in which the resolved ADDRS of a name (numeric, the resolver's
+ * order, NULL-terminated) are listed — the families taking turns, IPv6
+ * first — as indices into ADDRS, and in *CONTACT (a gboolean per index
+ * listed) whether each is contacted: public ones (any, with
+ * CONTACT_PRIVATE), at most CN_MAX_ADDRESSES_PER_NAME.  Caller frees both. */
+GArray *cn_tlscheck_address_plan (char **addrs, gboolean contact_private, GArray **contact);
 
 /* Parse a --connect-to value (curl syntax); FALSE with ERROR if malformed. */
 gboolean cn_tlscheck_valid_connect_to (const char *spec, GError **error);

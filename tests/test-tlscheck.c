@@ -3,6 +3,8 @@
  * against real servers in live.sh. */
 #include "tlscheck.h"
 
+#include <string.h>
+
 static void
 check_map (char **specs, const char *host, int port, gboolean want_hit, const char *want_host, int want_port)
 {
@@ -73,6 +75,111 @@ test_private (void)
   }
 }
 
+/* #16.6: at most CN_MAX_ADDRESSES_PER_NAME public addresses of a name are
+ * contacted, the families taking turns; non-public ones are listed, not
+ * contacted */
+static void
+test_address_plan (void)
+{
+  char *many[64];
+  for (int i = 0; i < 60; i++)
+    many[i] = g_strdup_printf ("8.8.%d.%d", i / 200, i % 200 + 1);
+  many[60] = NULL;
+  g_autoptr (GArray) contact = NULL;
+  g_autoptr (GArray) order = cn_tlscheck_address_plan (many, FALSE, &contact);
+  g_assert_cmpuint (order->len, ==, 60);
+  guint n = 0;
+  for (guint i = 0; i < contact->len; i++)
+    n += g_array_index (contact, gboolean, i);
+  g_assert_cmpuint (n, ==, CN_MAX_ADDRESSES_PER_NAME);
+  for (guint i = 0; i < CN_MAX_ADDRESSES_PER_NAME; i++)
+    g_assert_true (g_array_index (contact, gboolean, i));   /* the first ones, in order */
+  for (int i = 0; i < 60; i++)
+    g_free (many[i]);
+
+  /* families take turns: 6 IPv6 then 2 IPv4 from the resolver */
+  char *mixed[] = { "2606:4700::1", "2606:4700::2", "2606:4700::3", "2606:4700::4", "2606:4700::5",
+                    "2606:4700::6", "1.1.1.1", "1.0.0.1", NULL };
+  g_autoptr (GArray) c2 = NULL;
+  g_autoptr (GArray) o2 = cn_tlscheck_address_plan (mixed, FALSE, &c2);
+  const guint want[] = { 0, 6, 1, 7, 2, 3, 4, 5 };
+  const gboolean want_c[] = { TRUE, TRUE, TRUE, TRUE, FALSE, FALSE, FALSE, FALSE };
+  g_assert_cmpuint (o2->len, ==, G_N_ELEMENTS (want));
+  for (guint i = 0; i < o2->len; i++) {
+    g_assert_cmpuint (g_array_index (o2, guint, i), ==, want[i]);
+    g_assert_cmpint (g_array_index (c2, gboolean, i), ==, want_c[i]);
+  }
+
+  /* private addresses are not contacted and do not count */
+  char *priv[] = { "10.0.0.1", "::1", "64:ff9b::a00:1", "9.9.9.9", NULL };
+  g_autoptr (GArray) c3 = NULL;
+  g_autoptr (GArray) o3 = cn_tlscheck_address_plan (priv, FALSE, &c3);
+  for (guint i = 0; i < o3->len; i++) {
+    const char *a = priv[g_array_index (o3, guint, i)];
+    g_assert_cmpint (g_array_index (c3, gboolean, i), ==, strcmp (a, "9.9.9.9") == 0);
+  }
+  g_autoptr (GArray) c4 = NULL;
+  g_autoptr (GArray) o4 = cn_tlscheck_address_plan (priv, TRUE, &c4);   /* --allow-private */
+  for (guint i = 0; i < o4->len; i++)
+    g_assert_true (g_array_index (c4, gboolean, i));
+}
+
+/* The number of threads of this process. */
+static guint
+threads_now (void)
+{
+  g_autoptr (GDir) d = g_dir_open ("/proc/self/task", 0, NULL);
+  guint n = 0;
+  while (d && g_dir_read_name (d))
+    n++;
+  return n;
+}
+
+static volatile gint sampling;
+static volatile guint peak;
+
+static gpointer
+sampler (gpointer data)
+{
+  (void) data;
+  while (g_atomic_int_get (&sampling)) {
+    guint n = threads_now ();
+    if (n > peak)
+      peak = n;
+    g_usleep (200);
+  }
+  return NULL;
+}
+
+/* #16.6: a batch of many names is resolved by a bounded pool (a 2.2 MB mail
+ * once started 2,977 resolver threads at once), within one deadline */
+static void
+test_resolver_pool_bounded (void)
+{
+  g_autoptr (GPtrArray) lives = g_ptr_array_new_with_free_func ((GDestroyNotify) cn_live_free);
+  for (int i = 0; i < 400; i++) {
+    g_autofree char *name = g_strdup_printf ("n%d.certnotice.invalid", i);
+    g_ptr_array_add (lives, cn_live_new (name, 443));
+  }
+  g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
+  CnOptions opts = { .now = now, .timeout = 1, .parallel = 4, .warn_days = 14 };
+  guint before = threads_now ();
+  g_atomic_int_set (&sampling, 1);
+  GThread *t = g_thread_new ("sampler", sampler, NULL);
+  gint64 t0 = g_get_monotonic_time ();
+  cn_tlscheck_run (lives, &opts);
+  double took = (g_get_monotonic_time () - t0) / 1e6;
+  g_atomic_int_set (&sampling, 0);
+  g_thread_join (t);
+  g_test_message ("threads: %u before, %u at most during the run; %.2fs", before, peak, took);
+  /* the sampler, the pool's threads, and what libcurl or GLib may keep */
+  g_assert_cmpuint (peak, <=, before + 1 + CN_RESOLVER_THREADS + 2);
+  for (guint i = 0; i < lives->len; i++) {
+    CnLive *l = lives->pdata[i];
+    g_assert_nonnull (l->error);   /* .invalid never resolves */
+  }
+}
+
 static CnEndpoint *
 endpoint (const char *addr, gboolean cert, int days, gboolean trusted, gboolean name_ok, CnLiveStatus net)
 {
@@ -126,6 +233,8 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/tlscheck/connect-to", test_connect_to);
   g_test_add_func ("/tlscheck/private-addresses", test_private);
+  g_test_add_func ("/tlscheck/address-plan", test_address_plan);
+  g_test_add_func ("/tlscheck/resolver-pool-bounded", test_resolver_pool_bounded);
   g_test_add_func ("/live/worst-decides", test_worst_decides);
   return g_test_run ();
 }
