@@ -113,12 +113,16 @@ is_ours (const char *line, gsize n)
   return k >= pl && g_ascii_strncasecmp (name, prefix, pl) == 0 && (k == pl || name[pl] == '-');
 }
 
-/* A line's end: "\r\n" or "\n" (NULL when it has none). */
+/* A line's end: "\r\n" or "\n"; for a last line without one, the end it
+ * gets when we add one: "\r\n" after a CR (so that splicing again reads
+ * the same), else NULL (our default, "\n"). */
 static const char *
 line_eol (const char *line, gsize n)
 {
-  if (n == 0 || line[n - 1] != '\n')
+  if (n == 0)
     return NULL;
+  if (line[n - 1] != '\n')
+    return line[n - 1] == '\r' ? "\r\n" : NULL;
   return n >= 2 && line[n - 2] == '\r' ? "\r\n" : "\n";
 }
 

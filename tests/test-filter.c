@@ -50,9 +50,12 @@ test_splice (void)
   /* CRLF: our lines take the mail's line ending */
   check ("A: 1\r\n\r\nbody\r\n", -1, h,
          "X-Certnotice-Verdict: unverified\r\nX-Certnotice: provider=x\r\nA: 1\r\n\r\nbody\r\n", -1);
-  /* bare CR (old Mac): one long line to every delivery agent; ours in LF */
+  /* bare CR (old Mac): one long line to every delivery agent, ending in CR:
+   * ours in CR LF */
   check ("A: 1\rB: 2\r\rbody\r", -1, h,
-         "X-Certnotice-Verdict: unverified\nX-Certnotice: provider=x\nA: 1\rB: 2\r\rbody\r", -1);
+         "X-Certnotice-Verdict: unverified\r\nX-Certnotice: provider=x\r\nA: 1\rB: 2\r\rbody\r", -1);
+  check ("A: 1\rB: 2\r\rbody", -1, h,
+         "X-Certnotice-Verdict: unverified\nX-Certnotice: provider=x\nA: 1\rB: 2\r\rbody", -1);
   /* no body, no final line end: nothing else is added */
   check ("A: 1\nB: 2", -1, h, "X-Certnotice-Verdict: unverified\nX-Certnotice: provider=x\nA: 1\nB: 2", -1);
   /* preset X-Certnotice* headers go (any name with that prefix), folded
@@ -75,6 +78,11 @@ test_splice (void)
          "X-Certnotice-Verdict: unverified\nX-Certnotice: provider=x\nA: 1\n\nb\n", -1);
   /* white space at the top does not become part of our last field */
   check (" x\nA: 1\n\nb\n", -1, h, " x\nX-Certnotice-Verdict: unverified\nX-Certnotice: provider=x\nA: 1\n\nb\n", -1);
+  /* a last line ending in CR gets CR LF, so that filtering again agrees
+   * (fuzz finding S2-cr-at-end-of-last-line) */
+  check (" x\rbody\r", -1, h, " x\rbody\r\r\nX-Certnotice-Verdict: unverified\r\nX-Certnotice: provider=x\r\n", -1);
+  check (" x\rbody\r\r\nX-Certnotice-Verdict: unverified\r\nX-Certnotice: provider=x\r\n", -1, h,
+         " x\rbody\r\r\nX-Certnotice-Verdict: unverified\r\nX-Certnotice: provider=x\r\n", -1);
   /* empty input */
   check ("", 0, NULL, "", 0);
   check ("", 0, h, h, -1);
