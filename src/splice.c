@@ -94,23 +94,26 @@ is_ours (const char *line, gsize n)
   const char *colon = memchr (line, ':', n);
   if (colon == NULL)
     return FALSE;
-  const char *nl = memchr (line, '\n', (gsize) (colon - line));
-  if (nl)
+  if (memchr (line, '\n', (gsize) (colon - line)))
     return FALSE;             /* the colon is on a later line */
-  char name[32];
-  gsize k = 0;
+  /* the name as read: CRs dropped, NUL a space; its first 13 characters
+   * kept, and its length without trailing white space */
+  static const char prefix[] = "x-certnotice-";
+  char head[sizeof prefix - 1];
+  gsize k = 0, trimmed = 0;
   for (const char *p = line; p < colon; p++) {
     if (*p == '\r')
       continue;
-    if (k == sizeof name)
-      return FALSE;           /* longer than any name we drop, even padded */
-    name[k++] = *p == '\0' ? ' ' : *p;
+    char c = *p == '\0' ? ' ' : *p;
+    if (k < sizeof head)
+      head[k] = g_ascii_tolower (c);
+    k++;
+    if (c != ' ' && c != '\t')
+      trimmed = k;
   }
-  while (k > 0 && (name[k - 1] == ' ' || name[k - 1] == '\t'))
-    k--;
-  static const char prefix[] = "x-certnotice";
-  gsize pl = sizeof prefix - 1;
-  return k >= pl && g_ascii_strncasecmp (name, prefix, pl) == 0 && (k == pl || name[pl] == '-');
+  if (trimmed < 12 || memcmp (head, prefix, 12) != 0)
+    return FALSE;
+  return trimmed == 12 || head[12] == '-';   /* X-Certnotice, X-Certnotice-… */
 }
 
 /* A line's end: "\r\n" or "\n"; for a last line without one, the end it

@@ -102,6 +102,9 @@ test_preset_forms (void)
   check ("X-Certnotice-Verdict\r: action-required\nA: 1\n\nb\n", -1, h, want, -1);
   check ("A: 1\nX-Certnotice-Verdict\0: action-required\n\nb\n", 47, h, want, -1);  /* maildrop: NUL = space */
   check ("X-Certnotice :x\n  folded\nA: 1\n\nb\n", -1, h, want, -1);
+  /* a long name of ours is ours (fuzz finding S4-long-name-of-ours) */
+  check ("X-Certnotice-Verccccccccccccccccccccccccccccccccccccccccccccccccdict: x\nA: 1\n\nb\n", -1, h, want, -1);
+  check ("X-Certnotice                                      : x\nA: 1\n\nb\n", -1, h, want, -1);
   /* not ours: another name, or no colon on the line */
   check ("X-Certnotice-Verdict\n: x\nA: 1\n\nb\n", -1, NULL, "X-Certnotice-Verdict\n: x\nA: 1\n\nb\n", -1);
   check ("X-Certnotices: x\nX-Cert notice: y\n\nb\n", -1, NULL, "X-Certnotices: x\nX-Cert notice: y\n\nb\n", -1);
