@@ -46,43 +46,6 @@ from_line_end (const char *data, gsize len)
   return nl ? (gsize) (nl - data) + 1 : len;
 }
 
-gsize
-cn_splice_header_end (const char *data, gsize len)
-{
-  gsize i = from_line_end (data, len);
-  while (i < len) {
-    const char *nl = memchr (data + i, '\n', len - i);
-    if (nl == NULL)
-      return len;             /* no body */
-    gsize line_end = (gsize) (nl - data) + 1;
-    gsize content = line_end - i - 1;
-    if (content == 0 || (content == 1 && data[i] == '\r'))
-      return i;               /* the empty line: headers end here */
-    i = line_end;
-  }
-  return len;
-}
-
-gsize
-cn_splice_procmail_header_end (const char *data, gsize len)
-{
-  gsize i = 0;
-  while (i < len && data[i] == '\n')
-    i++;                      /* "skip leading garbage" (mailfold.c) */
-  for (;;) {
-    /* strchr (p, '\n'): a NUL before the LF ends the search, and the
-     * header then runs to the end of the mail */
-    gsize j = i;
-    while (j < len && data[j] != '\n' && data[j] != '\0')
-      j++;
-    if (j >= len || data[j] == '\0')
-      return len;
-    if (j + 1 < len && data[j + 1] == '\n')
-      return j + 1;           /* LF LF: the header ends after the first */
-    i = j + 1;
-  }
-}
-
 /* Whether LINE (N bytes, up to and maybe including its LF) starts a field
  * of ours: its name — what precedes the first ':' — read as the delivery
  * agents may read it (maildrop drops every CR and reads NUL as a space;

@@ -140,23 +140,6 @@ test_procmail_reading (void)
   check ("A: 1\r\n\r\nX-Certnotice-Verdict: x\r\n", -1, NULL, "A: 1\r\n\r\n", -1);
 }
 
-static void
-test_header_end (void)
-{
-  g_assert_cmpuint (cn_splice_header_end ("A: 1\n\nb", 7), ==, 5);
-  g_assert_cmpuint (cn_splice_header_end ("A: 1\r\n\r\nb", 9), ==, 6);
-  g_assert_cmpuint (cn_splice_header_end ("A: 1", 4), ==, 4);
-  g_assert_cmpuint (cn_splice_header_end ("\nbody", 5), ==, 0);
-  g_assert_cmpuint (cn_splice_header_end ("A: 1\n\r\nB: 2\n\nb", 15), ==, 5);
-  g_assert_cmpuint (cn_splice_header_end ("From x\n\nb", 9), ==, 7);
-  g_assert_cmpuint (cn_splice_procmail_header_end ("A: 1\n\nb", 7), ==, 5);
-  g_assert_cmpuint (cn_splice_procmail_header_end ("A: 1\n\r\nB: 2\n\nb", 15), ==, 12);
-  g_assert_cmpuint (cn_splice_procmail_header_end ("\n\nA: 1\n\nb", 9), ==, 7);
-  g_assert_cmpuint (cn_splice_procmail_header_end ("A: 1\0\n\nb", 8), ==, 8);
-  g_assert_cmpuint (cn_splice_procmail_header_end ("A: 1\r\n\r\nb", 9), ==, 9);
-  g_assert_cmpuint (cn_splice_procmail_header_end ("A: 1\n", 5), ==, 5);
-}
-
 int
 main (int argc, char **argv)
 {
@@ -164,6 +147,5 @@ main (int argc, char **argv)
   g_test_add_func ("/filter/splice", test_splice);
   g_test_add_func ("/filter/preset-forms", test_preset_forms);
   g_test_add_func ("/filter/procmail-reading", test_procmail_reading);
-  g_test_add_func ("/filter/header-end", test_header_end);
   return g_test_run ();
 }
