@@ -23,6 +23,7 @@
  */
 #include "authn.h"
 
+#include <glib/gi18n-lib.h>
 #include <string.h>
 
 gboolean
@@ -275,13 +276,34 @@ parse_field (const char *value, Field *f)
 
 /* ---- the judgement ---- */
 
+/* The failures one Authentication-Results field reports. */
+typedef struct {
+  char *authserv;     /* the field's authserv-id                     */
+  char *results;      /* "dkim=fail, spf=fail", the methods as named */
+} Fails;
+
+static void
+fails_clear (gpointer p)
+{
+  g_free (((Fails *) p)->authserv);
+  g_free (((Fails *) p)->results);
+}
+
+static GArray *
+fails_new (void)
+{
+  GArray *a = g_array_new (FALSE, FALSE, sizeof (Fails));
+  g_array_set_clear_func (a, fails_clear);
+  return a;
+}
+
 /* What M's Authentication-Results say about GENUINE (domains): returns
  * TRUE when the topmost field of an authserv-id the user trusts reports an
  * aligned pass (dmarc=pass for a genuine header.from, or none named; or
- * dkim=pass for a genuine header.d / header.i); every reported failure, in
- * any field, is added to FAILS_OUT (char *). */
+ * dkim=pass for a genuine header.d / header.i); the failures each field
+ * reports are added to FAILS_OUT (a Fails each). */
 static gboolean
-read_auth_results (const CnMail *m, char *const *genuine, const CnOptions *opts, GPtrArray *fails_out)
+read_auth_results (const CnMail *m, char *const *genuine, const CnOptions *opts, GArray *fails_out)
 {
   gboolean pass = FALSE;
   /* the topmost field of each authserv-id is the only one believed */
@@ -322,9 +344,10 @@ read_auth_results (const CnMail *m, char *const *genuine, const CnOptions *opts,
      * dkim or dmarc pass in the same field is the forwarder's doing. */
     if (spf_fail && !aligned_pass)
       g_string_append_printf (fails, "%sspf=fail", fails->len ? ", " : "");
-    if (fails->len)
-      g_ptr_array_add (fails_out, g_strdup_printf ("Authentication-Results from %s reports %s", f.authserv,
-                                                   fails->str));
+    if (fails->len) {
+      Fails one = { g_strdup (f.authserv), g_strdup (fails->str) };
+      g_array_append_val (fails_out, one);
+    }
     field_clear (&f);
   }
   return pass;
@@ -341,8 +364,8 @@ cn_authn_judge (CnNotice *n, const CnOptions *opts)
   /* a notice of the generic detector: no sender is genuine, none foreign */
   gboolean generic = n->rule->generic;
   if (m->from_domains->len == 0 && !generic) {
-    cn_notice_add_reason (n, "no From address written out in the header, so not a genuine notice of %s (%s)",
-                          n->rule->id, genuine_list);
+    cn_notice_add_reason (n, N_("no From address written out in the header, so not a genuine notice of %s "
+                                "(%s)"), n->rule->id, genuine_list);
     bad = TRUE;
   }
   for (guint i = 0; i < m->from_domains->len && !generic; i++) {
@@ -351,17 +374,22 @@ cn_authn_judge (CnNotice *n, const CnOptions *opts)
       continue;
     g_autofree char *like = look_alike_of (d, genuine);
     if (like)
-      cn_notice_add_reason (n, "From domain %s is a look-alike of %s, not the domain itself: the provider's "
-                            "sender authentication never applied to it", d, like);
-    else
-      cn_notice_add_reason (n, "From domain %s is not a genuine sender domain of %s (%s)", *d ? d : "(none)",
+      cn_notice_add_reason (n, N_("From domain %s is a look-alike of %s, not the domain itself: the "
+                                  "provider's sender authentication never applied to it"), d, like);
+    else if (*d == '\0')
+      cn_notice_add_reason (n, N_("From domain (none) is not a genuine sender domain of %s (%s)"),
                             n->rule->id, genuine_list);
+    else
+      cn_notice_add_reason (n, N_("From domain %s is not a genuine sender domain of %s (%s)"), d, n->rule->id,
+                            genuine_list);
     bad = TRUE;
   }
-  g_autoptr (GPtrArray) fails = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GArray) fails = fails_new ();
   gboolean pass = read_auth_results (m, genuine, opts, fails);
   for (guint i = 0; i < fails->len; i++) {
-    cn_notice_add_reason (n, "%s", (char *) fails->pdata[i]);
+    const Fails *f = &g_array_index (fails, Fails, i);
+    /* TRANSLATORS: "Authentication-Results from mx.example.net reports dkim=fail, spf=fail" */
+    cn_notice_add_reason (n, N_("Authentication-Results from %s reports %s"), f->authserv, f->results);
     bad = TRUE;
   }
 
@@ -395,6 +423,6 @@ cn_authn_trusted_forwarder (const CnMail *m, const CnOptions *opts)
     return FALSE;
   /* the From domain itself must pass, by a server the user trusts */
   char *own[] = { m->from_domains->pdata[0], NULL };
-  g_autoptr (GPtrArray) fails = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GArray) fails = fails_new ();
   return read_auth_results (m, own, opts, fails) && fails->len == 0;
 }

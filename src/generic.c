@@ -9,6 +9,7 @@
  * is listed in the notice's reasons, so a verdict can be explained. */
 #include "generic.h"
 
+#include <glib/gi18n-lib.h>
 #include <string.h>
 
 static const char *const detector_keys[] = {
@@ -237,9 +238,9 @@ static void
 look (Scorer *sc, guint i)
 {
   const CnEvidence *e = sc->g->evidence->pdata[i];
-  g_autofree char *why = NULL;
+  CnPatternFailure fail;
   char *local[CN_FIELD_COUNT] = { 0 };
-  CnMatch r = cn_pattern_exec (sc->set, e->pattern, target (sc, e->on), local, &why);
+  CnMatch r = cn_pattern_exec (sc->set, e->pattern, target (sc, e->on), local, &fail);
   sc->hit[i] = r == CN_MATCH_YES;
   if (sc->hit[i])
     sc->score += e->weight;
@@ -257,11 +258,8 @@ look (Scorer *sc, guint i)
     else
       g_free (local[f]);
   }
-  if (r == CN_MATCH_ERROR) {
-    if (g_str_has_prefix (why, "out of memory") && sc->n->internal_error == NULL)
-      sc->n->internal_error = g_strdup (why);
-    cn_notice_add_reason (sc->n, "%s", why);
-  }
+  if (r == CN_MATCH_ERROR)
+    cn_pattern_failure_note (sc->n, &fail);
 }
 
 static gboolean
@@ -370,8 +368,18 @@ cn_generic_detect (const CnRuleSet *set, CnNotice *n, GString *trace)
     n->confidence = sc.score >= g->high ? CN_CONFIDENCE_HIGH
                   : sc.score >= g->medium ? CN_CONFIDENCE_MEDIUM : CN_CONFIDENCE_LOW;
     g_autofree char *why = contributions (&sc);
-    cn_notice_add_reason (n, "no rule matched; the generic detector scored %d (a notice from %d, %s "
-                          "confidence): %s", sc.score, g->threshold, cn_confidence_name (n->confidence), why);
+    /* one sentence per band: the confidence is a word of the sentence */
+    /* TRANSLATORS: "…scored 7 (a notice from 5, …): cert-subject +3, domain +3"; the
+     * evidence ids after the colon come from rules/generic.detector and stay as they are */
+    const char *fmt = n->confidence == CN_CONFIDENCE_HIGH
+                        ? N_("no rule matched; the generic detector scored %d (a notice from %d, high "
+                             "confidence): %s")
+                    : n->confidence == CN_CONFIDENCE_MEDIUM
+                        ? N_("no rule matched; the generic detector scored %d (a notice from %d, medium "
+                             "confidence): %s")
+                        : N_("no rule matched; the generic detector scored %d (a notice from %d, low "
+                             "confidence): %s");
+    cn_notice_add_reason (n, fmt, sc.score, g->threshold, why);
     cn_match_fill (n, kind, sc.caps, NULL);
     if (trace)
       g_string_append_printf (trace, "    a notice: %s, %s confidence\n", kind->id,

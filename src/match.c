@@ -2,37 +2,59 @@
 #include "match.h"
 #include "authn.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <stdlib.h>
 #include <string.h>
 
-/* Match data for P, or NULL with *WHY set. */
+/* Match data for P, or NULL with *FAIL set. */
 static pcre2_match_data *
-match_data (const CnPattern *p, char **why)
+match_data (const CnPattern *p, CnPatternFailure *fail)
 {
   pcre2_match_data *md = pcre2_match_data_create_from_pattern (p->code, NULL);
-  if (md == NULL && why)
-    *why = g_strdup_printf ("out of memory: pattern '%s' (line %u) could not run", p->key, p->line);
+  if (md == NULL && fail)
+    *fail = (CnPatternFailure) { p, 0 };
   return md;
 }
 
-/* P stopped with PCRE2's error RC (a limit, or memory): say so in *WHY. */
+/* P stopped with PCRE2's error RC (a limit, or memory): say so in *FAIL. */
 static CnMatch
-gave_up (const CnPattern *p, int rc, char **why)
+gave_up (const CnPattern *p, int rc, CnPatternFailure *fail)
 {
-  PCRE2_UCHAR msg[256];
-  pcre2_get_error_message (rc, msg, sizeof msg);
-  if (why)
-    *why = g_strdup_printf ("%spattern '%s' (line %u) gave up: %s",
-                            rc == PCRE2_ERROR_NOMEMORY ? "out of memory: " : "", p->key, p->line,
-                            (char *) msg);
+  if (fail)
+    *fail = (CnPatternFailure) { p, rc };
   return CN_MATCH_ERROR;
+}
+
+void
+cn_pattern_failure_note (CnNotice *n, const CnPatternFailure *f)
+{
+  const CnPattern *p = f->pattern;
+  if (f->rc == 0) {
+    const char *fmt = N_("out of memory: pattern '%s' (line %u) could not run");
+    if (n->internal_error == NULL)
+      n->internal_error = g_strdup_printf (fmt, p->key, p->line);
+    cn_notice_add_reason (n, fmt, p->key, p->line);
+    return;
+  }
+  /* PCRE2's own words, in English: it has no catalog */
+  PCRE2_UCHAR msg[256];
+  pcre2_get_error_message (f->rc, msg, sizeof msg);
+  if (f->rc != PCRE2_ERROR_NOMEMORY) {
+    cn_notice_add_reason (n, N_("pattern '%s' (line %u) gave up: %s"), p->key, p->line, (char *) msg);
+    return;
+  }
+  const char *fmt = N_("out of memory: pattern '%s' (line %u) gave up: %s");
+  if (n->internal_error == NULL)
+    n->internal_error = g_strdup_printf (fmt, p->key, p->line, (char *) msg);
+  cn_notice_add_reason (n, fmt, p->key, p->line, (char *) msg);
 }
 
 CnMatch
 cn_pattern_exec (const CnRuleSet *set, const CnPattern *p, const char *text,
-                 char *caps[CN_FIELD_COUNT], char **why)
+                 char *caps[CN_FIELD_COUNT], CnPatternFailure *fail)
 {
-  pcre2_match_data *md = match_data (p, why);
+  pcre2_match_data *md = match_data (p, fail);
   if (md == NULL)
     return CN_MATCH_ERROR;
   int rc = pcre2_match (p->code, (PCRE2_SPTR) text, strlen (text), 0, PCRE2_NO_UTF_CHECK, md,
@@ -54,7 +76,7 @@ cn_pattern_exec (const CnRuleSet *set, const CnPattern *p, const char *text,
   } else if (rc == PCRE2_ERROR_NOMATCH) {
     result = CN_MATCH_NO;
   } else {
-    result = gave_up (p, rc, why);
+    result = gave_up (p, rc, fail);
   }
   pcre2_match_data_free (md);
   return result;
@@ -62,9 +84,9 @@ cn_pattern_exec (const CnRuleSet *set, const CnPattern *p, const char *text,
 
 CnMatch
 cn_pattern_exec_all (const CnRuleSet *set, const CnPattern *p, const char *text, const char *name,
-                     GPtrArray *out, char **why)
+                     GPtrArray *out, CnPatternFailure *fail)
 {
-  pcre2_match_data *md = match_data (p, why);
+  pcre2_match_data *md = match_data (p, fail);
   if (md == NULL)
     return CN_MATCH_ERROR;
   CnMatch result = CN_MATCH_NO;
@@ -74,7 +96,7 @@ cn_pattern_exec_all (const CnRuleSet *set, const CnPattern *p, const char *text,
     if (rc == PCRE2_ERROR_NOMATCH)
       break;
     if (rc < 0) {
-      result = gave_up (p, rc, why);
+      result = gave_up (p, rc, fail);
       break;
     }
     result = CN_MATCH_YES;
@@ -326,15 +348,6 @@ matcher_text (Matcher *mt)
   return mt->text;
 }
 
-/* A pattern failed at a limit: say so in N's reasons. */
-static void
-note_error (CnNotice *n, const char *why)
-{
-  if (g_str_has_prefix (why, "out of memory") && n->internal_error == NULL)
-    n->internal_error = g_strdup (why);
-  cn_notice_add_reason (n, "%s", why);
-}
-
 /* A pattern that must (want=YES) or must not (want=NO) match; a missing
  * pattern passes.  Returns whether the condition holds; ERROR sets *err. */
 static gboolean
@@ -343,10 +356,10 @@ condition (Matcher *mt, const CnPattern *p, const char *text, const char *on,
 {
   if (p == NULL)
     return TRUE;
-  g_autofree char *why = NULL;
+  CnPatternFailure fail;
   /* captures from a pattern are only kept when the whole kind matches */
   char *local[CN_FIELD_COUNT] = { 0 };
-  CnMatch r = cn_pattern_exec (mt->set, p, text, want == CN_MATCH_YES ? local : NULL, &why);
+  CnMatch r = cn_pattern_exec (mt->set, p, text, want == CN_MATCH_YES ? local : NULL, &fail);
   trace_pattern (mt->trace, p, on, r, local);
   for (int f = 0; f < CN_FIELD_COUNT; f++) {
     if (caps[f] == NULL)
@@ -355,7 +368,7 @@ condition (Matcher *mt, const CnPattern *p, const char *text, const char *on,
       g_free (local[f]);
   }
   if (r == CN_MATCH_ERROR) {
-    note_error (mt->n, why);
+    cn_pattern_failure_note (mt->n, &fail);
     *err = TRUE;
     return FALSE;
   }
@@ -370,13 +383,13 @@ collect_domains (Matcher *mt, const CnNoticeKind *kind, GPtrArray *names)
   const char *texts[] = { m->body, m->subject }, *on[] = { "body", "subject" };
   for (int i = 0; i < 2; i++) {
     guint before = names->len;
-    g_autofree char *why = NULL;
-    CnMatch r = cn_pattern_exec_all (mt->set, kind->domains, texts[i], CN_DOMAINS_GROUP, names, &why);
+    CnPatternFailure fail;
+    CnMatch r = cn_pattern_exec_all (mt->set, kind->domains, texts[i], CN_DOMAINS_GROUP, names, &fail);
     trace_pattern (mt->trace, kind->domains, on[i], r, NULL);
     for (guint j = before; mt->trace && j < names->len; j++)
       g_string_append_printf (mt->trace, "      domains = \"%s\"\n", (char *) names->pdata[j]);
     if (r == CN_MATCH_ERROR)
-      note_error (mt->n, why);
+      cn_pattern_failure_note (mt->n, &fail);
   }
 }
 
@@ -426,8 +439,8 @@ add_name (Names *nm, const char *raw)
   g_hash_table_add (nm->seen, g_strdup (key));
   gboolean known = wildcard && g_hash_table_contains (nm->seen, norm);
   if (wildcard && (known || nm->n->domains->len < CN_DOMAINS_MAX))
-    cn_notice_add_reason (nm->n, "the notice names the wildcard *.%s: %s itself is checked "
-                          "(a wildcard is no host to connect to)", norm, norm);
+    cn_notice_add_reason (nm->n, N_("the notice names the wildcard *.%s: %s itself is checked "
+                                    "(a wildcard is no host to connect to)"), norm, norm);
   if (known)
     return TRUE;
   if (wildcard)
@@ -467,12 +480,12 @@ cn_match_fill (CnNotice *n, const CnNoticeKind *kind, char *caps[CN_FIELD_COUNT]
   Names nm = { .n = n, .seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL) };
   /* the primary name first, then every name of the list */
   if (caps[CN_FIELD_DOMAIN] && !add_name (&nm, caps[CN_FIELD_DOMAIN]))
-    cn_notice_add_reason (n, "the notice names '%s', which is not a valid host name",
+    cn_notice_add_reason (n, N_("the notice names '%s', which is not a valid host name"),
                           caps[CN_FIELD_DOMAIN]);
   for (guint i = 0; names && i < names->len; i++)
     add_names (&nm, names->pdata[i]);
   if (nm.over)
-    cn_notice_add_reason (n, "the notice names %u host names: only the first %d are kept",
+    cn_notice_add_reason (n, N_("the notice names %u host names: only the first %d are kept"),
                           CN_DOMAINS_MAX + nm.over, CN_DOMAINS_MAX);
   g_hash_table_unref (nm.seen);
   g_free (n->domain);
@@ -484,13 +497,13 @@ cn_match_fill (CnNotice *n, const CnNoticeKind *kind, char *caps[CN_FIELD_COUNT]
       g_clear_pointer (&n->account, g_free);
   }
   if (caps[CN_FIELD_DAYS] && !parse_days (caps[CN_FIELD_DAYS], &n->days))
-    cn_notice_add_reason (n, "cannot read a day count from '%s'", caps[CN_FIELD_DAYS]);
+    cn_notice_add_reason (n, N_("cannot read a day count from '%s'"), caps[CN_FIELD_DAYS]);
   if (caps[CN_FIELD_EXPIRES]) {
     n->expires = cn_parse_date (caps[CN_FIELD_EXPIRES]);
     if (n->expires)
       n->expires_stated = TRUE;
     else
-      cn_notice_add_reason (n, "cannot read a date from '%s'", caps[CN_FIELD_EXPIRES]);
+      cn_notice_add_reason (n, N_("cannot read a date from '%s'"), caps[CN_FIELD_EXPIRES]);
   }
   if (n->expires == NULL && n->days >= 0) {
     GDateTime *base = m->date ? m->date : m->received;

@@ -14,17 +14,29 @@ typedef enum {
 /* Matches of a `domains` extractor looked at per text (the rest are not). */
 #define CN_DOMAINS_MATCHES_MAX 1000
 
+/* Why a pattern gave up (CN_MATCH_ERROR). */
+typedef struct {
+  const CnPattern *pattern;
+  int rc;                /* PCRE2's error code (a limit, or memory); 0 when
+                            the pattern could not even start (no memory)   */
+} CnPatternFailure;
+
+/* Say in N's reasons that a pattern gave up, as F says (in English, and in
+ * the user's language for text output); when it was for want of memory,
+ * that is N's internal error too (the first one is kept). */
+void cn_pattern_failure_note (CnNotice *n, const CnPatternFailure *f);
+
 /* Run P over TEXT.  On YES, each named group that matched and whose slot in
  * CAPS is still NULL is stored there (a new string; the caller frees).
- * On ERROR, *why is set to a new string. */
+ * On ERROR, *FAIL (when not NULL) says why. */
 CnMatch cn_pattern_exec (const CnRuleSet *set, const CnPattern *p, const char *text,
-                         char *caps[CN_FIELD_COUNT], char **why);
+                         char *caps[CN_FIELD_COUNT], CnPatternFailure *fail);
 
 /* Run P over all of TEXT, match after match (at most CN_DOMAINS_MATCHES_MAX);
  * every non-empty capture of the group NAME is appended to OUT (new strings,
  * OUT frees them).  YES when P matched at least once. */
 CnMatch cn_pattern_exec_all (const CnRuleSet *set, const CnPattern *p, const char *text,
-                             const char *name, GPtrArray *out, char **why);
+                             const char *name, GPtrArray *out, CnPatternFailure *fail);
 
 /* Try the rules on N->mail (the sender's providers first, see
  * certnotice-rules(5)) and on the first kind that matches fill N's rule,

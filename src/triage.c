@@ -53,8 +53,12 @@ cn_message_judge (CnMessage *msg, const CnRuleSet *rules, const CnOptions *opts,
     if (n->rule == NULL || trusted)
       continue;
     n->attached = TRUE;
-    cn_notice_add_reason (n, N_("attached to a mail from %s, not a trusted forwarder: reported, not checked"),
-                          outer->from_addr ? outer->from_addr : "(no From)");
+    if (outer->from_addr)
+      cn_notice_add_reason (n, N_("attached to a mail from %s, not a trusted forwarder: reported, not checked"),
+                            outer->from_addr);
+    else
+      cn_notice_add_reason (n, N_("attached to a mail from (no From), not a trusted forwarder: reported, not "
+                                  "checked"));
   }
 }
 
@@ -88,9 +92,15 @@ triage_live (CnNotice *n, const char *domain, const CnLive *live, GDateTime *now
   switch (live->status) {
   case CN_LIVE_UNREACHABLE:
   case CN_LIVE_TIMEOUT: {
-    const char *err = live->error ? live->error : w && w->error ? w->error : "no address";
-    cn_notice_add_reason (n, N_("the live check of %s failed (%s): %s"), domain,
-                          cn_live_status_name (live->status), err);
+    /* the status is a word of the sentence: one sentence each */
+    const char *err = live->error ? live->error : w && w->error ? w->error : NULL;
+    gboolean timeout = live->status == CN_LIVE_TIMEOUT;
+    if (err)
+      cn_notice_add_reason (n, timeout ? N_("the live check of %s failed (timeout): %s")
+                                       : N_("the live check of %s failed (unreachable): %s"), domain, err);
+    else
+      cn_notice_add_reason (n, timeout ? N_("the live check of %s failed (timeout): no address")
+                                       : N_("the live check of %s failed (unreachable): no address"), domain);
     return CN_VERDICT_UNVERIFIED;
   }
   case CN_LIVE_EXPIRED: {
@@ -101,14 +111,20 @@ triage_live (CnNotice *n, const char *domain, const CnLive *live, GDateTime *now
   }
   case CN_LIVE_NAME_MISMATCH: {
     g_autofree char *names = w->names ? g_strjoinv (", ", w->names) : g_strdup ("");
-    cn_notice_add_reason (n, N_("the certificate served for %s does not cover that name (it names %s): "
-                             "the domain may no longer point at %s"), domain,
-                          *names ? names : "nothing", provider);
+    if (*names)
+      cn_notice_add_reason (n, N_("the certificate served for %s does not cover that name (it names %s): "
+                                  "the domain may no longer point at %s"), domain, names, provider);
+    else
+      cn_notice_add_reason (n, N_("the certificate served for %s does not cover that name (it names "
+                                  "nothing): the domain may no longer point at %s"), domain, provider);
     return CN_VERDICT_ACTION_REQUIRED;
   }
   case CN_LIVE_UNTRUSTED:
-    cn_notice_add_reason (n, N_("the certificate served for %s is not trusted: %s"), domain,
-                          w->error ? w->error : "its chain does not verify");
+    if (w->error)
+      cn_notice_add_reason (n, N_("the certificate served for %s is not trusted: %s"), domain, w->error);
+    else
+      cn_notice_add_reason (n, N_("the certificate served for %s is not trusted: its chain does not verify"),
+                            domain);
     return CN_VERDICT_ACTION_REQUIRED;
   case CN_LIVE_OK:
   case CN_LIVE_EXPIRING:
