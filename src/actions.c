@@ -7,6 +7,7 @@
 #include "fdio.h"
 
 #include <errno.h>
+#include <glib/gi18n-lib.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -59,7 +60,7 @@ cn_action_run_hook (char **argv, const char *json, double timeout, GError **erro
         close (in_fd);
       kill_hook (pid);
       g_spawn_close_pid (pid);
-      g_set_error (error, CN_ERROR, CN_ERROR_INTERNAL, "hook %s: timed out after %gs (killed)", argv[0], timeout);
+      cn_set_error (error, CN_ERROR_INTERNAL, N_("hook %s: timed out after %gs (killed)"), argv[0], timeout);
       return FALSE;
     }
     if (in_fd >= 0) {
@@ -82,8 +83,8 @@ cn_action_run_hook (char **argv, const char *json, double timeout, GError **erro
     close (in_fd);
   g_spawn_close_pid (pid);
   if (!WIFEXITED (status) || WEXITSTATUS (status) != 0) {
-    g_set_error (error, CN_ERROR, CN_ERROR_INTERNAL, "hook %s: exit status %d", argv[0],
-                 WIFEXITED (status) ? WEXITSTATUS (status) : 128 + WTERMSIG (status));
+    cn_set_error (error, CN_ERROR_INTERNAL, N_("hook %s: exit status %d"), argv[0],
+                  WIFEXITED (status) ? WEXITSTATUS (status) : 128 + WTERMSIG (status));
     return FALSE;
   }
   return TRUE;
@@ -113,7 +114,7 @@ cn_action_post_webhook (const char *url, const char *json, const CnOptions *opts
   const char *why = NULL;
   const CnCurl *cc = cn_curl (&why);
   if (cc == NULL) {
-    g_set_error (error, CN_ERROR, CN_ERROR_INTERNAL, "webhook: libcurl: %s", why);
+    cn_set_error (error, CN_ERROR_INTERNAL, N_("webhook: libcurl: %s"), why);
     return FALSE;
   }
   CURL *e = cc->easy_init ();

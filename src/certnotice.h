@@ -24,6 +24,18 @@ typedef enum {
   CN_ERROR_INTERNAL,  /* anything else                         → EX_SOFTWARE 70 */
 } CnErrorCode;
 
+/* Messages only shown to people are translated where they are made (_()).
+ * A message that may also be kept — the IMAP state, --status JSON — is set
+ * with cn_set_error: the GError's message is English (what is kept), and
+ * cn_error_local() is the same in the user's language (what is shown). */
+/* Set ERROR (CN_ERROR, CODE) from FMT, a string marked with N_(). */
+void cn_set_error (GError **error, CnErrorCode code, const char *fmt, ...) G_GNUC_PRINTF (3, 4);
+/* Put FMT (marked with N_()) before ERROR's message, in both languages. */
+void cn_prefix_error (GError **error, const char *fmt, ...) G_GNUC_PRINTF (2, 3);
+/* ERROR's message in the user's language (see cn_set_error), else its
+ * message.  Borrowed from ERROR. */
+const char *cn_error_local (const GError *error);
+
 /* sysexits(3) values, spelled out so we need not depend on <sysexits.h>. */
 enum {
   CN_EXIT_OK = 0,

@@ -56,7 +56,7 @@ parse_now (const char *s)
 int
 cn_cli_fail (const GError *error)
 {
-  fprintf (stderr, "certnotice: %s\n", error->message);
+  fprintf (stderr, "certnotice: %s\n", cn_error_local (error));
   if (error->domain == CN_ERROR) {
     switch (error->code) {
     case CN_ERROR_USAGE: return CN_EXIT_USAGE;

@@ -236,7 +236,7 @@ cn_cmd_filter (int argc, char **argv)
   g_autofree char *setup_error = NULL;
   gboolean setup_ok = g_option_context_parse (ctx, &argc, &argv, &e);
   if (!setup_ok)
-    setup_error = g_strdup_printf ("usage: %s", e->message);
+    setup_error = g_strdup_printf (_("usage: %s"), e->message);
   budget = cli.opts.timeout;
 
   /* 1. all of stdin, before anything else can go wrong */
@@ -264,7 +264,7 @@ cn_cmd_filter (int argc, char **argv)
   /* 2. set up in the parent only what cannot touch the mail */
   if (setup_ok && argc > 1) {
     setup_ok = FALSE;
-    setup_error = g_strdup_printf ("usage: unexpected argument '%s'", argv[1]);
+    setup_error = g_strdup_printf (_("usage: unexpected argument '%s'"), argv[1]);
   }
   gint64 start = g_get_monotonic_time ();
   gint64 deadline = start + (gint64) (budget * G_USEC_PER_SEC) - 150000;
@@ -299,7 +299,7 @@ cn_cmd_filter (int argc, char **argv)
       int src = cn_cli_setup (&cli, TRUE);
       if (src) {
         setup_ok = FALSE;
-        setup_error = g_strdup ("setup failed (see the message above)");
+        setup_error = g_strdup (_("setup failed (see the message above)"));
       }
     }
     child_main (fds[1], &cli, data, len, setup_ok, setup_error ? setup_error : "");

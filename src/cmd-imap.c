@@ -46,15 +46,16 @@ check_config (const CnConfig *config, gpointer data, GError **error)
 {
   const Imap *im = data;
   if (im->url_account == NULL && config->accounts->len == 0) {
-    g_set_error (error, CN_ERROR, CN_ERROR_USAGE, "no account: give --url or an [account NAME] in %s",
+    g_set_error (error, CN_ERROR, CN_ERROR_USAGE, _("no account: give --url or an [account NAME] in %s"),
                  config->path);
     return FALSE;
   }
   if (im->url_account) {
     for (guint i = 0; i < config->accounts->len; i++)
       if (strcmp (((CnAccount *) config->accounts->pdata[i])->name, im->url_account->name) == 0) {
-        g_set_error (error, CN_ERROR, CN_ERROR_CONFIG, "--url's account is named '%s', like an [account "
-                     "%s] in %s: rename that one", im->url_account->name, im->url_account->name, config->path);
+        g_set_error (error, CN_ERROR, CN_ERROR_CONFIG, _("--url's account is named '%s', like an [account "
+                                                         "%s] in %s: rename that one"),
+                     im->url_account->name, im->url_account->name, config->path);
         return FALSE;
       }
     g_autoptr (GError) e = NULL;
@@ -120,7 +121,7 @@ show_status (Imap *im, CnState *st)
   g_autofree const char **names = cn_state_box_names (st);
   guint failed = 0;
   if (names[0] == NULL && im->cli->format != CN_FORMAT_JSON)
-    printf ("%s: nothing polled yet\n", st->path);
+    printf (_("%s: nothing polled yet\n"), st->path);
   for (const char **n = names; *n; n++) {
     CnBoxState *b = cn_state_box (st, *n);
     g_autoptr (GPtrArray) msgs = cn_state_msgs_sorted (b);
@@ -129,7 +130,7 @@ show_status (Imap *im, CnState *st)
       nf += ((CnMsgState *) msgs->pdata[i])->failed;
     failed += nf;
     if (im->cli->format != CN_FORMAT_JSON)
-      printf ("%s: UIDVALIDITY %u, UIDs up to %u looked at, %u being tried, %u failed\n", *n, b->uidvalidity,
+      printf (_("%s: UIDVALIDITY %u, UIDs up to %u looked at, %u being tried, %u failed\n"), *n, b->uidvalidity,
               b->last_uid, msgs->len - nf, nf);
     for (guint i = 0; i < msgs->len; i++) {
       const CnMsgState *m = msgs->pdata[i];
@@ -173,16 +174,28 @@ show_status (Imap *im, CnState *st)
       /* errors, summaries and Message-IDs quote servers and mail */
       g_autoptr (GString) t1 = g_string_new (NULL);
       g_autoptr (GString) t2 = g_string_new (NULL);
+      /* the error is as the state keeps it: English */
       if (m->failed)
-        printf ("  UID %u: FAILED after %u tr%s: %s\n", m->uid, m->tries, m->tries == 1 ? "y" : "ies",
-                m->error ? cn_safe (t1, m->error) : "?");
+        printf (g_dngettext (GETTEXT_PACKAGE, "  UID %u: FAILED after %u try: %s\n",
+                             "  UID %u: FAILED after %u tries: %s\n", m->tries),
+                m->uid, m->tries, m->error ? cn_safe (t1, m->error) : "?");
+      else if (m->error)
+        printf (_("  UID %u: try %u of %d done, failed: %s; next at the first poll after %s\n"), m->uid, m->tries,
+                cf->attempts, cn_safe (t1, m->error), when);
       else
-        printf ("  UID %u: try %u of %d done%s%s; next at the first poll after %s\n", m->uid, m->tries,
-                cf->attempts, m->error ? ", failed: " : "", m->error ? cn_safe (t1, m->error) : "", when);
-      if (m->summary)
-        printf ("      %s → %s%s%s%s%s\n", cn_safe (t1, m->summary), m->verdict ? m->verdict : "?",
-                done->len ? "; done: " : "", done->str, m->message_id ? "; Message-ID " : "",
-                m->message_id ? cn_safe (t2, m->message_id) : "");
+        printf (_("  UID %u: try %u of %d done; next at the first poll after %s\n"), m->uid, m->tries,
+                cf->attempts, when);
+      if (m->summary) {
+        CnVerdict v;
+        const char *verdict = m->verdict && cn_verdict_from_name (m->verdict, &v) ? cn_output_verdict_word (v)
+                            : m->verdict ? m->verdict : "?";
+        printf ("      %s → %s", cn_safe (t1, m->summary), verdict);
+        if (done->len)
+          printf (_("; done: %s"), done->str);
+        if (m->message_id)
+          printf (_("; Message-ID %s"), cn_safe (t2, m->message_id));
+        printf ("\n");
+      }
     }
   }
   return failed ? CN_EXIT_ATTENTION : CN_EXIT_OK;
@@ -228,7 +241,8 @@ run (Imap *im)
         }
       }
     }
-    cn_imap_log ("--retry-failed: %u failed message%s will be tried again", n, n == 1 ? "" : "s");
+    cn_imap_log (g_dngettext (GETTEXT_PACKAGE, "--retry-failed: %u failed message will be tried again",
+                              "--retry-failed: %u failed messages will be tried again", n), n);
     if (!im->dry_run && !cn_state_save (st, &e))
       return cn_cli_fail (e);
   }
@@ -247,9 +261,9 @@ run (Imap *im)
       g_autoptr (GError) re = NULL;
       if (cn_cli_reload (im->cli, check_config, im, &re)) {
         apply_config (im);
-        cn_imap_log ("SIGHUP: config %s and rules reloaded", im->cli->config->path);
+        cn_imap_log (_("SIGHUP: config %s and rules reloaded"), im->cli->config->path);
       } else {
-        cn_imap_log ("SIGHUP: keeping the old config and rules: %s", re->message);
+        cn_imap_log (_("SIGHUP: keeping the old config and rules: %s"), cn_error_local (re));
       }
     }
     g_clear_pointer (&im->cli->opts.now, g_date_time_unref);
@@ -274,7 +288,7 @@ run (Imap *im)
       g_usleep (100000);
   }
   if (stop_requested)
-    cn_imap_log ("stopping");
+    cn_imap_log ("%s", _("stopping"));
   return rc;
 }
 

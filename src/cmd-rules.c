@@ -33,9 +33,9 @@ rules_check (CnCli *cli, const char *dir_arg)
   for (guint i = 0; i < set->rules->len; i++)
     kinds += ((CnRule *) set->rules->pdata[i])->kinds->len;
   g_autofree char *dirs = g_strjoinv (" + ", l->dirs);
-  printf ("%s: %u providers, %u notice kinds: ok\n", dirs, set->rules->len, kinds);
+  printf (_("%s: %u providers, %u notice kinds: ok\n"), dirs, set->rules->len, kinds);
   if (set->generic)
-    printf ("%s: generic detector, %u pieces of evidence: ok\n", set->generic->file,
+    printf (_("%s: generic detector, %u pieces of evidence: ok\n"), set->generic->file,
             set->generic->evidence->len);
   return CN_EXIT_OK;
 }

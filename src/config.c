@@ -2,6 +2,7 @@
 #include "config.h"
 #include "imapproto.h"
 
+#include <glib/gi18n-lib.h>
 #include <string.h>
 
 /* ---- accounts ---- */
@@ -33,12 +34,12 @@ cn_account_set_url (CnAccount *a, const char *url, GError **error)
   const char *scheme = uri ? g_uri_get_scheme (uri) : NULL;
   if (uri == NULL || g_uri_get_host (uri) == NULL || *g_uri_get_host (uri) == '\0' ||
       (g_strcmp0 (scheme, "imaps") != 0 && g_strcmp0 (scheme, "imap") != 0)) {
-    g_set_error (error, CN_ERROR, CN_ERROR_USAGE, "url %s: use imaps://HOST[:PORT]/MAILBOX", url);
+    g_set_error (error, CN_ERROR, CN_ERROR_USAGE, _("url %s: use imaps://HOST[:PORT]/MAILBOX"), url);
     return FALSE;
   }
   if (g_uri_get_password (uri)) {
     g_set_error (error, CN_ERROR, CN_ERROR_USAGE,
-                 "url: no password in the URL (use password_command, --password-command or ~/.netrc)");
+                 _("url: no password in the URL (use password_command, --password-command or ~/.netrc)"));
     return FALSE;
   }
   a->tls = strcmp (scheme, "imaps") == 0;
@@ -52,7 +53,7 @@ cn_account_set_url (CnAccount *a, const char *url, GError **error)
     path++;
   g_autofree char *box = path && *path ? g_uri_unescape_string (path, NULL) : NULL;
   if (path && *path && box == NULL) {
-    g_set_error (error, CN_ERROR, CN_ERROR_USAGE, "url %s: bad %%-escape in the mailbox", url);
+    g_set_error (error, CN_ERROR, CN_ERROR_USAGE, _("url %s: bad %%-escape in the mailbox"), url);
     return FALSE;
   }
   g_auto (GStrv) boxes = g_strsplit (box ? box : "INBOX", ",", -1);
@@ -72,8 +73,8 @@ cn_account_set_url (CnAccount *a, const char *url, GError **error)
         listed = same_mailbox (*b, *m);
       if (!listed) {
         g_set_error (error, CN_ERROR, CN_ERROR_USAGE,
-                     "the url names mailbox '%s', which `mailboxes` does not list: `mailboxes` says "
-                     "what is polled, so name the mailboxes there only (url imaps://HOST/)", *b);
+                     _("the url names mailbox '%s', which `mailboxes` does not list: `mailboxes` says "
+                       "what is polled, so name the mailboxes there only (url imaps://HOST/)"), *b);
         return FALSE;
       }
     }
@@ -158,11 +159,12 @@ fail (Reader *r, GError **error, const char *group, const char *key, const char 
     line = line_of (&r->lm, group, NULL);
   g_autofree char *where = line ? g_strdup_printf ("%s:%u", r->c->path, line) : g_strdup (r->c->path);
   if (group && key)
-    g_set_error (error, CN_ERROR, CN_ERROR_CONFIG, "config %s: [%s] %s: %s", where, group, key, msg);
+    /* TRANSLATORS: "config FILE:LINE: [GROUP] KEY: what is wrong" */
+    g_set_error (error, CN_ERROR, CN_ERROR_CONFIG, _("config %s: [%s] %s: %s"), where, group, key, msg);
   else if (group)
-    g_set_error (error, CN_ERROR, CN_ERROR_CONFIG, "config %s: [%s]: %s", where, group, msg);
+    g_set_error (error, CN_ERROR, CN_ERROR_CONFIG, _("config %s: [%s]: %s"), where, group, msg);
   else
-    g_set_error (error, CN_ERROR, CN_ERROR_CONFIG, "config %s: %s", where, msg);
+    g_set_error (error, CN_ERROR, CN_ERROR_CONFIG, _("config %s: %s"), where, msg);
   return FALSE;
 }
 
@@ -174,7 +176,7 @@ known_keys (Reader *r, const char *group, const char *const *known, GError **err
   for (char **k = keys; k && *k; k++)
     if (!g_strv_contains (known, *k)) {
       g_autofree char *list = g_strjoinv (", ", (char **) known);
-      return fail (r, error, group, *k, "unknown key (this group takes: %s)", list);
+      return fail (r, error, group, *k, _("unknown key (this group takes: %s)"), list);
     }
   return TRUE;
 }
@@ -192,7 +194,7 @@ get_string (Reader *r, const char *group, const char *key, char **out, GError **
   g_strstrip (v);
   if (*v == '\0') {
     g_free (v);
-    return fail (r, error, group, key, "empty value");
+    return fail (r, error, group, key, _("empty value"));
   }
   g_free (*out);
   *out = v;
@@ -228,7 +230,7 @@ get_bool (Reader *r, const char *group, const char *key, gboolean *out, GError *
   g_autoptr (GError) e = NULL;
   gboolean v = g_key_file_get_boolean (r->kf, group, key, &e);
   if (e)
-    return fail (r, error, group, key, "not true or false");
+    return fail (r, error, group, key, _("not true or false"));
   *out = v;
   return TRUE;
 }
@@ -246,11 +248,11 @@ read_main (Reader *r, const char *g, GError **error)
       !get_string (r, g, "cacert", &r->c->cacert, error))
     return FALSE;
   if (r->c->cacert && !g_file_test (r->c->cacert, G_FILE_TEST_IS_REGULAR))
-    return fail (r, error, g, "cacert", "%s: no such file", r->c->cacert);
+    return fail (r, error, g, "cacert", _("%s: no such file"), r->c->cacert);
   for (char **f = r->c->trusted_forwarders; f && *f; f++) {
     const char *at = strchr (*f, '@');
     if ((at ? at[1] : **f) == '\0' || strchr (at ? at + 1 : *f, '@') || strpbrk (*f, " \t<>"))
-      return fail (r, error, g, "trusted_forwarders", "'%s' is neither an address nor a domain", *f);
+      return fail (r, error, g, "trusted_forwarders", _("'%s' is neither an address nor a domain"), *f);
     char *low = g_ascii_strdown (*f, -1);
     g_free (*f);
     *f = low;
@@ -264,7 +266,7 @@ read_provider (Reader *r, const char *g, GError **error)
   static const char *const keys[] = { "sender_domains", NULL };
   const char *id = g + strlen ("provider ");
   if (*id == '\0')
-    return fail (r, error, g, NULL, "no provider id");
+    return fail (r, error, g, NULL, _("no provider id"));
   char **domains = NULL;
   if (!known_keys (r, g, keys, error) || !get_list (r, g, "sender_domains", &domains, error))
     return FALSE;
@@ -292,7 +294,8 @@ get_int (Reader *r, const char *g, const char *key, int min, int max, const char
   char *end = NULL;
   gint64 v = g_ascii_strtoll (s, &end, 10);
   if (end == s || *end || v < min || v > max)
-    return fail (r, error, g, key, "'%s': give %s, %d to %d", s, what, min, max);
+    /* TRANSLATORS: "'0': give seconds, 1 to 86400" */
+    return fail (r, error, g, key, _("'%s': give %s, %d to %d"), s, _(what), min, max);
   *out = (int) v;
   return TRUE;
 }
@@ -302,10 +305,10 @@ read_imap (Reader *r, const char *g, GError **error)
 {
   static const char *const keys[] = { "interval", "state", "no_verify", "attempts", "retry_delay", NULL };
   return known_keys (r, g, keys, error) && get_string (r, g, "state", &r->c->state, error) &&
-         get_int (r, g, "interval", 1, 86400, "seconds", &r->c->interval, error) &&
+         get_int (r, g, "interval", 1, 86400, N_("seconds"), &r->c->interval, error) &&
          get_bool (r, g, "no_verify", &r->c->no_verify, error) &&
-         get_int (r, g, "attempts", 1, 100, "a number of tries", &r->c->attempts, error) &&
-         get_int (r, g, "retry_delay", 0, 86400, "seconds", &r->c->retry_delay, error);
+         get_int (r, g, "attempts", 1, 100, N_("a number of tries"), &r->c->attempts, error) &&
+         get_int (r, g, "retry_delay", 0, 86400, N_("seconds"), &r->c->retry_delay, error);
 }
 
 static gboolean
@@ -315,10 +318,10 @@ read_account (Reader *r, const char *g, GError **error)
                                       "allow_plaintext", "mailboxes", NULL };
   const char *name = g + strlen ("account ");
   if (*name == '\0')
-    return fail (r, error, g, NULL, "no account name");
+    return fail (r, error, g, NULL, _("no account name"));
   for (guint i = 0; i < r->c->accounts->len; i++)
     if (strcmp (((CnAccount *) r->c->accounts->pdata[i])->name, name) == 0)
-      return fail (r, error, g, NULL, "a second account of this name");
+      return fail (r, error, g, NULL, _("a second account of this name"));
   CnAccount *a = g_new0 (CnAccount, 1);
   g_ptr_array_add (r->c->accounts, a);
   a->name = g_strdup (name);
@@ -331,10 +334,10 @@ read_account (Reader *r, const char *g, GError **error)
       !get_list (r, g, "mailboxes", &a->mailboxes, error))
     return FALSE;
   if (url == NULL)
-    return fail (r, error, g, NULL, "no url (imaps://HOST[:PORT]/MAILBOX)");
+    return fail (r, error, g, NULL, _("no url (imaps://HOST[:PORT]/MAILBOX)"));
   a->mailboxes_from_config = a->mailboxes != NULL;
   if (a->mailboxes && a->mailboxes[0] == NULL)
-    return fail (r, error, g, "mailboxes", "empty list");
+    return fail (r, error, g, "mailboxes", _("empty list"));
   g_autoptr (GError) e = NULL;
   for (char **m = a->mailboxes; m && *m; m++)
     if (!cn_imap_mailbox_valid (*m, &e))
@@ -342,7 +345,7 @@ read_account (Reader *r, const char *g, GError **error)
   if (!cn_account_set_url (a, url, &e))
     return fail (r, error, g, "url", "%s", e->message);
   if (a->cacert && !g_file_test (a->cacert, G_FILE_TEST_IS_REGULAR))
-    return fail (r, error, g, "cacert", "%s: no such file", a->cacert);
+    return fail (r, error, g, "cacert", _("%s: no such file"), a->cacert);
   return TRUE;
 }
 
@@ -352,11 +355,11 @@ read_action (Reader *r, const char *g, GError **error)
   static const char *const keys[] = { "keyword", "copy", "move", "command", "webhook", NULL };
   CnVerdict v;
   if (!cn_verdict_from_name (g + strlen ("action "), &v) || v == CN_VERDICT_NOT_A_NOTICE)
-    return fail (r, error, g, NULL, "not a verdict (action-required, expired, suspicious, "
-                 "unverified, renewed)");
+    return fail (r, error, g, NULL, _("not a verdict (action-required, expired, suspicious, "
+                                      "unverified, renewed)"));
   CnAction *act = &r->c->actions[v];
   if (act->line)
-    return fail (r, error, g, NULL, "a second group for this verdict");
+    return fail (r, error, g, NULL, _("a second group for this verdict"));
   act->line = line_of (&r->lm, g, NULL);
   g_autofree char *cmd = NULL;
   if (!known_keys (r, g, keys, error) || !get_string (r, g, "keyword", &act->keyword, error) ||
@@ -373,10 +376,10 @@ read_action (Reader *r, const char *g, GError **error)
   if (act->move_to && !cn_imap_mailbox_valid (act->move_to, &e))
     return fail (r, error, g, "move", "%s", e->message);
   if (act->keyword && (strpbrk (act->keyword, " ()\"\\{]%*\r\n") || *act->keyword == '\\'))
-    return fail (r, error, g, "keyword", "'%s' is not an IMAP atom", act->keyword);
+    return fail (r, error, g, "keyword", _("'%s' is not an IMAP atom"), act->keyword);
   if (act->webhook && !g_str_has_prefix (act->webhook, "https://") &&
       !g_str_has_prefix (act->webhook, "http://"))
-    return fail (r, error, g, "webhook", "use an http:// or https:// URL");
+    return fail (r, error, g, "webhook", _("use an http:// or https:// URL"));
   return TRUE;
 }
 
@@ -414,7 +417,7 @@ cn_config_load (const char *path, gboolean explicit, GError **error)
       return g_steal_pointer (&c);
     g_set_error (error, CN_ERROR,
                  g_error_matches (e, G_FILE_ERROR, G_FILE_ERROR_NOENT) ? CN_ERROR_INPUT : CN_ERROR_CONFIG,
-                 "config %s", e->message);
+                 _("config %s"), e->message);
     return NULL;
   }
   c->exists = TRUE;
@@ -422,13 +425,13 @@ cn_config_load (const char *path, gboolean explicit, GError **error)
   line_map_build (&r.lm, text);
   gboolean ok = TRUE;
   if (!g_utf8_validate (text, (gssize) len, NULL) || memchr (text, '\0', len)) {
-    ok = fail (&r, error, NULL, NULL, "not UTF-8 text");
+    ok = fail (&r, error, NULL, NULL, _("not UTF-8 text"));
   } else if (!g_key_file_load_from_data (r.kf, text, len, G_KEY_FILE_NONE, &e)) {
     guint bad = first_bad_line (text);
     if (bad)
-      g_set_error (error, CN_ERROR, CN_ERROR_CONFIG, "config %s:%u: %s", c->path, bad, e->message);
+      g_set_error (error, CN_ERROR, CN_ERROR_CONFIG, _("config %s:%u: %s"), c->path, bad, e->message);
     else
-      g_set_error (error, CN_ERROR, CN_ERROR_CONFIG, "config %s: %s", c->path, e->message);
+      g_set_error (error, CN_ERROR, CN_ERROR_CONFIG, _("config %s: %s"), c->path, e->message);
     ok = FALSE;
   }
   g_auto (GStrv) groups = ok ? g_key_file_get_groups (r.kf, NULL) : NULL;
@@ -444,8 +447,8 @@ cn_config_load (const char *path, gboolean explicit, GError **error)
     else if (g_str_has_prefix (*g, "action "))
       ok = read_action (&r, *g, error);
     else
-      ok = fail (&r, error, *g, NULL, "unknown group (known: [certnotice], [imap], [account NAME], "
-                 "[action VERDICT], [provider ID])");
+      ok = fail (&r, error, *g, NULL, _("unknown group (known: [certnotice], [imap], [account NAME], "
+                                        "[action VERDICT], [provider ID])"));
   }
   for (guint i = 0; ok && i < c->accounts->len; i++) {
     const CnAccount *a = c->accounts->pdata[i];
@@ -495,11 +498,14 @@ cn_config_check_targets (const CnConfig *c, const CnAccount *a, GError **error)
                          : act->copy_to && same_mailbox (*m, act->copy_to) ? act->copy_to
                          : NULL;
       if (target) {
-        g_set_error (error, CN_ERROR, CN_ERROR_CONFIG,
-                     "'%s' is polled, and [action %s] (%s:%u) %s mail there: poll another mailbox, "
-                     "or %s elsewhere", *m, cn_verdict_name (v), c->path, act->line,
-                     target == act->move_to ? "moves" : "copies",
-                     target == act->move_to ? "move" : "copy");
+        if (target == act->move_to)
+          g_set_error (error, CN_ERROR, CN_ERROR_CONFIG,
+                       _("'%s' is polled, and [action %s] (%s:%u) moves mail there: poll another mailbox, "
+                         "or move elsewhere"), *m, cn_verdict_name (v), c->path, act->line);
+        else
+          g_set_error (error, CN_ERROR, CN_ERROR_CONFIG,
+                       _("'%s' is polled, and [action %s] (%s:%u) copies mail there: poll another mailbox, "
+                         "or copy elsewhere"), *m, cn_verdict_name (v), c->path, act->line);
         return FALSE;
       }
     }
@@ -518,7 +524,7 @@ cn_config_apply_providers (const CnConfig *c, CnRuleSet *rules, GError **error)
       if (strcmp (((CnRule *) rules->rules->pdata[i])->id, key) == 0)
         rule = rules->rules->pdata[i];
     if (rule == NULL) {
-      g_set_error (error, CN_ERROR, CN_ERROR_CONFIG, "config %s:%u: [provider %s]: no such provider in the rules",
+      g_set_error (error, CN_ERROR, CN_ERROR_CONFIG, _("config %s:%u: [provider %s]: no such provider in the rules"),
                    c->path, GPOINTER_TO_UINT (g_hash_table_lookup (c->provider_lines, key)), (char *) key);
       return FALSE;
     }

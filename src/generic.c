@@ -106,16 +106,16 @@ load_evidence (CnLoader *ld, GKeyFile *kf, const char *group, CnGeneric *g, char
   e->id = g_strstrip (g_strdup (group + strlen ("evidence ")));
   e->line = cn_loader_line (ld, group, NULL);
   if (!cn_loader_valid_id (e->id))
-    cn_loader_problem (ld, e->line, "[%s]: an evidence id is lowercase letters, digits and '-'", group);
+    cn_loader_problem (ld, e->line, _("[%s]: an evidence id is lowercase letters, digits and '-'"), group);
   e->description = cn_loader_string (ld, kf, group, "description", TRUE);
   e->weight = cn_loader_int (ld, kf, group, "weight", -CN_WEIGHT_MAX, CN_WEIGHT_MAX, 0);
   if (e->weight == 0)
-    cn_loader_problem (ld, e->line, "[%s]: needs a weight (a whole number, not 0)", group);
+    cn_loader_problem (ld, e->line, _("[%s]: needs a weight (a whole number, not 0)"), group);
   /* only evidence for a notice may say what the notice is */
   guint32 caps = e->weight > 0 ? (1u << CN_FIELD_DOMAIN) | (1u << CN_FIELD_DAYS) | (1u << CN_FIELD_EXPIRES) : 0;
   e->pattern = cn_loader_pattern (ld, kf, group, "pattern", caps);
   if (!g_key_file_has_key (kf, group, "pattern", NULL))
-    cn_loader_problem (ld, e->line, "[%s]: missing pattern", group);
+    cn_loader_problem (ld, e->line, _("[%s]: missing pattern"), group);
   g_autofree char *on = cn_loader_string (ld, kf, group, "on", TRUE);
   gboolean known = FALSE;
   for (int i = 0; on && i < (int) G_N_ELEMENTS (on_names); i++)
@@ -124,15 +124,15 @@ load_evidence (CnLoader *ld, GKeyFile *kf, const char *group, CnGeneric *g, char
       known = TRUE;
     }
   if (on && *on && !known)
-    cn_loader_problem (ld, cn_loader_line (ld, group, "on"), "[%s] on: '%s'; use subject, body or text", group, on);
+    cn_loader_problem (ld, cn_loader_line (ld, group, "on"), _("[%s] on: '%s'; use subject, body or text"), group, on);
   e->group = cn_loader_string (ld, kf, group, "group", FALSE);
   if (e->group && !cn_loader_valid_id (e->group))
-    cn_loader_problem (ld, cn_loader_line (ld, group, "group"), "[%s] group: '%s' is not an id", group, e->group);
+    cn_loader_problem (ld, cn_loader_line (ld, group, "group"), _("[%s] group: '%s' is not an id"), group, e->group);
   g_autofree char *claims = cn_loader_string (ld, kf, group, "claims", FALSE);
   if (claims && !cn_loader_valid_id (claims))
-    cn_loader_problem (ld, cn_loader_line (ld, group, "claims"), "[%s] claims: '%s' is not a notice kind", group, claims);
+    cn_loader_problem (ld, cn_loader_line (ld, group, "claims"), _("[%s] claims: '%s' is not a notice kind"), group, claims);
   else if (claims && e->weight < 0)
-    cn_loader_problem (ld, cn_loader_line (ld, group, "claims"), "[%s] claims: evidence against a notice claims nothing", group);
+    cn_loader_problem (ld, cn_loader_line (ld, group, "claims"), _("[%s] claims: evidence against a notice claims nothing"), group);
   else if (claims)
     e->claims = kind_for (g, claims, steps_ja);
   return e;
@@ -143,7 +143,7 @@ load_detector (CnLoader *ld, GKeyFile *kf, CnGeneric *g, char ***steps_ja)
 {
   const char *d = "detector";
   if (!g_key_file_has_group (kf, d)) {
-    cn_loader_problem (ld, 0, "missing [detector] group");
+    cn_loader_problem (ld, 0, _("missing [detector] group"));
     return;
   }
   g->rule.name = cn_loader_string (ld, kf, d, "name", TRUE);
@@ -151,21 +151,21 @@ load_detector (CnLoader *ld, GKeyFile *kf, CnGeneric *g, char ***steps_ja)
   /* the untranslated steps whatever the user's locale, and the Japanese ones */
   g->rule.remediation = cn_loader_strings (ld, kf, d, "remediation", "C");
   if (g->rule.remediation == NULL || g->rule.remediation[0] == NULL)
-    cn_loader_problem (ld, cn_loader_line (ld, d, NULL), "[detector]: missing remediation");
+    cn_loader_problem (ld, cn_loader_line (ld, d, NULL), _("[detector]: missing remediation"));
   /* remediation[ja], else the default steps */
   *steps_ja = cn_loader_strings (ld, kf, d, "remediation", "ja");
   g->threshold = cn_loader_int (ld, kf, d, "threshold", 1, 10 * CN_WEIGHT_MAX, 0);
   g->medium = cn_loader_int (ld, kf, d, "medium", 1, 10 * CN_WEIGHT_MAX, G_MAXINT);
   g->high = cn_loader_int (ld, kf, d, "high", 1, 10 * CN_WEIGHT_MAX, G_MAXINT);
   if (g->threshold == 0)
-    cn_loader_problem (ld, cn_loader_line (ld, d, NULL), "[detector]: missing threshold");
+    cn_loader_problem (ld, cn_loader_line (ld, d, NULL), _("[detector]: missing threshold"));
   else if (g->medium < g->threshold || g->high < g->medium)
-    cn_loader_problem (ld, cn_loader_line (ld, d, NULL), "[detector]: needs threshold <= medium <= high");
+    cn_loader_problem (ld, cn_loader_line (ld, d, NULL), _("[detector]: needs threshold <= medium <= high"));
   g->require = cn_loader_strings (ld, kf, d, "require", NULL);
   g->japanese = cn_loader_pattern (ld, kf, d, "japanese", 0);
   g_autofree char *def = cn_loader_string (ld, kf, d, "default_kind", TRUE);
   if (def && *def && !cn_loader_valid_id (def))
-    cn_loader_problem (ld, cn_loader_line (ld, d, "default_kind"), "default_kind: '%s' is not a notice kind", def);
+    cn_loader_problem (ld, cn_loader_line (ld, d, "default_kind"), _("default_kind: '%s' is not a notice kind"), def);
   else if (def && *def)
     g->default_kind = kind_for (g, def, *steps_ja);
 }
@@ -194,14 +194,14 @@ cn_generic_load (const char *path, GString *errors)
     if (g_str_has_prefix (*gr, "evidence "))
       g_ptr_array_add (g->evidence, load_evidence (ld, kf, *gr, g, steps_ja));
   if (g->evidence->len == 0 || g->evidence->len > CN_EVIDENCE_MAX)
-    cn_loader_problem (ld, 0, "needs 1 to %d [evidence ID] groups", CN_EVIDENCE_MAX);
+    cn_loader_problem (ld, 0, _("needs 1 to %d [evidence ID] groups"), CN_EVIDENCE_MAX);
   for (char **r = g->require; r && *r; r++) {
     gboolean used = FALSE;
     for (guint i = 0; i < g->evidence->len; i++)
       used |= g_strcmp0 (((CnEvidence *) g->evidence->pdata[i])->group, *r) == 0;
     if (!used)
       cn_loader_problem (ld, cn_loader_line (ld, "detector", "require"),
-                         "require: no evidence is in group '%s'", *r);
+                         _("require: no evidence is in group '%s'"), *r);
   }
   if (cn_loader_failed (ld))
     g_clear_pointer (&g, cn_generic_free);

@@ -16,6 +16,7 @@
 #include "netrc.h"
 
 #include <errno.h>
+#include <glib/gi18n-lib.h>
 #include <poll.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -52,15 +53,22 @@ run_password_command (const char *cmd, GError **error)
   int status = 0;
   g_autoptr (GError) e = NULL;
   if (!g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, &err, &status, &e)) {
-    g_set_error (error, CN_ERROR, CN_ERROR_CONFIG, "the password command could not run: %s", e->message);
+    cn_set_error (error, CN_ERROR_CONFIG, N_("the password command could not run: %s"), e->message);
     return NULL;
   }
   if (!WIFEXITED (status) || WEXITSTATUS (status) != 0) {
     g_autofree char *why = excerpt (err, 300);
-    g_autofree char *how = WIFEXITED (status) ? g_strdup_printf ("exit status %d", WEXITSTATUS (status))
-                                               : g_strdup_printf ("killed by signal %d", WTERMSIG (status));
-    g_set_error (error, CN_ERROR, CN_ERROR_CONFIG, "the password command failed (%s)%s%s", how,
-                 *why ? ": " : ", nothing on its standard error", why);
+    gboolean exited = WIFEXITED (status);
+    int n = exited ? WEXITSTATUS (status) : WTERMSIG (status);
+    if (*why)
+      cn_set_error (error, CN_ERROR_CONFIG, exited ? N_("the password command failed (exit status %d): %s")
+                                                   : N_("the password command failed (killed by signal %d): %s"),
+                    n, why);
+    else
+      cn_set_error (error, CN_ERROR_CONFIG,
+                    exited ? N_("the password command failed (exit status %d), nothing on its standard error")
+                           : N_("the password command failed (killed by signal %d), nothing on its standard "
+                                "error"), n);
     if (out)
       memset (out, 0, strlen (out));
     return NULL;
@@ -69,8 +77,8 @@ run_password_command (const char *cmd, GError **error)
   if (nl)
     *nl = '\0';
   if (*out == '\0') {
-    g_set_error (error, CN_ERROR, CN_ERROR_CONFIG,
-                 "the password command printed no password (its first line is the password)");
+    cn_set_error (error, CN_ERROR_CONFIG,
+                  N_("the password command printed no password (its first line is the password)"));
     return NULL;
   }
   return g_steal_pointer (&out);
@@ -92,12 +100,13 @@ netrc_credentials (const CnAccount *a, char **user, char **password, GError **er
     return TRUE;
   case CN_NETRC_NO_ENTRY:
   default:
-    g_set_error (error, CN_ERROR, CN_ERROR_CONFIG,
-                 "no password for %s%s%s: set password_command in [account %s] (--password-command "
-                 "with --url), or add \"machine %s login %s password …\" to %s (then `user` may be left "
-                 "out: the netrc login is used)",
-                 a->user ? a->user : "", a->user ? "@" : "", a->host, a->name, a->host,
-                 a->user ? a->user : "NAME", path);
+    /* TRANSLATORS: "no password for bob@imap.example.net: …"; the quoted netrc line stays as it is */
+    cn_set_error (error, CN_ERROR_CONFIG,
+                  N_("no password for %s%s%s: set password_command in [account %s] (--password-command "
+                     "with --url), or add \"machine %s login %s password …\" to %s (then `user` may be left "
+                     "out: the netrc login is used)"),
+                  a->user ? a->user : "", a->user ? "@" : "", a->host, a->name, a->host,
+                  a->user ? a->user : "NAME", path);
     return FALSE;
   }
 }
@@ -107,9 +116,9 @@ check_user (const CnAccount *a, const char *user, GError **error)
 {
   if (user && *user)
     return TRUE;
-  g_set_error (error, CN_ERROR, CN_ERROR_CONFIG,
-               "no user name for %s: set user in [account %s] (--user with --url), put it in the URL "
-               "(imaps://USER@HOST/), or give a login in ~/.netrc", a->host, a->name);
+  cn_set_error (error, CN_ERROR_CONFIG,
+                N_("no user name for %s: set user in [account %s] (--user with --url), put it in the URL "
+                   "(imaps://USER@HOST/), or give a login in ~/.netrc"), a->host, a->name);
   return FALSE;
 }
 
@@ -126,12 +135,11 @@ cn_imap_credentials_known (const CnAccount *a, GError **error)
 }
 
 gboolean
-cn_imap_credentials (const CnAccount *a, char **user, char **password, const char **source, GError **error)
+cn_imap_credentials (const CnAccount *a, char **user, char **password, GError **error)
 {
   *user = NULL;
   *password = NULL;
   if (a->password_command) {
-    *source = "the password command";
     *user = g_strdup (a->user);
     if (!check_user (a, *user, error) || (*password = run_password_command (a->password_command, error)) == NULL) {
       g_clear_pointer (user, g_free);
@@ -139,7 +147,6 @@ cn_imap_credentials (const CnAccount *a, char **user, char **password, const cha
     }
     return TRUE;
   }
-  *source = "~/.netrc";
   if (!netrc_credentials (a, user, password, error) || !check_user (a, *user, error)) {
     if (*password)
       memset (*password, 0, strlen (*password));
@@ -171,7 +178,7 @@ conn_send (CnImapConn *c, const char *data, gsize len, GError **error)
     if (rc == CURLE_AGAIN) {
       if (!wait_socket (c, POLLOUT)) {
         c->broken = TRUE;
-        g_set_error (error, CN_ERROR, CN_ERROR_INPUT, "IMAP server: timed out sending");
+        cn_set_error (error, CN_ERROR_INPUT, N_("IMAP server: timed out sending"));
         return FALSE;
       }
       continue;
@@ -195,7 +202,7 @@ conn_read (CnImapConn *c, GError **error)
     gssize n = cn_imap_response_length (c->in->str, c->in->len);
     if (n < 0) {
       c->broken = TRUE;   /* where the next response starts is unknown */
-      g_set_error (error, CN_ERROR, CN_ERROR_INPUT, "IMAP server sent a malformed or oversized response");
+      cn_set_error (error, CN_ERROR_INPUT, N_("IMAP server sent a malformed or oversized response"));
       return NULL;
     }
     if (n > 0) {
@@ -210,15 +217,18 @@ conn_read (CnImapConn *c, GError **error)
     if (rc == CURLE_AGAIN) {
       if (!wait_socket (c, POLLIN)) {
         c->broken = TRUE;
-        g_set_error (error, CN_ERROR, CN_ERROR_INPUT, "IMAP server: no answer within %gs", c->timeout);
+        cn_set_error (error, CN_ERROR_INPUT, N_("IMAP server: no answer within %gs"), c->timeout);
         return NULL;
       }
       continue;
     }
     if (rc != CURLE_OK || got == 0) {
       c->broken = TRUE;
-      g_set_error (error, CN_ERROR, CN_ERROR_INPUT, "IMAP server closed the connection%s%s",
-                   rc != CURLE_OK ? ": " : "", rc != CURLE_OK ? c->cc->easy_strerror (rc) : "");
+      if (rc != CURLE_OK)
+        cn_set_error (error, CN_ERROR_INPUT, N_("IMAP server closed the connection: %s"),
+                      c->cc->easy_strerror (rc));
+      else
+        cn_set_error (error, CN_ERROR_INPUT, N_("IMAP server closed the connection"));
       return NULL;
     }
     g_string_append_len (c->in, buf, got);
@@ -233,7 +243,7 @@ cn_imap_command (CnImapConn *c, GPtrArray *out, char **status_code, GError **err
   g_autofree char *cmd = g_strdup_vprintf (fmt, ap);
   va_end (ap);
   if (c->broken) {
-    g_set_error (error, CN_ERROR, CN_ERROR_INPUT, "IMAP connection lost");
+    cn_set_error (error, CN_ERROR_INPUT, N_("IMAP connection lost"));
     return FALSE;
   }
   g_autofree char *tag = g_strdup_printf ("c%u", ++c->tag);
@@ -262,7 +272,7 @@ cn_imap_command (CnImapConn *c, GPtrArray *out, char **status_code, GError **err
     }
     if (g_strcmp0 (r->status, "BYE") == 0 && strcmp (r->tag, "*") == 0) {
       c->broken = TRUE;
-      g_set_error (error, CN_ERROR, CN_ERROR_INPUT, "IMAP server said BYE: %s", r->text ? r->text : "");
+      cn_set_error (error, CN_ERROR_INPUT, N_("IMAP server said BYE: %s"), r->text ? r->text : "");
       cn_imap_response_free (r);
       return FALSE;
     }
@@ -336,12 +346,11 @@ cn_imap_conn_open (CnImapConn *c, const CnAccount *a, const CnOptions *opts, GEr
   const char *why = NULL;
   c->cc = cn_curl (&why);
   if (c->cc == NULL) {
-    g_set_error (error, CN_ERROR, CN_ERROR_INTERNAL, "libcurl could not be loaded: %s", why);
+    cn_set_error (error, CN_ERROR_INTERNAL, N_("libcurl could not be loaded: %s"), why);
     return FALSE;
   }
   g_autofree char *user = NULL, *pw = NULL;
-  const char *source = NULL;
-  if (!cn_imap_credentials (a, &user, &pw, &source, error))
+  if (!cn_imap_credentials (a, &user, &pw, error))
     return FALSE;
   c->timeout = opts->timeout;
   c->in = g_string_new (NULL);
@@ -371,13 +380,15 @@ cn_imap_conn_open (CnImapConn *c, const CnAccount *a, const CnOptions *opts, GEr
   if (rc != CURLE_OK) {
     const char *msg = *c->errbuf ? c->errbuf : c->cc->easy_strerror (rc);
     if (rc == CURLE_PEER_FAILED_VERIFICATION || rc == CURLE_SSL_CACERT_BADFILE)
-      g_set_error (error, CN_ERROR, CN_ERROR_INPUT,
-                   "%s:%d: %s (the IMAP server's certificate is not trusted: give its CA with "
-                   "cacert = FILE in [account %s], or --imap-cacert FILE with --url)",
-                   a->host, a->port, msg, a->name);
+      cn_set_error (error, CN_ERROR_INPUT,
+                    N_("%s:%d: %s (the IMAP server's certificate is not trusted: give its CA with "
+                       "cacert = FILE in [account %s], or --imap-cacert FILE with --url)"),
+                    a->host, a->port, msg, a->name);
     else if (rc == CURLE_LOGIN_DENIED)
-      g_set_error (error, CN_ERROR, CN_ERROR_INPUT, "%s:%d: login as %s denied (password from %s)",
-                   a->host, a->port, user, source);
+      cn_set_error (error, CN_ERROR_INPUT, a->password_command
+                                             ? N_("%s:%d: login as %s denied (password from the password command)")
+                                             : N_("%s:%d: login as %s denied (password from ~/.netrc)"),
+                    a->host, a->port, user);
     else
       g_set_error (error, CN_ERROR, CN_ERROR_INPUT, "%s:%d: %s", a->host, a->port, msg);
     return FALSE;

@@ -26,10 +26,8 @@ typedef struct {
  * A's host (and A's user, when set; netrc's login otherwise).  FALSE +
  * ERROR (CN_ERROR_CONFIG) naming the ways to give one when there is none,
  * or with the password command's exit status and standard error when it
- * fails (never its output).  *SOURCE says where the password came from
- * (static string). */
-gboolean cn_imap_credentials (const CnAccount *a, char **user, char **password, const char **source,
-                              GError **error);
+ * fails (never its output). */
+gboolean cn_imap_credentials (const CnAccount *a, char **user, char **password, GError **error);
 
 /* At start and on reload: FALSE + ERROR (as above) when A has no way to a
  * user name and password (the password command is not run here). */

@@ -24,6 +24,7 @@
 #include "match.h"
 #include "source.h"
 
+#include <glib/gi18n-lib.h>
 #include <string.h>
 
 void
@@ -100,34 +101,48 @@ save (Poll *p)
     return TRUE;
   g_autoptr (GError) e = NULL;
   if (!cn_state_save (p->st, &e)) {
-    cn_imap_log ("%s", e->message);
+    cn_imap_log ("%s", cn_error_local (e));
     return FALSE;
   }
   return TRUE;
+}
+
+/* A verdict kept in the state (its name), as a log line says it. */
+static const char *
+verdict_word (const char *name)
+{
+  CnVerdict v;
+  return name && cn_verdict_from_name (name, &v) ? cn_output_verdict_word (v) : name ? name : "?";
 }
 
 /* "SUMMARY → VERDICT: " when M was judged, else "" (new string). */
 static char *
 what (const CnMsgState *m)
 {
-  return m->summary ? g_strdup_printf ("%s → %s: ", m->summary, m->verdict) : g_strdup ("");
+  return m->summary ? g_strdup_printf ("%s → %s: ", m->summary, verdict_word (m->verdict)) : g_strdup ("");
 }
 
-/* The message will not be tried again: log why, keep it as failed. */
+/* The message will not be tried again: log why, keep it as failed (WHY's
+ * English message in the state, its translation in the log). */
 static void
-give_up (Poll *p, CnMsgState *m, const char *why)
+give_up (Poll *p, CnMsgState *m, const GError *why)
 {
   m->failed = TRUE;
   m->next_try = 0;
-  cn_state_msg_set (&m->error, why);
+  cn_state_msg_set (&m->error, why->message);
   g_autofree char *w = what (m);
-  cn_imap_log ("%s UID %u: %s%s: given up after %u tr%s (certnotice imap --status lists it, --retry-failed "
-       "tries it again)", p->key, m->uid, w, why, m->tries, m->tries == 1 ? "y" : "ies");
+  cn_imap_log (g_dngettext (GETTEXT_PACKAGE,
+                            "%s UID %u: %s%s: given up after %u try (certnotice imap --status lists it, "
+                            "--retry-failed tries it again)",
+                            "%s UID %u: %s%s: given up after %u tries (certnotice imap --status lists it, "
+                            "--retry-failed tries it again)", m->tries),
+               p->key, m->uid, w, cn_error_local (why), m->tries);
 }
 
-/* An attempt at M failed with WHY: again later, or given up. */
+/* An attempt at M failed with WHY: again later, or given up (WHY's English
+ * message in the state, its translation in the log). */
 static void
-note_failure (Poll *p, CnMsgState *m, const char *why)
+note_failure (Poll *p, CnMsgState *m, const GError *why)
 {
   const CnConfig *cf = p->im->cli->config;
   p->ps->failures++;
@@ -139,10 +154,11 @@ note_failure (Poll *p, CnMsgState *m, const char *why)
   gint64 delay = p->c->broken ? 0 : (gint64) cf->retry_delay << MIN (m->tries - 1, 20u);
   delay = MIN (delay, 6 * 3600);
   m->next_try = g_get_real_time () / G_USEC_PER_SEC + delay;
-  cn_state_msg_set (&m->error, why);
+  cn_state_msg_set (&m->error, why->message);
   g_autofree char *w = what (m);
-  cn_imap_log ("%s UID %u: %s%s (try %u of %d; again at the first poll after %" G_GINT64_FORMAT " s)", p->key,
-       m->uid, w, why, m->tries, cf->attempts, delay);
+  /* DELAY is at most 6 hours */
+  cn_imap_log (_("%s UID %u: %s%s (try %u of %d; again at the first poll after %d s)"), p->key, m->uid, w,
+               cn_error_local (why), m->tries, cf->attempts, (int) delay);
 }
 
 /* The URL of one message (RFC 5092), the port kept unless it is the
@@ -174,7 +190,7 @@ record_judgement (Poll *p, CnMsgState *m, const CnMessage *msg)
     for (char *c = id; *c; c++)
       if ((guchar) *c < 0x20 || *c == 0x7f)
         *c = '?';
-    cn_imap_log ("%s UID %u: already reported (Message-ID %s): skipped", p->key, m->uid, id);
+    cn_imap_log (_("%s UID %u: already reported (Message-ID %s): skipped"), p->key, m->uid, id);
     return FALSE;
   }
   g_autoptr (JsonNode) node = cn_output_json (best, im->cli->opts.now);
@@ -198,7 +214,8 @@ record_judgement (Poll *p, CnMsgState *m, const CnMessage *msg)
   fflush (stdout);
   p->ps->notices++;
   if (!msg->act) {
-    cn_imap_log ("%s UID %u: %s → %s (attached to the mail: reported only)", p->key, m->uid, m->summary, m->verdict);
+    cn_imap_log (_("%s UID %u: %s → %s (attached to the mail: reported only)"), p->key, m->uid, m->summary,
+                 verdict_word (m->verdict));
     return FALSE;
   }
   p->ps->attention += cn_verdict_needs_attention (msg->verdict);
@@ -213,7 +230,7 @@ act (Poll *p, CnMsgState *m, GString *did, GError **error)
   const CnImapPoller *im = p->im;
   CnVerdict v;
   if (!cn_verdict_from_name (m->verdict, &v)) {
-    g_set_error (error, CN_ERROR, CN_ERROR_INTERNAL, "state: unknown verdict '%s'", m->verdict);
+    cn_set_error (error, CN_ERROR_INTERNAL, N_("state: unknown verdict '%s'"), m->verdict);
     return FALSE;
   }
   const CnAction *a = &im->cli->config->actions[v];
@@ -225,14 +242,14 @@ act (Poll *p, CnMsgState *m, GString *did, GError **error)
     case CN_ACT_KEYWORD:
       if (a->keyword == NULL)
         continue;
-      g_string_append_printf (did, ", keyword %s", a->keyword);
+      g_string_append_printf (did, _(", keyword %s"), a->keyword);
       ok = im->dry_run || cn_imap_command (p->c, NULL, NULL, error, "UID STORE %u +FLAGS.SILENT (%s)", m->uid,
                                            a->keyword);
       break;
     case CN_ACT_HOOK: {
       if (a->command == NULL)
         continue;
-      g_string_append_printf (did, ", hook %s", a->command[0]);
+      g_string_append_printf (did, _(", hook %s"), a->command[0]);
       g_autofree char *line = g_strconcat (m->record, "\n", NULL);   /* one JSON Lines record */
       ok = im->dry_run || cn_action_run_hook (a->command, line, MAX (10.0, im->cli->opts.timeout), error);
       break;
@@ -240,19 +257,19 @@ act (Poll *p, CnMsgState *m, GString *did, GError **error)
     case CN_ACT_WEBHOOK:
       if (a->webhook == NULL)
         continue;
-      g_string_append (did, ", webhook");
+      g_string_append (did, _(", webhook"));
       ok = im->dry_run || cn_action_post_webhook (a->webhook, m->record, &im->cli->opts, error);
       break;
     case CN_ACT_COPY:
       if (a->copy_to == NULL)
         continue;
-      g_string_append_printf (did, ", copied to %s", a->copy_to);
+      g_string_append_printf (did, _(", copied to %s"), a->copy_to);
       ok = im->dry_run || cn_imap_copy_or_move (p->c, m->uid, a->copy_to, FALSE, error);
       break;
     case CN_ACT_MOVE:   /* last: the message is gone from this mailbox after it */
       if (a->move_to == NULL)
         continue;
-      g_string_append_printf (did, ", moved to %s", a->move_to);
+      g_string_append_printf (did, _(", moved to %s"), a->move_to);
       ok = im->dry_run || cn_imap_copy_or_move (p->c, m->uid, a->move_to, TRUE, error);
       break;
     }
@@ -260,12 +277,12 @@ act (Poll *p, CnMsgState *m, GString *did, GError **error)
       return FALSE;
     m->done |= bit;
     if (!save (p)) {
-      g_set_error (error, CN_ERROR, CN_ERROR_INTERNAL, "the state could not be saved");
+      cn_set_error (error, CN_ERROR_INTERNAL, N_("the state could not be saved"));
       return FALSE;
     }
   }
   if (im->dry_run && did->len)
-    g_string_append (did, " (dry run)");
+    g_string_append (did, _(" (dry run)"));
   return TRUE;
 }
 
@@ -276,12 +293,12 @@ handle (Poll *p, CnMsgState *m)
   g_autoptr (GString) did = g_string_new (NULL);
   g_autoptr (GError) e = NULL;
   if (!act (p, m, did, &e)) {
-    note_failure (p, m, e->message);   /* the actions that ran stay recorded in m->done */
+    note_failure (p, m, e);   /* the actions that ran stay recorded in m->done */
     save (p);
     return;
   }
-  g_autofree char *tries = m->tries > 1 ? g_strdup_printf (" (try %u)", m->tries) : g_strdup ("");
-  cn_imap_log ("%s UID %u: %s → %s%s%s", p->key, m->uid, m->summary, m->verdict, did->str, tries);
+  g_autofree char *tries = m->tries > 1 ? g_strdup_printf (_(" (try %u)"), m->tries) : g_strdup ("");
+  cn_imap_log ("%s UID %u: %s → %s%s%s", p->key, m->uid, m->summary, verdict_word (m->verdict), did->str, tries);
   cn_state_msg_remove (p->bs, m->uid);
   save (p);
 }
@@ -340,8 +357,8 @@ select_box (Poll *p, const char *server_box, GError **error)
   CnBoxState *bs = p->bs;
   if (bs->uidvalidity != p->uidvalidity) {
     if (bs->uidvalidity != 0)
-      cn_imap_log ("%s: UIDVALIDITY changed (%u → %u): rescanning, notices already reported are skipped", p->key,
-           bs->uidvalidity, p->uidvalidity);
+      cn_imap_log (_("%s: UIDVALIDITY changed (%u → %u): rescanning, notices already reported are skipped"),
+                   p->key, bs->uidvalidity, p->uidvalidity);
     bs->uidvalidity = p->uidvalidity;
     bs->last_uid = 0;
     g_hash_table_remove_all (bs->msgs);   /* their UIDs mean nothing now */
@@ -445,8 +462,10 @@ find_retries (Poll *p, GHashTable *msgs, GArray *retry, GError **error)
     } else {
       const CnMsgState *m = cn_state_msg_lookup (p->bs, u);
       /* moved or deleted meanwhile (a MOVE that completed just before a crash lands here too) */
-      cn_imap_log ("%s UID %u: %s%sno longer in the mailbox: forgotten", p->key, u, m->summary ? m->summary : "",
-           m->summary ? ": " : "");
+      if (m->summary)
+        cn_imap_log (_("%s UID %u: %s: no longer in the mailbox: forgotten"), p->key, u, m->summary);
+      else
+        cn_imap_log (_("%s UID %u: no longer in the mailbox: forgotten"), p->key, u);
       cn_state_msg_remove (p->bs, u);
     }
   }
@@ -463,8 +482,10 @@ fetch_bodies (Poll *p, GArray *todo, GHashTable *msgs, GError **error)
     guint32 u = g_array_index (todo, guint32, i);
     const Msg *m = g_hash_table_lookup (msgs, GUINT_TO_POINTER (u));
     if (m && m->size > CN_IMAP_MAX_LITERAL) {
-      g_autofree char *why = g_strdup_printf ("too large to fetch (%" G_GUINT64_FORMAT " bytes; the limit is %u MiB)",
-                                              m->size, CN_IMAP_MAX_LITERAL >> 20);
+      g_autoptr (GError) why = NULL;
+      /* the size is an RFC822.SIZE the server sent: at most 2^32 - 1 */
+      cn_set_error (&why, CN_ERROR_INPUT, N_("too large to fetch (%lu bytes; the limit is %u MiB)"),
+                    (unsigned long) m->size, CN_IMAP_MAX_LITERAL >> 20);
       CnMsgState *ms = cn_state_msg (p->bs, u);
       p->ps->failures++;
       give_up (p, ms, why);
@@ -508,8 +529,13 @@ fetch_bodies (Poll *p, GArray *todo, GHashTable *msgs, GError **error)
       guint32 u = g_array_index (ok, guint32, k);
       Msg *m = g_hash_table_lookup (msgs, GUINT_TO_POINTER (u));
       if (m == NULL || m->message == NULL) {
-        g_autofree char *why = g_strdup_printf ("the server did not return the message%s%s", e ? ": " : "",
-                                                e ? e->message : "");
+        g_autoptr (GError) why = NULL;
+        if (e) {
+          why = g_error_copy (e);
+          cn_prefix_error (&why, N_("the server did not return the message: "));
+        } else {
+          cn_set_error (&why, CN_ERROR_INPUT, N_("the server did not return the message"));
+        }
         note_failure (p, cn_state_msg (p->bs, u), why);
       }
     }
@@ -546,7 +572,8 @@ judge (Poll *p, GArray *group, GHashTable *msgs)
     const CnMessage *msg = messages->pdata[i];
     CnMsgState *m = cn_state_msg (p->bs, u);
     if (msg->error) {   /* the verdict cannot be trusted: another try, alone */
-      g_autofree char *why = g_strdup_printf ("could not be judged: %s", msg->error);
+      g_autoptr (GError) why = NULL;
+      cn_set_error (&why, CN_ERROR_INTERNAL, N_("could not be judged: %s"), msg->error);
       note_failure (p, m, why);
     } else if (!record_judgement (p, m, msg)) {
       cn_state_msg_remove (p->bs, u);   /* nothing to do: done */
@@ -584,7 +611,9 @@ poll_mailbox (Poll *p, GError **error)
     if ((int) m->tries >= im->cli->config->attempts) {
       /* every try so far ended without a result: the process died in it */
       p->ps->failures++;
-      give_up (p, m, "no try came to an end (the process stopped during each)");
+      g_autoptr (GError) why = NULL;
+      cn_set_error (&why, CN_ERROR_INTERNAL, N_("no try came to an end (the process stopped during each)"));
+      give_up (p, m, why);
       continue;
     }
     m->tries++;
@@ -619,7 +648,7 @@ poll_mailbox (Poll *p, GError **error)
       handle (p, m);
   }
   if (p->c->broken) {
-    g_set_error (error, CN_ERROR, CN_ERROR_INPUT, "the connection was lost");
+    cn_set_error (error, CN_ERROR_INPUT, N_("the connection was lost"));
     return FALSE;
   }
   return TRUE;
@@ -634,14 +663,14 @@ cn_imap_poll_account (const CnImapPoller *im, const CnAccount *a, CnState *st, C
   g_autoptr (GError) e = NULL;
   gboolean ok = cn_imap_conn_open (&c, a, &im->cli->opts, &e);
   if (!ok)
-    cn_imap_log ("%s: %s", a->name, e->message);
+    cn_imap_log ("%s: %s", a->name, cn_error_local (e));
   for (char **box = a->mailboxes; ok && box && *box && !*im->stop; box++) {
     g_autofree char *key = g_strdup_printf ("%s/%s", a->name, *box);
     Poll p = { .im = im, .c = &c, .a = a, .box = *box, .key = key, .st = st, .ps = ps,
                .bs = cn_state_box (st, key) };
     g_autoptr (GError) be = NULL;
     if (!poll_mailbox (&p, &be)) {
-      cn_imap_log ("%s: %s", key, be->message);
+      cn_imap_log ("%s: %s", key, cn_error_local (be));
       ok = FALSE;
       if (c.broken)
         break;   /* the later mailboxes: at the next poll, on a new connection */
@@ -650,7 +679,7 @@ cn_imap_poll_account (const CnImapPoller *im, const CnAccount *a, CnState *st, C
   if (!im->dry_run) {
     g_autoptr (GError) se = NULL;
     if (!cn_state_save (st, &se)) {
-      cn_imap_log ("%s", se->message);
+      cn_imap_log ("%s", cn_error_local (se));
       ok = FALSE;
     }
   }

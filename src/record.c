@@ -5,11 +5,106 @@
 #include "certnotice.h"
 
 #include <glib/gi18n-lib.h>
+#include <string.h>
 
-GQuark
-cn_error_quark (void)
+/* ---- errors ---- */
+
+/* What a CN_ERROR carries besides its (English) message. */
+typedef struct {
+  char *english;      /* the message when LOCAL was made: a message changed
+                         since (g_prefix_error) has no translation        */
+  char *local;        /* the message in the user's language, or NULL      */
+} CnErrorPrivate;
+
+static void
+cn_error_private_init (CnErrorPrivate *p)
 {
-  return g_quark_from_static_string ("certnotice-error");
+  p->english = NULL;
+  p->local = NULL;
+}
+
+static void
+cn_error_private_copy (const CnErrorPrivate *src, CnErrorPrivate *dest)
+{
+  dest->english = g_strdup (src->english);
+  dest->local = g_strdup (src->local);
+}
+
+static void
+cn_error_private_clear (CnErrorPrivate *p)
+{
+  g_clear_pointer (&p->english, g_free);
+  g_clear_pointer (&p->local, g_free);
+}
+
+/* cn_error_quark () and cn_error_get_private () */
+G_DEFINE_EXTENDED_ERROR (CnError, cn_error)
+
+/* ERROR's message becomes ENGLISH (owned) and its translation LOCAL (owned;
+ * NULL when the catalog has none). */
+static void
+set_messages (GError *error, char *english, char *local)
+{
+  CnErrorPrivate *p = cn_error_get_private (error);
+  g_free (error->message);
+  error->message = english;
+  cn_error_private_clear (p);
+  if (local) {
+    p->english = g_strdup (english);
+    p->local = local;
+  }
+}
+
+void
+cn_set_error (GError **error, CnErrorCode code, const char *fmt, ...)
+{
+  if (error == NULL)
+    return;
+  va_list ap, again;
+  va_start (ap, fmt);
+  va_copy (again, ap);
+  char *english = g_strdup_vprintf (fmt, ap);
+  const char *local_fmt = g_dgettext (GETTEXT_PACKAGE, fmt);
+  char *local = local_fmt != fmt ? g_strdup_vprintf (local_fmt, again) : NULL;
+  va_end (again);
+  va_end (ap);
+  GError *e = g_error_new_literal (CN_ERROR, code, "");
+  set_messages (e, english, local);
+  g_propagate_error (error, e);   /* warns and frees E when *ERROR was set */
+}
+
+void
+cn_prefix_error (GError **error, const char *fmt, ...)
+{
+  if (error == NULL || *error == NULL)
+    return;
+  va_list ap, again;
+  va_start (ap, fmt);
+  va_copy (again, ap);
+  g_autofree char *prefix = g_strdup_vprintf (fmt, ap);
+  g_autofree char *local_prefix = g_strdup_vprintf (g_dgettext (GETTEXT_PACKAGE, fmt), again);
+  va_end (again);
+  va_end (ap);
+  char *english = g_strconcat (prefix, (*error)->message, NULL);
+  if ((*error)->domain != CN_ERROR) {
+    /* no room for a translation: the message stays English */
+    g_free ((*error)->message);
+    (*error)->message = english;
+    return;
+  }
+  char *local = g_strconcat (local_prefix, cn_error_local (*error), NULL);
+  if (strcmp (local, english) == 0)
+    g_clear_pointer (&local, g_free);
+  set_messages (*error, english, local);
+}
+
+const char *
+cn_error_local (const GError *error)
+{
+  if (error->domain != CN_ERROR)
+    return error->message;
+  const CnErrorPrivate *p = cn_error_get_private (error);
+  return p->local && g_strcmp0 (p->english, error->message) == 0 ? p->local : error->message;
 }
 
 /* ---- verdicts ---- */

@@ -3,6 +3,7 @@
 #include "buildinfo.h"
 #include "generic.h"
 
+#include <glib/gi18n-lib.h>
 #include <string.h>
 
 static const char *const field_names[CN_FIELD_COUNT] = { "domain", "days", "expires", "account" };
@@ -206,31 +207,31 @@ index_lines (CnLoader *ld, const char *data, gsize len)
     if (*l == '[') {
       char *close = strrchr (l, ']');
       if (close == NULL || close[1] != '\0') {
-        cn_loader_problem (ld, line, "malformed group header: %s", l);
+        cn_loader_problem (ld, line, _("malformed group header: %s"), l);
         continue;
       }
       g_free (group);
       group = g_strndup (l + 1, close - l - 1);
       g_autofree char *k = g_strdup_printf ("%s\n", group);
       if (g_hash_table_contains (ld->where, k))
-        cn_loader_problem (ld, line, "group [%s] appears twice", group);
+        cn_loader_problem (ld, line, _("group [%s] appears twice"), group);
       g_hash_table_insert (ld->where, g_steal_pointer (&k), GUINT_TO_POINTER (line));
       continue;
     }
     char *eq = strchr (l, '=');
     if (eq == NULL) {
-      cn_loader_problem (ld, line, "not a key = value line, a [group] or a # comment");
+      cn_loader_problem (ld, line, _("not a key = value line, a [group] or a # comment"));
       continue;
     }
     if (group == NULL) {
-      cn_loader_problem (ld, line, "key before the first [group]");
+      cn_loader_problem (ld, line, _("key before the first [group]"));
       continue;
     }
     *eq = '\0';
     g_strstrip (l);
     g_autofree char *k = g_strdup_printf ("%s\n%s", group, l);
     if (g_hash_table_contains (ld->where, k))
-      cn_loader_problem (ld, line, "key '%s' appears twice in [%s]", l, group);
+      cn_loader_problem (ld, line, _("key '%s' appears twice in [%s]"), l, group);
     g_hash_table_insert (ld->where, g_steal_pointer (&k), GUINT_TO_POINTER (line));
   }
 }
@@ -248,7 +249,7 @@ group_names (guint32 allowed)
   if (allowed & CN_GROUP_DOMAINS)
     g_string_append_printf (s, "%s%s", s->len ? ", " : "", CN_DOMAINS_GROUP);
   if (s->len == 0)
-    g_string_append (s, "none");
+    g_string_append (s, _("none"));
   return g_string_free (s, FALSE);
 }
 
@@ -261,11 +262,11 @@ cn_loader_pattern (CnLoader *ld, GKeyFile *kf, const char *group, const char *ke
   guint line = cn_loader_line (ld, group, key);
   g_strstrip (text);
   if (*text == '\0') {
-    cn_loader_problem (ld, line, "[%s] %s: empty pattern", group, key);
+    cn_loader_problem (ld, line, _("[%s] %s: empty pattern"), group, key);
     return NULL;
   }
   if (strlen (text) > CN_PATTERN_MAX) {
-    cn_loader_problem (ld, line, "[%s] %s: pattern longer than %d bytes", group, key, CN_PATTERN_MAX);
+    cn_loader_problem (ld, line, _("[%s] %s: pattern longer than %d bytes"), group, key, CN_PATTERN_MAX);
     return NULL;
   }
   int err = 0;
@@ -277,9 +278,9 @@ cn_loader_pattern (CnLoader *ld, GKeyFile *kf, const char *group, const char *ke
     PCRE2_UCHAR msg[256];
     pcre2_get_error_message (err, msg, sizeof msg);
     if (err == PCRE2_ERROR_HEAP_FAILED)
-      cn_loader_problem (ld, line, "[%s] %s: out of memory compiling the pattern (%s)", group, key, (char *) msg);
+      cn_loader_problem (ld, line, _("[%s] %s: out of memory compiling the pattern (%s)"), group, key, (char *) msg);
     else
-      cn_loader_problem (ld, line, "[%s] %s: bad pattern at offset %zu: %s", group, key, (size_t) off,
+      cn_loader_problem (ld, line, _("[%s] %s: bad pattern at offset %zu: %s"), group, key, (size_t) off,
                          (char *) msg);
     return NULL;
   }
@@ -309,8 +310,12 @@ cn_loader_pattern (CnLoader *ld, GKeyFile *kf, const char *group, const char *ke
       p->groups |= bit;
     } else {
       g_autofree char *known = group_names (allowed);
-      cn_loader_problem (ld, line, "[%s] %s: %s named group (?<%s>…); allowed here: %s", group, key,
-                         bit ? "no" : "unknown", name, known);
+      if (bit)
+        cn_loader_problem (ld, line, _("[%s] %s: no named group (?<%s>…); allowed here: %s"), group, key, name,
+                           known);
+      else
+        cn_loader_problem (ld, line, _("[%s] %s: unknown named group (?<%s>…); allowed here: %s"), group, key,
+                           name, known);
     }
   }
   return p;
@@ -346,7 +351,7 @@ cn_loader_string (CnLoader *ld, GKeyFile *kf, const char *group, const char *key
   if (v)
     g_strstrip (v);
   if ((v == NULL || *v == '\0') && required)
-    cn_loader_problem (ld, cn_loader_line (ld, group, NULL), "[%s]: missing %s", group, key);
+    cn_loader_problem (ld, cn_loader_line (ld, group, NULL), _("[%s]: missing %s"), group, key);
   else if (v == NULL && !g_error_matches (e, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_KEY_NOT_FOUND))
     cn_loader_problem (ld, cn_loader_line (ld, group, key), "[%s] %s: %s", group, key, e->message);
   return v;
@@ -361,7 +366,7 @@ cn_loader_int (CnLoader *ld, GKeyFile *kf, const char *group, const char *key, i
   g_strstrip (v);
   gint64 n = 0;
   if (!g_ascii_string_to_signed (v, 10, min, max, &n, NULL)) {
-    cn_loader_problem (ld, cn_loader_line (ld, group, key), "[%s] %s: '%s' is not a whole number from %d to %d",
+    cn_loader_problem (ld, cn_loader_line (ld, group, key), _("[%s] %s: '%s' is not a whole number from %d to %d"),
                        group, key, v, min, max);
     return def;
   }
@@ -395,10 +400,10 @@ check_escapes (CnLoader *ld, GKeyFile *kf, const char *group, const char *key)
        * a multibyte character would make the message invalid UTF-8 */
       if (g_ascii_isgraph (*p))
         cn_loader_problem (ld, cn_loader_line (ld, group, key),
-                           "[%s] %s: '\\%c' is not an escape (write '\\\\' for a backslash)", group, key, *p);
+                           _("[%s] %s: '\\%c' is not an escape (write '\\\\' for a backslash)"), group, key, *p);
       else
         cn_loader_problem (ld, cn_loader_line (ld, group, key),
-                           "[%s] %s: a backslash that starts no escape (write '\\\\' for a backslash)", group, key);
+                           _("[%s] %s: a backslash that starts no escape (write '\\\\' for a backslash)"), group, key);
       return FALSE;
     }
   }
@@ -430,9 +435,9 @@ check_schema (CnLoader *ld, GKeyFile *kf)
     if (gs == NULL) {
       g_autoptr (GString) known = g_string_new (NULL);
       for (const CnGroupSchema *s = ld->schema; s->group; s++)
-        g_string_append_printf (known, "%s[%s%s]", known->len ? " or " : "", s->group,
+        g_string_append_printf (known, "%s[%s%s]", known->len ? _(" or ") : "", s->group,
                                 s->group[strlen (s->group) - 1] == ' ' ? "…" : "");
-      cn_loader_problem (ld, cn_loader_line (ld, *g, NULL), "unknown group [%s]; expected %s", *g, known->str);
+      cn_loader_problem (ld, cn_loader_line (ld, *g, NULL), _("unknown group [%s]; expected %s"), *g, known->str);
       continue;
     }
     g_auto (GStrv) keys = g_key_file_get_keys (kf, *g, NULL, NULL);
@@ -443,7 +448,7 @@ check_schema (CnLoader *ld, GKeyFile *kf)
       if (br)
         *br = '\0';
       if (!in_list (base, gs->keys))
-        cn_loader_problem (ld, cn_loader_line (ld, *g, *k), "[%s]: unknown key '%s'", *g, *k);
+        cn_loader_problem (ld, cn_loader_line (ld, *g, *k), _("[%s]: unknown key '%s'"), *g, *k);
       else if (!in_list (base, gs->pattern_keys) && !check_escapes (ld, kf, *g, *k))
         escapes_ok = FALSE;
     }
@@ -459,13 +464,13 @@ cn_loader_read (CnLoader *ld, GKeyFile *kf)
   g_autoptr (GError) e = NULL;
   if (!g_file_get_contents (ld->file, &data, &len, &e)) {
     if (g_error_matches (e, G_FILE_ERROR, G_FILE_ERROR_NOMEM))
-      cn_loader_problem (ld, 0, "out of memory reading the file (%s)", e->message);
+      cn_loader_problem (ld, 0, _("out of memory reading the file (%s)"), e->message);
     else
       cn_loader_problem (ld, 0, "%s", e->message);
     return FALSE;
   }
   if (len > CN_RULE_FILE_MAX) {
-    cn_loader_problem (ld, 0, "%zu bytes: a rule file is at most %u bytes", len, CN_RULE_FILE_MAX);
+    cn_loader_problem (ld, 0, _("%zu bytes: a rule file is at most %u bytes"), len, CN_RULE_FILE_MAX);
     return FALSE;
   }
   const char *bad = NULL;
@@ -473,7 +478,7 @@ cn_loader_read (CnLoader *ld, GKeyFile *kf)
     guint line = 1;
     for (const char *c = data; c < bad; c++)
       line += *c == '\n';
-    cn_loader_problem (ld, line, "not valid UTF-8 (byte %zu)", (size_t) (bad - data));
+    cn_loader_problem (ld, line, _("not valid UTF-8 (byte %zu)"), (size_t) (bad - data));
     return FALSE;
   }
   index_lines (ld, data, len);
@@ -500,7 +505,7 @@ load_kind (CnLoader *ld, GKeyFile *kf, const char *group, const CnRule *rule)
   k->line = cn_loader_line (ld, group, NULL);
   k->rule = rule;
   if (!cn_loader_valid_id (k->id))
-    cn_loader_problem (ld, k->line, "[%s]: a notice kind is lowercase letters, digits and '-'", group);
+    cn_loader_problem (ld, k->line, _("[%s]: a notice kind is lowercase letters, digits and '-'"), group);
   k->description = cn_loader_string (ld, kf, group, "description", FALSE);
   k->subject = cn_loader_pattern (ld, kf, group, "subject", FIELD_GROUPS);
   k->body = cn_loader_pattern (ld, kf, group, "body", FIELD_GROUPS);
@@ -511,15 +516,15 @@ load_kind (CnLoader *ld, GKeyFile *kf, const char *group, const CnRule *rule)
   for (int f = 0; f < CN_FIELD_COUNT; f++) {
     k->field[f] = cn_loader_pattern (ld, kf, group, cn_field_name (f), FIELD_GROUPS);
     if (k->field[f] && !(k->field[f]->groups & (1u << f)))
-      cn_loader_problem (ld, k->field[f]->line, "[%s] %s: the pattern has no (?<%s>…) group",
+      cn_loader_problem (ld, k->field[f]->line, _("[%s] %s: the pattern has no (?<%s>…) group"),
                          group, cn_field_name (f), cn_field_name (f));
   }
   k->domains = cn_loader_pattern (ld, kf, group, "domains", CN_GROUP_DOMAINS);
   if (k->domains && !(k->domains->groups & CN_GROUP_DOMAINS))
-    cn_loader_problem (ld, k->domains->line, "[%s] domains: the pattern has no (?<domains>…) group", group);
+    cn_loader_problem (ld, k->domains->line, _("[%s] domains: the pattern has no (?<domains>…) group"), group);
   if (!g_key_file_has_key (kf, group, "subject", NULL) && !g_key_file_has_key (kf, group, "body", NULL) &&
       !g_key_file_has_key (kf, group, "text", NULL))
-    cn_loader_problem (ld, k->line, "[%s]: needs a subject, body or text pattern", group);
+    cn_loader_problem (ld, k->line, _("[%s]: needs a subject, body or text pattern"), group);
   k->remediation = cn_loader_strings (ld, kf, group, "remediation", NULL);
   return k;
 }
@@ -532,29 +537,29 @@ load_keyfile (CnLoader *ld, GKeyFile *kf)
   r->kinds = g_ptr_array_new_with_free_func ((GDestroyNotify) cn_kind_free);
 
   if (!g_key_file_has_group (kf, "provider")) {
-    cn_loader_problem (ld, 0, "missing [provider] group");
+    cn_loader_problem (ld, 0, _("missing [provider] group"));
   } else {
     r->id = cn_loader_string (ld, kf, "provider", "id", TRUE);
     if (r->id && *r->id && !cn_loader_valid_id (r->id))
-      cn_loader_problem (ld, cn_loader_line (ld, "provider", "id"), "id '%s': use lowercase letters, digits, '-'", r->id);
+      cn_loader_problem (ld, cn_loader_line (ld, "provider", "id"), _("id '%s': use lowercase letters, digits, '-'"), r->id);
     if (g_strcmp0 (r->id, "generic") == 0)
       cn_loader_problem (ld, cn_loader_line (ld, "provider", "id"),
-                         "id 'generic' is the generic detector's (" CN_GENERIC_FILE ")");
+                         _("id 'generic' is the generic detector's (%s)"), CN_GENERIC_FILE);
     r->name = cn_loader_string (ld, kf, "provider", "name", TRUE);
     r->support_url = cn_loader_string (ld, kf, "provider", "support_url", TRUE);
     r->sender_domains = cn_loader_strings (ld, kf, "provider", "sender_domains", NULL);
     if (r->sender_domains == NULL || r->sender_domains[0] == NULL)
-      cn_loader_problem (ld, cn_loader_line (ld, "provider", NULL), "[provider]: missing sender_domains");
+      cn_loader_problem (ld, cn_loader_line (ld, "provider", NULL), _("[provider]: missing sender_domains"));
     for (char **d = r->sender_domains; d && *d; d++) {
       char *low = g_ascii_strdown (*d, -1);
       g_free (*d);
       *d = low;
       if (strchr (low, '.') == NULL || strchr (low, '@') || strchr (low, ' '))
-        cn_loader_problem (ld, cn_loader_line (ld, "provider", "sender_domains"), "sender_domains: '%s' is not a domain", low);
+        cn_loader_problem (ld, cn_loader_line (ld, "provider", "sender_domains"), _("sender_domains: '%s' is not a domain"), low);
     }
     r->remediation = cn_loader_strings (ld, kf, "provider", "remediation", NULL);
     if (r->remediation == NULL || r->remediation[0] == NULL)
-      cn_loader_problem (ld, cn_loader_line (ld, "provider", NULL), "[provider]: missing remediation");
+      cn_loader_problem (ld, cn_loader_line (ld, "provider", NULL), _("[provider]: missing remediation"));
     r->names = cn_loader_pattern (ld, kf, "provider", "names", 0);
   }
   g_auto (GStrv) groups = g_key_file_get_groups (kf, NULL);
@@ -562,7 +567,7 @@ load_keyfile (CnLoader *ld, GKeyFile *kf)
     if (g_str_has_prefix (*g, "notice "))
       g_ptr_array_add (r->kinds, load_kind (ld, kf, *g, r));
   if (r->kinds->len == 0)
-    cn_loader_problem (ld, 0, "no [notice KIND] group");
+    cn_loader_problem (ld, 0, _("no [notice KIND] group"));
   return r;
 }
 
@@ -605,7 +610,7 @@ add_dir (GHashTable *files, const char *dir, const char *layer, GHashTable *laye
   g_autoptr (GError) e = NULL;
   g_autoptr (GDir) d = g_dir_open (dir, 0, &e);
   if (d == NULL) {
-    g_string_append_printf (errors, "rules directory %s: %s\n", dir, e->message);
+    g_string_append_printf (errors, _("rules directory %s: %s\n"), dir, e->message);
     return FALSE;
   }
   const char *name;
@@ -650,13 +655,13 @@ cn_rules_load_layers (char *const *dirs, const char *const *labels, gboolean all
     for (guint j = 0; j < set->rules->len; j++) {
       CnRule *o = set->rules->pdata[j];
       if (strcmp (o->id, r->id) == 0)
-        g_string_append_printf (errors, "%s: provider id '%s' is already used by %s\n", path, r->id, o->file);
+        g_string_append_printf (errors, _("%s: provider id '%s' is already used by %s\n"), path, r->id, o->file);
     }
     g_ptr_array_add (set->rules, r);
   }
   if (errors->len == 0 && set->rules->len == 0) {
     g_autofree char *where = g_strjoinv (", ", (char **) dirs);
-    g_string_append_printf (errors, "%s: no *.rules files\n", where);
+    g_string_append_printf (errors, _("%s: no *.rules files\n"), where);
   }
   /* the generic detector: the last layer that has one */
   g_autofree char *generic = NULL;
