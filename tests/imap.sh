@@ -202,6 +202,30 @@ like "$err" "INBOX UID $p1: .* → unverified, hook" "… and it is handled"
 st=$("$CN" imap --rules "$R" --url "$URL" --state "$T/state.ini" --status); rc=$?
 is "$rc" 0 "… --status has nothing failed left"
 
+# ---- under a Japanese locale: the log in Japanese, what is kept in English ----
+cat > "$T/ja-hook" <<EOF
+#!/bin/sh
+cat > /dev/null
+[ -e "$T/ja.ok" ] || exit 4
+EOF
+chmod +x "$T/ja-hook"
+printf '%s\n[action unverified]\ncommand = %s\n' "$BASECONF" "$T/ja-hook" > "$CONF"
+j1=$(imap_deliver INBOX "$(fresh "$S/sakura/expiry-15d-html-only.eml")")
+poll_ja() { out=$(LC_ALL=ja_JP.UTF-8 "${POLL[@]}" --once 2>"$T/err"); rc=$?; err=$(cat "$T/err"); }
+poll_ja
+like "$err" "INBOX UID $j1: sakura [^ ]+ [^ ]+ → 未確認: フック [^ ]*ja-hook: 終了コード 4 \(3 回中 1 回目。0 秒後以降の最初の巡回でもう一度試します\)\$" \
+	"LC_ALL=ja_JP.UTF-8: a failed action is logged in Japanese (the verdict, the action's error, the retry)"
+like "$(sed -n "/^\[message .* $j1\]/,/^\[/p" "$T/state.ini")" "^error=hook [^ ]*ja-hook: exit status 4\$" \
+	"… the state file keeps the error in English"
+is "$(LC_ALL=ja_JP.UTF-8 "$CN" imap --rules "$R" --url "$URL" --state "$T/state.ini" --status --format json | jfield error)" \
+	"hook $T/ja-hook: exit status 4" "… and so does imap --status --format json"
+like "$(LC_ALL=ja_JP.UTF-8 "$CN" imap --rules "$R" --url "$URL" --state "$T/state.ini" --status)" \
+	"UID $j1: 3 回中 1 回目まで実行、失敗: hook [^ ]*ja-hook: exit status 4。次は .* 以降の最初の巡回で" \
+	"… imap --status: Japanese around the error as it is kept"
+touch "$T/ja.ok"
+poll_ja
+like "$err" "INBOX UID $j1: sakura [^ ]+ [^ ]+ → 未確認、フック [^ ]*ja-hook \(2 回目\)\$" "… the next try, done, logged in Japanese"
+
 # ---- a candidate over the size limit: given up at once, never fetched ----
 python3 - "$S/sakura/renewal-failed-iso2022jp.eml" "$T/big.eml" <<'PY'
 import sys
