@@ -299,7 +299,8 @@ out=$(ja parse --rules "$R" --no-verify "${four[@]}" 2>&1)
 like "$out" "^不審 +sakura +example\.com +$S/phishing" "LC_ALL=ja_JP.UTF-8: the verdict in Japanese"
 like "$out" "^未確認 +sakura +shop\.example\.com +通知: 残り 15 日 \(2024-06-18\) +$S/sakura" "… the mail's claim"
 like "$out" "^通知ではない +Planning meeting" "… a mail that is not a notice"
-like "$out" "^  理由 +From domain sakura\.ne\.jp" "… the labels of the details (the sender checks' reasons are English still)"
+like "$out" "^  理由 +From のドメイン sakura\.ne\.jp は sakura の正規の送信元ドメイン \(sakura\.ad\.jp\) ではありません\$" \
+	"… the labels of the details, and the sender check's reason"
 like "$out" "^  送信者 +support@sakura\.ne\.jp、正規ではない\$" "… the sender"
 like "$out" "^  対処方法\$" "… what to do"
 like "$out" "^    正規のサポート: https://help\.sakura\.ad\.jp/\$" "… where to get help"
@@ -313,6 +314,54 @@ out=$(ja parse -v --rules "$R" --no-verify "$S/sakura/renewal-failed-no-domain.e
 like "$out" "^  理由 +通知にドメインがないため、確認できません\$" "a reason in Japanese"
 is "$(ja parse --rules "$R" --no-verify --format json "$S/sakura/renewal-failed-no-domain.eml" | jfield reasons)" \
 	'["no domain in the notice: nothing to check"]' "… and in English in JSON"
+# the reasons: the sender checks', the rules engine's
+out=$(ja parse -v --rules "$R" --no-verify "$S/phishing/sakura-trusted-dkim-fail.eml")
+like "$out" "^  理由 +mx\.certnotice\.test の Authentication-Results が dkim=fail, dmarc=fail, spf=fail を報告しています\$" \
+	"an Authentication-Results failure in Japanese"
+is "$(ja parse --rules "$R" --no-verify --format json "$S/phishing/sakura-trusted-dkim-fail.eml" | jfield reasons)" \
+	'["Authentication-Results from mx.certnotice.test reports dkim=fail, dmarc=fail, spf=fail"]' "… and in English in JSON"
+out=$(ja parse -v --rules "$R" --no-verify "$S/phishing/conoha-fullwidth-from-domain.eml")
+like "$out" "^  理由 +From のドメイン ｃｏｎｏｈａ．ｊｐ は conoha\.jp に似せたもので、そのドメインそのものではありません。" \
+	"a look-alike From domain in Japanese"
+out=$(ja parse -v --rules "$R" --no-verify "$S/letsencrypt/expiry-2023-wildcard.eml")
+like "$out" "^  理由 +通知にはワイルドカード \*\.example\.com が書かれています。example\.com そのものを確認します" \
+	"the rules engine's reason (a wildcard) in Japanese"
+mkdir -p "$T/limit"
+cat > "$T/limit/demo.rules" <<'EOF'
+[provider]
+id = demo
+name = Demo
+support_url = https://demo.example/
+sender_domains = demo.example
+remediation = Renew it.
+
+[notice x]
+body = ^(a+)+$
+
+[notice y]
+subject = ^s$
+domain = (?<domain>shop\.example)
+EOF
+printf 'From: x@demo.example\nSubject: s\n\n%s\nshop.example\n' "$(printf 'a%.0s' $(seq 40))b" > "$T/limit.eml"
+out=$(ja parse -v --rules "$T/limit" --no-verify "$T/limit.eml")
+like "$out" "^  理由 +パターン 'body' \(9 行目\) の照合を打ち切りました: match limit exceeded\$" \
+	"a pattern that gave up at the match limit: the reason in Japanese (PCRE2's words as they are)"
+is "$(ja parse --rules "$T/limit" --no-verify --format json "$T/limit.eml" | jfield reasons)" \
+	"[\"pattern 'body' (line 9) gave up: match limit exceeded\"]" "… and in English in JSON"
+# errors: the config's and the rule files', FILE:LINE as they are
+printf '[certnotice]\n\n[imap]\ninterval = 0\n' > "$T/ja.conf"
+out=$(ja parse --config "$T/ja.conf" --rules "$R" --no-verify "$S/negative/english-unrelated.eml" 2>&1); rc=$?
+is "$rc" 78 "a config error under a Japanese locale still exits 78"
+is "$out" "certnotice: 設定ファイル $T/ja.conf:4: [imap] interval: '0': 秒数を 1 から 86400 で指定してください" \
+	"… and says so in Japanese, with FILE:LINE, group and key as they are"
+mkdir -p "$T/ja-rules"
+printf '[provider]\nid = x\nname = X\nsupport_url = https://x.example/\nsender_domains = x.example\nremediation = a\n\n[notice k]\nsubject = (unclosed\n' \
+	> "$T/ja-rules/x.rules"
+out=$(ja rules check "$T/ja-rules" 2>&1); rc=$?
+is "$rc" 78 "a rule file error under a Japanese locale still exits 78"
+is "$out" "$T/ja-rules/x.rules:9: [notice k] subject: パターンの位置 9 に誤りがあります: missing closing parenthesis" \
+	"… and says so in Japanese, with FILE:LINE"
+like "$(ja rules check "$R")" "^$R: プロバイダ [0-9]+ 件、通知の種類 [0-9]+ 件: 正常\$" "rules check in Japanese"
 out=$(ja parse --help)
 like "$out" "PATH… — 保存されたメールを判定する" "--help in Japanese: what the command does"
 like "$out" "--no-verify +サイトの証明書を実際には確認しない" "… the options"
