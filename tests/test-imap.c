@@ -3,7 +3,9 @@
 #include "netrc.h"
 #include "state.h"
 
+#include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
+#include <locale.h>
 #include <string.h>
 
 static void
@@ -316,6 +318,55 @@ test_state_messages (void)
   g_rmdir (dir);
 }
 
+/* An error the IMAP state keeps (cn_set_error): its message in English, the
+ * same in the user's language beside it for the log (cn_error_local). */
+static void
+test_error_languages (void)
+{
+  g_autofree char *po = g_test_build_filename (G_TEST_BUILT, "po", NULL);
+  g_autofree char *mo = g_build_filename (po, "ja", "LC_MESSAGES", GETTEXT_PACKAGE ".mo", NULL);
+  g_assert_true (g_file_test (mo, G_FILE_TEST_IS_REGULAR));
+  bindtextdomain (GETTEXT_PACKAGE, po);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  /* English (meson runs the tests under C.UTF-8, LANGUAGE empty) */
+  g_autoptr (GError) en = NULL;
+  cn_set_error (&en, CN_ERROR_INTERNAL, N_("hook %s: exit status %d"), "/bin/x", 3);
+  g_assert_cmpstr (en->message, ==, "hook /bin/x: exit status 3");
+  g_assert_cmpstr (cn_error_local (en), ==, "hook /bin/x: exit status 3");
+  /* Japanese */
+  g_setenv ("LANGUAGE", "ja", TRUE);
+  setlocale (LC_ALL, "C.UTF-8");   /* LANGUAGE counts under any locale but C */
+
+  g_autoptr (GError) e = NULL;
+  cn_set_error (&e, CN_ERROR_INTERNAL, N_("hook %s: exit status %d"), "/bin/x", 3);
+  g_assert_true (g_error_matches (e, CN_ERROR, CN_ERROR_INTERNAL));
+  g_assert_cmpstr (e->message, ==, "hook /bin/x: exit status 3");
+  g_assert_cmpstr (cn_error_local (e), ==, "フック /bin/x: 終了コード 3");
+  /* a copy keeps both; a prefix goes on both */
+  g_autoptr (GError) c = g_error_copy (e);
+  g_assert_cmpstr (cn_error_local (c), ==, "フック /bin/x: 終了コード 3");
+  cn_prefix_error (&c, N_("the server did not return the message: "));
+  g_assert_cmpstr (c->message, ==, "the server did not return the message: hook /bin/x: exit status 3");
+  g_assert_cmpstr (cn_error_local (c), ==, "サーバがメールを返しませんでした: フック /bin/x: 終了コード 3");
+  /* a message changed behind its back: the translation no longer says it */
+  g_prefix_error (&e, "x: ");
+  g_assert_cmpstr (cn_error_local (e), ==, "x: hook /bin/x: exit status 3");
+  /* another domain has no room for a translation: prefixed in English */
+  g_autoptr (GError) f = g_error_new_literal (G_FILE_ERROR, G_FILE_ERROR_NOENT, "gone");
+  cn_prefix_error (&f, N_("the server did not return the message: "));
+  g_assert_cmpstr (f->message, ==, "the server did not return the message: gone");
+  g_assert_cmpstr (cn_error_local (f), ==, f->message);
+  /* a plain error, and one whose text has no translation: the message */
+  g_autoptr (GError) p = g_error_new_literal (CN_ERROR, CN_ERROR_INPUT, "IMAP UID COPY: NO [TRYCREATE] x");
+  g_assert_cmpstr (cn_error_local (p), ==, p->message);
+  g_autoptr (GError) u = NULL;
+  cn_set_error (&u, CN_ERROR_INPUT, "not in the catalog: %d", 1);
+  g_assert_cmpstr (u->message, ==, "not in the catalog: 1");
+  g_assert_cmpstr (cn_error_local (u), ==, u->message);
+
+  g_setenv ("LANGUAGE", "", TRUE);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -329,5 +380,6 @@ main (int argc, char **argv)
   g_test_add_func ("/imap/utf7", test_utf7);
   g_test_add_func ("/imap/mailbox-names", test_mailbox_names);
   g_test_add_func ("/imap/netrc", test_netrc);
+  g_test_add_func ("/imap/error-languages", test_error_languages);
   return g_test_run ();
 }
