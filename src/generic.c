@@ -238,7 +238,7 @@ static void
 look (Scorer *sc, guint i)
 {
   const CnEvidence *e = sc->g->evidence->pdata[i];
-  CnPatternFailure fail;
+  CnPatternFailure fail = { 0 };
   char *local[CN_FIELD_COUNT] = { 0 };
   CnMatch r = cn_pattern_exec (sc->set, e->pattern, target (sc, e->on), local, &fail);
   sc->hit[i] = r == CN_MATCH_YES;

@@ -356,7 +356,7 @@ condition (Matcher *mt, const CnPattern *p, const char *text, const char *on,
 {
   if (p == NULL)
     return TRUE;
-  CnPatternFailure fail;
+  CnPatternFailure fail = { 0 };
   /* captures from a pattern are only kept when the whole kind matches */
   char *local[CN_FIELD_COUNT] = { 0 };
   CnMatch r = cn_pattern_exec (mt->set, p, text, want == CN_MATCH_YES ? local : NULL, &fail);
@@ -383,7 +383,7 @@ collect_domains (Matcher *mt, const CnNoticeKind *kind, GPtrArray *names)
   const char *texts[] = { m->body, m->subject }, *on[] = { "body", "subject" };
   for (int i = 0; i < 2; i++) {
     guint before = names->len;
-    CnPatternFailure fail;
+    CnPatternFailure fail = { 0 };
     CnMatch r = cn_pattern_exec_all (mt->set, kind->domains, texts[i], CN_DOMAINS_GROUP, names, &fail);
     trace_pattern (mt->trace, kind->domains, on[i], r, NULL);
     for (guint j = before; mt->trace && j < names->len; j++)
