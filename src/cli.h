@@ -51,5 +51,7 @@ int cn_cmd_rules (int argc, char **argv);
 int cn_cmd_check (int argc, char **argv);
 int cn_cmd_filter (int argc, char **argv);
 int cn_cmd_imap (int argc, char **argv);
+int cn_cmd_cases (int argc, char **argv);
+int cn_cmd_recheck (int argc, char **argv);
 
 G_END_DECLS

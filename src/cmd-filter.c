@@ -9,7 +9,9 @@
  *           fail on a mail's content.
  *   child:  loads config and rules, decodes, matches, checks live, and sends
  *           header blocks through a pipe: first one right after judging
- *           (verdict unverified), then the final one after the live check.
+ *           (verdict unverified), then the final one after the live check;
+ *           then records the notice in the ledger (ledger.h) with what is
+ *           left of the budget, and exits.
  *
  * Whatever happens to the child — bad rules, a crash, running out of memory,
  * a hung check, SIGKILL — the parent still has the mail: it goes out with the
@@ -18,6 +20,7 @@
  * waiting and do the same.  Output is written only after all input was read.
  */
 #include "cli.h"
+#include "ledger.h"
 #include "source.h"
 #include "splice.h"
 #include "fdio.h"
@@ -50,8 +53,15 @@ send_block (int fd, char kind, const char *text)
 }
 
 static G_GNUC_NORETURN void
-child_main (int fd, CnCli *cli, const char *data, gsize len, gboolean setup_ok, const char *setup_error)
+child_main (int fd, CnCli *cli, const char *data, gsize len, gboolean setup_ok, const char *setup_error,
+            const char *db, gint64 deadline)
 {
+  /* nothing the child runs (case hooks) may write into the mail */
+  if (dup2 (STDERR_FILENO, STDOUT_FILENO) < 0) {
+    int nul = open ("/dev/null", O_WRONLY | O_CLOEXEC);
+    if (nul >= 0)
+      dup2 (nul, STDOUT_FILENO);
+  }
   if (!setup_ok) {
     send_block (fd, 'E', setup_error);
     _exit (0);
@@ -82,6 +92,11 @@ child_main (int fd, CnCli *cli, const char *data, gsize len, gboolean setup_ok, 
   cn_batch_verify (batch);
   g_autofree char *h2 = cn_splice_verdict_headers (msg, cli->opts.now);
   send_block (fd, 'F', h2);
+  /* the mail can go: record it, never past the budget (the parent waits
+   * for this only until its deadline) */
+  g_autoptr (GError) le = NULL;
+  if (!cn_ledger_hook (NULL, db, cli->config, &cli->opts, batch->messages, "filter", deadline, &le))
+    g_printerr (_("certnotice filter: %s: not recorded\n"), le->message);
   _exit (0);
 }
 
@@ -215,6 +230,7 @@ cn_cmd_filter (int argc, char **argv)
   double budget = 10;
   double max_size_mb = 10;
   gint64 max_memory = 0;
+  g_autofree char *db = NULL;
   signal (SIGPIPE, SIG_IGN);
 
   /* --tempfail must hold even when the rest of the command line is bad */
@@ -227,6 +243,7 @@ cn_cmd_filter (int argc, char **argv)
     { "tempfail", 0, 0, G_OPTION_ARG_NONE, &tempfail, N_("On internal failure exit 75 with no output (the MTA retries) instead of passing the mail through"), NULL },
     { "max-size", 0, 0, G_OPTION_ARG_DOUBLE, &max_size_mb, N_("Pass larger mail through unjudged (MB, default 10)"), "MB" },
     { "max-memory", 0, 0, G_OPTION_ARG_INT64, &max_memory, N_("Address-space limit of the judging process (bytes; default none)"), "BYTES" },
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, N_("Record notices in this ledger (default: [certnotice] db, else $XDG_STATE_HOME/certnotice/cases.db)"), "FILE" },
     G_OPTION_ENTRY_NULL
   };
   g_option_context_add_main_entries (ctx, entries, NULL);
@@ -302,7 +319,8 @@ cn_cmd_filter (int argc, char **argv)
         setup_error = g_strdup (_("setup failed (see the message above)"));
       }
     }
-    child_main (fds[1], &cli, data, len, setup_ok, setup_error ? setup_error : "");
+    /* the ledger's share ends before the parent stops waiting */
+    child_main (fds[1], &cli, data, len, setup_ok, setup_error ? setup_error : "", db, deadline - 100000);
   }
   close (fds[1]);
 
@@ -332,7 +350,9 @@ cn_cmd_filter (int argc, char **argv)
           break;      /* the child is done (or dead) */
         g_string_append_len (buf, chunk, n);
         parse_blocks (buf, &rep);
-        if (rep.final || rep.error)
+        /* after the final block the child records in the ledger: wait for
+         * its end (EOF), still only until the deadline */
+        if (rep.error)
           break;
       }
     }
@@ -355,6 +375,9 @@ cn_cmd_filter (int argc, char **argv)
     if (!rep.final)
       fprintf (stderr, _("certnotice filter: the live check did not finish within %gs%s\n"), budget,
                got_term ? _(" (terminated)") : "");
+    else if (timed_out)
+      fprintf (stderr, _("certnotice filter: the ledger was not written within the time budget (%gs): "
+                         "the notice is not recorded\n"), budget);
     rc = emit (data, len, rep.block);
   } else {
     fprintf (stderr, _("certnotice filter: the mail could not be judged (%s): %s\n"),

@@ -24,7 +24,7 @@ typedef struct {
   gboolean no_verify_given;
   int interval;           /* --interval, or 0                            */
   /* flags given on the command line */
-  char *url, *user, *password_command, *state_opt, *imap_cacert;
+  char *url, *user, *password_command, *state_opt, *imap_cacert, *db;
   gboolean allow_plaintext;
 } Imap;
 
@@ -95,6 +95,10 @@ make_url_account (Imap *im, GError **error)
 static void
 apply_config (Imap *im)
 {
+  if (im->db) {   /* --db over the config's: the poll records there */
+    g_free (im->cli->config->db);
+    im->cli->config->db = g_strdup (im->db);
+  }
   g_ptr_array_set_size (im->accounts, 0);
   if (im->url_account)
     g_ptr_array_add (im->accounts, im->url_account);
@@ -306,6 +310,7 @@ cn_cmd_imap (int argc, char **argv)
     { "imap-cacert", 0, 0, G_OPTION_ARG_FILENAME, &im.imap_cacert, N_("Trust these CAs for the --url server (not for live checks)"), "FILE" },
     { "allow-plaintext", 0, 0, G_OPTION_ARG_NONE, &im.allow_plaintext, N_("Allow imap:// without TLS"), NULL },
     { "state", 0, 0, G_OPTION_ARG_FILENAME, &im.state_opt, N_("State file (default $XDG_STATE_HOME/certnotice/imap.state)"), "FILE" },
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, &im.db, N_("Record notices in this ledger (default: [certnotice] db, else $XDG_STATE_HOME/certnotice/cases.db)"), "FILE" },
     { "once", 0, 0, G_OPTION_ARG_NONE, &im.once, N_("Poll once and exit (cron, systemd timers)"), NULL },
     { "interval", 0, 0, G_OPTION_ARG_INT, &im.interval, N_("Seconds between polls (default 300)"), "SECONDS" },
     { "dry-run", 0, 0, G_OPTION_ARG_NONE, &im.dry_run, N_("Report what would be done; change nothing"), NULL },
@@ -337,6 +342,7 @@ cn_cmd_imap (int argc, char **argv)
   g_free (im.password_command);
   g_free (im.state_opt);
   g_free (im.imap_cacert);
+  g_free (im.db);
   cn_cli_clear (&cli);
   return rc;
 }

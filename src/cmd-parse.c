@@ -1,6 +1,7 @@
 /* cmd-parse.c — `certnotice parse PATH…`: judge saved mail and print a
  * result per message. */
 #include "cli.h"
+#include "ledger.h"
 #include "source.h"
 
 #include <glib/gi18n-lib.h>
@@ -13,6 +14,10 @@ typedef struct {
   GHashTable *named;                  /* the PATHs given (borrowed strings)  */
   CnTally tally;
   gboolean attention;
+  gboolean record;     /* --record / --db: into the ledger */
+  const char *db;
+  CnLedger *ledger;    /* open from the first notice recorded on */
+  int ledger_rc;       /* the exit status of a failed recording, or 0 */
 } ParseRun;
 
 /* Whether MSG gets a line of text.  Every notice does, and every message
@@ -54,6 +59,12 @@ report (ParseRun *run)
     g_string_truncate (b->trace, 0);
   }
   fflush (stdout);
+  g_autoptr (GError) le = NULL;
+  if (run->record && !run->ledger_rc &&
+      !cn_ledger_hook (&run->ledger, run->db, run->cli->config, &run->cli->opts, b->messages, "parse", 0, &le)) {
+    fprintf (stderr, _("certnotice parse: %s: not recorded\n"), le->message);
+    run->ledger_rc = cn_ledger_exit_status (le);
+  }
   cn_batch_clear (b);
 }
 
@@ -69,12 +80,12 @@ on_message (GPtrArray *mails, gpointer data)
 }
 
 static int
-run_parse (CnCli *cli, int argc, char **argv)
+run_parse (CnCli *cli, int argc, char **argv, gboolean record, const char *db)
 {
   g_autoptr (CnBatch) batch = cn_batch_new (cli->rules, &cli->opts);
   if (cli->verbose)
     batch->trace = g_string_new (NULL);
-  ParseRun run = { .cli = cli, .batch = batch };
+  ParseRun run = { .cli = cli, .batch = batch, .record = record || db, .db = db };
   run.style = (CnTextStyle) { .now = cli->opts.now, .colour = cli->colour, .verbose = cli->verbose,
                               .live_column = !cli->opts.no_verify,
                               .provider_width = cn_output_provider_width (cli->rules) };
@@ -96,20 +107,30 @@ run_parse (CnCli *cli, int argc, char **argv)
   }
   if (batch->trace)
     g_string_free (g_steal_pointer (&batch->trace), TRUE);
+  g_clear_pointer (&run.ledger, cn_ledger_close);
   /* a mail that could not be judged may hide a notice: that is worse
    * than a notice that needs attention */
-  return input_rc ? input_rc : run.tally.errors ? CN_EXIT_SOFTWARE : run.attention ? CN_EXIT_ATTENTION : CN_EXIT_OK;
+  return input_rc ? input_rc : run.tally.errors ? CN_EXIT_SOFTWARE : run.ledger_rc ? run.ledger_rc
+       : run.attention ? CN_EXIT_ATTENTION : CN_EXIT_OK;
 }
 
 int
 cn_cmd_parse (int argc, char **argv)
 {
   CnCli cli = { 0 };
+  gboolean record = FALSE;
+  g_autofree char *db = NULL;
   g_autoptr (GOptionContext) ctx = g_option_context_new (N_("PATH… — judge saved mail"));
   g_option_context_set_summary (ctx, N_("Each PATH is a message file, an mbox, a Maildir, or - (stdin).\n"
                                         "Text output: a line per message (in an mbox or a Maildir, only the\n"
                                         "notices); details and what to do under those that need attention\n"
                                         "(all with -v); a summary line at the end."));
+  GOptionEntry entries[] = {
+    { "record", 0, 0, G_OPTION_ARG_NONE, &record, N_("Record the notices in the ledger (certnotice cases)"), NULL },
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, N_("Record in this ledger (implies --record)"), "FILE" },
+    G_OPTION_ENTRY_NULL
+  };
+  g_option_context_add_main_entries (ctx, entries, NULL);
   cn_cli_add_options (ctx, &cli, TRUE);
   int rc = 0;
   if (!cn_cli_parse_options (ctx, &argc, &argv, &rc))
@@ -118,7 +139,7 @@ cn_cmd_parse (int argc, char **argv)
     fprintf (stderr, _("certnotice parse: no PATH given (use - for standard input)\n"));
     rc = CN_EXIT_USAGE;
   } else if ((rc = cn_cli_setup (&cli, TRUE)) == 0) {
-    rc = run_parse (&cli, argc, argv);
+    rc = run_parse (&cli, argc, argv, record, db);
   }
   cn_cli_clear (&cli);
   return rc;

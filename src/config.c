@@ -82,6 +82,31 @@ cn_account_set_url (CnAccount *a, const char *url, GError **error)
   return TRUE;
 }
 
+/* ---- case events ---- */
+
+static const char *const case_event_names[CN_CASE_EVENT_COUNT] = {
+  [CN_CASE_EVENT_OPENED] = "opened",
+  [CN_CASE_EVENT_ESCALATED] = "escalated",
+  [CN_CASE_EVENT_RESOLVED] = "resolved",
+};
+
+const char *
+cn_case_event_name (CnCaseEvent e)
+{
+  return e < CN_CASE_EVENT_COUNT ? case_event_names[e] : "?";
+}
+
+gboolean
+cn_case_event_from_name (const char *name, CnCaseEvent *out)
+{
+  for (int e = 0; e < CN_CASE_EVENT_COUNT; e++)
+    if (g_strcmp0 (name, case_event_names[e]) == 0) {
+      *out = (CnCaseEvent) e;
+      return TRUE;
+    }
+  return FALSE;
+}
+
 /* ---- where things are in the file, for messages ---- */
 
 typedef struct {
@@ -237,15 +262,37 @@ get_bool (Reader *r, const char *group, const char *key, gboolean *out, GError *
 
 /* ---- groups ---- */
 
+/* An integer MIN..MAX; *OUT unchanged when the key is absent. */
+static gboolean
+get_int (Reader *r, const char *g, const char *key, int min, int max, const char *what, int *out,
+         GError **error)
+{
+  g_autofree char *s = NULL;
+  if (!get_string (r, g, key, &s, error))
+    return FALSE;
+  if (s == NULL)
+    return TRUE;
+  char *end = NULL;
+  gint64 v = g_ascii_strtoll (s, &end, 10);
+  if (end == s || *end || v < min || v > max)
+    /* TRANSLATORS: "'0': give seconds, 1 to 86400" */
+    return fail (r, error, g, key, _("'%s': give %s, %d to %d"), s, _(what), min, max);
+  *out = (int) v;
+  return TRUE;
+}
+
 static gboolean
 read_main (Reader *r, const char *g, GError **error)
 {
-  static const char *const keys[] = { "trusted_authserv_ids", "trusted_forwarders", "rules_dir", "cacert", NULL };
+  static const char *const keys[] = { "trusted_authserv_ids", "trusted_forwarders", "rules_dir", "cacert", "db",
+                                      "keep_resolved_days", NULL };
   if (!known_keys (r, g, keys, error) ||
       !get_list (r, g, "trusted_authserv_ids", &r->c->trusted_authserv, error) ||
       !get_list (r, g, "trusted_forwarders", &r->c->trusted_forwarders, error) ||
       !get_string (r, g, "rules_dir", &r->c->rules_dir, error) ||
-      !get_string (r, g, "cacert", &r->c->cacert, error))
+      !get_string (r, g, "cacert", &r->c->cacert, error) ||
+      !get_string (r, g, "db", &r->c->db, error) ||
+      !get_int (r, g, "keep_resolved_days", 1, 36500, N_("days"), &r->c->keep_resolved_days, error))
     return FALSE;
   if (r->c->cacert && !g_file_test (r->c->cacert, G_FILE_TEST_IS_REGULAR))
     return fail (r, error, g, "cacert", _("%s: no such file"), r->c->cacert);
@@ -256,6 +303,14 @@ read_main (Reader *r, const char *g, GError **error)
     char *low = g_ascii_strdown (*f, -1);
     g_free (*f);
     *f = low;
+  }
+  /* filter runs in whatever directory the MDA chose: no relative paths */
+  if (r->c->db && g_str_has_prefix (r->c->db, "~/")) {
+    char *abs = g_build_filename (g_get_home_dir (), r->c->db + 2, NULL);
+    g_free (r->c->db);
+    r->c->db = abs;
+  } else if (r->c->db && !g_path_is_absolute (r->c->db)) {
+    return fail (r, error, g, "db", _("'%s': give an absolute path (or ~/…)"), r->c->db);
   }
   return TRUE;
 }
@@ -278,25 +333,6 @@ read_provider (Reader *r, const char *g, GError **error)
   g_hash_table_replace (r->c->provider_senders, g_strdup (id),
                         domains ? domains : g_new0 (char *, 1));
   g_hash_table_replace (r->c->provider_lines, g_strdup (id), GUINT_TO_POINTER (line_of (&r->lm, g, NULL)));
-  return TRUE;
-}
-
-/* An integer MIN..MAX; *OUT unchanged when the key is absent. */
-static gboolean
-get_int (Reader *r, const char *g, const char *key, int min, int max, const char *what, int *out,
-         GError **error)
-{
-  g_autofree char *s = NULL;
-  if (!get_string (r, g, key, &s, error))
-    return FALSE;
-  if (s == NULL)
-    return TRUE;
-  char *end = NULL;
-  gint64 v = g_ascii_strtoll (s, &end, 10);
-  if (end == s || *end || v < min || v > max)
-    /* TRANSLATORS: "'0': give seconds, 1 to 86400" */
-    return fail (r, error, g, key, _("'%s': give %s, %d to %d"), s, _(what), min, max);
-  *out = (int) v;
   return TRUE;
 }
 
@@ -349,11 +385,45 @@ read_account (Reader *r, const char *g, GError **error)
   return TRUE;
 }
 
+/* command and webhook of ACT from group G */
+static gboolean
+read_run_keys (Reader *r, const char *g, CnAction *act, GError **error)
+{
+  g_autofree char *cmd = NULL;
+  if (!get_string (r, g, "webhook", &act->webhook, error) || !get_string (r, g, "command", &cmd, error))
+    return FALSE;
+  g_autoptr (GError) e = NULL;
+  if (cmd && !g_shell_parse_argv (cmd, NULL, &act->command, &e))
+    return fail (r, error, g, "command", "%s", e->message);
+  if (act->webhook && !g_str_has_prefix (act->webhook, "https://") &&
+      !g_str_has_prefix (act->webhook, "http://"))
+    return fail (r, error, g, "webhook", _("use an http:// or https:// URL"));
+  return TRUE;
+}
+
+/* [action case-EVENT]: what to run when a case of the ledger changes state.
+ * Only command and webhook: a case is no message to flag or move. */
+static gboolean
+read_case_action (Reader *r, const char *g, GError **error)
+{
+  static const char *const keys[] = { "command", "webhook", NULL };
+  CnCaseEvent ev;
+  if (!cn_case_event_from_name (g + strlen ("action case-"), &ev))
+    return fail (r, error, g, NULL, _("not a case event (case-opened, case-escalated, case-resolved)"));
+  CnAction *act = &r->c->case_actions[ev];
+  if (act->line)
+    return fail (r, error, g, NULL, _("a second group for this event"));
+  act->line = line_of (&r->lm, g, NULL);
+  return known_keys (r, g, keys, error) && read_run_keys (r, g, act, error);
+}
+
 static gboolean
 read_action (Reader *r, const char *g, GError **error)
 {
   static const char *const keys[] = { "keyword", "copy", "move", "command", "webhook", NULL };
   CnVerdict v;
+  if (g_str_has_prefix (g, "action case-"))
+    return read_case_action (r, g, error);
   if (!cn_verdict_from_name (g + strlen ("action "), &v) || v == CN_VERDICT_NOT_A_NOTICE)
     return fail (r, error, g, NULL, _("not a verdict (action-required, expired, suspicious, "
                                       "unverified, renewed)"));
@@ -361,25 +431,18 @@ read_action (Reader *r, const char *g, GError **error)
   if (act->line)
     return fail (r, error, g, NULL, _("a second group for this verdict"));
   act->line = line_of (&r->lm, g, NULL);
-  g_autofree char *cmd = NULL;
   if (!known_keys (r, g, keys, error) || !get_string (r, g, "keyword", &act->keyword, error) ||
       !get_string (r, g, "copy", &act->copy_to, error) ||
       !get_string (r, g, "move", &act->move_to, error) ||
-      !get_string (r, g, "webhook", &act->webhook, error) ||
-      !get_string (r, g, "command", &cmd, error))
+      !read_run_keys (r, g, act, error))
     return FALSE;
   g_autoptr (GError) e = NULL;
-  if (cmd && !g_shell_parse_argv (cmd, NULL, &act->command, &e))
-    return fail (r, error, g, "command", "%s", e->message);
   if (act->copy_to && !cn_imap_mailbox_valid (act->copy_to, &e))
     return fail (r, error, g, "copy", "%s", e->message);
   if (act->move_to && !cn_imap_mailbox_valid (act->move_to, &e))
     return fail (r, error, g, "move", "%s", e->message);
   if (act->keyword && (strpbrk (act->keyword, " ()\"\\{]%*\r\n") || *act->keyword == '\\'))
     return fail (r, error, g, "keyword", _("'%s' is not an IMAP atom"), act->keyword);
-  if (act->webhook && !g_str_has_prefix (act->webhook, "https://") &&
-      !g_str_has_prefix (act->webhook, "http://"))
-    return fail (r, error, g, "webhook", _("use an http:// or https:// URL"));
   return TRUE;
 }
 
@@ -397,6 +460,7 @@ config_new (const char *path)
   CnConfig *c = g_new0 (CnConfig, 1);
   c->path = path ? g_strdup (path) : cn_config_default_path ();
   c->trusted_authserv = g_new0 (char *, 1);
+  c->keep_resolved_days = CN_KEEP_RESOLVED_DAYS_DEFAULT;
   c->provider_senders = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_strfreev);
   c->provider_lines = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   c->accounts = g_ptr_array_new_with_free_func ((GDestroyNotify) cn_account_free);
@@ -448,7 +512,7 @@ cn_config_load (const char *path, gboolean explicit, GError **error)
       ok = read_action (&r, *g, error);
     else
       ok = fail (&r, error, *g, NULL, _("unknown group (known: [certnotice], [imap], [account NAME], "
-                                        "[action VERDICT], [provider ID])"));
+                                        "[action VERDICT], [action case-EVENT], [provider ID])"));
   }
   for (guint i = 0; ok && i < c->accounts->len; i++) {
     const CnAccount *a = c->accounts->pdata[i];
@@ -473,12 +537,13 @@ cn_config_free (CnConfig *c)
   g_strfreev (c->trusted_forwarders);
   g_free (c->rules_dir);
   g_free (c->cacert);
+  g_free (c->db);
   g_hash_table_unref (c->provider_senders);
   g_hash_table_unref (c->provider_lines);
   g_free (c->state);
   g_ptr_array_unref (c->accounts);
-  for (int v = 0; v < CN_VERDICT_COUNT; v++) {
-    CnAction *a = &c->actions[v];
+  for (int v = 0; v < CN_VERDICT_COUNT + CN_CASE_EVENT_COUNT; v++) {
+    CnAction *a = v < CN_VERDICT_COUNT ? &c->actions[v] : &c->case_actions[v - CN_VERDICT_COUNT];
     g_free (a->keyword);
     g_free (a->copy_to);
     g_free (a->move_to);

@@ -47,6 +47,22 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (CnAccount, cn_account_free)
  * for anything else, a bad mailbox name, or a password in the URL. */
 gboolean cn_account_set_url (CnAccount *a, const char *url, GError **error);
 
+/* What happens to a case of the ledger (ledger.h) that can run an action
+ * ([action case-EVENT]: command and webhook). */
+typedef enum {
+  CN_CASE_EVENT_OPENED,     /* a notice opened a case                     */
+  CN_CASE_EVENT_ESCALATED,  /* it got worse: expired, or no valid certificate */
+  CN_CASE_EVENT_RESOLVED,   /* a trusted certificate well past the claim  */
+  CN_CASE_EVENT_COUNT
+} CnCaseEvent;
+
+/* "opened", "escalated", "resolved". */
+const char *cn_case_event_name (CnCaseEvent e);
+gboolean cn_case_event_from_name (const char *name, CnCaseEvent *out);
+
+/* How long a resolved case is kept ([certnotice] keep_resolved_days). */
+#define CN_KEEP_RESOLVED_DAYS_DEFAULT 90
+
 typedef struct {
   char *path;                 /* the file, whether or not it exists     */
   gboolean exists;
@@ -56,6 +72,8 @@ typedef struct {
                                  whose attached notices are their own    */
   char *rules_dir;            /* or NULL                                */
   char *cacert;               /* live checks' CA file (as --cacert), or NULL */
+  char *db;                   /* the ledger, "~/" expanded, or NULL     */
+  int keep_resolved_days;     /* CN_KEEP_RESOLVED_DAYS_DEFAULT if unset */
   /* [provider ID] sender_domains: id → char ** (more genuine senders)   */
   GHashTable *provider_senders;
   GHashTable *provider_lines;  /* id → line of its group                */
@@ -69,6 +87,8 @@ typedef struct {
   GPtrArray *accounts;        /* CnAccount *                            */
   /* [action VERDICT] */
   CnAction actions[CN_VERDICT_COUNT];
+  /* [action case-EVENT]: only command and webhook are set */
+  CnAction case_actions[CN_CASE_EVENT_COUNT];
 } CnConfig;
 
 /* The default path: $XDG_CONFIG_HOME/certnotice/config (a new string). */

@@ -21,6 +21,7 @@
 #include "imap-conn.h"
 #include "json.h"
 #include "output.h"
+#include "ledger.h"
 #include "match.h"
 #include "source.h"
 
@@ -567,6 +568,10 @@ judge (Poll *p, GArray *group, GHashTable *msgs)
   if (judged->len == 0)
     return;
   cn_batch_verify (batch);
+  /* into the ledger (ledger.h), once, as judged; never in a dry run */
+  g_autoptr (GError) le = NULL;
+  if (!im->dry_run && !cn_ledger_hook (NULL, NULL, im->cli->config, &im->cli->opts, messages, "imap", 0, &le))
+    cn_imap_log ("%s: not recorded", le->message);
   for (guint i = 0; i < judged->len; i++) {
     guint32 u = g_array_index (judged, guint32, i);
     const CnMessage *msg = messages->pdata[i];

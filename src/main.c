@@ -1,4 +1,5 @@
-/* main.c — command line: certnotice parse | check | rules. */
+/* main.c — command line: certnotice parse | filter | imap | check | cases |
+ * recheck | rules. */
 #include "buildinfo.h"
 #include "cli.h"
 
@@ -32,6 +33,9 @@ static const struct {
   { "filter", N_("one mail on stdin → the same mail with verdict headers") },
   { "imap", N_("poll IMAP mailboxes (--url or [account] in the config)") },
   { "check DOMAIN[:PORT]…", N_("check certificates without a mail (--from FILE)") },
+  { "cases", N_("certificate cases of the ledger (--all: resolved too)") },
+  { "cases forget DOMAIN", N_("drop a domain's cases from the ledger") },
+  { "recheck", N_("check every open case live again; resolve or escalate it") },
   { "rules check [DIR]", N_("validate rule files") },
   { "rules list", N_("list providers and their notice kinds") },
   { "rules test FILE", N_("show which rule matches a mail and what it captured") },
@@ -73,6 +77,10 @@ main (int argc, char **argv)
     return cn_cmd_imap (argc - 1, argv + 1);
   if (!strcmp (cmd, "check"))
     return cn_cmd_check (argc - 1, argv + 1);
+  if (!strcmp (cmd, "cases"))
+    return cn_cmd_cases (argc - 1, argv + 1);
+  if (!strcmp (cmd, "recheck"))
+    return cn_cmd_recheck (argc - 1, argv + 1);
   if (!strcmp (cmd, "rules"))
     return cn_cmd_rules (argc - 1, argv + 1);
   if (!strcmp (cmd, "version") || !strcmp (cmd, "--version")) {

@@ -70,12 +70,23 @@ cn_wants_check (const CnNotice *n, const CnOptions *opts)
   return n->verdict != CN_VERDICT_SUSPICIOUS || opts->check_suspicious;
 }
 
-/* Let's Encrypt renews at 30 days left: more than that means a notice that
- * states neither days nor a date is stale. */
-#define CN_RENEWED_MARGIN_DAYS 30
-/* Sakura writes 約 ("about") N days: a live notAfter within this many days
- * of the claimed expiry is the same certificate. */
-#define CN_CLAIM_TOLERANCE_DAYS 2
+/* Days from the CLAIMED date to NOT_AFTER's UTC date. */
+static gint64
+days_after_claim (const GDate *claimed, GDateTime *not_after)
+{
+  int y, m, d;
+  g_date_time_get_ymd (not_after, &y, &m, &d);
+  g_autoptr (GDate) live_date = g_date_new_dmy ((GDateDay) d, (GDateMonth) m, (GDateYear) y);
+  return g_date_days_between (claimed, live_date);
+}
+
+gboolean
+cn_renewed_beyond (const GDate *claimed, GDateTime *not_after, gint64 days_left)
+{
+  if (claimed)
+    return days_after_claim (claimed, not_after) > CN_CLAIM_TOLERANCE_DAYS;
+  return days_left > CN_RENEWED_MARGIN_DAYS;
+}
 
 static char *
 ymd_utc (GDateTime *t)
@@ -135,13 +146,10 @@ triage_live (CnNotice *n, const char *domain, const CnLive *live, GDateTime *now
   gint64 left = cn_live_days_left (live, now);
   g_autofree char *na = ymd_utc (w->not_after);
   if (n->expires) {
-    int y, m, d;
-    g_date_time_get_ymd (w->not_after, &y, &m, &d);
-    g_autoptr (GDate) live_date = g_date_new_dmy (d, m, y);
-    gint64 later = g_date_days_between (n->expires, live_date);
+    gint64 later = days_after_claim (n->expires, w->not_after);
     char claimed[16];
     g_date_strftime (claimed, sizeof claimed, "%Y-%m-%d", n->expires);
-    if (later > CN_CLAIM_TOLERANCE_DAYS) {
+    if (cn_renewed_beyond (n->expires, w->not_after, left)) {
       cn_notice_add_reason (n, N_("already renewed: %s now serves a certificate valid until %s, "
                                "%d days after the claimed expiry %s"),
                             domain, na, (int) later, claimed);
@@ -152,7 +160,7 @@ triage_live (CnNotice *n, const char *domain, const CnLive *live, GDateTime *now
                           domain, na, (int) left, claimed);
     return CN_VERDICT_ACTION_REQUIRED;
   }
-  if (left > CN_RENEWED_MARGIN_DAYS) {
+  if (cn_renewed_beyond (NULL, w->not_after, left)) {
     cn_notice_add_reason (n, N_("stale: %s serves a valid certificate until %s (%d days left, more than "
                              "the %d at which Let's Encrypt renews)"),
                           domain, na, (int) left, CN_RENEWED_MARGIN_DAYS);

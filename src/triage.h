@@ -20,6 +20,20 @@ void cn_message_judge (CnMessage *msg, const CnRuleSet *rules, const CnOptions *
  * not suspicious, unless the user asked to check those too). */
 gboolean cn_wants_check (const CnNotice *n, const CnOptions *opts);
 
+/* Let's Encrypt renews at 30 days left: more than that means a notice that
+ * states neither days nor a date is stale. */
+#define CN_RENEWED_MARGIN_DAYS 30
+/* Sakura writes 約 ("about") N days: a live notAfter within this many days
+ * of the claimed expiry is the same certificate. */
+#define CN_CLAIM_TOLERANCE_DAYS 2
+
+/* Whether a certificate valid until NOT_AFTER, DAYS_LEFT whole days from
+ * now (cn_live_days_left), is a renewal past a claim: its date is more than
+ * CN_CLAIM_TOLERANCE_DAYS after the CLAIMED expiry, or, with no claimed
+ * date (NULL), more than CN_RENEWED_MARGIN_DAYS are left.  The one test of
+ * "renewed", for triage and the ledger. */
+gboolean cn_renewed_beyond (const GDate *claimed, GDateTime *not_after, gint64 days_left);
+
 /* Final stage: set N->verdict from its claim and N->lives (one per name;
  * empty when not checked): the most pressing name decides, and N->live is
  * its check. */

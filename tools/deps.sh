@@ -6,7 +6,7 @@
 set -euo pipefail
 pkgs=(
 	build-essential meson ninja-build pkg-config gettext
-	libgmime-3.0-dev libglib2.0-dev libpcre2-dev libcurl4-openssl-dev libjson-glib-dev
+	libgmime-3.0-dev libglib2.0-dev libpcre2-dev libcurl4-openssl-dev libjson-glib-dev libsqlite3-dev
 	openssl curl python3 bc procps time
 )
 [ "${1:-}" = --test ] && pkgs+=(clang libclang-rt-14-dev procmail maildrop dovecot-imapd dovecot-sieve locales)

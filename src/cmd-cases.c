@@ -1,0 +1,388 @@
+/* cmd-cases.c — `certnotice cases`: the certificate cases of the ledger at a
+ * glance (text, JSON Lines, Prometheus); `cases forget DOMAIN`; and
+ * `certnotice recheck`: check every open case live again, resolve or
+ * escalate it, announce what changed.  The ledger itself is ledger.c,
+ * what a case is and how it moves is case.c. */
+#include "cli.h"
+#include "ledger.h"
+#include "match.h"
+
+#include <string.h>
+#include <unistd.h>
+
+typedef enum { FORMAT_TEXT, FORMAT_JSON, FORMAT_PROMETHEUS } CasesFormat;
+
+/* --format: text, json, and (PROM) prometheus.  The shared --format knows
+ * text and json only: take prometheus out before cn_cli_setup sees it. */
+static gboolean
+take_format (CnCli *cli, gboolean prom, CasesFormat *out)
+{
+  *out = FORMAT_TEXT;
+  if (prom && g_strcmp0 (cli->format_name, "prometheus") == 0) {
+    *out = FORMAT_PROMETHEUS;
+    g_clear_pointer (&cli->format_name, g_free);
+    return TRUE;
+  }
+  if (cli->format_name && strcmp (cli->format_name, "text") != 0 && strcmp (cli->format_name, "json") != 0) {
+    fprintf (stderr, "certnotice: --format %s: use text, json%s\n", cli->format_name,
+             prom ? " or prometheus" : "");
+    return FALSE;
+  }
+  if (g_strcmp0 (cli->format_name, "json") == 0)
+    *out = FORMAT_JSON;
+  return TRUE;
+}
+
+static int
+ledger_fail (const char *cmd, const GError *e)
+{
+  fprintf (stderr, "certnotice %s: %s\n", cmd, e->message);
+  return cn_ledger_exit_status (e);
+}
+
+/* Say so when recording into PATH would fail: `cases` is where a user
+ * looks, filter and imap only log. */
+static void
+warn_unwritable (const CnLedger *l)
+{
+  const char *path = cn_ledger_path (l);
+  g_autofree char *dir = g_path_get_dirname (path);
+  if (cn_ledger_writable (l) && access (path, W_OK) == 0 && access (dir, W_OK | X_OK) == 0)
+    return;
+  fprintf (stderr, "certnotice cases: warning: ledger %s cannot be written: filter, imap and "
+           "recheck cannot record in it.  Make it and its directory yours and writable "
+           "(chmod u+rw %s; chmod u+rwx %s), or give another file with --db or [certnotice] db\n",
+           path, path, dir);
+}
+
+/* ---- output ---- */
+
+static char *
+ymd (GDateTime *t)
+{
+  return t ? g_date_time_format (t, "%Y-%m-%d") : g_strdup ("-");
+}
+
+static void
+print_json (const CnCase *c, GDateTime *now, gboolean with_previous)
+{
+  g_autoptr (JsonNode) node = cn_case_to_json (c, now);
+  if (with_previous)
+    json_object_set_string_member (json_node_get_object (node), "previous_state", cn_case_state_name (c->was));
+  g_autofree char *line = json_to_string (node, FALSE);
+  printf ("%s\n", line);
+}
+
+static const char *
+state_colour (CnCaseState s, gboolean colour)
+{
+  if (!colour)
+    return "";
+  return s == CN_CASE_ESCALATED ? "\033[1;31m" : s == CN_CASE_OPEN ? "\033[33m" : "\033[32m";
+}
+
+static void
+print_table (GPtrArray *cases, GDateTime *now, gboolean colour)
+{
+  int w = 6, pw = 8;
+  for (guint i = 0; i < cases->len; i++) {
+    const CnCase *c = cases->pdata[i];
+    w = MAX (w, (int) strlen (c->domain) + (c->port == 443 ? 0 : 6));
+    pw = MAX (pw, (int) strlen (c->provider));
+  }
+  w = MIN (w, 48);
+  pw = MIN (pw, 24);
+  printf ("%-*s  %-9s  %-*s  %-10s  %-10s  %-10s  %5s  %-16s  %7s\n", w, "DOMAIN", "STATE", pw, "PROVIDER",
+          "OPENED", "CLAIMED", "NOT AFTER", "LEFT", "CHECKED", "NOTICES");
+  for (guint i = 0; i < cases->len; i++) {
+    const CnCase *c = cases->pdata[i];
+    g_autofree char *name = c->port == 443 ? g_strdup (c->domain) : g_strdup_printf ("%s:%d", c->domain, c->port);
+    g_autofree char *opened = ymd (c->opened);
+    g_autofree char *na = ymd (c->not_after);
+    g_autofree char *checked = c->checked ? g_date_time_format (c->checked, "%Y-%m-%d %H:%M") : g_strdup ("never");
+    char claimed[16] = "-";
+    if (c->expires_claimed)
+      g_date_strftime (claimed, sizeof claimed, "%Y-%m-%d", c->expires_claimed);
+    gboolean known;
+    gint64 left = cn_case_days_left (c, now, &known);
+    g_autofree char *lefts = known ? g_strdup_printf ("%" G_GINT64_FORMAT, left) : g_strdup ("?");
+    printf ("%-*s  %s%-9s%s  %-*s  %-10s  %-10s  %-10s  %5s  %-16s  %7u\n", w, name,
+            state_colour (c->state, colour), cn_case_state_name (c->state), colour ? "\033[0m" : "",
+            pw, c->provider, opened, claimed, na, lefts, checked, c->notices);
+  }
+}
+
+static void
+escape_label (GString *out, const char *v)
+{
+  for (const char *c = v ? v : ""; *c; c++) {
+    if (*c == '\\' || *c == '"')
+      g_string_append_c (out, '\\');
+    if (*c == '\n')
+      g_string_append (out, "\\n");
+    else
+      g_string_append_c (out, *c);
+  }
+}
+
+static void
+print_prometheus (GPtrArray *cases, const guint counts[CN_CASE_STATE_COUNT], GDateTime *now)
+{
+  g_autoptr (GString) s = g_string_new (
+    "# HELP certnotice_case_days_left Days until the certificate of an open or escalated case expires "
+    "(the live notAfter, else the claimed expiry).\n"
+    "# TYPE certnotice_case_days_left gauge\n");
+  for (guint i = 0; i < cases->len; i++) {
+    const CnCase *c = cases->pdata[i];
+    gboolean known;
+    gint64 left = cn_case_days_left (c, now, &known);
+    if (!known || c->state == CN_CASE_RESOLVED)
+      continue;
+    g_string_append (s, "certnotice_case_days_left{domain=\"");
+    escape_label (s, c->domain);
+    g_string_append_printf (s, "\",port=\"%d\",provider=\"", c->port);
+    escape_label (s, c->provider);
+    g_string_append_printf (s, "\",state=\"%s\"} %" G_GINT64_FORMAT "\n", cn_case_state_name (c->state), left);
+  }
+  g_string_append (s, "# HELP certnotice_cases Cases in the ledger by state.\n"
+                      "# TYPE certnotice_cases gauge\n");
+  for (int st = CN_CASE_OPEN; st < CN_CASE_STATE_COUNT; st++)
+    g_string_append_printf (s, "certnotice_cases{state=\"%s\"} %u\n", cn_case_state_name (st), counts[st]);
+  fputs (s->str, stdout);
+}
+
+/* ---- cases ---- */
+
+static int
+cases_forget (CnCli *cli, const char *db, int argc, char **argv)
+{
+  if (argc < 1) {
+    fprintf (stderr, "certnotice cases forget: no DOMAIN given\n");
+    return CN_EXIT_USAGE;
+  }
+  g_autofree char *path = cn_ledger_resolve_path (db, cli->config);
+  g_autoptr (GError) e = NULL;
+  g_autoptr (CnLedger) l = cn_ledger_open (path, FALSE, 10000, &e);
+  if (l == NULL)
+    return ledger_fail ("cases forget", e);
+  int rc = CN_EXIT_OK;
+  for (int i = 0; i < argc; i++) {
+    g_autofree char *arg = g_strdup (argv[i]);
+    int port = 0;
+    char *colon = strrchr (arg, ':');
+    if (colon) {
+      char *end = NULL;
+      long p = strtol (colon + 1, &end, 10);
+      if (end == colon + 1 || *end || p < 1 || p > 65535) {
+        fprintf (stderr, "certnotice cases forget: '%s' is not DOMAIN[:PORT]\n", argv[i]);
+        return CN_EXIT_USAGE;
+      }
+      port = (int) p;
+      *colon = '\0';
+    }
+    g_autofree char *domain = cn_normalize_domain (arg);
+    if (domain == NULL) {
+      fprintf (stderr, "certnotice cases forget: '%s' is not DOMAIN[:PORT]\n", argv[i]);
+      return CN_EXIT_USAGE;
+    }
+    guint n = 0;
+    if (!cn_ledger_forget (l, domain, port, &n, &e))
+      return ledger_fail ("cases forget", e);
+    if (n == 0) {
+      fprintf (stderr, "certnotice cases forget: no case of %s in %s\n", argv[i], path);
+      rc = CN_EXIT_ATTENTION;
+    } else {
+      printf ("forgot %u case%s of %s (its mails stay known, so they do not open it again)\n", n,
+              n == 1 ? "" : "s", argv[i]);
+    }
+  }
+  return rc;
+}
+
+static int
+run_cases (CnCli *cli, const char *db, gboolean all, CasesFormat fmt)
+{
+  g_autofree char *path = cn_ledger_resolve_path (db, cli->config);
+  g_autoptr (GError) e = NULL;
+  g_autoptr (CnLedger) l = cn_ledger_open (path, FALSE, 5000, &e);
+  g_autoptr (GPtrArray) cases = NULL;
+  guint counts[CN_CASE_STATE_COUNT] = { 0 };
+  if (l == NULL && !g_error_matches (e, CN_LEDGER_ERROR, CN_LEDGER_ERROR_MISSING))
+    return ledger_fail ("cases", e);
+  if (l == NULL) {
+    /* nothing recorded yet: no cases, said plainly */
+    if (fmt == FORMAT_TEXT)
+      fprintf (stderr, "certnotice cases: %s\n", e->message);
+    cases = g_ptr_array_new ();
+  } else {
+    warn_unwritable (l);
+    cases = cn_ledger_cases (l, all, cli->opts.now, &e);
+    if (cases == NULL || !cn_ledger_count (l, counts, &e))
+      return ledger_fail ("cases", e);
+  }
+  switch (fmt) {
+  case FORMAT_PROMETHEUS:
+    print_prometheus (cases, counts, cli->opts.now);
+    break;
+  case FORMAT_JSON:
+    for (guint i = 0; i < cases->len; i++)
+      print_json (cases->pdata[i], cli->opts.now, FALSE);
+    break;
+  case FORMAT_TEXT:
+    if (cases->len)
+      print_table (cases, cli->opts.now, cli->colour);
+    else if (l)
+      printf ("no %scases in %s\n", all ? "" : "open ", path);
+    if (!all && counts[CN_CASE_RESOLVED])
+      printf ("(%u resolved: --all shows them)\n", counts[CN_CASE_RESOLVED]);
+    break;
+  }
+  return counts[CN_CASE_OPEN] + counts[CN_CASE_ESCALATED] ? CN_EXIT_ATTENTION : CN_EXIT_OK;
+}
+
+int
+cn_cmd_cases (int argc, char **argv)
+{
+  CnCli cli = { 0 };
+  gboolean all = FALSE;
+  char *db = NULL;
+  g_autoptr (GOptionContext) ctx = g_option_context_new ("[forget DOMAIN[:PORT]…] — the certificate cases of the ledger");
+  GOptionEntry entries[] = {
+    { "all", 0, 0, G_OPTION_ARG_NONE, &all, "Resolved cases too", NULL },
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, "The ledger (default: [certnotice] db, else $XDG_STATE_HOME/certnotice/cases.db)", "FILE" },
+    G_OPTION_ENTRY_NULL
+  };
+  g_option_context_add_main_entries (ctx, entries, NULL);
+  cn_cli_add_options (ctx, &cli, FALSE);
+  g_option_context_set_description (ctx, "--format takes text, json (JSON Lines) or prometheus (node exporter textfile collector).\n"
+                                         "Exit status 1 when a case is open or escalated.");
+  int rc = 0;
+  CasesFormat fmt = FORMAT_TEXT;
+  if (!cn_cli_parse_options (ctx, &argc, &argv, &rc))
+    ;
+  else if (!take_format (&cli, TRUE, &fmt))
+    rc = CN_EXIT_USAGE;
+  else if ((rc = cn_cli_setup (&cli, FALSE)))
+    ;
+  else if (argc > 1 && strcmp (argv[1], "forget") == 0)
+    rc = cases_forget (&cli, db, argc - 2, argv + 2);
+  else if (argc > 1) {
+    fprintf (stderr, "certnotice cases: unexpected argument '%s' (forget DOMAIN?)\n", argv[1]);
+    rc = CN_EXIT_USAGE;
+  } else
+    rc = run_cases (&cli, db, all, fmt);
+  g_free (db);
+  cn_cli_clear (&cli);
+  return rc;
+}
+
+/* ---- recheck ---- */
+
+static void
+print_recheck_line (const CnCase *c, const CnLive *live, GDateTime *now)
+{
+  g_autofree char *name = g_strdup_printf ("%s:%d", c->domain, c->port);
+  g_autofree char *move = c->was != c->state
+    ? g_strdup_printf ("%s → %s", cn_case_state_name (c->was), cn_case_state_name (c->state))
+    : g_strdup (cn_case_state_name (c->state));
+  g_autoptr (GString) s = g_string_new (NULL);
+  g_string_append_printf (s, "%-32s %-22s %s", name, move, cn_live_status_name (live->status));
+  if (c->not_after && (live->status != CN_LIVE_UNREACHABLE && live->status != CN_LIVE_TIMEOUT)) {
+    g_autofree char *na = g_date_time_format (c->not_after, "%Y-%m-%d");
+    gboolean known;
+    g_string_append_printf (s, ", notAfter %s (%" G_GINT64_FORMAT " days)", na, cn_case_days_left (c, now, &known));
+  }
+  const char *err = live->error ? live->error : live->worst ? live->worst->error : NULL;
+  if (err)
+    g_string_append_printf (s, ": %s", err);
+  printf ("%s\n", s->str);
+}
+
+static int
+run_recheck (CnCli *cli, const char *db, CasesFormat fmt)
+{
+  g_autofree char *path = cn_ledger_resolve_path (db, cli->config);
+  g_autoptr (GError) e = NULL;
+  g_autoptr (CnLedger) l = cn_ledger_open (path, FALSE, 10000, &e);
+  if (l == NULL && g_error_matches (e, CN_LEDGER_ERROR, CN_LEDGER_ERROR_MISSING)) {
+    fprintf (stderr, "certnotice recheck: %s\n", e->message);
+    return CN_EXIT_OK;   /* nothing recorded: nothing to recheck */
+  }
+  if (l == NULL)
+    return ledger_fail ("recheck", e);
+  g_autoptr (GPtrArray) cases = cn_ledger_cases (l, FALSE, cli->opts.now, &e);
+  if (cases == NULL)
+    return ledger_fail ("recheck", e);
+  /* every certificate at once: one libcurl multi handle, like `check` */
+  g_autoptr (GPtrArray) lives = g_ptr_array_new_with_free_func ((GDestroyNotify) cn_live_free);
+  for (guint i = 0; i < cases->len; i++) {
+    const CnCase *c = cases->pdata[i];
+    g_ptr_array_add (lives, cn_live_new (c->domain, c->port));
+  }
+  if (lives->len)
+    cn_tlscheck_run (lives, &cli->opts);
+  g_autoptr (GArray) events = g_array_new (FALSE, FALSE, sizeof (gint64));
+  if (!cn_ledger_apply_checks (l, cases, lives, cli->opts.now, events, &e))
+    return ledger_fail ("recheck", e);
+  guint moved[CN_CASE_STATE_COUNT] = { 0 }, open = 0;
+  for (guint i = 0; i < cases->len; i++) {
+    const CnCase *c = cases->pdata[i];
+    if (fmt == FORMAT_JSON)
+      print_json (c, cli->opts.now, TRUE);
+    else
+      print_recheck_line (c, lives->pdata[i], cli->opts.now);
+    if (c->was != c->state)
+      moved[c->state]++;
+    open += c->state == CN_CASE_OPEN || c->state == CN_CASE_ESCALATED;
+  }
+  fflush (stdout);
+  /* this run's changes, and any an earlier process could not announce */
+  guint failed = 0;
+  cn_case_announce (l, cli->config, &cli->opts, NULL, "recheck", 0, &failed);
+  guint removed = 0;
+  if (!cn_ledger_expire (l, cli->config->keep_resolved_days, cli->opts.now, FALSE, &removed, &e)) {
+    fprintf (stderr, "certnotice recheck: retention: %s\n", e->message);
+    g_clear_error (&e);
+  }
+  fprintf (stderr, "certnotice recheck: %u case%s checked: %u resolved, %u escalated, %u still open",
+           cases->len, cases->len == 1 ? "" : "s", moved[CN_CASE_RESOLVED], moved[CN_CASE_ESCALATED], open);
+  if (removed)
+    fprintf (stderr, "; %u resolved case%s past keep_resolved_days forgotten", removed, removed == 1 ? "" : "s");
+  fputc ('\n', stderr);
+  return failed ? CN_EXIT_TEMPFAIL : open ? CN_EXIT_ATTENTION : CN_EXIT_OK;
+}
+
+int
+cn_cmd_recheck (int argc, char **argv)
+{
+  CnCli cli = { 0 };
+  char *db = NULL;
+  g_autoptr (GOptionContext) ctx = g_option_context_new ("— check every open case live again; resolve, escalate, announce");
+  GOptionEntry entries[] = {
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, "The ledger (default: [certnotice] db, else $XDG_STATE_HOME/certnotice/cases.db)", "FILE" },
+    G_OPTION_ENTRY_NULL
+  };
+  g_option_context_add_main_entries (ctx, entries, NULL);
+  cn_cli_add_options (ctx, &cli, TRUE);
+  g_option_context_set_description (ctx, "Exit status 1 when a case is still open or escalated, 75 when an action failed "
+                                         "(it is tried again at the next recheck).");
+  int rc = 0;
+  CasesFormat fmt = FORMAT_TEXT;
+  if (!cn_cli_parse_options (ctx, &argc, &argv, &rc))
+    ;
+  else if (!take_format (&cli, FALSE, &fmt))
+    rc = CN_EXIT_USAGE;
+  else if ((rc = cn_cli_setup (&cli, FALSE)))
+    ;
+  else if (argc > 1) {
+    fprintf (stderr, "certnotice recheck: unexpected argument '%s'\n", argv[1]);
+    rc = CN_EXIT_USAGE;
+  } else if (cli.opts.no_verify) {
+    fprintf (stderr, "certnotice recheck: --no-verify leaves nothing to do\n");
+    rc = CN_EXIT_USAGE;
+  } else
+    rc = run_recheck (&cli, db, fmt);
+  g_free (db);
+  cn_cli_clear (&cli);
+  return rc;
+}
