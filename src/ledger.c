@@ -416,7 +416,7 @@ cn_ledger_open (const char *path, gboolean create, int busy_ms, GError **error)
   sqlite3_extended_result_codes (l->db, 1);
   sqlite3_busy_timeout (l->db, busy_ms);
   l->readonly = sqlite3_db_readonly (l->db, "main") == 1;
-  if (!l->readonly && create) {
+  if (!l->readonly) {
     /* WAL: readers never wait for writers; NORMAL: no fsync per commit (a
      * power cut may lose the last notices, never the file) */
     g_autoptr (sqlite3_stmt) st = prep (l, "PRAGMA journal_mode = WAL", error);

@@ -1,0 +1,264 @@
+#!/usr/bin/env bash
+# ledger.sh — the ledger of certificate cases (certnotice cases / recheck,
+# parse --record, filter and the real procmail) on real SQLite files, with
+# the loopback TLS servers of tests/tls: the timeline of a case driven with
+# --now, actions on state changes only, fifty filters at once, and broken
+# ledgers that must never cost a mail.  TAP.
+set -u
+SRCDIR=${SRCDIR:-$(cd "$(dirname "$0")/.." && pwd)}
+CN=${CERTNOTICE:-$SRCDIR/build/src/certnotice}
+. "$SRCDIR/tests/tap.sh"
+. "$SRCDIR/tests/tls/harness.sh"
+R=$SRCDIR/rules
+T=$(mktemp -d)
+trap 'tls_stop >/dev/null 2>&1; rm -rf "$T"' EXIT
+export NO_COLOR= XDG_CONFIG_HOME=$T/config XDG_STATE_HOME=$T/state HOME=$T
+san_setup "$T"
+
+tls_start "$T/tls" "
+many     now-1d  now+89d c0.test,c1.test,c2.test,c3.test,c4.test,c5.test,c6.test,c7.test,c8.test,c9.test
+siteold  now-80d now+10d site.test
+sitenew  now-1d  now+89d site.test
+dying    now-85d now+5d  dying.test
+dyingnew now-1d  now+89d dying.test
+dead     now-95d now-5d  dead.test
+fresh    now-5d  now+85d fresh.test
+" "
+many     many     4 tls
+siteold  siteold  4 tls
+sitenew  sitenew  4 tls
+dying    dying    4 tls
+dyingnew dyingnew 4 tls
+dead     dead     4 tls
+fresh    fresh    4 tls
+closed   -        4 closed
+" || { echo "1..0 # SKIP the TLS test server did not start"; exit 1; }
+
+# mails: for each line "KIND DOMAIN DATE-OFFSET-DAYS MESSAGE-ID FILE [FROM]" on
+# stdin, write a Sakura notice to FILE.  warn: "about 15 days left" (claims
+# the mail's date + 15 days); fail: a renewal failure, no date.  MESSAGE-ID
+# "-": none.
+mails() {
+	python3 -c '
+import sys, datetime as dt, email.utils
+from email.message import EmailMessage
+jst = dt.timezone(dt.timedelta(hours=9))
+for line in sys.stdin:
+    f = line.split()
+    if not f: continue
+    kind, domain, offset, mid, path = f[0], f[1], int(f[2]), f[3], f[4]
+    sender = f[5] if len(f) > 5 else "support@sakura.ad.jp"
+    date = dt.datetime.now(jst) + dt.timedelta(days=offset)
+    m = EmailMessage()
+    m["From"] = "さくらインターネット <%s>" % sender
+    m["To"] = "user@example.com"
+    m["Date"] = email.utils.format_datetime(date)
+    if mid != "-":
+        m["Message-ID"] = "<%s@sakura.ad.jp>" % mid
+    if kind == "warn":
+        m["Subject"] = "[さくらインターネット]【重要】SSLサーバ証明書 有効期間に関するご案内"
+        head = "ご利用中の無料SSL機能で使用している「Let’s Encrypt」の有効期間満了まで【約15日前】となりましたのでご案内いたします。"
+    else:
+        m["Subject"] = "[さくらインターネット]【重要】無料SSL証明書 更新エラーについて"
+        head = "現在ご利用中の無料SSL機能で自動更新に失敗したため証明書の発行ができませんでした。"
+    m.set_content("いつも、さくらインターネットのサービスをご利用いただき誠にありがとうございます。\n\n%s\n\n"
+                  "====\n《 SSLサーバ証明書の情報 》\nレンタルサーバアカウント:acct\nサーバ証明書種別:Let’s Encrypt\n"
+                  "コモンネーム :%s\n====\n" % (head, domain))
+    open(path, "wb").write(m.as_bytes())
+'
+}
+# at DAYS: an ISO time DAYS days from now (for --now)
+at() { date -u -d "${1} days" +%Y-%m-%dT%H:%M:%SZ; }
+# sql DB QUERY: one result row per line, fields separated by |
+sql() {
+	python3 - "$@" <<'PY'
+import sys, sqlite3
+db = sqlite3.connect("file:%s?mode=ro" % sys.argv[1], uri=True)
+for row in db.execute(sys.argv[2]):
+    print("|".join("" if v is None else str(v) for v in row))
+PY
+}
+# case DB DOMAIN FIELD: a field of DOMAIN's case in `cases --all --format json`
+casef() { "$CN" cases --db "$1" --all --format json --now "${NOW:-$(at 0)}" 2>/dev/null |
+	python3 -c 'import sys, json
+for l in sys.stdin:
+    o = json.loads(l)
+    if o["domain"] == sys.argv[1]:
+        v = o[sys.argv[2]]; print("null" if v is None else v)' "$2" "$3"; }
+lines() { if [ -f "$1" ]; then grep -c . "$1"; else echo 0; fi; }
+
+mkdir -p "$T/config/certnotice" "$T/m"
+cat > "$T/config/certnotice/config" <<EOF
+[action case-opened]
+command = sh -c 'cat >> $T/opened.log'
+[action case-escalated]
+command = sh -c 'cat >> $T/escalated.log'
+[action case-resolved]
+command = sh -c 'cat >> $T/resolved.log'
+EOF
+CA=(--cacert "$T/tls/ca.pem")
+OLD=(--connect-to "$(tls_connect_to siteold site.test)")
+NEW=(--connect-to "$(tls_connect_to sitenew site.test)")
+DB=$T/timeline.db
+mails <<EOF
+	warn site.test -5 warn1.site $T/m/site1.eml
+	warn site.test -3 warn2.site $T/m/site2.eml
+	warn site.test -4 warn3.site $T/m/site3.eml
+	fail dying.test 0 fail1.dying $T/m/dying1.eml
+	warn fresh.test -40 warn.fresh $T/m/fresh.eml
+	warn site.test -5 phish.site $T/m/phish.eml support@sakura-support.example
+	fail dead.test 0 fail.dead $T/m/dead.eml
+EOF
+
+# ---- 1. notice → still expiring → renewed → resolved ----
+out=$("$CN" parse --rules "$R" "${CA[@]}" "${OLD[@]}" --db "$DB" --format json "$T/m/site1.eml" 2>"$T/err"); rc=$?
+is "$rc/$(printf '%s\n' "$out" | jfield verdict)" 1/action-required "a notice for a certificate about to expire: action-required"
+is "$(stat -c %a "$DB")/$(stat -c %a "$(dirname "$DB")")" "600/700" "parse --db creates the ledger 0600 in a 0700 directory"
+is "$(casef "$DB" site.test state)/$(casef "$DB" site.test notices)" open/1 "… and opens a case with one notice"
+is "$(casef "$DB" site.test expires_claimed)" "$(date -u -d '+10 days' +%Y-%m-%d)" "… the claimed expiry is kept"
+is "$(casef "$DB" site.test live_status)/$(casef "$DB" site.test days_left)" expiring/9 "… with the live result of the notice"
+is "$(lines "$T/opened.log")" 1 "[action case-opened] ran once"
+is "$(jfield event < "$T/opened.log")/$(jfield domain < "$T/opened.log")/$(jfield state < "$T/opened.log")" \
+	"case-opened/site.test/open" "… with the case as JSON on its stdin"
+
+out=$(NOW=$(at 3) && "$CN" recheck --db "$DB" "${CA[@]}" "${OLD[@]}" --now "$NOW" 2>"$T/err"); rc=$?
+is "$rc" 1 "recheck three days later: exit 1, a case is still open"
+like "$out" "site\.test:443 +open +expiring, notAfter [0-9-]+ \(6 days\)" "… still expiring, 6 days left"
+like "$(cat "$T/err")" "1 case checked: 0 resolved, 0 escalated, 1 still open" "… the summary says so"
+is "$(NOW=$(at 3) casef "$DB" site.test last_checked | cut -c1-10)" "$(date -u -d '+3 days' +%Y-%m-%d)" "… last checked is the recheck's time"
+is "$(lines "$T/opened.log")$(lines "$T/resolved.log")$(lines "$T/escalated.log")" 100 "… and no action ran again"
+
+"$CN" parse --rules "$R" "${CA[@]}" "${OLD[@]}" --db "$DB" --now "$(at 4)" "$T/m/site2.eml" >/dev/null 2>&1
+is "$(casef "$DB" site.test notices)/$(casef "$DB" site.test state)" 2/open "a second notice updates the case: 2 notices, still open"
+"$CN" parse --rules "$R" "${CA[@]}" "${OLD[@]}" --db "$DB" --now "$(at 4)" "$T/m/site1.eml" "$T/m/site2.eml" >/dev/null 2>&1
+is "$(casef "$DB" site.test notices)" 2 "the same mails parsed again are not counted twice"
+is "$(sql "$DB" 'SELECT count(*) FROM notices')" 2 "… the ledger holds two notices"
+is "$(lines "$T/opened.log")" 1 "… and no second case-opened"
+
+out=$("$CN" recheck --db "$DB" "${CA[@]}" "${NEW[@]}" --now "$(at 5)" 2>"$T/err"); rc=$?
+is "$rc" 0 "renewed: recheck exits 0, nothing is open any more"
+like "$out" "site\.test:443 +open → resolved +ok, notAfter" "… open → resolved"
+is "$(casef "$DB" site.test state)" resolved "… the case is resolved"
+is "$(lines "$T/resolved.log")/$(jfield previous_state < "$T/resolved.log")" 1/open "[action case-resolved] ran once, from open"
+out=$("$CN" cases --db "$DB" --now "$(at 5)"); rc=$?
+is "$rc" 0 "cases: exit 0 with no open case"
+like "$out" "no open cases in .*timeline\.db" "… and says so"
+like "$out" "1 resolved: --all shows them" "… and that one is resolved"
+like "$("$CN" cases --db "$DB" --all --now "$(at 5)")" "site\.test +resolved +sakura" "cases --all lists the resolved case"
+
+"$CN" recheck --db "$DB" "${CA[@]}" "${NEW[@]}" --now "$(at 6)" >/dev/null 2>"$T/err"
+like "$(cat "$T/err")" "0 cases checked" "a resolved case is not checked again"
+"$CN" parse --rules "$R" "${CA[@]}" "${OLD[@]}" --db "$DB" --now "$(at 6)" "$T/m/site1.eml" >/dev/null 2>&1
+"$CN" parse --rules "$R" "${CA[@]}" "${NEW[@]}" --db "$DB" --now "$(at 6)" --no-verify "$T/m/site3.eml" >/dev/null 2>&1
+is "$(sql "$DB" "SELECT count(*), group_concat(state) FROM cases WHERE domain = 'site.test'")" "1|resolved" \
+	"a repeat, and a late notice about the replaced certificate, open no new case"
+is "$(casef "$DB" site.test notices)" 3 "… the late one is counted with its case"
+is "$(lines "$T/opened.log")$(lines "$T/resolved.log")" 11 "… and nothing is announced again"
+
+# ---- 2. notice → expired → escalated ----
+DYING=(--connect-to "$(tls_connect_to dying dying.test)")
+"$CN" parse --rules "$R" "${CA[@]}" "${DYING[@]}" --db "$DB" "$T/m/dying1.eml" >/dev/null 2>&1
+is "$(casef "$DB" dying.test state)/$(casef "$DB" dying.test verdict)" open/action-required "a renewal failure with 4 days left opens a case"
+is "$(lines "$T/opened.log")" 2 "… announced"
+out=$("$CN" recheck --db "$DB" "${CA[@]}" "${DYING[@]}" --now "$(at 6)" 2>/dev/null); rc=$?
+is "$rc" 1 "six days later the certificate has expired: recheck exits 1"
+like "$out" "dying\.test:443 +open → escalated +expired" "… open → escalated"
+is "$(lines "$T/escalated.log")/$(jfield live_status < "$T/escalated.log")" 1/expired "[action case-escalated] ran once"
+out=$("$CN" cases --db "$DB" --now "$(at 6)" --format json); rc=$?
+is "$rc/$(printf '%s\n' "$out" | jfield state)/$(printf '%s\n' "$out" | jfield days_left)" 1/escalated/-1 \
+	"cases: the escalated case, a day past its notAfter, exit 1"
+"$CN" recheck --db "$DB" "${CA[@]}" "${DYING[@]}" --now "$(at 7)" >/dev/null 2>&1
+is "$(casef "$DB" dying.test state)/$(lines "$T/escalated.log")" escalated/1 "still expired a day later: no second announcement"
+"$CN" recheck --db "$DB" "${CA[@]}" --connect-to "$(tls_connect_to dyingnew dying.test)" --now "$(at 8)" >/dev/null 2>&1
+is "$(casef "$DB" dying.test state)/$(lines "$T/resolved.log")" resolved/2 "renewed at last: escalated → resolved, announced"
+
+# ---- 3. what opens no case, what opens one escalated ----
+"$CN" parse --rules "$R" "${CA[@]}" --connect-to "$(tls_connect_to fresh fresh.test)" \
+	--connect-to "$(tls_connect_to dead dead.test)" --db "$DB" "$T/m/fresh.eml" "$T/m/phish.eml" "$T/m/dead.eml" >/dev/null 2>&1
+is "$(sql "$DB" "SELECT verdict, case_id IS NULL FROM notices WHERE domain = 'fresh.test'")" "renewed|1" \
+	"a notice already renewed is recorded, and opens no case"
+is "$(sql "$DB" "SELECT verdict, case_id IS NULL FROM notices WHERE source LIKE '%phish.eml'")" "suspicious|1" \
+	"a suspicious mail is recorded, and opens no case"
+is "$(casef "$DB" site.test state)/$(casef "$DB" site.test notices)" "resolved/3" \
+	"… nor touches the case of the name it spoofs"
+is "$(casef "$DB" dead.test state)" escalated "a notice whose certificate has already expired opens an escalated case"
+is "$(lines "$T/opened.log")/$(lines "$T/escalated.log")" 3/2 "… announced as opened and as escalated, once each"
+
+# ---- 4. fifty filters at once through the real procmail, while recheck runs ----
+if command -v procmail >/dev/null; then
+	C=$T/conc
+	mkdir -p "$C/in" "$C/out" "$C/plain"
+	CDB=$C/cases.db
+	cat > "$C/config" <<EOF
+[action case-opened]
+command = sh -c 'cat >> $C/opened.log'
+[action case-resolved]
+command = sh -c 'cat >> $C/resolved.log'
+EOF
+	# 10 certificates, 4 notices each (40 mails), and 10 of them delivered twice
+	for d in 0 1 2 3 4 5 6 7 8 9; do
+		for k in 1 2 3 4; do echo "warn c$d.test -$((k + 3)) n$k.c$d $C/in/c$d-$k.eml"; done
+	done | mails
+	n=0
+	for f in "$C"/in/*.eml; do n=$((n + 1)); cp "$f" "$C/in/$(printf %02d $n).mail"; done
+	for d in 0 1 2 3 4 5 6 7 8 9; do n=$((n + 1)); cp "$C/in/c$d-1.eml" "$C/in/$(printf %02d $n).mail"; done
+	BUDGET=10
+	cat > "$C/filter.rc" <<EOF
+SHELL=/bin/sh
+MAILDIR=$C/out
+DEFAULT=$C/out/
+LOGFILE=$C/procmail.log
+:0 fw
+| $CN filter --rules $R --no-verify --config $C/config --db $CDB --timeout $BUDGET
+EOF
+	printf 'SHELL=/bin/sh\nMAILDIR=%s\nDEFAULT=%s/\n:0 fw\n| cat\n' "$C/plain" "$C/plain" > "$C/plain.rc"
+	for f in "$C"/in/*.mail; do procmail -m "$C/plain.rc" < "$f"; done
+	RECHECK=("$CN" recheck --config "$C/config" --db "$CDB" "${CA[@]}" --connect-to ":443:127.0.0.1:$(tls_port many)")
+	( while [ ! -e "$C/stop" ]; do "${RECHECK[@]}" >/dev/null 2>>"$C/recheck.err"; echo x >> "$C/rechecks"; done ) &
+	rpid=$!
+	t0=$(date +%s.%N)
+	pids=
+	for f in "$C"/in/*.mail; do
+		( s=$(date +%s%N); procmail -m "$C/filter.rc" < "$f"; rc=$?
+		  echo "$rc $(( ($(date +%s%N) - s) / 1000000 ))" > "$f.rc" ) &
+		pids="$pids $!"
+	done
+	wait $pids
+	el=$(echo "$(date +%s.%N) - $t0" | bc)
+	touch "$C/stop"; wait "$rpid"
+	is "$(cat "$C"/in/*.rc | awk '$1 != 0' | wc -l)/$(ls "$C"/in/*.rc | wc -l)" 0/50 "50 procmail deliveries at once: all exit 0"
+	slowest=$(cat "$C"/in/*.rc | awk '{ if ($2 > m) m = $2 } END { print m + 0 }')
+	ok "… each within its ${BUDGET}s budget (slowest ${slowest} ms, all 50 in ${el}s)" test "$slowest" -lt $((BUDGET * 1000))
+	python3 - "$C" > "$C/bytes" <<'PY'
+import sys, re, glob
+def without_ours(data):
+    out, skip = [], False
+    for line in data.splitlines(keepends=True):
+        if re.match(rb"(?i)X-Certnotice(-Verdict)?:", line):
+            skip = True; continue
+        if skip and line[:1] in (b" ", b"\t"): continue
+        skip = False; out.append(line)
+    return b"".join(out)
+c = sys.argv[1]
+got = sorted(without_ours(open(f, "rb").read()) for f in glob.glob(c + "/out/new/*"))
+want = sorted(open(f, "rb").read() for f in glob.glob(c + "/plain/new/*"))
+print(len(got), got == want)
+PY
+	is "$(cat "$C/bytes")" "50 True" "… every mail delivered, byte for byte the plain delivery plus our headers"
+	is "$(sql "$CDB" 'SELECT count(*), count(DISTINCT message_id), count(case_id) FROM notices')" "40|40|40" \
+		"… every notice recorded exactly once (40 mails, 10 of them delivered twice)"
+	"${RECHECK[@]}" >/dev/null 2>>"$C/recheck.err"
+	is "$(sql "$CDB" 'SELECT count(*), count(DISTINCT domain), sum(notices), group_concat(DISTINCT state) FROM cases')" \
+		"10|10|40|resolved" "… one case per certificate, 4 notices each; a last recheck resolved them all"
+	is "$(lines "$C/opened.log")/$(jfield domain < "$C/opened.log" | sort -u | wc -l)" 10/10 \
+		"case-opened ran exactly once per case, with recheck running alongside ($(lines "$C/rechecks") rechecks)"
+	is "$(lines "$C/resolved.log")/$(jfield domain < "$C/resolved.log" | sort -u | wc -l)" 10/10 "case-resolved exactly once per case"
+	is "$(sql "$CDB" 'SELECT count(*) FROM events WHERE announced IS NULL')" 0 "… no event left unannounced"
+	unlike "$(cat "$C/procmail.log" "$C/recheck.err")" "[Ll]ocked|[Bb]usy|not recorded|[Ee]rror" \
+		"no 'database is locked', busy or error message reached procmail's log or recheck"
+else
+	skip "concurrency" "procmail is not installed"
+fi
+
+san_check
+done_testing
