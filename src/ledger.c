@@ -384,6 +384,26 @@ create_file (const char *path, GError **error)
   return TRUE;
 }
 
+/* Settings of every connection, then the schema. */
+static gboolean
+setup (CnLedger *l, GError **error)
+{
+  sqlite3_extended_result_codes (l->db, 1);
+  sqlite3_busy_timeout (l->db, l->busy_ms);
+  l->readonly = sqlite3_db_readonly (l->db, "main") == 1;
+  if (!l->readonly) {
+    /* WAL: readers never wait for writers; NORMAL: no fsync per commit (a
+     * power cut may lose the last notices, never the file) */
+    g_autoptr (sqlite3_stmt) st = prep (l, "PRAGMA journal_mode = WAL", error);
+    if (st == NULL)
+      return FALSE;
+    int rc = sqlite3_step (st);
+    if (rc != SQLITE_ROW)
+      return fail_db (l, rc, error);
+  }
+  return exec (l, "PRAGMA synchronous = NORMAL", error) && migrate (l, error);
+}
+
 CnLedger *
 cn_ledger_open (const char *path, gboolean create, int busy_ms, GError **error)
 {
@@ -413,24 +433,26 @@ cn_ledger_open (const char *path, gboolean create, int busy_ms, GError **error)
     fail_rc (path, rc, l->db ? sqlite3_errmsg (l->db) : sqlite3_errstr (rc), busy_ms, error);
     return NULL;
   }
-  sqlite3_extended_result_codes (l->db, 1);
-  sqlite3_busy_timeout (l->db, busy_ms);
-  l->readonly = sqlite3_db_readonly (l->db, "main") == 1;
-  if (!l->readonly) {
-    /* WAL: readers never wait for writers; NORMAL: no fsync per commit (a
-     * power cut may lose the last notices, never the file) */
-    g_autoptr (sqlite3_stmt) st = prep (l, "PRAGMA journal_mode = WAL", error);
-    if (st == NULL)
-      return NULL;
-    rc = sqlite3_step (st);
-    if (rc != SQLITE_ROW) {
-      fail_db (l, rc, error);
-      return NULL;
-    }
-  }
-  if (!exec (l, "PRAGMA synchronous = NORMAL", error) || !migrate (l, error))
+  GError *e = NULL;
+  if (setup (l, &e))
+    return g_steal_pointer (&l);
+  if (create || !l->readonly || !g_error_matches (e, CN_LEDGER_ERROR, CN_LEDGER_ERROR_ACCESS)) {
+    g_propagate_error (error, e);
     return NULL;
-  return g_steal_pointer (&l);
+  }
+  /* WAL needs its -shm file even to read; where that cannot be made (a
+   * directory we may not write), read the file as it stands */
+  g_clear_error (&e);
+  sqlite3_close (l->db);
+  l->db = NULL;
+  g_autofree char *esc = g_uri_escape_string (path, "/", FALSE);
+  g_autofree char *uri = g_strdup_printf ("file:%s?immutable=1", esc);
+  rc = sqlite3_open_v2 (uri, &l->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL);
+  if (rc != SQLITE_OK) {
+    fail_rc (path, rc, l->db ? sqlite3_errmsg (l->db) : sqlite3_errstr (rc), busy_ms, error);
+    return NULL;
+  }
+  return setup (l, error) ? g_steal_pointer (&l) : NULL;
 }
 
 void

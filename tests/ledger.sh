@@ -85,6 +85,9 @@ for l in sys.stdin:
     o = json.loads(l)
     if o["domain"] == sys.argv[1]:
         v = o[sys.argv[2]]; print("null" if v is None else v)' "$2" "$3"; }
+# dbcopy SRC DST: a consistent copy of a ledger (SQLite's backup)
+dbcopy() { python3 -c 'import sqlite3, sys
+s = sqlite3.connect(sys.argv[1]); d = sqlite3.connect(sys.argv[2]); s.backup(d); d.close()' "$1" "$2"; }
 lines() { if [ -f "$1" ]; then grep -c . "$1"; else echo 0; fi; }
 
 mkdir -p "$T/config/certnotice" "$T/m"
@@ -259,6 +262,185 @@ PY
 else
 	skip "concurrency" "procmail is not installed"
 fi
+
+# ---- 5. the same mail through filter, then IMAP: one notice ----
+mails <<EOF
+	fail imap1.test 0 fail.imap1 $T/m/imap1.eml
+	fail imap2.test 0 fail.imap2 $T/m/imap2.eml
+	warn imap3.test -5 - $T/m/imap3.eml
+EOF
+FILTER=("$CN" filter --rules "$R" --no-verify)
+"${FILTER[@]}" < "$T/m/imap1.eml" > "$T/imap1.out" 2>"$T/err"; rc=$?
+SDB=$T/state/certnotice/cases.db
+is "$rc/$(stat -c %a "$SDB")/$(stat -c %a "$T/state/certnotice")" 0/600/700 \
+	"filter records in \$XDG_STATE_HOME/certnotice/cases.db (0600, directory 0700) by default"
+"${FILTER[@]}" < "$T/m/imap3.eml" > /dev/null 2>&1
+"${FILTER[@]}" < "$T/m/imap3.eml" > /dev/null 2>&1
+is "$(sql "$SDB" "SELECT count(*), count(message_id), group_concat(DISTINCT substr(dedupe, 1, 4)) FROM notices WHERE domain = 'imap3.test'")" \
+	"1|0|hdr:" "a mail without Message-ID filtered twice is one notice (a hash of its headers)"
+if command -v dovecot >/dev/null; then
+	chmod 711 "$T"   # the mail user must reach the Dovecot directory
+	. "$SRCDIR/tests/imap/dovecot.sh"
+	if imap_start "$T/dovecot" >/dev/null; then
+		printf '#!/bin/sh\nprintf "%%s\\n" "%s"\n' "$IMAP_PASS" > "$T/pw"
+		chmod +x "$T/pw"
+		imap_deliver INBOX "$T/imap1.out" >/dev/null     # as the MDA stored it: with our headers
+		imap_deliver INBOX "$T/m/imap2.eml" >/dev/null
+		POLL=("$CN" imap --rules "$R" --no-verify --url "imaps://127.0.0.1:$IMAPS_PORT/INBOX" --user "$IMAP_USER"
+			--password-command "$T/pw" --cacert "$IMAP_CACERT" --state "$T/imap.state" --once)
+		"${POLL[@]}" --dry-run >/dev/null 2>&1
+		is "$(sql "$SDB" "SELECT count(*) FROM notices WHERE domain = 'imap2.test'")" 0 "imap --dry-run records nothing"
+		"${POLL[@]}" >/dev/null 2>"$T/imap.err"; rc=$?
+		is "$rc" 0 "imap polls the mailbox"
+		is "$(sql "$SDB" "SELECT domain, count(*), group_concat(via) FROM notices WHERE domain IN ('imap1.test', 'imap2.test') GROUP BY domain")" \
+			"$(printf 'imap1.test|1|filter\nimap2.test|1|imap')" "the mail the filter saw is one notice; the new one is recorded by imap"
+		is "$(sql "$SDB" "SELECT notices FROM cases WHERE domain = 'imap1.test'")" 1 "… its case holds one notice"
+		imap_stop >/dev/null 2>&1
+	else
+		skip "imap" "Dovecot did not start"
+	fi
+else
+	skip "imap" "dovecot is not installed"
+fi
+XDG_STATE_HOME=$T/stranger "$CN" parse --rules "$R" --no-verify "$T/m/imap2.eml" >/dev/null 2>&1
+ok "parse without --record leaves no trace" test ! -e "$T/stranger"
+
+# ---- 6. a ledger that is broken, busy or unwritable never costs a mail ----
+B=$T/broken
+mkdir -p "$B"
+head -c 20000 /dev/urandom > "$B/garbage.db"
+dbcopy "$DB" "$B/torn.db"
+python3 -c 'f = open(__import__("sys").argv[1], "r+b"); f.seek(100); f.write(b"\xff" * 3000)' "$B/torn.db"   # the schema page
+python3 -c 'import sqlite3, sys; d = sqlite3.connect(sys.argv[1]); d.execute("CREATE TABLE t (x)"); d.commit()' "$B/foreign.db"
+dbcopy "$DB" "$B/newer.db"
+python3 -c 'import sqlite3, sys; d = sqlite3.connect(sys.argv[1]); d.execute("PRAGMA user_version = 99"); d.commit()' "$B/newer.db"
+mkdir -p "$B/dir.db"
+touch "$B/notadir"
+# delivered FILE DB: filter FILE into DB; print "exit-status/intact" (intact: the output minus our headers is FILE)
+delivered() {
+	"$CN" filter --rules "$R" --no-verify --db "$2" < "$1" > "$B/out" 2>"$B/err"; local rc=$?
+	strip_ours "$B/out" | cmp -s - "$1" && grep -q '^X-Certnotice-Verdict: unverified' "$B/out" && echo "$rc/intact" || echo "$rc/damaged"
+}
+for c in "garbage.db:damaged or is not a certnotice ledger" "torn.db:damaged or is not a certnotice ledger" \
+	"foreign.db:not a certnotice ledger" "newer.db:newer certnotice" "dir.db:cannot be written" \
+	"notadir/x.db:cannot create directory"; do
+	f=${c%%:*} want=${c#*:}
+	is "$(delivered "$T/m/imap2.eml" "$B/$f")" 0/intact "filter, ledger $f: exit 0, the mail intact with its verdict"
+	like "$(cat "$B/err")" "ledger .*$want.*not recorded" "… and stderr says why it was not recorded"
+done
+out=$("$CN" cases --db "$B/garbage.db" 2>&1); rc=$?
+is "$rc" 65 "cases on a damaged ledger: exit 65"
+like "$out" "damaged or is not a certnotice ledger.*mv .*garbage\.db .*garbage\.db\.broken.*new ledger starts.*\.recover" \
+	"… it says what is wrong and how to recover"
+out=$("$CN" cases --db "$B/torn.db" --all 2>&1); rc=$?
+is "$rc" 65 "cases on a ledger with a damaged page: exit 65"
+like "$out" "malformed.*mv " "… it says so, and how to recover"
+out=$("$CN" cases --db "$B/foreign.db" 2>&1); rc=$?
+like "$rc: $out" "^65: .*not a certnotice ledger.*another application" "another application's database: exit 65, not touched"
+out=$("$CN" cases --db "$B/newer.db" 2>&1); rc=$?
+like "$rc: $out" "^78: .*newer certnotice \(schema 99; this one knows up to 1\): upgrade certnotice" \
+	"a ledger of a newer certnotice: exit 78, it says to upgrade"
+out=$("$CN" recheck --db "$B/dir.db" 2>&1); rc=$?
+like "$rc: $out" "^73: .*cannot be written.*chmod" "a ledger that cannot be opened: exit 73, with what to do"
+mv "$B/garbage.db" "$B/garbage.db.broken"
+is "$(delivered "$T/m/imap2.eml" "$B/garbage.db")" 0/intact "after moving the damaged file aside as told, the next notice…"
+is "$(sql "$B/garbage.db" 'SELECT count(*) FROM cases')" 1 "… starts a new ledger"
+
+# busy: another process holds the write lock longer than the budget
+python3 - "$B/held.db" "$B/held.ready" <<'PY' &
+import sys, sqlite3, time, os
+db = sqlite3.connect(sys.argv[1], isolation_level=None)
+db.execute("PRAGMA journal_mode = WAL"); db.execute("CREATE TABLE IF NOT EXISTS x (y)")
+db.execute("BEGIN IMMEDIATE"); open(sys.argv[2], "w").close(); time.sleep(4)
+PY
+holder=$!
+for i in $(seq 50); do [ -e "$B/held.ready" ] && break; sleep 0.1; done
+t0=$(date +%s.%N)
+"$CN" filter --rules "$R" --no-verify --db "$B/held.db" --timeout 2 < "$T/m/imap2.eml" > "$B/out" 2>"$B/err"; rc=$?
+el=$(echo "$(date +%s.%N) - $t0" | bc)
+strip_ours "$B/out" | cmp -s - "$T/m/imap2.eml"
+is "$rc/$?" 0/0 "a ledger locked by another process: the filter delivers the mail intact, exit 0"
+ok "… within its 2 s budget (${el}s)" test "$(echo "$el < 2" | bc)" = 1
+like "$(cat "$B/err")" "busy.*not recorded" "… and logs that the notice was not recorded"
+unlike "$(cat "$B/err")" "database is locked" "… in our words, not SQLite's"
+wait "$holder"
+
+# unwritable: a ledger the user may read but not write (as an ordinary user)
+dbcopy "$DB" "$B/ro.db"
+chmod 444 "$B/ro.db"
+chmod 755 "$B"
+AS=()
+if [ "$(id -u)" = 0 ]; then
+	if command -v setpriv >/dev/null; then
+		chmod 711 "$T"; chmod -R a+rX "$T/config" "$T/m"
+		mkdir -m 777 "$T/nobody"
+		AS=(setpriv --reuid=nobody --regid=nogroup --clear-groups env HOME="$T/nobody" ASAN_OPTIONS=log_path="$T/nobody/san" UBSAN_OPTIONS=log_path="$T/nobody/san")
+	else
+		AS=(false)
+	fi
+fi
+if [ "${AS[0]:-}" != false ]; then
+	"${AS[@]}" "$CN" filter --rules "$R" --no-verify --db "$B/ro.db" < "$T/m/imap2.eml" > "$B/out" 2>"$B/err"; rc=$?
+	strip_ours "$B/out" | cmp -s - "$T/m/imap2.eml"
+	is "$rc/$?" 0/0 "a read-only ledger: the filter delivers the mail intact, exit 0"
+	like "$(cat "$B/err")" "ro\.db.*not recorded" "… and says it was not recorded"
+	out=$("${AS[@]}" "$CN" cases --db "$B/ro.db" --all --now "$(at 8)" 2>&1); rc=$?
+	like "$out" "warning: ledger .*ro\.db cannot be written.*chmod u\+rw" "cases on a read-only ledger says filter cannot record, and how to fix it"
+	like "$rc: $(printf '%s\n' "$out" | grep dead.test)" "^1: dead\.test +escalated" "… and still lists the cases (exit 1: one is escalated)"
+	cat "$T/nobody"/san.* > "$T/san.nobody" 2>/dev/null || rm -f "$T/san.nobody"
+else
+	skip "read-only ledger" "running as root without setpriv"
+fi
+
+# ---- 7. cases: formats, forget, retention, config ----
+out=$("$CN" cases --db "$DB" --format prometheus --now "$(at 8)"); rc=$?
+like "$out" 'certnotice_case_days_left\{domain="dead\.test",port="443",provider="sakura",state="escalated"\} -13' \
+	"prometheus: days left per open case"
+like "$(printf '%s' "$out" | tr '\n' ' ')" '# TYPE certnotice_cases gauge certnotice_cases\{state="open"\} 0 certnotice_cases\{state="escalated"\} 1 certnotice_cases\{state="resolved"\} 2' \
+	"… and a count by state"
+is "$(printf '%s\n' "$out" | grep -c 'site\.test')" 0 "… resolved cases have no days-left gauge"
+out=$("$CN" cases --db "$DB" --format json --all --now "$(at 8)")
+is "$(printf '%s\n' "$out" | grep -c .)" 3 "json: one object per case"
+is "$(printf '%s\n' "$out" | head -1 | python3 -c 'import json, sys; print(sorted(json.load(sys.stdin)))')" \
+	"['days_left', 'domain', 'expires_claimed', 'kind', 'last_checked', 'last_notice', 'live_status', 'not_after', 'notices', 'opened', 'port', 'provider', 'resolved', 'state', 'updated', 'verdict']" \
+	"… with domain, provider, state, opened, expires_claimed, not_after, days_left, notices and more"
+out=$("$CN" cases --db "$T/none.db" 2>&1); rc=$?
+like "$rc: $out" "^0: .*no ledger at .*none\.db yet" "cases before anything was recorded: exit 0, and says so"
+ok "… without creating the file" test ! -e "$T/none.db"
+
+dbcopy "$DB" "$B/keep.db"
+out=$("$CN" cases --db "$B/keep.db" forget site.test); rc=$?
+like "$rc: $out" "^0: forgot 1 case of site\.test" "cases forget DOMAIN"
+is "$(sql "$B/keep.db" "SELECT count(*) FROM cases WHERE domain = 'site.test'")/$(sql "$B/keep.db" "SELECT count(*) FROM notices WHERE domain = 'site.test'")" \
+	"0/4" "… drops its case; its mails stay known (and the spoof of it)"
+"$CN" parse --rules "$R" --no-verify --db "$B/keep.db" "$T/m/site1.eml" >/dev/null 2>&1
+is "$(sql "$B/keep.db" "SELECT count(*) FROM cases WHERE domain = 'site.test'")" 0 "… so the same mail does not open it again"
+out=$("$CN" cases --db "$B/keep.db" forget nosuch.test 2>&1); rc=$?
+like "$rc: $out" "^1: .*no case of nosuch\.test" "forgetting a domain without a case: exit 1"
+printf '[certnotice]\nkeep_resolved_days = 30\n' > "$B/keep.conf"
+"$CN" recheck --config "$B/keep.conf" --db "$B/keep.db" "${CA[@]}" --connect-to "$(tls_connect_to dead dead.test)" \
+	--now "$(at 45)" >/dev/null 2>"$B/err"
+like "$(cat "$B/err")" "1 resolved case past keep_resolved_days forgotten" "keep_resolved_days: recheck forgets old resolved cases"
+is "$(sql "$B/keep.db" "SELECT group_concat(domain) FROM cases")/$(sql "$B/keep.db" "SELECT count(*) FROM notices WHERE domain = 'dying.test'")" \
+	"dead.test/0" "… with their notices; the open case stays"
+
+for c in "db = relative/cases.db:give an absolute path" "keep_resolved_days = 0:give days, 1 to 36500" \
+	"keep_resolved_days = soon:give days"; do
+	printf '# ledger\n[certnotice]\n%s\n' "${c%%:*}" > "$B/bad.conf"
+	out=$("$CN" cases --config "$B/bad.conf" 2>&1); rc=$?
+	like "$rc: $out" "^78: .*bad\.conf:3: \[certnotice\] ${c%% *}: .*${c#*:}" "config: ${c%%:*} is refused, naming file:line"
+done
+printf '[action case-reopened]\ncommand = true\n' > "$B/bad.conf"
+like "$("$CN" cases --config "$B/bad.conf" 2>&1)" "bad\.conf:1: \[action case-reopened\]: not a case event \(case-opened, case-escalated, case-resolved\)" \
+	"config: an unknown case event is refused"
+printf '[action case-opened]\nkeyword = $Cert\n' > "$B/bad.conf"
+like "$("$CN" cases --config "$B/bad.conf" 2>&1)" "bad\.conf:2: \[action case-opened\] keyword: unknown key \(this group takes: command, webhook\)" \
+	"config: a case has no IMAP keyword"
+printf '[certnotice]\ndb = ~/ledger/cases.db\n' > "$B/home.conf"
+"$CN" parse --rules "$R" --no-verify --config "$B/home.conf" --record "$T/m/imap2.eml" >/dev/null 2>&1
+ok "config: db = ~/… is the user's home" test -s "$T/ledger/cases.db"
+out=$("$CN" recheck --db "$DB" --no-verify 2>&1); rc=$?
+like "$rc: $out" "^64: .*--no-verify leaves nothing to do" "recheck --no-verify is a usage error"
 
 san_check
 done_testing
