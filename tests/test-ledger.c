@@ -90,6 +90,7 @@ notice (Batch *b, const char *message_id, const char *domain, int claim, CnVerdi
   CnMail *m = cn_mail_new ();
   m->source = g_strdup ("test");
   m->message_id = g_strdup (message_id);
+  g_free (m->subject);
   m->subject = g_strdup ("SSL");
   m->from_addr = g_strdup ("support@sakura.ad.jp");
   m->date = day (-1);
