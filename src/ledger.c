@@ -1,6 +1,8 @@
 /* ledger.c — the ledger file (ledger.h): SQLite in WAL mode, one schema
  * versioned with PRAGMA user_version and migrated forward, transactions
- * short enough for fifty mail filters writing at once.
+ * short enough for fifty mail filters writing at once; errors that say how
+ * to recover; forgetting, retention, and the events' claims.  What notices
+ * and checks do to the cases is ledger-cases.c.
  *
  * Every write is one BEGIN IMMEDIATE transaction: the write lock is taken
  * up front, so a writer waits (busy_timeout) instead of failing half-way,
@@ -9,24 +11,15 @@
  * seconds (the --now clock); claims on events use the real clock, since
  * they are about processes, not about the case's timeline.
  */
-#include "ledger.h"
-#include "triage.h"
+#include "ledger-sql.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <glib/gstdio.h>
-#include <sqlite3.h>
 #include <string.h>
 #include <unistd.h>
 
 #define APPLICATION_ID 0x636e6c67   /* "cnlg": a certnotice ledger */
-
-struct _CnLedger {
-  sqlite3 *db;
-  char *path;
-  gboolean readonly;
-  int busy_ms;
-};
 
 G_DEFINE_QUARK (certnotice-ledger-error, cn_ledger_error)
 
@@ -86,47 +79,45 @@ fail_rc (const char *path, int rc, const char *detail, int busy_ms, GError **err
   return FALSE;
 }
 
-static gboolean
-fail_db (CnLedger *l, int rc, GError **error)
+gboolean
+ldb_fail (CnLedger *l, int rc, GError **error)
 {
   return fail_rc (l->path, rc, sqlite3_errmsg (l->db), l->busy_ms, error);
 }
 
 /* ---- statements ---- */
 
-static sqlite3_stmt *
-prep (CnLedger *l, const char *sql, GError **error)
+sqlite3_stmt *
+ldb_prep (CnLedger *l, const char *sql, GError **error)
 {
   sqlite3_stmt *st = NULL;
   int rc = sqlite3_prepare_v2 (l->db, sql, -1, &st, NULL);
   if (rc != SQLITE_OK) {
-    fail_db (l, rc, error);
+    ldb_fail (l, rc, error);
     return NULL;
   }
   return st;
 }
 
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3_stmt, sqlite3_finalize)
-
-static gboolean
-exec (CnLedger *l, const char *sql, GError **error)
+gboolean
+ldb_exec (CnLedger *l, const char *sql, GError **error)
 {
   int rc = sqlite3_exec (l->db, sql, NULL, NULL, NULL);
-  return rc == SQLITE_OK || fail_db (l, rc, error);
+  return rc == SQLITE_OK || ldb_fail (l, rc, error);
 }
 
-/* Step ST to its end (no rows wanted). */
-static gboolean
-run (CnLedger *l, sqlite3_stmt *st, GError **error)
+/* Step ST to its ldb_end (no rows wanted). */
+gboolean
+ldb_run (CnLedger *l, sqlite3_stmt *st, GError **error)
 {
   int rc;
   while ((rc = sqlite3_step (st)) == SQLITE_ROW)
     ;
-  return rc == SQLITE_DONE || fail_db (l, rc, error);
+  return rc == SQLITE_DONE || ldb_fail (l, rc, error);
 }
 
-static void
-bind_text (sqlite3_stmt *st, int i, const char *v)
+void
+ldb_bind_text (sqlite3_stmt *st, int i, const char *v)
 {
   if (v)
     sqlite3_bind_text (st, i, v, -1, SQLITE_TRANSIENT);
@@ -134,8 +125,8 @@ bind_text (sqlite3_stmt *st, int i, const char *v)
     sqlite3_bind_null (st, i);
 }
 
-static void
-bind_time (sqlite3_stmt *st, int i, GDateTime *t)
+void
+ldb_bind_time (sqlite3_stmt *st, int i, GDateTime *t)
 {
   if (t)
     sqlite3_bind_int64 (st, i, g_date_time_to_unix (t));
@@ -143,8 +134,8 @@ bind_time (sqlite3_stmt *st, int i, GDateTime *t)
     sqlite3_bind_null (st, i);
 }
 
-static void
-bind_date (sqlite3_stmt *st, int i, const GDate *d)
+void
+ldb_bind_date (sqlite3_stmt *st, int i, const GDate *d)
 {
   if (d == NULL) {
     sqlite3_bind_null (st, i);
@@ -155,23 +146,23 @@ bind_date (sqlite3_stmt *st, int i, const GDate *d)
   sqlite3_bind_text (st, i, buf, -1, SQLITE_TRANSIENT);
 }
 
-static char *
-col_text (sqlite3_stmt *st, int i)
+char *
+ldb_col_text (sqlite3_stmt *st, int i)
 {
   const unsigned char *v = sqlite3_column_text (st, i);
   return v ? g_strdup ((const char *) v) : NULL;
 }
 
-static GDateTime *
-col_time (sqlite3_stmt *st, int i)
+GDateTime *
+ldb_col_time (sqlite3_stmt *st, int i)
 {
   if (sqlite3_column_type (st, i) == SQLITE_NULL)
     return NULL;
   return g_date_time_new_from_unix_utc (sqlite3_column_int64 (st, i));
 }
 
-static GDate *
-col_date (sqlite3_stmt *st, int i)
+GDate *
+ldb_col_date (sqlite3_stmt *st, int i)
 {
   const char *v = (const char *) sqlite3_column_text (st, i);
   int y, m, d;
@@ -180,8 +171,8 @@ col_date (sqlite3_stmt *st, int i)
   return g_date_new_dmy ((GDateDay) d, (GDateMonth) m, (GDateYear) y);
 }
 
-static gboolean
-begin (CnLedger *l, GError **error)
+gboolean
+ldb_begin (CnLedger *l, GError **error)
 {
   if (l->readonly) {
     g_set_error (error, CN_LEDGER_ERROR, CN_LEDGER_ERROR_ACCESS,
@@ -189,15 +180,15 @@ begin (CnLedger *l, GError **error)
                  "(chmod u+rw; the directory u+rwx), or give another file with --db", l->path);
     return FALSE;
   }
-  return exec (l, "BEGIN IMMEDIATE", error);
+  return ldb_exec (l, "BEGIN IMMEDIATE", error);
 }
 
 /* COMMIT when OK, else ROLLBACK; returns whether all went well. */
-static gboolean
-end (CnLedger *l, gboolean ok, GError **error)
+gboolean
+ldb_end (CnLedger *l, gboolean ok, GError **error)
 {
   if (ok)
-    return exec (l, "COMMIT", error);
+    return ldb_exec (l, "COMMIT", error);
   sqlite3_exec (l->db, "ROLLBACK", NULL, NULL, NULL);
   return FALSE;
 }
@@ -281,12 +272,12 @@ static gboolean
 pragma_int (CnLedger *l, const char *name, gint64 *out, GError **error)
 {
   g_autofree char *sql = g_strdup_printf ("PRAGMA %s", name);
-  g_autoptr (sqlite3_stmt) st = prep (l, sql, error);
+  g_autoptr (sqlite3_stmt) st = ldb_prep (l, sql, error);
   if (st == NULL)
     return FALSE;
   int rc = sqlite3_step (st);
   if (rc != SQLITE_ROW)
-    return fail_db (l, rc, error);
+    return ldb_fail (l, rc, error);
   *out = sqlite3_column_int64 (st, 0);
   return TRUE;
 }
@@ -325,26 +316,26 @@ migrate (CnLedger *l, GError **error)
                  l->path, version, CN_LEDGER_SCHEMA);
     return FALSE;
   }
-  if (!begin (l, error))
+  if (!ldb_begin (l, error))
     return FALSE;
   /* another process may have done it while we waited for the lock */
   gboolean ok = pragma_int (l, "user_version", &version, error) &&
                 pragma_int (l, "application_id", &app, error) && check_version (l, version, app, error);
   if (ok && version == 0) {
     /* a new file, or someone else's database that happens to be version 0 */
-    g_autoptr (sqlite3_stmt) st = prep (l, "SELECT count(*) FROM sqlite_master", error);
+    g_autoptr (sqlite3_stmt) st = ldb_prep (l, "SELECT count(*) FROM sqlite_master", error);
     ok = st && sqlite3_step (st) == SQLITE_ROW;
     if (ok && sqlite3_column_int64 (st, 0) > 0)
       ok = fail_rc (l->path, SQLITE_NOTADB, "it holds tables of another application", l->busy_ms, error);
   }
   for (gint64 v = version; ok && v < CN_LEDGER_SCHEMA; v++)
-    ok = exec (l, migrations[v], error);
+    ok = ldb_exec (l, migrations[v], error);
   if (ok) {
     g_autofree char *sql = g_strdup_printf ("PRAGMA user_version = %d; PRAGMA application_id = %d",
                                             CN_LEDGER_SCHEMA, APPLICATION_ID);
-    ok = exec (l, sql, error);
+    ok = ldb_exec (l, sql, error);
   }
-  return end (l, ok, error);
+  return ldb_end (l, ok, error);
 }
 
 /* ---- opening ---- */
@@ -394,14 +385,14 @@ setup (CnLedger *l, GError **error)
   if (!l->readonly) {
     /* WAL: readers never wait for writers; NORMAL: no fsync per commit (a
      * power cut may lose the last notices, never the file) */
-    g_autoptr (sqlite3_stmt) st = prep (l, "PRAGMA journal_mode = WAL", error);
+    g_autoptr (sqlite3_stmt) st = ldb_prep (l, "PRAGMA journal_mode = WAL", error);
     if (st == NULL)
       return FALSE;
     int rc = sqlite3_step (st);
     if (rc != SQLITE_ROW)
-      return fail_db (l, rc, error);
+      return ldb_fail (l, rc, error);
   }
-  return exec (l, "PRAGMA synchronous = NORMAL", error) && migrate (l, error);
+  return ldb_exec (l, "PRAGMA synchronous = NORMAL", error) && migrate (l, error);
 }
 
 CnLedger *
@@ -484,464 +475,7 @@ cn_ledger_set_busy_timeout (CnLedger *l, int busy_ms)
   sqlite3_busy_timeout (l->db, busy_ms);
 }
 
-/* ---- cases ---- */
-
-#define CASE_COLUMNS "id, domain, port, provider, kind, state, opened, updated, resolved, " \
-                     "expires_claimed, verdict, notices, last_notice, checked, live_status, not_after"
-
-static CnCase *
-row_to_case (sqlite3_stmt *st)
-{
-  CnCase *c = cn_case_new ();
-  c->id = sqlite3_column_int64 (st, 0);
-  c->domain = col_text (st, 1);
-  c->port = sqlite3_column_int (st, 2);
-  c->provider = col_text (st, 3);
-  c->kind = col_text (st, 4);
-  cn_case_state_from_name ((const char *) sqlite3_column_text (st, 5), &c->state);
-  c->was = c->state;
-  c->opened = col_time (st, 6);
-  c->updated = col_time (st, 7);
-  c->resolved = col_time (st, 8);
-  c->expires_claimed = col_date (st, 9);
-  if (!cn_verdict_from_name ((const char *) sqlite3_column_text (st, 10), &c->verdict))
-    c->verdict = CN_VERDICT_UNVERIFIED;
-  c->notices = (guint) sqlite3_column_int64 (st, 11);
-  c->last_notice = col_time (st, 12);
-  c->checked = col_time (st, 13);
-  const char *ls = (const char *) sqlite3_column_text (st, 14);
-  c->live_status = CN_LIVE_UNREACHABLE;
-  for (int s = 0; ls && s < CN_LIVE_COUNT; s++)
-    if (strcmp (ls, cn_live_status_name (s)) == 0)
-      c->live_status = s;
-  c->not_after = col_time (st, 15);
-  return c;
-}
-
-/* The one case of WHERE (bound to DOMAIN and PORT), or NULL (check ERROR). */
-static CnCase *
-load_case (CnLedger *l, const char *where, const char *domain, int port, gint64 id, GError **error)
-{
-  g_autofree char *sql = g_strdup_printf ("SELECT " CASE_COLUMNS " FROM cases WHERE %s LIMIT 1", where);
-  g_autoptr (sqlite3_stmt) st = prep (l, sql, error);
-  if (st == NULL)
-    return NULL;
-  if (domain) {
-    bind_text (st, 1, domain);
-    sqlite3_bind_int (st, 2, port);
-  } else {
-    sqlite3_bind_int64 (st, 1, id);
-  }
-  int rc = sqlite3_step (st);
-  if (rc == SQLITE_ROW)
-    return row_to_case (st);
-  if (rc != SQLITE_DONE)
-    fail_db (l, rc, error);
-  return NULL;
-}
-
-/* INSERT (C->id 0) or UPDATE C. */
-static gboolean
-save_case (CnLedger *l, CnCase *c, GError **error)
-{
-  const char *sql = c->id == 0
-    ? "INSERT INTO cases (domain, port, provider, kind, state, opened, updated, resolved, "
-      "expires_claimed, verdict, notices, last_notice, checked, live_status, not_after) "
-      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)"
-    : "UPDATE cases SET domain = ?1, port = ?2, provider = ?3, kind = ?4, state = ?5, opened = ?6, "
-      "updated = ?7, resolved = ?8, expires_claimed = ?9, verdict = ?10, notices = ?11, "
-      "last_notice = ?12, checked = ?13, live_status = ?14, not_after = ?15 WHERE id = ?16";
-  g_autoptr (sqlite3_stmt) st = prep (l, sql, error);
-  if (st == NULL)
-    return FALSE;
-  bind_text (st, 1, c->domain);
-  sqlite3_bind_int (st, 2, c->port);
-  bind_text (st, 3, c->provider);
-  bind_text (st, 4, c->kind);
-  bind_text (st, 5, cn_case_state_name (c->state));
-  bind_time (st, 6, c->opened);
-  bind_time (st, 7, c->updated);
-  bind_time (st, 8, c->resolved);
-  bind_date (st, 9, c->expires_claimed);
-  bind_text (st, 10, cn_verdict_name (c->verdict));
-  sqlite3_bind_int64 (st, 11, c->notices);
-  bind_time (st, 12, c->last_notice);
-  bind_time (st, 13, c->checked);
-  bind_text (st, 14, c->checked ? cn_live_status_name (c->live_status) : NULL);
-  bind_time (st, 15, c->not_after);
-  if (c->id)
-    sqlite3_bind_int64 (st, 16, c->id);
-  if (!run (l, st, error))
-    return FALSE;
-  if (c->id == 0)
-    c->id = sqlite3_last_insert_rowid (l->db);
-  return TRUE;
-}
-
-/* Move C to NEXT at NOW; save it; add an event row for each milestone
- * passed (the payload is the case as it now stands), ids to EVENTS. */
-static gboolean
-transition (CnLedger *l, CnCase *c, CnCaseState next, GDateTime *now, GArray *events, GError **error)
-{
-  guint evs = cn_case_events (c->state, next);
-  if (next != c->state) {
-    c->state = next;
-    g_clear_pointer (&c->updated, g_date_time_unref);
-    c->updated = g_date_time_ref (now);
-    if (next == CN_CASE_RESOLVED) {
-      g_clear_pointer (&c->resolved, g_date_time_unref);
-      c->resolved = g_date_time_ref (now);
-    }
-  }
-  if (!save_case (l, c, error))
-    return FALSE;
-  for (int e = 0; e < CN_CASE_EVENT_COUNT; e++) {
-    if (!(evs & (1u << e)))
-      continue;
-    g_autoptr (JsonNode) node = cn_case_to_json (c, now);
-    JsonObject *o = json_node_get_object (node);
-    g_autofree char *name = g_strdup_printf ("case-%s", cn_case_event_name (e));
-    json_object_set_string_member (o, "event", name);
-    json_object_set_string_member (o, "previous_state", cn_case_state_name (c->was));
-    g_autofree char *payload = json_to_string (node, FALSE);
-    g_autoptr (sqlite3_stmt) st = prep (l, "INSERT INTO events (case_id, domain, event, at, payload) "
-                                           "VALUES (?1, ?2, ?3, ?4, ?5)", error);
-    if (st == NULL)
-      return FALSE;
-    sqlite3_bind_int64 (st, 1, c->id);
-    bind_text (st, 2, c->domain);
-    bind_text (st, 3, cn_case_event_name (e));
-    bind_time (st, 4, now);
-    bind_text (st, 5, payload);
-    if (!run (l, st, error))
-      return FALSE;
-    if (events) {
-      gint64 id = sqlite3_last_insert_rowid (l->db);
-      g_array_append_val (events, id);
-    }
-  }
-  return TRUE;
-}
-
-static void
-case_take_live (CnCase *c, const CnCaseInput *in, GDateTime *now)
-{
-  if (!in->checked)
-    return;
-  g_clear_pointer (&c->checked, g_date_time_unref);
-  c->checked = g_date_time_ref (now);
-  c->live_status = in->status;
-  /* a failed check does not unlearn the certificate seen before */
-  if (in->not_after || (in->status != CN_LIVE_UNREACHABLE && in->status != CN_LIVE_TIMEOUT)) {
-    g_clear_pointer (&c->not_after, g_date_time_unref);
-    c->not_after = in->not_after ? g_date_time_ref (in->not_after) : NULL;
-  }
-}
-
-static void
-case_take_notice (CnCase *c, const CnNotice *n, GDateTime *now)
-{
-  c->notices++;
-  g_clear_pointer (&c->last_notice, g_date_time_unref);
-  c->last_notice = g_date_time_ref (now);
-  g_free (c->provider);
-  c->provider = g_strdup (n->rule->id);
-  g_free (c->kind);
-  c->kind = g_strdup (n->kind ? n->kind->id : "");
-  c->verdict = n->verdict;
-  if (n->expires) {
-    g_clear_pointer (&c->expires_claimed, g_date_free);
-    c->expires_claimed = g_date_copy (n->expires);
-  }
-}
-
-/* ---- recording notices ---- */
-
-/* The names a notice is about, primary first (borrowed).  CnNotice is
- * gaining a `domains` array; until then its one domain. */
-static GPtrArray *
-notice_names (const CnNotice *n)
-{
-  GPtrArray *names = g_ptr_array_new ();
-  g_ptr_array_add (names, n->domain);   /* NULL: a notice that named none */
-  return names;
-}
-
-/* What makes two sightings of a notice the same mail: its Message-ID, else
- * a hash of the headers and claims that matter; with the provider and kind,
- * and whether it was suspicious (a forged Message-ID must not hide a
- * genuine notice). */
-static char *
-dedupe_key (const CnNotice *n)
-{
-  const CnMail *m = n->mail;
-  const char *kind = n->kind ? n->kind->id : "";
-  const char *sus = n->verdict == CN_VERDICT_SUSPICIOUS ? "!" : "";
-  if (m->message_id && *m->message_id)
-    return g_strdup_printf ("mid:%s%s/%s/%s", sus, n->rule->id, kind, m->message_id);
-  g_autoptr (GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
-  g_autofree char *date = m->date ? cn_iso8601 (m->date) : g_strdup ("");
-  char exp[16] = "";
-  if (n->expires)
-    g_date_strftime (exp, sizeof exp, "%Y-%m-%d", n->expires);
-  g_autofree char *days = g_strdup_printf ("%" G_GINT64_FORMAT, n->days);
-  const char *parts[] = { m->from_addr, date, m->subject, n->account, days, exp };
-  for (guint i = 0; i < G_N_ELEMENTS (parts); i++) {
-    g_checksum_update (sum, (const guchar *) (parts[i] ? parts[i] : ""), -1);
-    g_checksum_update (sum, (const guchar *) "\n", 1);
-  }
-  return g_strdup_printf ("hdr:%s%s/%s/%s", sus, n->rule->id, kind, g_checksum_get_string (sum));
-}
-
-/* Insert the notice row; *FRESH is FALSE when it was there already. */
-static gboolean
-insert_notice (CnLedger *l, const CnNotice *n, const char *name, const CnCaseInput *in,
-               const char *via, GDateTime *now, gint64 *id, gboolean *fresh, GError **error)
-{
-  g_autoptr (sqlite3_stmt) st = prep (l,
-    "INSERT OR IGNORE INTO notices (dedupe, domain, port, via, source, part, message_id, mail_date, "
-    "provider, kind, account, days_claimed, expires_claimed, authentic, verdict, live_status, "
-    "not_after, trusted, name_ok, recorded) VALUES (?1, ?2, 443, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, "
-    "?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)", error);
-  if (st == NULL)
-    return FALSE;
-  const CnMail *m = n->mail;
-  g_autofree char *key = dedupe_key (n);
-  const CnEndpoint *w = in->checked && n->live && n->live->worst && n->live->worst->have_cert
-                        ? n->live->worst : NULL;
-  bind_text (st, 1, key);
-  bind_text (st, 2, name ? name : "");
-  bind_text (st, 3, via);
-  bind_text (st, 4, m->source);
-  bind_text (st, 5, m->part);
-  bind_text (st, 6, m->message_id);
-  bind_time (st, 7, m->date);
-  bind_text (st, 8, n->rule->id);
-  bind_text (st, 9, n->kind ? n->kind->id : "");
-  bind_text (st, 10, n->account);
-  if (n->days >= 0)
-    sqlite3_bind_int64 (st, 11, n->days);
-  bind_date (st, 12, n->expires);
-  if (n->authentic != CN_UNKNOWN)
-    sqlite3_bind_int (st, 13, n->authentic == CN_TRUE);
-  bind_text (st, 14, cn_verdict_name (n->verdict));
-  bind_text (st, 15, in->checked ? cn_live_status_name (in->status) : NULL);
-  bind_time (st, 16, in->not_after);
-  if (w) {
-    sqlite3_bind_int (st, 17, w->trusted);
-    sqlite3_bind_int (st, 18, w->name_ok);
-  }
-  bind_time (st, 19, now);
-  if (!run (l, st, error))
-    return FALSE;
-  *fresh = sqlite3_changes (l->db) == 1;
-  *id = *fresh ? sqlite3_last_insert_rowid (l->db) : 0;
-  return TRUE;
-}
-
-static gboolean
-link_notice (CnLedger *l, gint64 notice, gint64 case_id, GError **error)
-{
-  g_autoptr (sqlite3_stmt) st = prep (l, "UPDATE notices SET case_id = ?1 WHERE id = ?2", error);
-  if (st == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (st, 1, case_id);
-  sqlite3_bind_int64 (st, 2, notice);
-  return run (l, st, error);
-}
-
-/* A late notice about the certificate resolved case R saw replaced: its
- * claimed expiry is well before the renewed notAfter, or (no claim) the
- * mail was written before the case was resolved. */
-static gboolean
-predates (const CnNotice *n, const CnCase *r)
-{
-  if (n->expires && r->not_after)
-    return cn_renewed_beyond (n->expires, r->not_after, 0);
-  return n->mail->date && r->resolved && g_date_time_compare (n->mail->date, r->resolved) < 0;
-}
-
-static gboolean
-record_name (CnLedger *l, const CnNotice *n, const char *name, gboolean primary, const char *via,
-             GDateTime *now, GArray *events, CnRecordStats *stats, GError **error)
-{
-  CnCaseInput in;
-  /* the live check is of the primary name */
-  cn_case_input_from_live (&in, n->verdict, primary && n->live && g_strcmp0 (n->live->domain, name) == 0
-                                            ? n->live : NULL);
-  gint64 nid = 0;
-  gboolean fresh = FALSE;
-  if (!insert_notice (l, n, name, &in, via, now, &nid, &fresh, error))
-    return FALSE;
-  if (fresh)
-    stats->recorded++;
-  else
-    stats->duplicates++;
-  if (name == NULL || n->verdict == CN_VERDICT_SUSPICIOUS || n->verdict == CN_VERDICT_NOT_A_NOTICE)
-    return TRUE;   /* recorded; never a case */
-
-  GError *e = NULL;
-  g_autoptr (CnCase) c = load_case (l, "domain = ?1 AND port = ?2 AND state <> 'resolved'", name, 443, 0, &e);
-  if (e) {
-    g_propagate_error (error, e);
-    return FALSE;
-  }
-  if (c) {
-    /* the same mail again adds no notice, but its live check is news */
-    if (fresh)
-      case_take_notice (c, n, now);
-    case_take_live (c, &in, now);
-    CnCaseState next = cn_case_step (c->state, c->expires_claimed, &in, now);
-    return transition (l, c, next, now, events, error) && (!fresh || link_notice (l, nid, c->id, error));
-  }
-  if (!fresh)
-    return TRUE;   /* seen before, and its case is closed (or it never had one) */
-  g_autoptr (CnCase) r = load_case (l, "domain = ?1 AND port = ?2 AND state = 'resolved' "
-                                       "ORDER BY resolved DESC", name, 443, 0, &e);
-  if (e) {
-    g_propagate_error (error, e);
-    return FALSE;
-  }
-  if (r && predates (n, r)) {
-    /* counted with the case it belongs to; nothing reopens */
-    r->notices++;
-    g_clear_pointer (&r->last_notice, g_date_time_unref);
-    r->last_notice = g_date_time_ref (now);
-    return save_case (l, r, error) && link_notice (l, nid, r->id, error);
-  }
-  CnCaseState next = cn_case_step (CN_CASE_NONE, n->expires, &in, now);
-  if (next == CN_CASE_NONE)
-    return TRUE;   /* already renewed: nothing at risk, no case */
-  c = cn_case_new ();
-  c->domain = g_strdup (name);
-  c->port = 443;
-  c->opened = g_date_time_ref (now);
-  c->updated = g_date_time_ref (now);
-  case_take_notice (c, n, now);
-  case_take_live (c, &in, now);
-  return transition (l, c, next, now, events, error) && link_notice (l, nid, c->id, error);
-}
-
-gboolean
-cn_ledger_record (CnLedger *l, GPtrArray *notices, const char *via, GDateTime *now, GArray *events,
-                  CnRecordStats *stats, GError **error)
-{
-  CnRecordStats dummy = { 0 };
-  if (stats == NULL)
-    stats = &dummy;
-  if (!begin (l, error))
-    return FALSE;
-  gboolean ok = TRUE;
-  for (guint i = 0; ok && i < notices->len; i++) {
-    const CnNotice *n = notices->pdata[i];
-    if (n->rule == NULL)
-      continue;
-    g_autoptr (GPtrArray) names = notice_names (n);
-    for (guint k = 0; ok && k < names->len; k++)
-      ok = record_name (l, n, names->pdata[k], k == 0, via, now, events, stats, error);
-  }
-  if (!ok && events)
-    g_array_set_size (events, 0);   /* rolled back: no such events */
-  return end (l, ok, error);
-}
-
-/* ---- reading ---- */
-
-static gint
-case_order (gconstpointer a, gconstpointer b, gpointer now)
-{
-  const CnCase *x = *(CnCase *const *) a, *y = *(CnCase *const *) b;
-  static const int rank[CN_CASE_STATE_COUNT] = { [CN_CASE_ESCALATED] = 0, [CN_CASE_OPEN] = 1,
-                                                 [CN_CASE_RESOLVED] = 2, [CN_CASE_NONE] = 3 };
-  if (rank[x->state] != rank[y->state])
-    return rank[x->state] - rank[y->state];
-  if (x->state == CN_CASE_RESOLVED && x->resolved && y->resolved) {
-    gint c = g_date_time_compare (y->resolved, x->resolved);
-    if (c)
-      return c;
-  } else if (x->state != CN_CASE_RESOLVED) {
-    gboolean kx, ky;
-    gint64 dx = cn_case_days_left (x, now, &kx), dy = cn_case_days_left (y, now, &ky);
-    if (kx != ky)
-      return kx ? -1 : 1;
-    if (dx != dy)
-      return dx < dy ? -1 : 1;
-  }
-  gint c = g_strcmp0 (x->domain, y->domain);
-  return c ? c : x->port - y->port;
-}
-
-GPtrArray *
-cn_ledger_cases (CnLedger *l, gboolean all, GDateTime *now, GError **error)
-{
-  const char *sql = all ? "SELECT " CASE_COLUMNS " FROM cases"
-                        : "SELECT " CASE_COLUMNS " FROM cases WHERE state IN ('open', 'escalated')";
-  g_autoptr (sqlite3_stmt) st = prep (l, sql, error);
-  if (st == NULL)
-    return NULL;
-  g_autoptr (GPtrArray) cases = g_ptr_array_new_with_free_func ((GDestroyNotify) cn_case_free);
-  int rc;
-  while ((rc = sqlite3_step (st)) == SQLITE_ROW)
-    g_ptr_array_add (cases, row_to_case (st));
-  if (rc != SQLITE_DONE) {
-    fail_db (l, rc, error);
-    return NULL;
-  }
-  g_ptr_array_sort_with_data (cases, case_order, now);
-  return g_steal_pointer (&cases);
-}
-
-gboolean
-cn_ledger_count (CnLedger *l, guint counts[CN_CASE_STATE_COUNT], GError **error)
-{
-  memset (counts, 0, sizeof (guint) * CN_CASE_STATE_COUNT);
-  g_autoptr (sqlite3_stmt) st = prep (l, "SELECT state, count(*) FROM cases GROUP BY state", error);
-  if (st == NULL)
-    return FALSE;
-  int rc;
-  while ((rc = sqlite3_step (st)) == SQLITE_ROW) {
-    CnCaseState s;
-    if (cn_case_state_from_name ((const char *) sqlite3_column_text (st, 0), &s))
-      counts[s] = (guint) sqlite3_column_int64 (st, 1);
-  }
-  return rc == SQLITE_DONE || fail_db (l, rc, error);
-}
-
-/* ---- recheck, forget, retention ---- */
-
-gboolean
-cn_ledger_apply_checks (CnLedger *l, GPtrArray *cases, GPtrArray *lives, GDateTime *now, GArray *events,
-                        GError **error)
-{
-  g_return_val_if_fail (cases->len == lives->len, FALSE);
-  if (!begin (l, error))
-    return FALSE;
-  gboolean ok = TRUE;
-  for (guint i = 0; ok && i < cases->len; i++) {
-    CnCase *old = cases->pdata[i];
-    GError *e = NULL;
-    CnCase *c = load_case (l, "id = ?1", NULL, 0, old->id, &e);
-    if (e) {
-      g_propagate_error (error, e);
-      ok = FALSE;
-      break;
-    }
-    if (c == NULL)
-      continue;    /* forgotten meanwhile */
-    c->was = old->state;
-    if (c->state != CN_CASE_RESOLVED) {
-      CnCaseInput in;
-      cn_case_input_from_live (&in, CN_VERDICT_UNVERIFIED, lives->pdata[i]);
-      case_take_live (c, &in, now);
-      ok = transition (l, c, cn_case_step (c->state, c->expires_claimed, &in, now), now, events, error);
-    }
-    g_ptr_array_index (cases, i) = c;
-    cn_case_free (old);
-  }
-  if (!ok && events)
-    g_array_set_size (events, 0);
-  return end (l, ok, error);
-}
+/* ---- forget, retention ---- */
 
 gboolean
 cn_ledger_forget (CnLedger *l, const char *domain, int port, guint *forgotten, GError **error)
@@ -953,21 +487,21 @@ cn_ledger_forget (CnLedger *l, const char *domain, int port, guint *forgotten, G
     "DELETE FROM cases WHERE domain = ?1 AND (?2 = 0 OR port = ?2)",
   };
   *forgotten = 0;
-  if (!begin (l, error))
+  if (!ldb_begin (l, error))
     return FALSE;
   gboolean ok = TRUE;
   for (guint i = 0; ok && i < G_N_ELEMENTS (steps); i++) {
-    g_autoptr (sqlite3_stmt) st = prep (l, steps[i], error);
+    g_autoptr (sqlite3_stmt) st = ldb_prep (l, steps[i], error);
     ok = st != NULL;
     if (ok) {
-      bind_text (st, 1, domain);
+      ldb_bind_text (st, 1, domain);
       sqlite3_bind_int (st, 2, port);
-      ok = run (l, st, error);
+      ok = ldb_run (l, st, error);
     }
   }
   if (ok)
     *forgotten = (guint) sqlite3_changes (l->db);
-  return end (l, ok, error);
+  return ldb_end (l, ok, error);
 }
 
 gboolean
@@ -984,13 +518,13 @@ cn_ledger_expire (CnLedger *l, int keep_days, GDateTime *now, gboolean daily, gu
   gint64 cutoff = t - (gint64) keep_days * 86400;
   if (removed)
     *removed = 0;
-  if (!begin (l, error))
+  if (!ldb_begin (l, error))
     return FALSE;
   gboolean ok = TRUE;
   if (daily) {
     gboolean recent = FALSE;
     {
-      g_autoptr (sqlite3_stmt) st = prep (l, "SELECT value FROM meta WHERE key = 'last_expire'", error);
+      g_autoptr (sqlite3_stmt) st = ldb_prep (l, "SELECT value FROM meta WHERE key = 'last_expire'", error);
       ok = st != NULL;
       if (ok && sqlite3_step (st) == SQLITE_ROW) {
         gint64 last = sqlite3_column_int64 (st, 0);
@@ -998,27 +532,27 @@ cn_ledger_expire (CnLedger *l, int keep_days, GDateTime *now, gboolean daily, gu
       }
     }
     if (!ok || recent)
-      return end (l, ok, error);
+      return ldb_end (l, ok, error);
   }
   for (guint i = 0; ok && i < G_N_ELEMENTS (steps); i++) {
-    g_autoptr (sqlite3_stmt) st = prep (l, steps[i], error);
+    g_autoptr (sqlite3_stmt) st = ldb_prep (l, steps[i], error);
     ok = st != NULL;
     if (ok) {
       sqlite3_bind_int64 (st, 1, cutoff);
-      ok = run (l, st, error);
+      ok = ldb_run (l, st, error);
     }
     if (ok && i == 2 && removed)
       *removed = (guint) sqlite3_changes (l->db);
   }
   if (ok) {
-    g_autoptr (sqlite3_stmt) st = prep (l, "INSERT OR REPLACE INTO meta (key, value) VALUES ('last_expire', ?1)", error);
+    g_autoptr (sqlite3_stmt) st = ldb_prep (l, "INSERT OR REPLACE INTO meta (key, value) VALUES ('last_expire', ?1)", error);
     ok = st != NULL;
     if (ok) {
       sqlite3_bind_int64 (st, 1, t);
-      ok = run (l, st, error);
+      ok = ldb_run (l, st, error);
     }
   }
-  return end (l, ok, error);
+  return ldb_end (l, ok, error);
 }
 
 /* ---- events ---- */
@@ -1038,14 +572,14 @@ cn_ledger_claim_events (CnLedger *l, GArray *ids, GError **error)
 {
   g_autoptr (GPtrArray) out = g_ptr_array_new_with_free_func ((GDestroyNotify) cn_ledger_event_free);
   gint64 t = real_now ();
-  if (!begin (l, error))
+  if (!ldb_begin (l, error))
     return NULL;
   const char *sql = ids
     ? "SELECT id, case_id, event, domain, payload, tries FROM events WHERE id = ?2 AND announced IS NULL "
       "AND (claimed IS NULL OR claimed < ?1)"
     : "SELECT id, case_id, event, domain, payload, tries FROM events WHERE announced IS NULL "
       "AND (claimed IS NULL OR claimed < ?1) ORDER BY id";
-  g_autoptr (sqlite3_stmt) st = prep (l, sql, error);
+  g_autoptr (sqlite3_stmt) st = ldb_prep (l, sql, error);
   gboolean ok = st != NULL;
   for (guint i = 0; ok && i < (ids ? ids->len : 1); i++) {
     sqlite3_reset (st);
@@ -1060,22 +594,22 @@ cn_ledger_claim_events (CnLedger *l, GArray *ids, GError **error)
       CnCaseEvent ev = CN_CASE_EVENT_OPENED;
       cn_case_event_from_name ((const char *) sqlite3_column_text (st, 2), &ev);
       e->event = ev;
-      e->domain = col_text (st, 3);
-      e->payload = col_text (st, 4);
+      e->domain = ldb_col_text (st, 3);
+      e->payload = ldb_col_text (st, 4);
       e->tries = (guint) sqlite3_column_int (st, 5);
       g_ptr_array_add (out, e);
     }
-    ok = rc == SQLITE_DONE || fail_db (l, rc, error);
+    ok = rc == SQLITE_DONE || ldb_fail (l, rc, error);
   }
-  g_autoptr (sqlite3_stmt) up = ok ? prep (l, "UPDATE events SET claimed = ?1 WHERE id = ?2", error) : NULL;
+  g_autoptr (sqlite3_stmt) up = ok ? ldb_prep (l, "UPDATE events SET claimed = ?1 WHERE id = ?2", error) : NULL;
   ok = ok && up;
   for (guint i = 0; ok && i < out->len; i++) {
     sqlite3_reset (up);
     sqlite3_bind_int64 (up, 1, t);
     sqlite3_bind_int64 (up, 2, ((CnLedgerEvent *) out->pdata[i])->id);
-    ok = run (l, up, error);
+    ok = ldb_run (l, up, error);
   }
-  if (!end (l, ok, error))
+  if (!ldb_end (l, ok, error))
     return NULL;
   return g_steal_pointer (&out);
 }
@@ -1088,29 +622,29 @@ cn_ledger_event_done (CnLedger *l, const CnLedgerEvent *e, const char *failure, 
     : e->tries + 1 >= CN_LEDGER_EVENT_TRIES
     ? "UPDATE events SET announced = ?1, claimed = NULL, tries = tries + 1, error = ?3 WHERE id = ?2"
     : "UPDATE events SET claimed = NULL, tries = tries + 1, error = ?3 WHERE id = ?2";
-  if (!begin (l, error))
+  if (!ldb_begin (l, error))
     return FALSE;
-  g_autoptr (sqlite3_stmt) st = prep (l, sql, error);
+  g_autoptr (sqlite3_stmt) st = ldb_prep (l, sql, error);
   gboolean ok = st != NULL;
   if (ok) {
     sqlite3_bind_int64 (st, 1, real_now ());
     sqlite3_bind_int64 (st, 2, e->id);
-    bind_text (st, 3, failure);
-    ok = run (l, st, error);
+    ldb_bind_text (st, 3, failure);
+    ok = ldb_run (l, st, error);
   }
-  return end (l, ok, error);
+  return ldb_end (l, ok, error);
 }
 
 gboolean
 cn_ledger_event_release (CnLedger *l, const CnLedgerEvent *e, GError **error)
 {
-  if (!begin (l, error))
+  if (!ldb_begin (l, error))
     return FALSE;
-  g_autoptr (sqlite3_stmt) st = prep (l, "UPDATE events SET claimed = NULL WHERE id = ?1", error);
+  g_autoptr (sqlite3_stmt) st = ldb_prep (l, "UPDATE events SET claimed = NULL WHERE id = ?1", error);
   gboolean ok = st != NULL;
   if (ok) {
     sqlite3_bind_int64 (st, 1, e->id);
-    ok = run (l, st, error);
+    ok = ldb_run (l, st, error);
   }
-  return end (l, ok, error);
+  return ldb_end (l, ok, error);
 }

@@ -6,8 +6,9 @@
  *   cases, recheck ─────────────── cn_ledger_cases / cn_ledger_apply_checks
  *   a case's state change ──→ an event, announced once ([action case-EVENT])
  *
- * ledger.c owns the file (schema, migrations, transactions); case.c owns
- * what a case is: its state machine, its JSON, and announcing its events.
+ * ledger.c owns the file (schema, migrations, transactions, events),
+ * ledger-cases.c what notices and checks do to its cases; case.c owns what
+ * a case is: its state machine, its JSON, and announcing its events.
  *
  * A case is OPEN from its first notice, ESCALATED when it gets worse (the
  * site serves an expired, untrusted or wrong-name certificate), RESOLVED
