@@ -309,12 +309,16 @@ busy_ms (gint64 deadline)
 
 gboolean
 cn_ledger_hook (CnLedger **keep, const char *path, const CnConfig *config, const CnOptions *opts,
-                GPtrArray *notices, const char *via, gint64 deadline, GError **error)
+                GPtrArray *messages, const char *via, gint64 deadline, GError **error)
 {
-  gboolean any = FALSE;
-  for (guint i = 0; i < notices->len && !any; i++)
-    any = ((const CnNotice *) notices->pdata[i])->rule != NULL;
-  if (!any)
+  g_autoptr (GPtrArray) notices = g_ptr_array_new ();
+  for (guint i = 0; i < messages->len; i++) {
+    const CnMessage *msg = messages->pdata[i];
+    for (guint k = 0; k < msg->notices->len && msg->error == NULL; k++)
+      if (((const CnNotice *) msg->notices->pdata[k])->rule)
+        g_ptr_array_add (notices, msg->notices->pdata[k]);
+  }
+  if (notices->len == 0)
     return TRUE;   /* most mail is no notice: not even open the file */
   g_autoptr (CnLedger) mine = NULL;
   CnLedger *l = keep ? *keep : NULL;

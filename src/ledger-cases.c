@@ -179,14 +179,31 @@ case_take_notice (CnCase *c, const CnNotice *n, GDateTime *now)
 
 /* ---- recording notices ---- */
 
-/* The names a notice is about, primary first (borrowed).  CnNotice is
- * gaining a `domains` array; until then its one domain. */
+/* The names a notice is about, primary first (borrowed); one NULL for a
+ * notice that named none (recorded, no case). */
 static GPtrArray *
 notice_names (const CnNotice *n)
 {
   GPtrArray *names = g_ptr_array_new ();
-  g_ptr_array_add (names, n->domain);   /* NULL: a notice that named none */
+  for (guint i = 0; n->domains && i < n->domains->len; i++)
+    g_ptr_array_add (names, n->domains->pdata[i]);
+  if (names->len == 0)
+    g_ptr_array_add (names, n->domain);
   return names;
+}
+
+/* The live check of NAME among N's (NULL: not checked). */
+static const CnLive *
+live_of (const CnNotice *n, const char *name)
+{
+  for (guint i = 0; name && n->lives && i < n->lives->len; i++) {
+    const CnLive *l = n->lives->pdata[i];
+    if (g_strcmp0 (l->domain, name) == 0)
+      return l;
+  }
+  if (name && n->live && g_strcmp0 (n->live->domain, name) == 0)
+    return n->live;
+  return NULL;
 }
 
 /* What makes two sightings of a notice the same mail: its Message-ID, else
@@ -229,8 +246,8 @@ insert_notice (CnLedger *l, const CnNotice *n, const char *name, const CnCaseInp
     return FALSE;
   const CnMail *m = n->mail;
   g_autofree char *key = dedupe_key (n);
-  const CnEndpoint *w = in->checked && n->live && n->live->worst && n->live->worst->have_cert
-                        ? n->live->worst : NULL;
+  const CnLive *live = live_of (n, name);
+  const CnEndpoint *w = live && live->worst && live->worst->have_cert ? live->worst : NULL;
   ldb_bind_text (st, 1, key);
   ldb_bind_text (st, 2, name ? name : "");
   ldb_bind_text (st, 3, via);
@@ -284,13 +301,11 @@ predates (const CnNotice *n, const CnCase *r)
 }
 
 static gboolean
-record_name (CnLedger *l, const CnNotice *n, const char *name, gboolean primary, const char *via,
+record_name (CnLedger *l, const CnNotice *n, const char *name, const char *via,
              GDateTime *now, GArray *events, CnRecordStats *stats, GError **error)
 {
   CnCaseInput in;
-  /* the live check is of the primary name */
-  cn_case_input_from_live (&in, n->verdict, primary && n->live && g_strcmp0 (n->live->domain, name) == 0
-                                            ? n->live : NULL);
+  cn_case_input_from_live (&in, n->verdict, live_of (n, name));
   gint64 nid = 0;
   gboolean fresh = FALSE;
   if (!insert_notice (l, n, name, &in, via, now, &nid, &fresh, error))
@@ -299,7 +314,7 @@ record_name (CnLedger *l, const CnNotice *n, const char *name, gboolean primary,
     stats->recorded++;
   else
     stats->duplicates++;
-  if (name == NULL || n->verdict == CN_VERDICT_SUSPICIOUS || n->verdict == CN_VERDICT_NOT_A_NOTICE)
+  if (name == NULL || n->attached || n->verdict == CN_VERDICT_SUSPICIOUS || n->verdict == CN_VERDICT_NOT_A_NOTICE)
     return TRUE;   /* recorded; never a case */
 
   GError *e = NULL;
@@ -360,7 +375,7 @@ cn_ledger_record (CnLedger *l, GPtrArray *notices, const char *via, GDateTime *n
       continue;
     g_autoptr (GPtrArray) names = notice_names (n);
     for (guint k = 0; ok && k < names->len; k++)
-      ok = record_name (l, n, names->pdata[k], k == 0, via, now, events, stats, error);
+      ok = record_name (l, n, names->pdata[k], via, now, events, stats, error);
   }
   if (!ok && events)
     g_array_set_size (events, 0);   /* rolled back: no such events */

@@ -147,10 +147,12 @@ typedef struct {
 
 /* Record NOTICES (CnNotice *; those without a rule are skipped) judged by
  * mode VIA ("filter", "imap", "parse") at NOW, in one transaction: each
- * name a notice is about opens or updates its own case.  The same mail
- * seen twice (its Message-ID, else a hash of its headers, with provider,
- * kind and domain) is one notice.  The ids of the events this made are
- * appended to EVENTS (gint64; may be NULL). */
+ * name a notice is about opens or updates its own case, with the live
+ * check of that name (CnNotice.lives).  Suspicious notices, and attached
+ * ones that are evidence only, are recorded but touch no case.  The same
+ * mail seen twice (its Message-ID, else a hash of its headers, with
+ * provider, kind and domain) is one notice.  The ids of the events this
+ * made are appended to EVENTS (gint64; may be NULL). */
 gboolean cn_ledger_record (CnLedger *l, GPtrArray *notices, const char *via, GDateTime *now,
                            GArray *events, CnRecordStats *stats, GError **error);
 
@@ -220,15 +222,16 @@ gboolean cn_ledger_event_release (CnLedger *l, const CnLedgerEvent *e, GError **
 void cn_case_announce (CnLedger *l, const CnConfig *config, const CnOptions *opts, GArray *ids,
                        const char *via, gint64 deadline, guint *failed);
 
-/* Record the NOTICES a mode judged in the ledger at PATH (NULL: the
- * config's or the default), then announce the case changes they made and
- * apply retention.  Opens nothing when no notice has a rule.  KEEP (may be
+/* Record the notices of MESSAGES (CnMessage *, judged and verified by a
+ * mode; those that could not be judged are left out) in the ledger at PATH
+ * (NULL: the config's or the default), then announce the case changes they
+ * made and apply retention.  Opens nothing when no notice has a rule.  KEEP (may be
  * NULL: open and close here) holds the open ledger from one call to the
  * next; the caller closes it.  DEADLINE (monotonic µs, 0 = none) bounds the
  * whole: every wait for the database and every action.  FALSE + ERROR when
  * nothing could be recorded; the caller decides (filter and imap log it
  * and go on). */
 gboolean cn_ledger_hook (CnLedger **keep, const char *path, const CnConfig *config, const CnOptions *opts,
-                         GPtrArray *notices, const char *via, gint64 deadline, GError **error);
+                         GPtrArray *messages, const char *via, gint64 deadline, GError **error);
 
 G_END_DECLS

@@ -99,11 +99,15 @@ notice (Batch *b, const char *message_id, const char *domain, int claim, CnVerdi
   n->rule = sakura;
   n->kind = sakura->kinds->pdata[0];
   n->domain = g_strdup (domain);
+  if (domain)
+    g_ptr_array_add (n->domains, g_strdup (domain));
   n->expires = claim == G_MININT ? NULL : date (claim);
   n->verdict = verdict;
   n->live = l;
-  if (l)
+  if (l) {
+    g_ptr_array_add (n->lives, l);
     g_ptr_array_add (b->lives, l);
+  }
   g_ptr_array_add (b->notices, n);
   return n;
 }
@@ -449,6 +453,51 @@ test_record (void)
   rmtree (dir);
 }
 
+/* A notice about several names: each its own case, each with its own
+ * live check.  An attached notice that is evidence only opens nothing. */
+static void
+test_names (void)
+{
+  g_autofree char *dir = NULL;
+  g_autoptr (CnLedger) l = fresh_ledger (&dir);
+  g_autoptr (GDateTime) now = day (0);
+  g_autoptr (GError) e = NULL;
+  Batch b;
+  batch_init (&b);
+  CnNotice *n = notice (&b, "multi@x", "www.example", 10, CN_VERDICT_ACTION_REQUIRED,
+                        live ("www.example", 10, TRUE, TRUE, now));
+  g_ptr_array_add (n->domains, g_strdup ("shop.example"));
+  CnLive *expired = live ("shop.example", -1, TRUE, TRUE, now);
+  g_ptr_array_add (n->lives, expired);
+  g_ptr_array_add (b.lives, expired);
+  g_ptr_array_add (n->domains, g_strdup ("api.example"));   /* not checked (over the cap) */
+  CnNotice *ev = notice (&b, "fwd@x", "evidence.example", 10, CN_VERDICT_UNVERIFIED, NULL);
+  ev->attached = TRUE;
+  CnRecordStats st = { 0 };
+  g_autoptr (GArray) events = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_assert_true (cn_ledger_record (l, b.notices, "imap", now, events, &st, &e));
+  g_assert_no_error (e);
+  g_assert_cmpuint (st.recorded, ==, 4);     /* one row per name, and the evidence */
+  g_autoptr (CnCase) www = find_case (l, "www.example", now);
+  g_autoptr (CnCase) shop = find_case (l, "shop.example", now);
+  g_autoptr (CnCase) api = find_case (l, "api.example", now);
+  g_autoptr (CnCase) evidence = find_case (l, "evidence.example", now);
+  g_assert_cmpint (www->state, ==, CN_CASE_OPEN);
+  g_assert_cmpint (www->live_status, ==, CN_LIVE_EXPIRING);
+  g_assert_cmpint (shop->state, ==, CN_CASE_ESCALATED);
+  g_assert_cmpint (shop->live_status, ==, CN_LIVE_EXPIRED);
+  g_assert_cmpint (api->state, ==, CN_CASE_OPEN);
+  g_assert_null (api->checked);
+  g_assert_null (evidence);
+  g_assert_cmpuint (events->len, ==, 4);     /* 3 opened, 1 escalated */
+  /* the same mail again: no name counts it twice */
+  memset (&st, 0, sizeof st);
+  g_assert_true (cn_ledger_record (l, b.notices, "filter", now, NULL, &st, &e));
+  g_assert_cmpuint (st.duplicates, ==, 4);
+  batch_clear (&b);
+  rmtree (dir);
+}
+
 static void
 test_checks (void)
 {
@@ -605,6 +654,7 @@ main (int argc, char **argv)
   g_test_add_func ("/ledger/open", test_open);
   g_test_add_func ("/ledger/broken", test_broken);
   g_test_add_func ("/ledger/record", test_record);
+  g_test_add_func ("/ledger/names", test_names);
   g_test_add_func ("/ledger/checks", test_checks);
   g_test_add_func ("/ledger/claims", test_claims);
   int rc = g_test_run ();
