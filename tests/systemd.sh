@@ -21,7 +21,8 @@ print(next(o["value"] for o in json.load(sys.stdin) if o["name"] == "prefix"))')
 USER_UNITS=$(cd "$T/root" && find . -path '*/systemd/user/*' -type f | sed 's|^\.||' | sort)
 SYSTEM_UNITS=$(cd "$T/root" && find . -path '*/systemd/system/*' -type f | sed 's|^\.||' | sort)
 is "$(echo $USER_UNITS | tr ' ' '\n' | xargs -n1 basename | tr '\n' ' ')" \
-	"certnotice-imap-once.service certnotice-imap.service certnotice-imap.timer " "user units installed"
+	"certnotice-imap-once.service certnotice-imap.service certnotice-imap.timer certnotice-recheck.service certnotice-recheck.timer " \
+	"user units installed"
 is "$(echo $SYSTEM_UNITS | xargs -n1 basename)" "certnotice-imap.service" "a system unit installed"
 like "$USER_UNITS" "^$prefix/lib/systemd/user/" "… under PREFIX/lib/systemd/{user,system} (searched by systemd for /usr and /usr/local)"
 
@@ -61,8 +62,10 @@ is "$?" 0 "systemd-analyze security: exposure $score <= 3.0 (OK)"
 uu=$(cat "$T"/v/user/*)
 unlike "$uu" "^(ProtectSystem|ProtectHome|PrivateTmp|ReadWritePaths)=" "user units: no ProtectSystem/ProtectHome/PrivateTmp/ReadWritePaths (they would make \$HOME read-only)"
 unlike "$uu" "network-online\.target" "user units: no network-online.target (a user manager has none)"
-timer=$(cat "$T/v/user/certnotice-imap.timer")
-like "$timer" "^OnCalendar=" "the timer has OnCalendar= (Persistent=true needs it)"
-like "$timer" "^OnStartupSec=" "… and OnStartupSec= (the user manager's start), not OnBootSec="
-unlike "$timer" "OnBootSec" "… no OnBootSec="
+for t in certnotice-imap.timer certnotice-recheck.timer; do
+	timer=$(cat "$T/v/user/$t")
+	like "$timer" "^OnCalendar=" "$t has OnCalendar= (Persistent=true needs it)"
+	like "$timer" "^OnStartupSec=" "… and OnStartupSec= (the user manager's start), not OnBootSec="
+	unlike "$timer" "OnBootSec" "… no OnBootSec="
+done
 done_testing
