@@ -287,7 +287,7 @@ if command -v dovecot >/dev/null; then
 		imap_deliver INBOX "$T/imap1.out" >/dev/null     # as the MDA stored it: with our headers
 		imap_deliver INBOX "$T/m/imap2.eml" >/dev/null
 		POLL=("$CN" imap --rules "$R" --no-verify --url "imaps://127.0.0.1:$IMAPS_PORT/INBOX" --user "$IMAP_USER"
-			--password-command "$T/pw" --cacert "$IMAP_CACERT" --state "$T/imap.state" --once)
+			--password-command "$T/pw" --imap-cacert "$IMAP_CACERT" --state "$T/imap.state" --once)
 		"${POLL[@]}" --dry-run >/dev/null 2>&1
 		is "$(sql "$SDB" "SELECT count(*) FROM notices WHERE domain = 'imap2.test'")" 0 "imap --dry-run records nothing"
 		"${POLL[@]}" >/dev/null 2>"$T/imap.err"; rc=$?
