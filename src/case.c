@@ -250,6 +250,16 @@ run_action (const CnAction *a, const CnLedgerEvent *e, const CnOptions *opts, gi
   return TRUE;
 }
 
+guint
+cn_case_actions (const CnConfig *config)
+{
+  guint events = 0;
+  for (int e = 0; e < CN_CASE_EVENT_COUNT; e++)
+    if (config->case_actions[e].command || config->case_actions[e].webhook)
+      events |= 1u << e;
+  return events;
+}
+
 void
 cn_case_announce (CnLedger *l, const CnConfig *config, const CnOptions *opts, GArray *ids, const char *via,
                   gint64 deadline, guint *failed)
@@ -337,6 +347,7 @@ cn_ledger_hook (CnLedger **keep, const char *path, const CnConfig *config, const
   }
   g_autoptr (GArray) events = g_array_new (FALSE, FALSE, sizeof (gint64));
   cn_ledger_set_busy_timeout (l, busy_ms (deadline));
+  cn_ledger_set_announce (l, cn_case_actions (config));
   if (!cn_ledger_record (l, notices, via, opts->now, events, NULL, error))
     return FALSE;
   cn_case_announce (l, config, opts, events, via, deadline, NULL);

@@ -322,6 +322,7 @@ run_recheck (CnCli *cli, const char *db, CasesFormat fmt)
   if (lives->len)
     cn_tlscheck_run (lives, &cli->opts);
   g_autoptr (GArray) events = g_array_new (FALSE, FALSE, sizeof (gint64));
+  cn_ledger_set_announce (l, cn_case_actions (cli->config));
   if (!cn_ledger_apply_checks (l, cases, lives, cli->opts.now, events, &e))
     return ledger_fail ("recheck", e);
   guint moved[CN_CASE_STATE_COUNT] = { 0 }, open = 0;

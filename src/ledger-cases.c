@@ -126,8 +126,10 @@ transition (CnLedger *l, CnCase *c, CnCaseState next, GDateTime *now, GArray *ev
     json_object_set_string_member (o, "event", name);
     json_object_set_string_member (o, "previous_state", cn_case_state_name (c->was));
     g_autofree char *payload = json_to_string (node, FALSE);
-    g_autoptr (sqlite3_stmt) st = ldb_prep (l, "INSERT INTO events (case_id, domain, event, at, payload) "
-                                           "VALUES (?1, ?2, ?3, ?4, ?5)", error);
+    /* with no action for its kind there is nothing to announce, ever */
+    gboolean wanted = (l->announce & (1u << e)) != 0;
+    g_autoptr (sqlite3_stmt) st = ldb_prep (l, "INSERT INTO events (case_id, domain, event, at, payload, announced) "
+                                           "VALUES (?1, ?2, ?3, ?4, ?5, ?6)", error);
     if (st == NULL)
       return FALSE;
     sqlite3_bind_int64 (st, 1, c->id);
@@ -135,9 +137,11 @@ transition (CnLedger *l, CnCase *c, CnCaseState next, GDateTime *now, GArray *ev
     ldb_bind_text (st, 3, cn_case_event_name (e));
     ldb_bind_time (st, 4, now);
     ldb_bind_text (st, 5, payload);
+    if (!wanted)
+      sqlite3_bind_int64 (st, 6, g_get_real_time () / G_USEC_PER_SEC);
     if (!ldb_run (l, st, error))
       return FALSE;
-    if (events) {
+    if (events && wanted) {
       gint64 id = sqlite3_last_insert_rowid (l->db);
       g_array_append_val (events, id);
     }

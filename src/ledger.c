@@ -381,6 +381,9 @@ setup (CnLedger *l, GError **error)
 {
   sqlite3_extended_result_codes (l->db, 1);
   sqlite3_busy_timeout (l->db, l->busy_ms);
+  /* a filter lives for one mail: no checkpoint (and fsync) as it closes;
+   * the WAL is folded back every 1000 pages by whoever commits then */
+  sqlite3_db_config (l->db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, NULL);
   l->readonly = sqlite3_db_readonly (l->db, "main") == 1;
   if (!l->readonly) {
     /* WAL: readers never wait for writers; NORMAL: no fsync per commit (a
@@ -413,6 +416,7 @@ cn_ledger_open (const char *path, gboolean create, int busy_ms, GError **error)
   g_autoptr (CnLedger) l = g_new0 (CnLedger, 1);
   l->path = g_strdup (path);
   l->busy_ms = busy_ms;
+  l->announce = (1u << CN_CASE_EVENT_COUNT) - 1;
   int rc = sqlite3_open_v2 (path, &l->db, SQLITE_OPEN_READWRITE, NULL);
   if (rc != SQLITE_OK && !create) {
     /* e.g. a file we may read but not write: `cases` still shows it */
@@ -466,6 +470,12 @@ gboolean
 cn_ledger_writable (const CnLedger *l)
 {
   return !l->readonly;
+}
+
+void
+cn_ledger_set_announce (CnLedger *l, guint events)
+{
+  l->announce = events;
 }
 
 void

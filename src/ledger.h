@@ -136,6 +136,10 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (CnLedger, cn_ledger_close)
 const char *cn_ledger_path (const CnLedger *l);
 gboolean cn_ledger_writable (const CnLedger *l);
 void cn_ledger_set_busy_timeout (CnLedger *l, int busy_ms);
+/* The event kinds (bits 1 << CnCaseEvent) that have an action to run (all,
+ * until set): an event of another kind is written as announced at once,
+ * since there is nothing to run for it, now or later. */
+void cn_ledger_set_announce (CnLedger *l, guint events);
 
 /* The schema version this certnotice writes (PRAGMA user_version). */
 #define CN_LEDGER_SCHEMA 1
@@ -213,6 +217,9 @@ gboolean cn_ledger_event_done (CnLedger *l, const CnLedgerEvent *e, const char *
 gboolean cn_ledger_event_release (CnLedger *l, const CnLedgerEvent *e, GError **error);
 
 /* ---- what the modes call ---- */
+
+/* The event kinds CONFIG has an [action case-EVENT] for (bits 1 << CnCaseEvent). */
+guint cn_case_actions (const CnConfig *config);
 
 /* Announce the events of IDS (NULL: all pending) with CONFIG's
  * [action case-EVENT] command and webhook.  Actions that fail are reported

@@ -636,6 +636,30 @@ test_claims (void)
   rmtree (dir);
 }
 
+/* An event kind without an action is written as announced: nothing waits
+ * for a recheck that would have nothing to run. */
+static void
+test_nothing_to_run (void)
+{
+  g_autofree char *dir = NULL;
+  g_autoptr (CnLedger) l = fresh_ledger (&dir);
+  g_autoptr (GDateTime) now = day (0);
+  g_autoptr (GError) e = NULL;
+  cn_ledger_set_announce (l, 1u << CN_CASE_EVENT_ESCALATED);
+  g_autoptr (GArray) events = g_array_new (FALSE, FALSE, sizeof (gint64));
+  Batch b;
+  batch_init (&b);
+  notice (&b, "o@x", "open.example", 10, CN_VERDICT_UNVERIFIED, NULL);
+  notice (&b, "d@x", "dead.example", 10, CN_VERDICT_EXPIRED, live ("dead.example", -2, TRUE, TRUE, now));
+  g_assert_true (cn_ledger_record (l, b.notices, "filter", now, events, NULL, &e));
+  batch_clear (&b);
+  g_assert_cmpuint (events->len, ==, 1);     /* dead.example escalated; the openings need nothing */
+  g_autoptr (GPtrArray) pending = cn_ledger_claim_events (l, NULL, &e);
+  g_assert_cmpuint (pending->len, ==, 1);
+  g_assert_cmpint (((CnLedgerEvent *) pending->pdata[0])->event, ==, CN_CASE_EVENT_ESCALATED);
+  rmtree (dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -657,6 +681,7 @@ main (int argc, char **argv)
   g_test_add_func ("/ledger/names", test_names);
   g_test_add_func ("/ledger/checks", test_checks);
   g_test_add_func ("/ledger/claims", test_claims);
+  g_test_add_func ("/ledger/nothing-to-run", test_nothing_to_run);
   int rc = g_test_run ();
   cn_rules_free (rules);
   return rc;
