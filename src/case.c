@@ -308,13 +308,14 @@ cn_case_announce (CnLedger *l, const CnConfig *config, const CnOptions *opts, GA
 
 /* ---- the modes' one call ---- */
 
-/* Milliseconds to wait for the database before DEADLINE (0: 10 s). */
+/* Milliseconds to wait for another process's lock: 10 s, or with a
+ * DEADLINE (the filter's budget) at most 3 s and never past it. */
 static int
 busy_ms (gint64 deadline)
 {
   if (deadline == 0)
     return 10000;
-  return (int) CLAMP ((deadline - g_get_monotonic_time ()) / 1000, 0, 10000);
+  return (int) CLAMP ((deadline - g_get_monotonic_time ()) / 1000, 0, 3000);
 }
 
 gboolean
