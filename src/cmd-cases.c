@@ -7,6 +7,7 @@
 #include "ledger.h"
 #include "match.h"
 
+#include <glib/gi18n-lib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -24,8 +25,10 @@ take_format (CnCli *cli, gboolean prom, CasesFormat *out)
     return TRUE;
   }
   if (cli->format_name && strcmp (cli->format_name, "text") != 0 && strcmp (cli->format_name, "json") != 0) {
-    fprintf (stderr, "certnotice: --format %s: use text, json%s\n", cli->format_name,
-             prom ? " or prometheus" : "");
+    if (prom)
+      fprintf (stderr, _("certnotice: --format %s: use text, json or prometheus\n"), cli->format_name);
+    else
+      fprintf (stderr, _("certnotice: --format %s: use text or json\n"), cli->format_name);
     return FALSE;
   }
   if (g_strcmp0 (cli->format_name, "json") == 0)
@@ -49,9 +52,9 @@ warn_unwritable (const CnLedger *l)
   g_autofree char *dir = g_path_get_dirname (path);
   if (cn_ledger_writable (l) && access (path, W_OK) == 0 && access (dir, W_OK | X_OK) == 0)
     return;
-  fprintf (stderr, "certnotice cases: warning: ledger %s cannot be written: filter, imap and "
-           "recheck cannot record in it.  Make it and its directory yours and writable "
-           "(chmod u+rw %s; chmod u+rwx %s), or give another file with --db or [certnotice] db\n",
+  fprintf (stderr, _("certnotice cases: warning: ledger %s cannot be written: filter, imap and "
+                     "recheck cannot record in it.  Make it and its directory yours and writable "
+                     "(chmod u+rw %s; chmod u+rwx %s), or give another file with --db or [certnotice] db\n"),
            path, path, dir);
 }
 
@@ -157,7 +160,7 @@ static int
 cases_forget (CnCli *cli, const char *db, int argc, char **argv)
 {
   if (argc < 1) {
-    fprintf (stderr, "certnotice cases forget: no DOMAIN given\n");
+    fprintf (stderr, _("certnotice cases forget: no DOMAIN given\n"));
     return CN_EXIT_USAGE;
   }
   g_autofree char *path = cn_ledger_resolve_path (db, cli->config);
@@ -174,7 +177,7 @@ cases_forget (CnCli *cli, const char *db, int argc, char **argv)
       char *end = NULL;
       long p = strtol (colon + 1, &end, 10);
       if (end == colon + 1 || *end || p < 1 || p > 65535) {
-        fprintf (stderr, "certnotice cases forget: '%s' is not DOMAIN[:PORT]\n", argv[i]);
+        fprintf (stderr, _("certnotice cases forget: '%s' is not DOMAIN[:PORT]\n"), argv[i]);
         return CN_EXIT_USAGE;
       }
       port = (int) p;
@@ -182,18 +185,19 @@ cases_forget (CnCli *cli, const char *db, int argc, char **argv)
     }
     g_autofree char *domain = cn_normalize_domain (arg);
     if (domain == NULL) {
-      fprintf (stderr, "certnotice cases forget: '%s' is not DOMAIN[:PORT]\n", argv[i]);
+      fprintf (stderr, _("certnotice cases forget: '%s' is not DOMAIN[:PORT]\n"), argv[i]);
       return CN_EXIT_USAGE;
     }
     guint n = 0;
     if (!cn_ledger_forget (l, domain, port, &n, &e))
       return ledger_fail ("cases forget", e);
     if (n == 0) {
-      fprintf (stderr, "certnotice cases forget: no case of %s in %s\n", argv[i], path);
+      fprintf (stderr, _("certnotice cases forget: no case of %s in %s\n"), argv[i], path);
       rc = CN_EXIT_ATTENTION;
     } else {
-      printf ("forgot %u case%s of %s (its mails stay known, so they do not open it again)\n", n,
-              n == 1 ? "" : "s", argv[i]);
+      printf (g_dngettext (GETTEXT_PACKAGE, "forgot %u case of %s (its mails stay known, so they do not open it again)\n",
+                           "forgot %u cases of %s (their mails stay known, so they do not open them again)\n", n),
+              n, argv[i]);
     }
   }
   return rc;
@@ -232,9 +236,9 @@ run_cases (CnCli *cli, const char *db, gboolean all, CasesFormat fmt)
     if (cases->len)
       print_table (cases, cli->opts.now, cli->colour);
     else if (l)
-      printf ("no %scases in %s\n", all ? "" : "open ", path);
+      printf (all ? _("no cases in %s\n") : _("no open cases in %s\n"), path);
     if (!all && counts[CN_CASE_RESOLVED])
-      printf ("(%u resolved: --all shows them)\n", counts[CN_CASE_RESOLVED]);
+      printf (_("(%u resolved: --all shows them)\n"), counts[CN_CASE_RESOLVED]);
     break;
   }
   return counts[CN_CASE_OPEN] + counts[CN_CASE_ESCALATED] ? CN_EXIT_ATTENTION : CN_EXIT_OK;
@@ -246,16 +250,16 @@ cn_cmd_cases (int argc, char **argv)
   CnCli cli = { 0 };
   gboolean all = FALSE;
   char *db = NULL;
-  g_autoptr (GOptionContext) ctx = g_option_context_new ("[forget DOMAIN[:PORT]…] — the certificate cases of the ledger");
+  g_autoptr (GOptionContext) ctx = g_option_context_new (N_("[forget DOMAIN[:PORT]…] — the certificate cases of the ledger"));
   GOptionEntry entries[] = {
-    { "all", 0, 0, G_OPTION_ARG_NONE, &all, "Resolved cases too", NULL },
-    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, "The ledger (default: [certnotice] db, else $XDG_STATE_HOME/certnotice/cases.db)", "FILE" },
+    { "all", 0, 0, G_OPTION_ARG_NONE, &all, N_("Resolved cases too"), NULL },
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, N_("The ledger (default: [certnotice] db, else $XDG_STATE_HOME/certnotice/cases.db)"), "FILE" },
     G_OPTION_ENTRY_NULL
   };
   g_option_context_add_main_entries (ctx, entries, NULL);
   cn_cli_add_options (ctx, &cli, FALSE);
-  g_option_context_set_description (ctx, "--format takes text, json (JSON Lines) or prometheus (node exporter textfile collector).\n"
-                                         "Exit status 1 when a case is open or escalated.");
+  g_option_context_set_description (ctx, N_("--format takes text, json (JSON Lines) or prometheus (node exporter textfile collector).\n"
+                                            "Exit status 1 when a case is open or escalated."));
   int rc = 0;
   CasesFormat fmt = FORMAT_TEXT;
   if (!cn_cli_parse_options (ctx, &argc, &argv, &rc))
@@ -267,7 +271,7 @@ cn_cmd_cases (int argc, char **argv)
   else if (argc > 1 && strcmp (argv[1], "forget") == 0)
     rc = cases_forget (&cli, db, argc - 2, argv + 2);
   else if (argc > 1) {
-    fprintf (stderr, "certnotice cases: unexpected argument '%s' (forget DOMAIN?)\n", argv[1]);
+    fprintf (stderr, _("certnotice cases: unexpected argument '%s' (forget DOMAIN?)\n"), argv[1]);
     rc = CN_EXIT_USAGE;
   } else
     rc = run_cases (&cli, db, all, fmt);
@@ -345,10 +349,13 @@ run_recheck (CnCli *cli, const char *db, CasesFormat fmt)
     fprintf (stderr, "certnotice recheck: retention: %s\n", e->message);
     g_clear_error (&e);
   }
-  fprintf (stderr, "certnotice recheck: %u case%s checked: %u resolved, %u escalated, %u still open",
-           cases->len, cases->len == 1 ? "" : "s", moved[CN_CASE_RESOLVED], moved[CN_CASE_ESCALATED], open);
+  g_autofree char *checked = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u case checked", "%u cases checked",
+                                                          cases->len), cases->len);
+  fprintf (stderr, _("certnotice recheck: %s: %u resolved, %u escalated, %u still open"), checked,
+           moved[CN_CASE_RESOLVED], moved[CN_CASE_ESCALATED], open);
   if (removed)
-    fprintf (stderr, "; %u resolved case%s past keep_resolved_days forgotten", removed, removed == 1 ? "" : "s");
+    fprintf (stderr, g_dngettext (GETTEXT_PACKAGE, "; %u resolved case past keep_resolved_days forgotten",
+                                  "; %u resolved cases past keep_resolved_days forgotten", removed), removed);
   fputc ('\n', stderr);
   return failed ? CN_EXIT_TEMPFAIL : open ? CN_EXIT_ATTENTION : CN_EXIT_OK;
 }
@@ -358,15 +365,15 @@ cn_cmd_recheck (int argc, char **argv)
 {
   CnCli cli = { 0 };
   char *db = NULL;
-  g_autoptr (GOptionContext) ctx = g_option_context_new ("— check every open case live again; resolve, escalate, announce");
+  g_autoptr (GOptionContext) ctx = g_option_context_new (N_("— check every open case live again; resolve, escalate, announce"));
   GOptionEntry entries[] = {
-    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, "The ledger (default: [certnotice] db, else $XDG_STATE_HOME/certnotice/cases.db)", "FILE" },
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, N_("The ledger (default: [certnotice] db, else $XDG_STATE_HOME/certnotice/cases.db)"), "FILE" },
     G_OPTION_ENTRY_NULL
   };
   g_option_context_add_main_entries (ctx, entries, NULL);
   cn_cli_add_options (ctx, &cli, TRUE);
-  g_option_context_set_description (ctx, "Exit status 1 when a case is still open or escalated, 75 when an action failed "
-                                         "(it is tried again at the next recheck).");
+  g_option_context_set_description (ctx, N_("Exit status 1 when a case is still open or escalated, 75 when an action failed "
+                                            "(it is tried again at the next recheck)."));
   int rc = 0;
   CasesFormat fmt = FORMAT_TEXT;
   if (!cn_cli_parse_options (ctx, &argc, &argv, &rc))
@@ -376,10 +383,10 @@ cn_cmd_recheck (int argc, char **argv)
   else if ((rc = cn_cli_setup (&cli, FALSE)))
     ;
   else if (argc > 1) {
-    fprintf (stderr, "certnotice recheck: unexpected argument '%s'\n", argv[1]);
+    fprintf (stderr, _("certnotice recheck: unexpected argument '%s'\n"), argv[1]);
     rc = CN_EXIT_USAGE;
   } else if (cli.opts.no_verify) {
-    fprintf (stderr, "certnotice recheck: --no-verify leaves nothing to do\n");
+    fprintf (stderr, _("certnotice recheck: --no-verify leaves nothing to do\n"));
     rc = CN_EXIT_USAGE;
   } else
     rc = run_recheck (&cli, db, fmt);

@@ -20,6 +20,8 @@
 #include <unistd.h>
 
 #define APPLICATION_ID 0x636e6c67   /* "cnlg": a certnotice ledger */
+#define EX_CANTCREAT 73
+#define EX_IOERR 74
 
 G_DEFINE_QUARK (certnotice-ledger-error, cn_ledger_error)
 
@@ -33,8 +35,8 @@ cn_ledger_exit_status (const GError *error)
   case CN_LEDGER_ERROR_BUSY: return CN_EXIT_TEMPFAIL;
   case CN_LEDGER_ERROR_CORRUPT: return CN_EXIT_DATAERR;
   case CN_LEDGER_ERROR_NEWER: return CN_EXIT_CONFIG;
-  case CN_LEDGER_ERROR_ACCESS: return 73;   /* EX_CANTCREAT */
-  case CN_LEDGER_ERROR_IO: return 74;       /* EX_IOERR     */
+  case CN_LEDGER_ERROR_ACCESS: return EX_CANTCREAT;
+  case CN_LEDGER_ERROR_IO: return EX_IOERR;
   case CN_LEDGER_ERROR_INTERNAL: break;
   }
   return CN_EXIT_SOFTWARE;
