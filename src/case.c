@@ -15,6 +15,7 @@
  */
 #include "actions.h"
 #include "ledger.h"
+#include "output.h"
 #include "triage.h"
 
 #include <string.h>
@@ -292,14 +293,17 @@ cn_case_announce (CnLedger *l, const CnConfig *config, const CnOptions *opts, GA
       continue;
     }
     gboolean ok = run_action (a, ev, opts, deadline, &ae);
+    g_autoptr (GString) t1 = g_string_new (NULL);
+    g_autoptr (GString) t2 = g_string_new (NULL);
+    const char *domain = cn_safe (t1, ev->domain);   /* a name from a mail */
     if (ok && ran)
-      g_printerr ("certnotice %s: case %s %s: %s%s%s\n", via, ev->domain, cn_case_event_name (ev->event),
+      g_printerr ("certnotice %s: case %s %s: %s%s%s\n", via, domain, cn_case_event_name (ev->event),
                   a->command ? "hook " : "", a->command ? a->command[0] : "",
                   a->webhook ? (a->command ? ", webhook" : "webhook") : "");
     else if (!ok) {
       (*failed)++;
-      g_printerr ("certnotice %s: case %s %s: %s (%s)\n", via, ev->domain, cn_case_event_name (ev->event),
-                  ae->message, ev->tries + 1 >= CN_LEDGER_EVENT_TRIES ? "given up" : "tried again at the next recheck");
+      g_printerr ("certnotice %s: case %s %s: %s (%s)\n", via, domain, cn_case_event_name (ev->event),
+                  cn_safe (t2, ae->message), ev->tries + 1 >= CN_LEDGER_EVENT_TRIES ? "given up" : "tried again at the next recheck");
     }
     if (!cn_ledger_event_done (l, ev, ok ? NULL : ae->message, &de))
       g_printerr ("certnotice %s: %s\n", via, de->message);

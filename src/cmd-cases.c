@@ -4,6 +4,7 @@
  * escalate it, announce what changed.  The ledger itself is ledger.c,
  * what a case is and how it moves is case.c. */
 #include "cli.h"
+#include "json.h"
 #include "ledger.h"
 #include "match.h"
 
@@ -72,7 +73,7 @@ print_json (const CnCase *c, GDateTime *now, gboolean with_previous)
   g_autoptr (JsonNode) node = cn_case_to_json (c, now);
   if (with_previous)
     json_object_set_string_member (json_node_get_object (node), "previous_state", cn_case_state_name (c->was));
-  g_autofree char *line = json_to_string (node, FALSE);
+  g_autofree char *line = cn_json_to_string (node);
   printf ("%s\n", line);
 }
 
@@ -99,7 +100,11 @@ print_table (GPtrArray *cases, GDateTime *now, gboolean colour)
           "OPENED", "CLAIMED", "NOT AFTER", "LEFT", "CHECKED", "NOTICES");
   for (guint i = 0; i < cases->len; i++) {
     const CnCase *c = cases->pdata[i];
-    g_autofree char *name = c->port == 443 ? g_strdup (c->domain) : g_strdup_printf ("%s:%d", c->domain, c->port);
+    g_autoptr (GString) t1 = g_string_new (NULL);
+    g_autoptr (GString) t2 = g_string_new (NULL);
+    /* the name came from a mail: nothing of it reaches the terminal raw */
+    g_autofree char *name = c->port == 443 ? g_strdup (cn_safe (t1, c->domain))
+                                           : g_strdup_printf ("%s:%d", cn_safe (t1, c->domain), c->port);
     g_autofree char *opened = ymd (c->opened);
     g_autofree char *na = ymd (c->not_after);
     g_autofree char *checked = c->checked ? g_date_time_format (c->checked, "%Y-%m-%d %H:%M") : g_strdup ("never");
@@ -111,7 +116,7 @@ print_table (GPtrArray *cases, GDateTime *now, gboolean colour)
     g_autofree char *lefts = known ? g_strdup_printf ("%" G_GINT64_FORMAT, left) : g_strdup ("?");
     printf ("%-*s  %s%-9s%s  %-*s  %-10s  %-10s  %-10s  %5s  %-16s  %7u\n", w, name,
             state_colour (c->state, colour), cn_case_state_name (c->state), colour ? "\033[0m" : "",
-            pw, c->provider, opened, claimed, na, lefts, checked, c->notices);
+            pw, cn_safe (t2, c->provider), opened, claimed, na, lefts, checked, c->notices);
   }
 }
 
@@ -285,7 +290,8 @@ cn_cmd_cases (int argc, char **argv)
 static void
 print_recheck_line (const CnCase *c, const CnLive *live, GDateTime *now)
 {
-  g_autofree char *name = g_strdup_printf ("%s:%d", c->domain, c->port);
+  g_autoptr (GString) tmp = g_string_new (NULL);
+  g_autofree char *name = g_strdup_printf ("%s:%d", cn_safe (tmp, c->domain), c->port);
   g_autofree char *move = c->was != c->state
     ? g_strdup_printf ("%s → %s", cn_case_state_name (c->was), cn_case_state_name (c->state))
     : g_strdup (cn_case_state_name (c->state));
@@ -299,7 +305,7 @@ print_recheck_line (const CnCase *c, const CnLive *live, GDateTime *now)
   const char *err = live->error ? live->error : live->worst ? live->worst->error : NULL;
   if (err)
     g_string_append_printf (s, ": %s", err);
-  printf ("%s\n", s->str);
+  printf ("%s\n", cn_safe (tmp, s->str));   /* the error text is the server's as much as ours */
 }
 
 static int

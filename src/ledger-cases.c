@@ -3,6 +3,7 @@
  * seen), opening, updating, escalating and resolving its case, and the
  * event row of each milestone, written in the same transaction as the
  * change it announces.  The state machine itself is case.c. */
+#include "json.h"
 #include "ledger-sql.h"
 #include "triage.h"
 
@@ -125,7 +126,7 @@ transition (CnLedger *l, CnCase *c, CnCaseState next, GDateTime *now, GArray *ev
     g_autofree char *name = g_strdup_printf ("case-%s", cn_case_event_name (e));
     json_object_set_string_member (o, "event", name);
     json_object_set_string_member (o, "previous_state", cn_case_state_name (c->was));
-    g_autofree char *payload = json_to_string (node, FALSE);
+    g_autofree char *payload = cn_json_to_string (node);
     /* with no action for its kind there is nothing to announce, ever */
     gboolean wanted = (l->announce & (1u << e)) != 0;
     g_autoptr (sqlite3_stmt) st = ldb_prep (l, "INSERT INTO events (case_id, domain, event, at, payload, announced) "
