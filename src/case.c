@@ -313,13 +313,15 @@ cn_case_announce (CnLedger *l, const CnConfig *config, const CnOptions *opts, GA
 /* ---- the modes' one call ---- */
 
 /* Milliseconds to wait for another process's lock: 10 s, or with a
- * DEADLINE (the filter's budget) at most 3 s and never past it. */
+ * DEADLINE (the filter's budget) whatever is left of it, at most 10 s:
+ * fifty deliveries at once on a loaded machine queue for the lock longer
+ * than any fixed few seconds, and the budget is what the user allowed. */
 static int
 busy_ms (gint64 deadline)
 {
   if (deadline == 0)
     return 10000;
-  return (int) CLAMP ((deadline - g_get_monotonic_time ()) / 1000, 0, 3000);
+  return (int) CLAMP ((deadline - g_get_monotonic_time ()) / 1000, 0, 10000);
 }
 
 gboolean

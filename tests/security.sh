@@ -51,17 +51,19 @@ print(" ".join(bad))' "$1"
 tls_start "$T/tls" "fresh now-5d now+85d fresh.test" "fresh fresh 4 tls
 black - 4 blackhole" || { echo "1..0 # SKIP the TLS test server did not start"; exit 1; }
 names=() ct=()
-for i in $(seq 12); do
+for i in $(seq 24); do
 	names+=("b$i.test")
 	ct+=(--connect-to "$(tls_connect_to black "b$i.test")")
 done
 t0=$(date +%s.%N)
 "$CN" check --timeout 2 --parallel 2 "${ct[@]}" "${names[@]}" --format json > "$T/black.json" 2>"$T/black.err"
 el=$(echo "$(date +%s.%N) - $t0" | bc)
-is "$(jfield status < "$T/black.json" | sort | uniq -c | sed 's/^ *//')" "12 timeout" \
-	"12 black-holed names, 2 handshakes at a time: all reported as timeouts"
-ok "… within about one --timeout for the whole run (${el}s for --timeout 2; it was 12 s)" \
-	test "$(echo "$el < 7" | bc)" = 1
+is "$(jfield status < "$T/black.json" | sort | uniq -c | sed 's/^ *//')" "24 timeout" \
+	"24 black-holed names, 2 handshakes at a time: all reported as timeouts"
+# a deadline per handshake would take 24 s; one for the run about 2 s (the
+# bound leaves room for a loaded machine and sanitizers)
+ok "… within about one --timeout for the whole run (${el}s for --timeout 2; it was 24 s)" \
+	test "$(echo "$el < 12" | bc)" = 1
 like "$(jfield error < "$T/black.json" | sort -u)" "timed out|time budget" "… and each says why"
 
 t0=$(date +%s.%N)
