@@ -20,6 +20,11 @@
  * Fields are parsed per RFC 8601 (section 2.2): comments are skipped, a
  * quoted string is one value whatever it holds, so neither a ';' nor a
  * "dkim=pass" inside one makes a result.
+ *
+ * A provider whose mail is local (no shipped sender domain: certbot,
+ * acme.sh) has the user's own hosts as senders: until the config declares
+ * some, its From is not checked, as the generic detector's is not, and it
+ * is never authentic.
  */
 #include "authn.h"
 
@@ -361,8 +366,14 @@ cn_authn_judge (CnNotice *n, const CnOptions *opts)
   g_autofree char *genuine_list = g_strjoinv (", ", (char **) genuine);
   gboolean bad = FALSE;
 
-  /* a notice of the generic detector: no sender is genuine, none foreign */
-  gboolean generic = n->rule->generic;
+  /* a notice of the generic detector, or of a local provider whose senders
+   * the user has not declared: no sender is genuine, none foreign */
+  gboolean undeclared = !n->rule->generic && genuine[0] == NULL;
+  gboolean generic = n->rule->generic || undeclared;
+  if (undeclared)
+    cn_notice_add_reason (n, N_("the sender is not checked: %s's mail comes from your own hosts, and none "
+                                "is declared ([provider %s] sender_domains = … in the config)"),
+                          n->rule->id, n->rule->id);
   if (m->from_domains->len == 0 && !generic) {
     cn_notice_add_reason (n, N_("no From address written out in the header, so not a genuine notice of %s "
                                 "(%s)"), n->rule->id, genuine_list);

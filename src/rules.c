@@ -547,8 +547,11 @@ load_keyfile (CnLoader *ld, GKeyFile *kf)
                          _("id 'generic' is the generic detector's (%s)"), CN_GENERIC_FILE);
     r->name = cn_loader_string (ld, kf, "provider", "name", TRUE);
     r->support_url = cn_loader_string (ld, kf, "provider", "support_url", TRUE);
+    /* an empty list (the key, no domain) is a provider whose mail is local:
+     * the user's own hosts send it (certbot, acme.sh), and the user declares
+     * them in the config; no key at all is a mistake */
     r->sender_domains = cn_loader_strings (ld, kf, "provider", "sender_domains", NULL);
-    if (r->sender_domains == NULL || r->sender_domains[0] == NULL)
+    if (r->sender_domains == NULL)
       cn_loader_problem (ld, cn_loader_line (ld, "provider", NULL), _("[provider]: missing sender_domains"));
     for (char **d = r->sender_domains; d && *d; d++) {
       char *low = g_ascii_strdown (*d, -1);
@@ -769,7 +772,8 @@ char *
 cn_rule_describe (const CnRule *rule, gboolean verbose)
 {
   GString *s = g_string_new (NULL);
-  g_autofree char *domains = g_strjoinv (", ", rule->sender_domains);
+  g_autofree char *domains = rule->sender_domains[0] ? g_strjoinv (", ", rule->sender_domains)
+                                                     : g_strdup ("your own hosts (none declared)");
   g_string_append_printf (s, "%s\t%s\tfrom %s\t(%s%s%s)\n", rule->id, rule->name, domains,
                           rule->layer ? rule->layer : "", rule->layer ? ": " : "", rule->file);
   for (guint i = 0; i < rule->kinds->len; i++) {

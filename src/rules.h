@@ -57,7 +57,9 @@ struct _CnRule {
   const char *layer;        /* "shipped", "user", "replaced", or NULL  */
   char *id;
   char *name;
-  char **sender_domains;    /* empty (never NULL) for the generic one */
+  char **sender_domains;    /* never NULL; empty for the generic one and
+                               for a provider whose mail is local (the
+                               user's own hosts) until the config adds some */
   char *support_url;
   char **remediation;
   CnPattern *names;         /* how a mail names the provider, or NULL */
