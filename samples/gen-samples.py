@@ -63,7 +63,8 @@ from email.utils import format_datetime
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 DIRS = ("sakura", "conoha", "xserver", "starserver", "lolipop", "nifcloud", "cpi", "cpanel",
-        "letsencrypt", "aws-acm", "generic", "negative", "phishing", "broken")
+        "letsencrypt", "aws-acm", "certbot", "acme-sh", "heroku", "netlify", "zerossl", "digicert",
+        "sectigo", "vercel", "generic", "negative", "phishing", "broken")
 JST = dt.timezone(dt.timedelta(hours=9))
 LF, CRLF = b"\n", b"\r\n"
 
@@ -3309,6 +3310,767 @@ def generic_negative_cases():
 
 
 # ==========================================================================
+# International providers (/work/shared/notices.md "Outside Japan"): certbot
+# and acme.sh (local mail), Heroku, Netlify, ZeroSSL, DigiCert, Sectigo,
+# Vercel; cPanel's other AutoSSL notice and Virtualmin's success mail.
+# Published: the sentences quoted in notices.md, certbot's and acme.sh's
+# output (their source code).  Everything else in these mails (greetings,
+# advice, links, signatures, subjects where none is published) is written
+# here in the same style; docs/providers.md says which parts are whose.
+# ==========================================================================
+
+UTC = dt.timezone.utc
+# a local provider's notice whose sender nobody declared (sender_domains is
+# empty in certbot.rules and acme-sh.rules, and the tests read no config)
+LOCAL = "the sender is not checked"
+
+CERTBOT_CRON = ("test -x /usr/bin/certbot -a \\! -d /run/systemd/system && perl -e "
+                "'sleep int(rand(43200))' && certbot -q renew")
+CERTBOT_TAIL = ("Ask for help or search for solutions at https://community.letsencrypt.org. See the "
+                "logfile /var/log/letsencrypt/letsencrypt.log or re-run Certbot with -v for more "
+                "details.\n")
+SIDE_FRAME = "- " * 39 + "-"
+
+
+def cron_mail(host, ip, rcpt, d, ident, user, command, body, *, frm=None, cte="8bit",
+              charset="UTF-8", extra=()):
+    """A mail as Debian's cron writes it (From: root@host (Cron Daemon),
+    X-Cron-Env headers), relayed by the host's MTA to our MX."""
+    short = host.split(".")[0]
+    headers = [
+        ("Received", host_received(host, ip, rcpt, d, ident)),
+        ("From", frm or "root@%s (Cron Daemon)" % host),
+        ("To", user),
+        ("Subject", "Cron <%s@%s> %s" % (user, short, command)),
+        ("MIME-Version", "1.0"),
+        ("Content-Type", "text/plain; charset=%s" % charset),
+        ("Content-Transfer-Encoding", cte),
+        ("X-Cron-Env", "<SHELL=/bin/sh>"),
+        ("X-Cron-Env", "<HOME=/root>"),
+        ("X-Cron-Env", "<PATH=/usr/bin:/bin>"),
+        ("X-Cron-Env", "<LOGNAME=%s>" % user),
+        ("Message-Id", "<%s@%s>" % (ident, host)),
+        ("Date", rfcdate(d)),
+    ] + list(extra)
+    if cte == "base64":
+        payload = b64body(body.encode("utf-8"))
+    elif cte == "quoted-printable":
+        payload = qpbody(body.encode("utf-8"))
+    else:
+        payload = body.encode("utf-8")
+    return raw(headers, payload)
+
+
+def certbot_cases():
+    # -- certbot 1.x under Debian's cron, -q: only the failure is printed
+    d = dt.datetime(2024, 5, 2, 3, 17, 44, tzinfo=UTC)
+    body = ("Failed to renew certificate example.org with error: Some challenges have failed.\n"
+            "All renewals failed. The following certificates could not be renewed:\n"
+            "  /etc/letsencrypt/live/example.org/fullchain.pem (failure)\n"
+            "1 renew failure(s), 0 parse failure(s)\n" + CERTBOT_TAIL)
+    data = cron_mail("web1.example.net", "198.51.100.21", "root@web1.example.net", d, "4VqB1c2DeFz3",
+                     "root", CERTBOT_CRON, body)
+    add("certbot", "renewal-failed-quiet-debian-cron",
+        "certbot 1.x under Debian's /etc/cron.d/certbot (-q): 'Failed to renew certificate example.org with error', 'All renewals failed', the (failure) path; From root@web1.example.net (Cron Daemon): a local sender nobody declared, not checked; account root@web1 from cron's subject",
+        data, [expect("4VqB1c2DeFz3@web1.example.net", d, "certbot", "renewal-failed", "example.org",
+                      "root@web1", None, reasons=[LOCAL])])
+
+    # -- certbot 1.x, verbose: one lineage renewed, two failed (one with the -0001 suffix)
+    d = dt.datetime(2023, 11, 20, 0, 42, 5, tzinfo=UTC)
+    body = ("Saving debug log to /var/log/letsencrypt/letsencrypt.log\n\n"
+            + SIDE_FRAME + "\nProcessing /etc/letsencrypt/renewal/blog.example.com.conf\n" + SIDE_FRAME + "\n"
+            "Renewing an existing certificate for blog.example.com\n\n"
+            + SIDE_FRAME + "\nProcessing /etc/letsencrypt/renewal/shop.example.com-0001.conf\n" + SIDE_FRAME + "\n"
+            "Renewing an existing certificate for shop.example.com and www.shop.example.com\n\n"
+            "Certbot failed to authenticate some domains (authenticator: webroot). The Certificate "
+            "Authority reported these problems:\n"
+            "  Domain: www.shop.example.com\n  Type:   dns\n"
+            "  Detail: DNS problem: NXDOMAIN looking up A for www.shop.example.com - check that a DNS "
+            "record exists for this domain\n\n"
+            "Hint: The Certificate Authority failed to verify the temporary files created by Certbot.\n\n"
+            "Failed to renew certificate shop.example.com-0001 with error: Some challenges have failed.\n\n"
+            + SIDE_FRAME + "\nProcessing /etc/letsencrypt/renewal/api.example.com.conf\n" + SIDE_FRAME + "\n"
+            "Renewing an existing certificate for api.example.com\n"
+            "Failed to renew certificate api.example.com with error: urn:ietf:params:acme:error:"
+            "rateLimited :: too many failed authorizations recently\n\n"
+            + SIDE_FRAME + "\nThe following renewals succeeded:\n"
+            "  /etc/letsencrypt/live/blog.example.com/fullchain.pem (success)\n\n"
+            "The following renewals failed:\n"
+            "  /etc/letsencrypt/live/shop.example.com-0001/fullchain.pem (failure)\n"
+            "  /etc/letsencrypt/live/api.example.com/fullchain.pem (failure)\n"
+            + SIDE_FRAME + "\n2 renew failure(s), 0 parse failure(s)\n" + CERTBOT_TAIL)
+    data = cron_mail("web2.example.com", "198.51.100.22", "deploy@web2.example.com", d, "4SrC2d3EfGz4",
+                     "deploy", "/usr/bin/certbot renew --deploy-hook 'systemctl reload nginx'", body)
+    add("certbot", "renewal-failed-mixed-two-lineages",
+        "certbot 1.x, verbose: blog renewed, shop.example.com-0001 and api.example.com failed ('The following renewals failed:'): the lineage suffix -0001 dropped, the renewed one and the names in the CA's problem report not taken; account deploy@web2",
+        data, [expect("4SrC2d3EfGz4@web2.example.com", d, "certbot", "renewal-failed", "shop.example.com",
+                      "deploy@web2", None, domains=["shop.example.com", "api.example.com"],
+                      reasons=[LOCAL])])
+
+    # -- certbot 0.x (2017): 'Attempting to renew cert (…) … produced an unexpected error'
+    d = dt.datetime(2017, 9, 14, 2, 31, 9, tzinfo=UTC)
+    body = ("Attempting to renew cert (example.net) from /etc/letsencrypt/renewal/example.net.conf "
+            "produced an unexpected error: Failed authorization procedure. example.net (http-01): "
+            "urn:acme:error:unauthorized :: The client lacks sufficient authorization :: Invalid "
+            "response from http://example.net/.well-known/acme-challenge/Jk3lM9nOpQ: \"<!DOCTYPE "
+            "html>\". Skipping.\n"
+            "All renewal attempts failed. The following certs could not be renewed:\n"
+            "  /etc/letsencrypt/live/example.net/fullchain.pem (failure)\n"
+            "1 renew failure(s), 0 parse failure(s)\n")
+    data = cron_mail("vps1.example.net", "203.0.113.31", "admin@example.net", d, "3xTm9n0PqRz5",
+                     "root", "certbot renew --quiet --no-self-upgrade", body,
+                     frm="Cron Daemon <root@vps1.example.net>", charset="ANSI_X3.4-1968", cte="7bit")
+    add("certbot", "renewal-failed-2017-attempting-to-renew",
+        "certbot 0.x (2017): 'Attempting to renew cert (example.net) from … produced an unexpected error', 'All renewal attempts failed. The following certs could not be renewed:'; charset ANSI_X3.4-1968 as cron writes it, 'Cron Daemon <root@…>'",
+        data, [expect("3xTm9n0PqRz5@vps1.example.net", d, "certbot", "renewal-failed", "example.net",
+                      "root@vps1", None, reasons=[LOCAL])])
+
+    # -- certbot 0.1x (2016): no name in 'Attempting to renew cert from …conf'; mixed result
+    d = dt.datetime(2016, 8, 30, 6, 25, 1, tzinfo=UTC)
+    body = ("-------------------------------------------------------------------------------\n"
+            "Processing /etc/letsencrypt/renewal/old.example.org.conf\n"
+            "-------------------------------------------------------------------------------\n"
+            "Attempting to renew cert from /etc/letsencrypt/renewal/old.example.org.conf produced an "
+            "unexpected error: Failed authorization procedure. old.example.org (tls-sni-01): "
+            "urn:acme:error:connection :: The server could not connect to the client to verify the "
+            "domain :: Connection refused. Skipping.\n\n"
+            "The following certs were successfully renewed:\n"
+            "  /etc/letsencrypt/live/new.example.org/fullchain.pem (success)\n\n"
+            "The following certs could not be renewed:\n"
+            "  /etc/letsencrypt/live/old.example.org/fullchain.pem (failure)\n"
+            "1 renew failure(s), 0 parse failure(s)\n")
+    data = cron_mail("mail.example.org", "203.0.113.32", "root@mail.example.org", d, "3sLk8m9NoPz6",
+                     "root", "/usr/bin/letsencrypt renew", body, cte="7bit")
+    add("certbot", "renewal-failed-2016-no-name-mixed",
+        "certbot 0.1x (2016): 'Attempting to renew cert from /etc/letsencrypt/renewal/old.example.org.conf …' (no name yet), one renewed, 'The following certs could not be renewed:': the name from the renewal file and the (failure) path; the command is the letsencrypt-auto era's",
+        data, [expect("3sLk8m9NoPz6@mail.example.org", d, "certbot", "renewal-failed", "old.example.org",
+                      "root@mail", None, reasons=[LOCAL])])
+
+    # -- a wrapper script's own subject, mailed with mail(1): UTF-8 base64, no cron header
+    d = dt.datetime(2025, 2, 3, 4, 0, 12, tzinfo=UTC)
+    body = ("certbot renew on web3.example.net, exit status 1:\n\n"
+            "Failed to renew certificate ホテル.example.jp with error: Some challenges have failed.\n"
+            "All renewals failed. The following certificates could not be renewed:\n"
+            "  /etc/letsencrypt/live/ホテル.example.jp/fullchain.pem (failure)\n"
+            "1 renew failure(s), 0 parse failure(s)\n")
+    data = raw([
+        ("Received", host_received("web3.example.net", "198.51.100.23", "ops@example.net", d,
+                                   "4ZtD3e4FgHz7")),
+        ("From", "ops-bot <ops@example.net>"),
+        ("To", "ops@example.net"),
+        ("Subject", "certbot renewal on web3.example.net: FAILED"),
+        ("Date", rfcdate(d)),
+        ("Message-ID", "<20250203040012.4ZtD3e4FgHz7@web3.example.net>"),
+        ("User-Agent", "s-nail v14.9.24"),
+        ("MIME-Version", "1.0"),
+        ("Content-Type", "text/plain; charset=utf-8"),
+        ("Content-Transfer-Encoding", "base64"),
+    ], b64body(body.encode("utf-8")))
+    add("certbot", "renewal-failed-wrapper-script-base64-idn",
+        "certbot's output mailed by a wrapper script with its own subject (no cron), UTF-8 base64, an IDN lineage ホテル.example.jp: punycode, no account",
+        data, [expect("20250203040012.4ZtD3e4FgHz7@web3.example.net", d, "certbot", "renewal-failed",
+                      "ホテル.example.jp".encode("idna").decode(), None, None, reasons=[LOCAL])])
+
+    # -- negatives: success, nothing due, a GitHub issue quoting the failure
+    d = dt.datetime(2024, 6, 1, 3, 10, 0, tzinfo=UTC)
+    body = ("Saving debug log to /var/log/letsencrypt/letsencrypt.log\n\n"
+            + SIDE_FRAME + "\nProcessing /etc/letsencrypt/renewal/example.org.conf\n" + SIDE_FRAME + "\n"
+            "Renewing an existing certificate for example.org and www.example.org\n\n"
+            + SIDE_FRAME + "\nCongratulations, all renewals succeeded: \n"
+            "  /etc/letsencrypt/live/example.org/fullchain.pem (success)\n" + SIDE_FRAME + "\n")
+    data = cron_mail("web1.example.net", "198.51.100.21", "root@web1.example.net", d, "4WaE5f6GhIz8",
+                     "root", "certbot renew", body)
+    add("negative", "certbot-all-renewals-succeeded",
+        "certbot's cron mail 'Congratulations, all renewals succeeded:' with a (success) path: success, not a notice",
+        data, [not_notice("4WaE5f6GhIz8@web1.example.net", d)])
+
+    d = dt.datetime(2024, 6, 2, 3, 10, 0, tzinfo=UTC)
+    body = ("Saving debug log to /var/log/letsencrypt/letsencrypt.log\n\n"
+            + SIDE_FRAME + "\nProcessing /etc/letsencrypt/renewal/example.org.conf\n" + SIDE_FRAME + "\n"
+            "Certificate not yet due for renewal\n\n"
+            + SIDE_FRAME + "\nThe following certificates are not due for renewal yet:\n"
+            "  /etc/letsencrypt/live/example.org/fullchain.pem expires on 2024-08-30 (skipped)\n"
+            "No renewals were attempted.\n" + SIDE_FRAME + "\n")
+    data = cron_mail("web1.example.net", "198.51.100.21", "root@web1.example.net", d, "4WbF6g7HiJz9",
+                     "root", "certbot renew", body)
+    add("negative", "certbot-not-due-for-renewal",
+        "certbot's cron mail 'The following certificates are not due for renewal yet: … expires on 2024-08-30 (skipped)' / 'No renewals were attempted.': a certificate, an expiry date and a name, but nothing wrong",
+        data, [not_notice("4WbF6g7HiJz9@web1.example.net", d)])
+
+    d = dt.datetime(2024, 3, 5, 12, 44, 10, tzinfo=UTC)
+    mid = "certbot/certbot/issues/9876@github.com"
+    body = ("renew fails after moving to a new VPS\n\n"
+            "## My domain is:\nexample.org\n\n"
+            "## I ran this command:\nsudo certbot renew\n\n"
+            "## It produced this output:\n"
+            "Failed to renew certificate example.org with error: Some challenges have failed.\n"
+            "All renewals failed. The following certificates could not be renewed:\n"
+            "  /etc/letsencrypt/live/example.org/fullchain.pem (failure)\n\n"
+            "—\nReply to this email directly, view it on GitHub\n"
+            "<https://github.com/certbot/certbot/issues/9876>, or unsubscribe\n"
+            "<https://github.com/notifications/unsubscribe-auth/AAB2C3D4E5F6>.\n"
+            "You are receiving this because you are subscribed to this thread.\n")
+    data = hosted_mail("out-21.smtp.github.com", "192.30.252.204", "me@example.com", d, "4TcG7h8IjKz0",
+                       "someone <notifications@github.com>", "certbot/certbot <certbot@noreply.github.com>",
+                       "[certbot/certbot] certbot renew: Failed to renew certificate with error: Some challenges have failed (Issue #9876)",
+                       mid, body, cte="quoted-printable")
+    add("negative", "certbot-output-in-github-issue",
+        "a GitHub notification quoting certbot's failure ('[certbot/certbot] …', 'Reply to this email directly'): someone else's problem, not a notice",
+        data, [not_notice(mid, d)])
+
+
+def acme_mail(host, ip, rcpt, d, ident, frm, subject, body, *, encode_subject=True, extra=(),
+              date=True):
+    """acme.sh's notify/mail.sh through sendmail: From (MAIL_FROM), To,
+    Subject as one UTF-8 B-word, text/plain UTF-8; the MTA adds the rest."""
+    subj = ("=?UTF-8?B?%s?=" % base64.b64encode(subject.encode("utf-8")).decode()
+            if encode_subject else subject)
+    headers = [("Received", host_received(host, ip, rcpt, d, ident))]
+    if frm:
+        headers.append(("From", frm))
+    headers += [("To", rcpt), ("Subject", subj)]
+    if date:
+        headers.append(("Date", rfcdate(d)))
+    headers += [("Message-Id", "<%s@%s>" % (ident, host)),
+                ("Content-Type", "text/plain; charset=utf-8"), ("MIME-Version", "1.0")] + list(extra)
+    return raw(headers, body.encode("utf-8"))
+
+
+def acme_sh_cases():
+    # -- one certificate (--notify-mode 1), mail hook: subject an RFC 2047 UTF-8 word
+    d = dt.datetime(2024, 7, 21, 0, 23, 41, tzinfo=UTC)
+    data = acme_mail("host1.example.net", "198.51.100.41", "admin@example.com", d, "4XaH8i9JkLz1",
+                     "root@host1.example.net", "Renew example.com error by host1",
+                     "There is an error.\n")
+    add("acme-sh", "renewal-failed-one-cert-encoded-subject",
+        "acme.sh (--notify-mode 1, mail hook): subject '=?UTF-8?B?…?=' = 'Renew example.com error by host1', body 'There is an error.': the name from the subject, account host1; a local sender nobody declared",
+        data, [expect("4XaH8i9JkLz1@host1.example.net", d, "acme-sh", "renewal-failed", "example.com",
+                      "host1", None, reasons=[LOCAL])])
+
+    # -- bulk mode, 2024 wording: Errored certs + Successful certs, smtp hook (plain subject)
+    d = dt.datetime(2024, 9, 3, 0, 17, 2, tzinfo=UTC)
+    body = ("Errored certs:\n    a.example.com\n    *.b.example.com\n\n"
+            "Successful certs:\n    c.example.com\n\n")
+    data = raw([
+        ("Received", host_received("host2.example.net", "198.51.100.42", "ops@example.com", d,
+                                   "4XbI9j0KlMz2")),
+        ("From", "acme.sh <acme@example.com>"),
+        ("To", "ops@example.com"),
+        ("Subject", "Renew Error Success by host2"),
+        ("Date", rfcdate(d)),
+        ("Content-Type", "text/plain; charset=utf-8"),
+        ("X-Mailer", "acme.sh 3.0.8 --notify-hook smtp"),
+    ], body.encode("utf-8"))
+    add("acme-sh", "renewal-failed-bulk-errored-successful",
+        "acme.sh bulk mode (2024 wording), smtp hook: 'Renew Error Success by host2', 'Errored certs:' a.example.com and *.b.example.com, 'Successful certs:' c.example.com: only the errored names, the wildcard as its base name; no Message-ID",
+        data, [expect(None, d, "acme-sh", "renewal-failed", "a.example.com", "host2", None,
+                      domains=["a.example.com", "b.example.com"],
+                      reasons=["wildcard *.b.example.com", LOCAL])])
+
+    # -- bulk mode, 2019-2022 wording: 'Error certs:' + 'Skipped certs:', no ' by HOST'
+    d = dt.datetime(2021, 3, 10, 0, 11, 55, tzinfo=UTC)
+    body = "Error certs:\n    old.example.org\n\nSkipped certs:\n    new.example.org\n\n"
+    data = acme_mail("srv.example.org", "203.0.113.43", "root@srv.example.org", d, "4PcJ0k1LmNz3",
+                     "root@srv.example.org", "Renew Error Skipped", body)
+    add("acme-sh", "renewal-failed-bulk-2021-error-certs",
+        "acme.sh bulk mode before 2023/2024: subject 'Renew Error Skipped' (no ' by HOST', encoded), 'Error certs:' old.example.org, 'Skipped certs:' new.example.org: the errored name only, no account",
+        data, [expect("4PcJ0k1LmNz3@srv.example.org", d, "acme-sh", "renewal-failed", "old.example.org",
+                      None, None, reasons=[LOCAL])])
+
+    # -- one certificate through mutt (plain subject, no Date from acme.sh: the Received gives it)
+    d = dt.datetime(2022, 11, 2, 0, 5, 30, tzinfo=UTC)
+    data = acme_mail("nas.example.net", "203.0.113.44", "me@example.net", d, "4QdK1l2MnOz4",
+                     "me@example.net", "Renew error.example.net error", "There is an error.\n",
+                     encode_subject=False, date=False, extra=[("User-Agent", "Mutt/2.0.5 (2021-01-21)")])
+    add("acme-sh", "renewal-failed-mutt-no-date",
+        "acme.sh one-certificate mail through mutt: plain subject 'Renew error.example.net error' (a name that starts with 'error'), no Date header: date null, no account",
+        data, [expect("4QdK1l2MnOz4@nas.example.net", None, "acme-sh", "renewal-failed",
+                      "error.example.net", None, None, reasons=[LOCAL])])
+
+    # -- negatives: success, skipped, bulk success, the test notification
+    for name, subject, body, desc in [
+            ("acme-sh-renew-success", "Renew example.com success by host1", "Good, the cert is renewed.\n",
+             "acme.sh 'Renew example.com success by host1' / 'Good, the cert is renewed.'"),
+            ("acme-sh-renew-skipped", "Renew example.com skipped by host1", "Good, the cert is skipped.\n",
+             "acme.sh 'Renew example.com skipped by host1' / 'Good, the cert is skipped.'"),
+            ("acme-sh-bulk-success", "Renew Success Skipped by host1",
+             "Successful certs:\n    example.com\n    www.example.com\n\nSkipped certs:\n    example.org\n\n",
+             "acme.sh bulk 'Renew Success Skipped by host1' with 'Successful certs:' and 'Skipped certs:'"),
+            ("acme-sh-test-notification", "Hello, this is a notification from acme.sh by host1",
+             "If you receive this message, your notification works.\n",
+             "acme.sh's test mail after --set-notify")]:
+        d = dt.datetime(2024, 7, 22, 0, 23, 41, tzinfo=UTC) + dt.timedelta(days=len(CASES) % 7)
+        ident = "4Y" + hashlib.sha1(name.encode()).hexdigest()[:10]
+        data = acme_mail("host1.example.net", "198.51.100.41", "admin@example.com", d, ident,
+                         "root@host1.example.net", subject, body)
+        add("negative", name, desc + ": not a notice", data,
+            [not_notice("%s@host1.example.net" % ident, d)])
+
+
+HEROKU_FROM = "Heroku <noreply@heroku.com>"
+
+
+def heroku_cases():
+    # -- 2018: the names on one line after '…domains on APP:'
+    d = dt.datetime(2018, 6, 12, 18, 4, 33, tzinfo=UTC)
+    mid = "5b1fff1d.1c69fb81.8a2b3.4c5d@mail.heroku.com"
+    body = ("Hi,\n\n"
+            "Automated Certificate Management has failed for the following domains on sushi-app-2018:\n\n"
+            "www.example.com example.com\n\n"
+            "Make sure each domain's DNS record points at the DNS target Heroku gave you (run `heroku "
+            "domains -a sushi-app-2018` to see them). Once the DNS is correct, run:\n\n"
+            "    heroku certs:auto:refresh -a sushi-app-2018\n\n"
+            "See https://devcenter.heroku.com/articles/automated-certificate-management for details.\n\n"
+            "— The Heroku Team\n")
+    data = raw([
+        ("Received", host_received("o1.mail.heroku.com", "50.31.32.11", "dev@example.com", d,
+                                   "3aBc4dEf5Gz6")),
+        ("From", HEROKU_FROM),
+        ("To", "dev@example.com"),
+        ("Subject", "Automated Certificate Management failure on sushi-app-2018"),
+        ("Date", rfcdate(d)),
+        ("Message-ID", "<%s>" % mid),
+        ("MIME-Version", "1.0"),
+        ("Content-Type", "text/plain; charset=UTF-8"),
+        ("Content-Transfer-Encoding", "quoted-printable"),
+    ], qpbody(body.encode("utf-8")))
+    add("heroku", "renewal-failed-2018-names-on-one-line",
+        "Heroku ACM 2018: 'Automated Certificate Management has failed for the following domains on sushi-app-2018:' then 'www.example.com example.com' on one line (QP; the subject and the rest of the body are written here); account sushi-app-2018",
+        data, [expect(mid, d, "heroku", "renewal-failed", "www.example.com", "sushi-app-2018", None,
+                      domains=["www.example.com", "example.com"])])
+
+    # -- 2020: HTML only, a Domain | Reason table; a reason names another host
+    d = dt.datetime(2020, 10, 6, 9, 30, 0, tzinfo=UTC)
+    mid = "5f7c3a58.8d2e4f6a.77@mail.heroku.com"
+    html = ("<!DOCTYPE html><html><body style=\"font-family: sans-serif\">\n"
+            "<p>Hi,</p>\n"
+            "<p>Automated Certificate Management has failed for the following domains on your app "
+            "<b>cake-shop</b>:</p>\n"
+            "<table cellpadding=\"4\">\n"
+            "<tr><th align=\"left\">Domain</th><th align=\"left\">Reason</th></tr>\n"
+            "<tr><td>example.org</td><td>Unable to resolve DNS for example.org</td></tr>\n"
+            "<tr><td>www.example.org</td><td>CNAME points to cake-shop.herokuapp.com, not to "
+            "shiny-cactus-1a2b.herokudns.com</td></tr>\n"
+            "</table>\n"
+            "<p>Fix the DNS records of these domains, then run "
+            "<code>heroku certs:auto:refresh -a cake-shop</code>.</p>\n"
+            "<p>The Heroku Team</p>\n</body></html>\n")
+    data = raw([
+        ("Received", host_received("o2.mail.heroku.com", "50.31.32.12", "owner@example.org", d,
+                                   "4Cd5eFg6HiZ7")),
+        ("From", HEROKU_FROM),
+        ("To", "owner@example.org"),
+        ("Subject", "[Heroku] ACM failed for cake-shop"),
+        ("Date", rfcdate(d)),
+        ("Message-ID", "<%s>" % mid),
+        ("MIME-Version", "1.0"),
+        ("Content-Type", "text/html; charset=UTF-8"),
+        ("Content-Transfer-Encoding", "base64"),
+    ], b64body(html.encode("utf-8")))
+    add("heroku", "renewal-failed-2020-html-table",
+        "Heroku ACM 2020, HTML only (base64): a 'Domain | Reason' table with 'Unable to resolve DNS for example.org'; the first cell of each row is a name, the DNS target in a reason is not; account cake-shop",
+        data, [expect(mid, d, "heroku", "renewal-failed", "example.org", "cake-shop", None,
+                      domains=["example.org", "www.example.org"])])
+
+    # -- 2020, multipart/alternative: the plain part writes the table with '|'
+    d = dt.datetime(2020, 11, 17, 2, 0, 45, tzinfo=UTC)
+    mid = "5fb32e0d.3a4b5c6d.91@mail.heroku.com"
+    plain = ("Hi,\n\n"
+             "Automated Certificate Management has failed for the following domains on your app "
+             "tea-house-eu:\n\n"
+             "Domain              | Reason\n"
+             "api.example.net     | Unable to resolve DNS for api.example.net\n\n"
+             "Fix the DNS records of these domains, then run `heroku certs:auto:refresh -a tea-house-eu`.\n\n"
+             "The Heroku Team\n")
+    html = ("<html><body><p>Hi,</p><p>Automated Certificate Management has failed for the following "
+            "domains on your app <b>tea-house-eu</b>:</p><table><tr><th>Domain</th><th>Reason</th></tr>"
+            "<tr><td>api.example.net</td><td>Unable to resolve DNS for api.example.net</td></tr></table>"
+            "</body></html>\n")
+    bnd = "--==_mimepart_5fb32e0d3a4b_91"
+    body = (("--%s\nContent-Type: text/plain; charset=UTF-8\nContent-Transfer-Encoding: 7bit\n\n" % bnd).encode()
+            + plain.encode() + ("\n--%s\nContent-Type: text/html; charset=UTF-8\n"
+                                "Content-Transfer-Encoding: quoted-printable\n\n" % bnd).encode()
+            + qpbody(html.encode()) + ("\n--%s--\n" % bnd).encode())
+    data = raw([
+        ("Received", host_received("o3.mail.heroku.com", "50.31.32.13", "ops@example.net", d,
+                                   "4De6fGh7IjZ8")),
+        ("From", "Heroku <bot@heroku.com>"),
+        ("To", "ops@example.net"),
+        ("Subject", "Automated Certificate Management failure for tea-house-eu"),
+        ("Date", rfcdate(d)),
+        ("Message-ID", "<%s>" % mid),
+        ("MIME-Version", "1.0"),
+        ("Content-Type", 'multipart/alternative; boundary="%s"' % bnd),
+    ], body)
+    add("heroku", "renewal-failed-2020-multipart-pipe-table",
+        "Heroku ACM 2020 as multipart/alternative: the plain part writes the table as 'Domain | Reason' rows, from bot@heroku.com; account tea-house-eu",
+        data, [expect(mid, d, "heroku", "renewal-failed", "api.example.net", "tea-house-eu", None)])
+
+    # -- look-alike: Heroku's text from another domain, with a 'fix it' link
+    d = dt.datetime(2024, 2, 20, 8, 0, 0, tzinfo=UTC)
+    mid = "20240220080000.aa11@heroku-support.net"
+    body = ("Hi,\n\nAutomated Certificate Management has failed for the following domains on your app "
+            "shop-prod:\n\nshop.example.com\n\nSign in to fix it now: https://heroku-support.net/login\n")
+    data = hosted_mail("mx.heroku-support.net", "198.51.100.250", "cto@example.com", d, "4EfG7h8IjKz9",
+                       "Heroku <support@heroku-support.net>", "cto@example.com",
+                       "Heroku: action required for shop-prod", mid, body, cte="7bit")
+    add("phishing", "heroku-lookalike-sender",
+        "Heroku's ACM text from support@heroku-support.net with a sign-in link: Heroku's notice, suspicious",
+        data, [expect(mid, d, "heroku", "renewal-failed", "shop.example.com", "shop-prod", None,
+                      verdict="suspicious", reasons=["not a genuine"])])
+
+
+NETLIFY_FROM = "Netlify <team@netlify.com>"
+NETLIFY_SENTENCE = ("We tried to renew the TLS certificate for %s but failed. Your TLS certificate is "
+                    "about to expire on %s, which will impact your site’s availability.")
+
+
+def netlify_cases():
+    # -- plain text, the published sentence, the site's settings link
+    d = dt.datetime(2019, 4, 11, 15, 2, 19, tzinfo=UTC)
+    mid = "5caf5733.1c69fb81.2b4d.77aa@mail.netlify.com"
+    body = ("Hi there,\n\n" + NETLIFY_SENTENCE % ("example.io", "Apr 25, 2019") + "\n\n"
+            "This usually happens when the domain's DNS records no longer point to Netlify. Check the "
+            "domain settings of your site:\n"
+            "https://app.netlify.com/sites/brave-curie-4f2a1b/settings/domain\n\n"
+            "Once the DNS is fixed, use \"Renew certificate\" in the HTTPS section.\n\n"
+            "Cheers,\nThe Netlify Team\n")
+    data = py_modern([
+        ("Received", host_received("mail.netlify.com", "198.51.100.61", "dev@example.io", d,
+                                   "4FgH8i9JkLz0")),
+        ("From", NETLIFY_FROM),
+        ("To", "dev@example.io"),
+        ("Subject", "Action required: TLS certificate renewal failed for example.io"),
+        ("Date", rfcdate(d)),
+        ("Message-ID", "<%s>" % mid),
+    ], body, cte="quoted-printable")
+    add("netlify", "renewal-failed-plain-qp",
+        "Netlify: 'We tried to renew the TLS certificate for example.io but failed … about to expire on Apr 25, 2019' (UTF-8 QP, curly ’); account from the site's settings link (the subject and the rest of the body are written here)",
+        data, [expect(mid, d, "netlify", "renewal-failed", "example.io", "brave-curie-4f2a1b", None,
+                      explicit="2019-04-25")])
+
+    # -- HTML only, the sentence wrapped over lines and tags
+    d = dt.datetime(2021, 8, 2, 7, 45, 0, tzinfo=UTC)
+    mid = "6107a37c.5e6f7a8b.12@mail.netlify.com"
+    html = ("<html><body>\n<h1>Your TLS certificate could not be renewed</h1>\n"
+            "<p>We tried to renew the TLS certificate for <strong>www.example.dev</strong>\n"
+            "but failed. Your TLS certificate is about to expire on <strong>Aug 16, 2021</strong>, "
+            "which will impact your site&rsquo;s availability.</p>\n"
+            "<p><a href=\"https://app.netlify.com/sites/quiet-lake-77/settings/domain#https\">"
+            "Review your HTTPS settings</a></p>\n<p>The Netlify Team</p>\n</body></html>\n")
+    data = raw([
+        ("Received", host_received("mail.netlify.com", "198.51.100.61", "owner@example.dev", d,
+                                   "4GhI9j0KlMz1")),
+        ("From", "Netlify <no-reply@netlify.com>"),
+        ("To", "owner@example.dev"),
+        ("Subject", "Netlify: certificate renewal failed"),
+        ("Date", rfcdate(d)),
+        ("Message-ID", "<%s>" % mid),
+        ("MIME-Version", "1.0"),
+        ("Content-Type", "text/html; charset=utf-8"),
+        ("Content-Transfer-Encoding", "quoted-printable"),
+    ], qpbody(html.encode("utf-8")))
+    add("netlify", "renewal-failed-html-only",
+        "Netlify, HTML only (QP): the sentence broken over a line and <strong> tags, &rsquo;; expires Aug 16, 2021; the site's link only in an href, which is no text: no account",
+        data, [expect(mid, d, "netlify", "renewal-failed", "www.example.dev", None, None,
+                      explicit="2021-08-16")])
+
+
+ZEROSSL_FROM = "ZeroSSL <noreply@zerossl.com>"
+
+
+def zerossl_cases():
+    # -- plain text
+    d = dt.datetime(2022, 5, 9, 0, 1, 7, tzinfo=UTC)
+    mid = "20220509000107.6a7b8c9d@zerossl.com"
+    body = ("Hello,\n\n"
+            "This is to notify you that your certificate with the common name server.example.com has "
+            "expired.\n\n"
+            "To keep your website secure, renew the certificate in your ZeroSSL dashboard:\n"
+            "https://app.zerossl.com/certificates\n\n"
+            "Best regards,\nThe ZeroSSL Team\n")
+    data = py_modern([
+        ("Received", host_received("mail.zerossl.com", "198.51.100.71", "it@example.com", d,
+                                   "4HiJ0k1LmNz2")),
+        ("From", ZEROSSL_FROM),
+        ("To", "it@example.com"),
+        ("Subject", "Certificate Expired: server.example.com"),
+        ("Date", rfcdate(d)),
+        ("Message-ID", "<%s>" % mid),
+    ], body, cte="7bit")
+    add("zerossl", "expired-plain",
+        "ZeroSSL 'Certificate Expired: server.example.com' / 'your certificate with the common name server.example.com has expired' (7bit; the rest of the body written here): kind expired, no date",
+        data, [expect(mid, d, "zerossl", "expired", "server.example.com", None, None)])
+
+    # -- multipart/alternative, a wildcard
+    d = dt.datetime(2023, 1, 15, 0, 0, 41, tzinfo=UTC)
+    mid = "20230115000041.0a1b2c3d@zerossl.com"
+    plain = ("Hello,\n\nThis is to notify you that your certificate with the common name *.example.net "
+             "has expired.\n\nThe ZeroSSL Team\n")
+    html = ("<html><body><p>Hello,</p><p>This is to notify you that your certificate with the common "
+            "name <b>*.example.net</b> has expired.</p><p>The ZeroSSL Team</p></body></html>\n")
+    bnd = "b1_0a1b2c3d4e5f"
+    body = (("--%s\nContent-Type: text/plain; charset=us-ascii\n\n" % bnd).encode() + plain.encode()
+            + ("\n--%s\nContent-Type: text/html; charset=us-ascii\n\n" % bnd).encode() + html.encode()
+            + ("\n--%s--\n" % bnd).encode())
+    data = raw([
+        ("Received", host_received("mail.zerossl.com", "198.51.100.71", "ops@example.net", d,
+                                   "4IjK1l2MnOz3")),
+        ("From", ZEROSSL_FROM),
+        ("To", "ops@example.net"),
+        ("Subject", "Certificate Expired: *.example.net"),
+        ("Date", rfcdate(d)),
+        ("Message-ID", "<%s>" % mid),
+        ("MIME-Version", "1.0"),
+        ("Content-Type", 'multipart/alternative; boundary="%s"' % bnd),
+    ], body)
+    add("zerossl", "expired-wildcard-multipart",
+        "ZeroSSL 'Certificate Expired: *.example.net' as multipart/alternative: the wildcard checked as example.net, with a reason",
+        data, [expect(mid, d, "zerossl", "expired", "example.net", None, None,
+                      reasons=["wildcard *.example.net"])])
+
+
+def ca_reminder_cases():
+    # -- DigiCert / RapidSSL: the published sentence, a wildcard, the order number
+    d = dt.datetime(2024, 1, 10, 14, 0, 0, tzinfo=UTC)
+    mid = "0100018cf4a1b2c3-aa.rapidssl@digicert.com"
+    body = ("Dear Customer,\n\n"
+            "Your RapidSSL Wildcard certificate for *.example.com will expire in 91 days!\n\n"
+            "Order #: 12345678\nCommon name: *.example.com\n\n"
+            "Renew now to avoid browser warnings for your visitors. Log in to your account to renew:\n"
+            "https://www.digicert.com/account/\n\n"
+            "Sincerely,\nDigiCert Customer Support\n")
+    data = py_modern([
+        ("Received", host_received("mail.digicert.com", "198.51.100.81", "buyer@example.com", d,
+                                   "4JkL2m3NoPz4")),
+        ("From", "DigiCert <no-reply@digicert.com>"),
+        ("To", "buyer@example.com"),
+        ("Subject", "Your RapidSSL Wildcard certificate expires in 91 days"),
+        ("Date", rfcdate(d)),
+        ("Message-ID", "<%s>" % mid),
+    ], body)
+    add("digicert", "expiry-91-days-rapidssl-wildcard",
+        "DigiCert reminder: 'Your RapidSSL Wildcard certificate for *.example.com will expire in 91 days!' (UTF-8 base64; the rest written here): 91 days from the Date, the wildcard checked as example.com, account the order number",
+        data, [expect(mid, d, "digicert", "expiry-warning", "example.com", "12345678", 91,
+                      reasons=["wildcard *.example.com"])])
+
+    # -- GeoTrust, HTML only, a date instead of a day count
+    d = dt.datetime(2025, 2, 12, 9, 0, 0, tzinfo=UTC)
+    mid = "20250212090000.5c6d@geotrust.com"
+    html = ("<html><body><p>Hello,</p>\n"
+            "<p>Your GeoTrust True BusinessID certificate for www.example.org expires on March 14, 2025.</p>\n"
+            "<table><tr><td>Order number:</td><td>GT-99887766</td></tr>\n"
+            "<tr><td>Expiration date:</td><td>March 14, 2025</td></tr></table>\n"
+            "<p>Renew it before that date to keep your site trusted.</p></body></html>\n")
+    data = raw([
+        ("Received", host_received("smtp.geotrust.com", "198.51.100.82", "web@example.org", d,
+                                   "4KlM3n4OpQz5")),
+        ("From", "GeoTrust <renewals@geotrust.com>"),
+        ("To", "web@example.org"),
+        ("Subject", "Certificate expiration reminder: www.example.org"),
+        ("Date", rfcdate(d)),
+        ("Message-ID", "<%s>" % mid),
+        ("MIME-Version", "1.0"),
+        ("Content-Type", "text/html; charset=utf-8"),
+        ("Content-Transfer-Encoding", "7bit"),
+    ], html.encode())
+    add("digicert", "expiry-date-geotrust-html",
+        "GeoTrust (DigiCert brand) reminder, HTML only: 'certificate for www.example.org expires on March 14, 2025', order number in a table",
+        data, [expect(mid, d, "digicert", "expiry-warning", "www.example.org", "GT-99887766", None,
+                      explicit="2025-03-14")])
+
+    # -- Sectigo: PositiveSSL, 30 days, QP
+    d = dt.datetime(2024, 4, 1, 6, 0, 0, tzinfo=UTC)
+    mid = "20240401060000.7e8f@sectigo.com"
+    body = ("Hello,\n\n"
+            "Your PositiveSSL certificate for shop.example.com will expire in 30 days.\n\n"
+            "Order number: 1122334455\n\n"
+            "To avoid interruption, renew the certificate and install the new one before it expires.\n\n"
+            "Sectigo Customer Support\n")
+    data = py_modern([
+        ("Received", host_received("mail.sectigo.com", "198.51.100.91", "shop@example.com", d,
+                                   "4LmN4o5PqRz6")),
+        ("From", "Sectigo <noreply@sectigo.com>"),
+        ("To", "shop@example.com"),
+        ("Subject", "Your PositiveSSL certificate expires in 30 days"),
+        ("Date", rfcdate(d)),
+        ("Message-ID", "<%s>" % mid),
+    ], body, cte="quoted-printable")
+    add("sectigo", "expiry-30-days-positivessl",
+        "Sectigo reminder (wording written in RapidSSL's published shape, none of Sectigo's is published): 'Your PositiveSSL certificate for shop.example.com will expire in 30 days' (QP)",
+        data, [expect(mid, d, "sectigo", "expiry-warning", "shop.example.com", "1122334455", 30)])
+
+    # -- a reseller's reminder naming a Sectigo brand: Sectigo's, suspicious until declared
+    d = dt.datetime(2024, 4, 2, 6, 0, 0, tzinfo=UTC)
+    mid = "20240402060000.c0ffee@namecheap.com"
+    body = ("Hi,\n\nYour PositiveSSL certificate for blog.example.com will expire in 14 days.\n\n"
+            "Renew it from your account: https://ap.www.namecheap.com/ProductList/SslCertificates\n")
+    data = hosted_mail("mail.namecheap.com", "198.51.100.92", "me@example.com", d, "4MnO5p6QrSz7",
+                       "Namecheap <support@namecheap.com>", "me@example.com",
+                       "Your SSL certificate for blog.example.com expires soon", mid, body, cte="7bit")
+    add("sectigo", "reseller-reminder-suspicious-until-declared",
+        "a reseller's reminder (support@namecheap.com) naming PositiveSSL: taken for Sectigo's notice and suspicious, as the rule file says, until the user adds the reseller's domain in the config",
+        data, [expect(mid, d, "sectigo", "expiry-warning", "blog.example.com", None, 14,
+                      verdict="suspicious", reasons=["not a genuine"])])
+
+    # -- look-alike RapidSSL sender with a payment link
+    d = dt.datetime(2024, 5, 5, 5, 5, 5, tzinfo=UTC)
+    mid = "20240505050505.bad1@rapidssl-renewal.com"
+    body = ("Your RapidSSL certificate for pay.example.com will expire in 3 days!\n\n"
+            "Pay now to renew: https://rapidssl-renewal.com/pay\n")
+    data = hosted_mail("smtp.rapidssl-renewal.com", "198.51.100.251", "fin@example.com", d, "4NoP6q7RsTz8",
+                       "RapidSSL <renew@rapidssl-renewal.com>", "fin@example.com",
+                       "URGENT: your RapidSSL certificate expires in 3 days", mid, body, cte="7bit")
+    add("phishing", "rapidssl-lookalike-sender",
+        "RapidSSL's reminder from renew@rapidssl-renewal.com with a payment link: DigiCert's notice, suspicious",
+        data, [expect(mid, d, "digicert", "expiry-warning", "pay.example.com", None, 3,
+                      verdict="suspicious", reasons=["not a genuine"])])
+
+
+def vercel_cases():
+    # -- the published line as the subject; multipart
+    d = dt.datetime(2023, 6, 19, 11, 30, 0, tzinfo=UTC)
+    mid = "20230619113000.4b5c6d@vercel.com"
+    plain = ("Hi,\n\nWe could not renew the certificate for example.io: its DNS records no longer point "
+             "to Vercel.\n\nCheck the domain's configuration in your project's settings:\n"
+             "https://vercel.com/dashboard/domains\n\nThe Vercel Team\n")
+    html = ("<html><body><p>Hi,</p><p>We could not renew the certificate for <b>example.io</b>: its DNS "
+            "records no longer point to Vercel.</p></body></html>\n")
+    bnd = "----=_Part_4b5c6d"
+    body = (("--%s\nContent-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: 7bit\n\n" % bnd).encode()
+            + plain.encode() + ("\n--%s\nContent-Type: text/html; charset=utf-8\n"
+                                "Content-Transfer-Encoding: 7bit\n\n" % bnd).encode()
+            + html.encode() + ("\n--%s--\n" % bnd).encode())
+    data = raw([
+        ("Received", host_received("mail.vercel.com", "198.51.100.101", "dev@example.io", d,
+                                   "4OpQ7r8StUz9")),
+        ("From", "Vercel <notifications@vercel.com>"),
+        ("To", "dev@example.io"),
+        ("Subject", "Automatic certificate renewal failed for example.io"),
+        ("Date", rfcdate(d)),
+        ("Message-ID", "<%s>" % mid),
+        ("MIME-Version", "1.0"),
+        ("Content-Type", 'multipart/alternative; boundary="%s"' % bnd),
+    ], body)
+    add("vercel", "renewal-failed-subject-multipart",
+        "Vercel: subject 'Automatic certificate renewal failed for example.io' (the published line), multipart/alternative (the body written here)",
+        data, [expect(mid, d, "vercel", "renewal-failed", "example.io", None, None)])
+
+    # -- the line in the body under another subject, HTML only
+    d = dt.datetime(2024, 1, 8, 2, 0, 0, tzinfo=UTC)
+    mid = "20240108020000.7d8e@vercel.com"
+    html = ("<html><body><h2>Automatic certificate renewal failed for app.example.dev</h2>"
+            "<p>Vercel could not renew the certificate of this domain. Make sure the domain's "
+            "configuration is valid in your project's settings.</p></body></html>\n")
+    data = raw([
+        ("Received", host_received("mail.vercel.com", "198.51.100.101", "team@example.dev", d,
+                                   "4PqR8s9TuVz0")),
+        ("From", "Vercel <notifications@vercel.com>"),
+        ("To", "team@example.dev"),
+        ("Subject", "Action required for your domain"),
+        ("Date", rfcdate(d)),
+        ("Message-ID", "<%s>" % mid),
+        ("MIME-Version", "1.0"),
+        ("Content-Type", "text/html; charset=utf-8"),
+        ("Content-Transfer-Encoding", "base64"),
+    ], b64body(html.encode()))
+    add("vercel", "renewal-failed-body-html-only",
+        "Vercel: the line 'Automatic certificate renewal failed for app.example.dev' as a heading of an HTML-only mail (base64) under the subject 'Action required for your domain'",
+        data, [expect(mid, d, "vercel", "renewal-failed", "app.example.dev", None, None)])
+
+
+def cpanel_more_cases():
+    # -- the deferral notice word for word as hosts publish it: one long line,
+    #    curly quotes, HTML only
+    d = dt.datetime(2021, 12, 13, 2, 46, 9, tzinfo=UTC)
+    mid = "1639363569.21077.cpanel@sv207.colorfulbox.jp"
+    html = ("<html><body>\n<p>shop.example.jp: AutoSSL would normally renew this certificate now, but 3 "
+            "of the website’s secured domains just failed DCV. To provide you with more time to "
+            "resolve these problems, AutoSSL will defer the renewal until Dec 20, 2021 at 12:00:00 AM "
+            "UTC. After that time, AutoSSL will request a replacement certificate that excludes any "
+            "domains that fail DCV. At the time of this notice, the certificate will expire in 6 days, "
+            "21 hours, 13 minutes, and 51 seconds.</p>\n"
+            "<p>To resolve these problems, open “SSL/TLS Status” in cPanel.</p>\n</body></html>\n")
+    data = raw([
+        ("Received", host_received("sv207.colorfulbox.jp", "203.0.113.127", "owner@shop.example.jp", d,
+                                   "4QrS9t0UvWz1")),
+        ("From", '"cPanel on sv207.colorfulbox.jp" <cpanel@sv207.colorfulbox.jp>'),
+        ("To", "owner@shop.example.jp"),
+        ("Subject", ew("[sv207.colorfulbox.jp] Potential reduced AutoSSL coverage for “shop.example.jp”",
+                       "UTF-8", "utf-8")),
+        ("Date", rfcdate(d)),
+        ("Message-ID", "<%s>" % mid),
+        ("MIME-Version", "1.0"),
+        ("Content-Type", "text/html; charset=utf-8"),
+        ("Content-Transfer-Encoding", "quoted-printable"),
+    ], qpbody(html.encode("utf-8")))
+    add("cpanel", "coverage-reduced-defer-published-html",
+        "cPanel's deferral notice as published ('AutoSSL would normally renew this certificate now, but 3 of the website’s secured domains just failed DCV … defer the renewal until Dec 20, 2021 at 12:00:00 AM UTC … expire in 6 days, 21 hours, 13 minutes, and 51 seconds'), one long paragraph, curly quotes, HTML only QP, the subject with the server and the website: coverage-reduced, days 6, the deferral date no claim",
+        data, [expect(mid, d, "cpanel-autossl", "coverage-reduced", "shop.example.jp", None, 6)])
+
+    # -- negative: Virtualmin's success mail
+    d = dt.datetime(2024, 3, 1, 4, 0, 0, tzinfo=UTC)
+    mid = "1709265600.12345@server.example.net"
+    body = ("A new certificate was successfully requested from Let's Encrypt, and installed for "
+            "example.com.\n\nThe certificate is valid until 2024-05-30 and will be renewed "
+            "automatically.\n")
+    data = raw([
+        ("Received", host_received("server.example.net", "198.51.100.111", "root@example.com", d,
+                                   "4RsT0u1VwXz2")),
+        ("From", "root@server.example.net"),
+        ("To", "root@example.com"),
+        ("Subject", "Let's Encrypt certificate renewal for example.com"),
+        ("Date", rfcdate(d)),
+        ("Message-ID", "<%s>" % mid),
+        ("MIME-Version", "1.0"),
+        ("Content-Type", "text/plain; charset=UTF-8"),
+    ], body.encode())
+    add("negative", "virtualmin-letsencrypt-renewed",
+        "Virtualmin 'A new certificate was successfully requested from Let's Encrypt, and installed for example.com' with 'valid until 2024-05-30': success, not a notice",
+        data, [not_notice(mid, d)])
+
+    # -- negative: a CA's issuance mail with an expiry date
+    d = dt.datetime(2024, 4, 3, 9, 0, 0, tzinfo=UTC)
+    mid = "20240403090000.ok@digicert.com"
+    body = ("Hello,\n\nYour RapidSSL certificate for www.example.com has been issued.\n\n"
+            "Order #: 23456789\nValid until: April 3, 2025\n\n"
+            "Download it from your account and install it with its intermediate certificate.\n")
+    data = hosted_mail("mail.digicert.com", "198.51.100.81", "buyer@example.com", d, "4StU1v2WxYz3",
+                       "DigiCert <no-reply@digicert.com>", "buyer@example.com",
+                       "Your RapidSSL certificate for www.example.com has been issued", mid, body, cte="7bit")
+    add("negative", "digicert-certificate-issued",
+        "DigiCert 'Your RapidSSL certificate for www.example.com has been issued' with 'Valid until: April 3, 2025', from the genuine sender: issuance, not a notice",
+        data, [not_notice(mid, d)])
+
+    # -- negative: ZeroSSL's issuance mail
+    d = dt.datetime(2024, 4, 4, 9, 0, 0, tzinfo=UTC)
+    mid = "20240404090000.ok@zerossl.com"
+    body = ("Hello,\n\nThis is to notify you that your certificate with the common name "
+            "server.example.com has been issued and is ready for download.\n\nThe ZeroSSL Team\n")
+    data = hosted_mail("mail.zerossl.com", "198.51.100.71", "it@example.com", d, "4TuV2w3XyZz4",
+                       ZEROSSL_FROM, "it@example.com", "Certificate Issued: server.example.com",
+                       mid, body, cte="7bit")
+    add("negative", "zerossl-certificate-issued",
+        "ZeroSSL 'Certificate Issued: server.example.com' / 'your certificate with the common name … has been issued': not a notice",
+        data, [not_notice(mid, d)])
+
+    # -- negative: a Netlify newsletter about HTTPS
+    d = dt.datetime(2024, 4, 5, 16, 0, 0, tzinfo=UTC)
+    mid = "news-2024-04@news.netlify.com"
+    body = ("Netlify Monthly — April 2024\n\n"
+            "New: certificate renewals are now faster. Your TLS certificate will be renewed "
+            "automatically 30 days before it expires.\n\n"
+            "Read more on our blog: https://www.netlify.com/blog/\n\nUnsubscribe: https://news.netlify.com/u\n")
+    data = hosted_mail("news.netlify.com", "198.51.100.62", "dev@example.io", d, "4UvW3x4YzAz5",
+                       "Netlify <news@netlify.com>", "dev@example.io",
+                       "What's new at Netlify: faster TLS certificate renewals", mid, body,
+                       cte="quoted-printable")
+    add("negative", "netlify-newsletter-tls",
+        "a Netlify newsletter about TLS certificate renewals ('will be renewed automatically 30 days before it expires', unsubscribe) from the genuine sender: not a notice",
+        data, [not_notice(mid, d)])
+
+
+# ==========================================================================
 
 def write_readme():
     lines = ["# certnotice samples", "",
@@ -3349,6 +4111,14 @@ def main():
     sender_first_cases()
     letsencrypt_cases()
     aws_cases()
+    certbot_cases()
+    acme_sh_cases()
+    heroku_cases()
+    netlify_cases()
+    zerossl_cases()
+    ca_reminder_cases()
+    vercel_cases()
+    cpanel_more_cases()
     generic_cases()
     generic_negative_cases()
 
