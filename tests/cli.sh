@@ -225,6 +225,21 @@ is "$(printf '%s\n' "$out" | jfield verdict)" unverified "… unless the user's 
 printf '[provider nosuch]\nsender_domains = x.example;\n' > "$T/extra2.conf"
 run parse --config "$T/extra2.conf" --rules "$R" --no-verify "$S/phishing/sakura-ne-jp-sender.eml"
 is "$rc" 78 "an unknown provider in the config exits 78"
+# a local provider (certbot: cron mail from the user's own hosts): not checked until declared
+run parse --rules "$R" --no-verify --format json "$S/certbot/renewal-failed-quiet-debian-cron.eml"
+is "$(printf '%s\n' "$out" | jfield verdict)/$(printf '%s\n' "$out" | jfield authentic)" unverified/null \
+	"a certbot notice from a host nobody declared: unverified, authenticity unknown (not suspicious)"
+like "$out" 'sender is not checked.*\[provider certbot\] sender_domains' "… and the reason says how to declare the host"
+printf '[provider certbot]\nsender_domains = web1.example.net;\n' > "$T/local.conf"
+run parse --config "$T/local.conf" --rules "$R" --no-verify --format json "$S/certbot/renewal-failed-quiet-debian-cron.eml"
+is "$(printf '%s\n' "$out" | jfield verdict)/$(printf '%s\n' "$out" | jfield reasons)" "unverified/[]" \
+	"… from the host the config declares: genuine, no reason"
+run parse --config "$T/local.conf" --rules "$R" --no-verify --format json "$S/certbot/renewal-failed-mixed-two-lineages.eml"
+is "$(printf '%s\n' "$out" | jfield verdict)" suspicious "… once declared, a certbot notice from another host is suspicious"
+run rules list --config "$T/local.conf" --rules "$R"
+like "$out" '^certbot	certbot \(cron\)	from web1\.example\.net	' "rules list shows the declared host"
+run rules list --rules "$R"
+like "$out" '^acme-sh	acme\.sh	from your own hosts \(none declared\)	' "… and 'your own hosts' while none is declared"
 run rules test -v --rules "$R" "$S/sakura/expiry-15d-html-only.eml"
 like "$out" '  \| .*コモンネーム' "rules test -v shows the body as the patterns see it"
 

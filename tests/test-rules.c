@@ -3,6 +3,7 @@
 #include "triage.h"
 #include "generic.h"
 #include "source.h"
+#include "config.h"
 
 #include <glib/gstdio.h>
 #include <string.h>
@@ -182,6 +183,11 @@ test_shipped_rules (void)
     g_assert_nonnull (strstr (d, "(line "));
     g_assert_cmpuint (g_strv_length (r->remediation), >=, 3);
     g_assert_true (g_str_has_prefix (r->support_url, "https://"));
+    /* only the providers whose mail is local ship no sender: an empty list
+     * anywhere else would be a mistake that makes no notice suspicious */
+    static const char *const local[] = { "certbot", "acme-sh", NULL };
+    g_assert_nonnull (r->sender_domains);
+    g_assert_true ((r->sender_domains[0] == NULL) == g_strv_contains (local, r->id));
     for (guint k = 0; k < r->kinds->len; k++)
       assert_steps_whole (cn_kind_remediation (r->kinds->pdata[k]));
   }
@@ -521,6 +527,89 @@ test_sender_first (void)
   }
 }
 
+/* ---- a provider whose mail is local (certbot, acme.sh) ---- */
+
+/* A provider whose sender_domains is given, empty: the user's own hosts
+ * send its mail. */
+static CnRuleSet *
+local_rules (void)
+{
+  g_autofree char *dir = rules_dir_with ("local.rules",
+    "[provider]\nid = local\nname = Local\nsender_domains =\n"
+    "support_url = https://local.example/help\nremediation = one;two;three;\n"
+    "\n[notice x]\nbody = (?<domain>site\\.example)\n");
+  return load_and_remove (dir);
+}
+
+static void
+test_local_senders (void)
+{
+  g_autoptr (CnRuleSet) set = local_rules ();
+  CnRule *rule = set->rules->pdata[0];
+  g_assert_nonnull (rule->sender_domains);
+  g_assert_null (rule->sender_domains[0]);
+  g_autofree char *desc = cn_rule_describe (rule, FALSE);
+  g_assert_nonnull (strstr (desc, "from your own hosts (none declared)"));
+
+  static char *trusted[] = { "mx.trusted", NULL };
+  CnOptions opts = { .trusted_authserv = trusted };
+  struct {
+    const char *from, *headers;
+    gboolean declared;   /* after the config has declared web1.example */
+    CnTristate authentic;
+    const char *reason;  /* the one reason expected, or NULL for none */
+  } cases[] = {
+    /* nobody declared a host: any From, not checked, never authentic */
+    { "root@web1.example (Cron Daemon)", "", FALSE, CN_UNKNOWN, "the sender is not checked" },
+    { "x@anything.example", "", FALSE, CN_UNKNOWN, "[provider local] sender_domains" },
+    { "root@web1.example",
+      "Authentication-Results: mx.trusted; dkim=pass header.d=web1.example; dmarc=pass\n",
+      FALSE, CN_UNKNOWN, "the sender is not checked" },
+    /* a failed authentication is suspicious all the same */
+    { "root@web1.example", "Authentication-Results: mx.trusted; dkim=fail header.d=web1.example\n",
+      FALSE, CN_FALSE, "dkim=fail" },
+    /* declared: the ordinary check */
+    { "root@web1.example (Cron Daemon)", "", TRUE, CN_UNKNOWN, NULL },
+    { "root@host.web1.example", "", TRUE, CN_UNKNOWN, NULL },
+    { "root@web2.example", "", TRUE, CN_FALSE, "not a genuine sender domain of local (web1.example)" },
+    { "root@web1.example", "Authentication-Results: mx.trusted; dkim=pass header.d=web1.example\n",
+      TRUE, CN_TRUE, NULL },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++) {
+    if (cases[i].declared && rule->sender_domains[0] == NULL) {
+      /* the user's config, as every command applies it */
+      g_autoptr (GError) e = NULL;
+      g_autofree char *cdir = g_dir_make_tmp ("cn-config-XXXXXX", &e);
+      g_autofree char *cpath = g_build_filename (cdir, "config", NULL);
+      g_assert_true (g_file_set_contents (cpath, "[provider local]\nsender_domains = web1.example;\n", -1, &e));
+      g_autoptr (CnConfig) c = cn_config_load (cpath, TRUE, &e);
+      g_assert_no_error (e);
+      g_assert_true (cn_config_apply_providers (c, set, &e));
+      g_assert_no_error (e);
+      remove_dir (cdir);
+      g_assert_cmpstr (rule->sender_domains[0], ==, "web1.example");
+    }
+    g_autoptr (GPtrArray) mails = mail (cases[i].from, cases[i].headers, "site.example");
+    g_autoptr (CnNotice) n = cn_judge (set, mails->pdata[0], &opts, NULL);
+    g_test_message ("case %zu: %s", i, cases[i].from);
+    g_assert_nonnull (n->rule);
+    g_assert_cmpstr (n->domain, ==, "site.example");
+    g_assert_cmpint (n->authentic, ==, cases[i].authentic);
+    g_assert_cmpint (n->verdict, ==, cases[i].authentic == CN_FALSE ? CN_VERDICT_SUSPICIOUS : CN_VERDICT_UNVERIFIED);
+    if (cases[i].reason)
+      g_assert_true (has_reason (n, cases[i].reason));
+    else
+      g_assert_cmpuint (n->reasons->len, ==, 0);
+  }
+  /* no From at all: nothing to hold against it either, until declared */
+  g_autoptr (CnRuleSet) set2 = local_rules ();
+  const char *nofrom = "Subject: notice\nContent-Type: text/plain; charset=UTF-8\n\nsite.example\n";
+  g_autoptr (GPtrArray) m2 = cn_source_from_bytes (nofrom, strlen (nofrom), "test");
+  g_autoptr (CnNotice) n2 = cn_judge (set2, m2->pdata[0], &opts, NULL);
+  g_assert_cmpint (n2->verdict, ==, CN_VERDICT_UNVERIFIED);
+  g_assert_false (has_reason (n2, "no From address"));
+}
+
 /* ---- the generic detector (with the shipped rules) ---- */
 
 static CnRuleSet *
@@ -708,6 +797,7 @@ main (int argc, char **argv)
   g_test_add_func ("/match/domains-cap", test_domains_cap);
   g_test_add_func ("/match/domains-none-valid", test_domains_none_valid);
   g_test_add_func ("/match/sender-first", test_sender_first);
+  g_test_add_func ("/authn/local-senders", test_local_senders);
   g_test_add_func ("/generic/language", test_generic_language);
   g_test_add_func ("/generic/authn", test_generic_authn);
   g_test_add_func ("/generic/negatives", test_generic_negatives);
