@@ -25,11 +25,19 @@ Rules used for the expectations (see the brief):
     get true (their Authentication-Results are not ours).
   * genuine sender domains: sakura.ad.jp, conoha.jp, xserver.ne.jp, star.ne.jp,
     netowl.jp, lolipop.jp, hosting.nifcloud.com, cpi.ad.jp, mixhost.jp,
-    colorfulbox.jp and their subdomains (rules/*.rules; the Star Server and
-    cPanel host domains are assumptions stated in their rules files).
+    colorfulbox.jp, letsencrypt.org, amazon.com, aws.com, heroku.com,
+    netlify.com, zerossl.com, digicert.com, rapidssl.com, geotrust.com,
+    thawte.com, sectigo.com, comodoca.com, vercel.com and their subdomains
+    (rules/*.rules; the assumptions are stated in the rules files).
+  * local mail (certbot under cron, acme.sh): no sender is shipped and the
+    tests read no config, so no sender is declared: the From is not checked
+    (never suspicious for it, authentic null) and the one reason "the sender
+    is not checked" says so.
   * days_claimed is a number only where the mail states one (ConoHa 【20日】,
-    NIFCLOUD (90日前), CPI's subject 30日前, cPanel 'in 5 days'); Xserver,
-    Star Server and Lolipop state a date or nothing.
+    NIFCLOUD (90日前), CPI's subject 30日前, cPanel 'in 5 days', DigiCert and
+    Sectigo 'will expire in 91 days'); Xserver, Star Server, Lolipop, Netlify
+    and ACM state a date or nothing, certbot, acme.sh, Heroku, ZeroSSL and
+    Vercel neither.
   * domains: every host name the notice lists, in the order the rule reads
     them (its primary name first: Let's Encrypt's subject name, AWS's "primary
     domain"), lower-case, each once; a wildcard *.example.com counts as
@@ -3668,7 +3676,7 @@ def heroku_cases():
         ("Content-Transfer-Encoding", "base64"),
     ], b64body(html.encode("utf-8")))
     add("heroku", "renewal-failed-2020-html-table",
-        "Heroku ACM 2020, HTML only (base64): a 'Domain | Reason' table with 'Unable to resolve DNS for example.org'; the first cell of each row is a name, the DNS target in a reason is not; account cake-shop",
+        "Heroku ACM 2020, HTML only (base64): a 'Domain | Reason' table with 'Unable to resolve DNS for example.org'; the first cell of each row is a name, the DNS target in a reason is not; account cake-shop (the subject, the second row and the advice written here)",
         data, [expect(mid, d, "heroku", "renewal-failed", "example.org", "cake-shop", None,
                       domains=["example.org", "www.example.org"])])
 
@@ -3703,7 +3711,7 @@ def heroku_cases():
         ("Content-Type", 'multipart/alternative; boundary="%s"' % bnd),
     ], body)
     add("heroku", "renewal-failed-2020-multipart-pipe-table",
-        "Heroku ACM 2020 as multipart/alternative: the plain part writes the table as 'Domain | Reason' rows, from bot@heroku.com; account tea-house-eu",
+        "Heroku ACM 2020 as multipart/alternative: the plain part writes the table as 'Domain | Reason' rows, from bot@heroku.com; account tea-house-eu (subject and advice written here)",
         data, [expect(mid, d, "heroku", "renewal-failed", "api.example.net", "tea-house-eu", None)])
 
     # -- look-alike: Heroku's text from another domain, with a 'fix it' link
@@ -3771,7 +3779,7 @@ def netlify_cases():
         ("Content-Transfer-Encoding", "quoted-printable"),
     ], qpbody(html.encode("utf-8")))
     add("netlify", "renewal-failed-html-only",
-        "Netlify, HTML only (QP): the sentence broken over a line and <strong> tags, &rsquo;; expires Aug 16, 2021; the site's link only in an href, which is no text: no account",
+        "Netlify, HTML only (QP): the sentence broken over a line and <strong> tags, &rsquo;; expires Aug 16, 2021; the site's link only in an href, which is no text: no account (heading, link and subject written here)",
         data, [expect(mid, d, "netlify", "renewal-failed", "www.example.dev", None, None,
                       explicit="2021-08-16")])
 
@@ -3825,7 +3833,7 @@ def zerossl_cases():
         ("Content-Type", 'multipart/alternative; boundary="%s"' % bnd),
     ], body)
     add("zerossl", "expired-wildcard-multipart",
-        "ZeroSSL 'Certificate Expired: *.example.net' as multipart/alternative: the wildcard checked as example.net, with a reason",
+        "ZeroSSL 'Certificate Expired: *.example.net' as multipart/alternative: the wildcard checked as example.net, with a reason (greeting and signature written here)",
         data, [expect(mid, d, "zerossl", "expired", "example.net", None, None,
                       reasons=["wildcard *.example.net"])])
 
@@ -3875,7 +3883,7 @@ def ca_reminder_cases():
         ("Content-Transfer-Encoding", "7bit"),
     ], html.encode())
     add("digicert", "expiry-date-geotrust-html",
-        "GeoTrust (DigiCert brand) reminder, HTML only: 'certificate for www.example.org expires on March 14, 2025', order number in a table",
+        "GeoTrust (DigiCert brand) reminder, HTML only: 'certificate for www.example.org expires on March 14, 2025', order number in a table (written in RapidSSL's published shape)",
         data, [expect(mid, d, "digicert", "expiry-warning", "www.example.org", "GT-99887766", None,
                       explicit="2025-03-14")])
 
