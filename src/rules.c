@@ -284,8 +284,17 @@ cn_loader_pattern (CnLoader *ld, GKeyFile *kf, const char *group, const char *ke
                          (char *) msg);
     return NULL;
   }
-  /* JIT where the platform has it; the interpreter otherwise. */
-  (void) pcre2_jit_compile (code, PCRE2_JIT_COMPLETE);
+  /* JIT where the platform has it; the interpreter otherwise.  Only for the
+   * patterns that decide whether a mail is a notice (subject, body, text,
+   * names, the generic detector's evidence), which run on every mail: the
+   * extractors and the not_ patterns run only on a mail that already looks
+   * like a notice, and compiling them for the JIT is most of what loading
+   * costs, in every process (filter runs one per mail). */
+  static const char *const after_match[] = {
+    "domain", "days", "expires", "account", "domains", "not_subject", "not_body", NULL
+  };
+  if (!in_list (key, after_match))
+    (void) pcre2_jit_compile (code, PCRE2_JIT_COMPLETE);
 
   CnPattern *p = g_new0 (CnPattern, 1);
   p->key = g_strdup (key);
