@@ -3596,7 +3596,7 @@ def acme_sh_cases():
                       "error.example.net", None, None, reasons=[LOCAL])])
 
     # -- negatives: success, skipped, bulk success, the test notification
-    for name, subject, body, desc in [
+    for k, (name, subject, body, desc) in enumerate([
             ("acme-sh-renew-success", "Renew example.com success by host1", "Good, the cert is renewed.\n",
              "acme.sh 'Renew example.com success by host1' / 'Good, the cert is renewed.'"),
             ("acme-sh-renew-skipped", "Renew example.com skipped by host1", "Good, the cert is skipped.\n",
@@ -3606,8 +3606,8 @@ def acme_sh_cases():
              "acme.sh bulk 'Renew Success Skipped by host1' with 'Successful certs:' and 'Skipped certs:'"),
             ("acme-sh-test-notification", "Hello, this is a notification from acme.sh by host1",
              "If you receive this message, your notification works.\n",
-             "acme.sh's test mail after --set-notify")]:
-        d = dt.datetime(2024, 7, 22, 0, 23, 41, tzinfo=UTC) + dt.timedelta(days=len(CASES) % 7)
+             "acme.sh's test mail after --set-notify")]):
+        d = dt.datetime(2024, 7, 22, 0, 23, 41, tzinfo=UTC) + dt.timedelta(days=k)
         ident = "4Y" + hashlib.sha1(name.encode()).hexdigest()[:10]
         data = acme_mail("host1.example.net", "198.51.100.41", "admin@example.com", d, ident,
                          "root@host1.example.net", subject, body)
