@@ -14,6 +14,7 @@
  * Each milestone (opened, escalated, resolved) is announced once per case.
  */
 #include "actions.h"
+#include "json.h"
 #include "ledger.h"
 #include "output.h"
 #include "triage.h"
@@ -166,42 +167,25 @@ cn_case_days_left (const CnCase *c, GDateTime *now, gboolean *known)
 
 /* ---- JSON ---- */
 
-static void
-member_string (JsonBuilder *b, const char *name, const char *v)
-{
-  json_builder_set_member_name (b, name);
-  if (v)
-    json_builder_add_string_value (b, v);
-  else
-    json_builder_add_null_value (b);
-}
-
-static void
-member_time (JsonBuilder *b, const char *name, GDateTime *t)
-{
-  g_autofree char *s = t ? cn_iso8601 (t) : NULL;
-  member_string (b, name, s);
-}
-
 JsonNode *
 cn_case_to_json (const CnCase *c, GDateTime *now)
 {
   g_autoptr (JsonBuilder) b = json_builder_new ();
   json_builder_begin_object (b);
-  member_string (b, "domain", c->domain);
+  cn_json_member_string (b, "domain", c->domain);
   json_builder_set_member_name (b, "port");
   json_builder_add_int_value (b, c->port);
-  member_string (b, "provider", c->provider);
-  member_string (b, "kind", c->kind);
-  member_string (b, "state", cn_case_state_name (c->state));
-  member_time (b, "opened", c->opened);
-  member_time (b, "updated", c->updated);
-  member_time (b, "resolved", c->resolved);
+  cn_json_member_string (b, "provider", c->provider);
+  cn_json_member_string (b, "kind", c->kind);
+  cn_json_member_string (b, "state", cn_case_state_name (c->state));
+  cn_json_member_time (b, "opened", c->opened);
+  cn_json_member_time (b, "updated", c->updated);
+  cn_json_member_time (b, "resolved", c->resolved);
   char exp[16] = "";
   if (c->expires_claimed)
     g_date_strftime (exp, sizeof exp, "%Y-%m-%d", c->expires_claimed);
-  member_string (b, "expires_claimed", c->expires_claimed ? exp : NULL);
-  member_time (b, "not_after", c->not_after);
+  cn_json_member_string (b, "expires_claimed", c->expires_claimed ? exp : NULL);
+  cn_json_member_time (b, "not_after", c->not_after);
   gboolean known;
   gint64 left = cn_case_days_left (c, now, &known);
   json_builder_set_member_name (b, "days_left");
@@ -209,12 +193,12 @@ cn_case_to_json (const CnCase *c, GDateTime *now)
     json_builder_add_int_value (b, left);
   else
     json_builder_add_null_value (b);
-  member_string (b, "live_status", c->checked ? cn_live_status_name (c->live_status) : NULL);
-  member_time (b, "last_checked", c->checked);
+  cn_json_member_string (b, "live_status", c->checked ? cn_live_status_name (c->live_status) : NULL);
+  cn_json_member_time (b, "last_checked", c->checked);
   json_builder_set_member_name (b, "notices");
   json_builder_add_int_value (b, c->notices);
-  member_time (b, "last_notice", c->last_notice);
-  member_string (b, "verdict", cn_verdict_name (c->verdict));
+  cn_json_member_time (b, "last_notice", c->last_notice);
+  cn_json_member_string (b, "verdict", cn_verdict_name (c->verdict));
   json_builder_end_object (b);
   return json_builder_get_root (b);
 }

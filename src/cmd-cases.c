@@ -121,19 +121,6 @@ print_table (GPtrArray *cases, GDateTime *now, gboolean colour)
 }
 
 static void
-escape_label (GString *out, const char *v)
-{
-  for (const char *c = v ? v : ""; *c; c++) {
-    if (*c == '\\' || *c == '"')
-      g_string_append_c (out, '\\');
-    if (*c == '\n')
-      g_string_append (out, "\\n");
-    else
-      g_string_append_c (out, *c);
-  }
-}
-
-static void
 print_prometheus (GPtrArray *cases, const guint counts[CN_CASE_STATE_COUNT], GDateTime *now)
 {
   g_autoptr (GString) s = g_string_new (
@@ -147,9 +134,9 @@ print_prometheus (GPtrArray *cases, const guint counts[CN_CASE_STATE_COUNT], GDa
     if (!known || c->state == CN_CASE_RESOLVED)
       continue;
     g_string_append (s, "certnotice_case_days_left{domain=\"");
-    escape_label (s, c->domain);
+    cn_output_prometheus_label (s, c->domain);
     g_string_append_printf (s, "\",port=\"%d\",provider=\"", c->port);
-    escape_label (s, c->provider);
+    cn_output_prometheus_label (s, c->provider);
     g_string_append_printf (s, "\",state=\"%s\"} %" G_GINT64_FORMAT "\n", cn_case_state_name (c->state), left);
   }
   g_string_append (s, "# HELP certnotice_cases Cases in the ledger by state.\n"

@@ -29,19 +29,6 @@ parse_target (const char *arg, char **domain, int *port)
 }
 
 static void
-escape_label (GString *out, const char *v)
-{
-  for (const char *c = v; *c; c++) {
-    if (*c == '\\' || *c == '"')
-      g_string_append_c (out, '\\');
-    if (*c == '\n')
-      g_string_append (out, "\\n");
-    else
-      g_string_append_c (out, *c);
-  }
-}
-
-static void
 write_prometheus (GPtrArray *lives, GDateTime *now)
 {
   g_autoptr (GString) s = g_string_new (NULL);
@@ -53,7 +40,7 @@ write_prometheus (GPtrArray *lives, GDateTime *now)
     if (d == G_MININT64)
       continue;
     g_string_append (s, "certnotice_cert_days_left{domain=\"");
-    escape_label (s, l->domain);
+    cn_output_prometheus_label (s, l->domain);
     g_string_append_printf (s, "\",port=\"%d\"} %" G_GINT64_FORMAT "\n", l->port, d);
   }
   g_string_append (s, "# HELP certnotice_cert_not_after_timestamp_seconds notAfter of the worst address's certificate.\n"
@@ -63,7 +50,7 @@ write_prometheus (GPtrArray *lives, GDateTime *now)
     if (l->worst == NULL || !l->worst->have_cert)
       continue;
     g_string_append (s, "certnotice_cert_not_after_timestamp_seconds{domain=\"");
-    escape_label (s, l->domain);
+    cn_output_prometheus_label (s, l->domain);
     g_string_append_printf (s, "\",port=\"%d\"} %" G_GINT64_FORMAT "\n", l->port,
                             g_date_time_to_unix (l->worst->not_after));
   }
@@ -73,7 +60,7 @@ write_prometheus (GPtrArray *lives, GDateTime *now)
     CnLive *l = lives->pdata[i];
     for (int st = 0; st < CN_LIVE_COUNT; st++) {
       g_string_append (s, "certnotice_cert_status{domain=\"");
-      escape_label (s, l->domain);
+      cn_output_prometheus_label (s, l->domain);
       g_string_append_printf (s, "\",port=\"%d\",status=\"%s\"} %d\n", l->port,
                               cn_live_status_name (st), l->status == (CnLiveStatus) st);
     }

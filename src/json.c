@@ -7,6 +7,7 @@
  * still built as JsonNode trees; only the writing is done here.
  */
 #include "json.h"
+#include "certnotice.h"
 
 #include <math.h>
 #include <string.h>
@@ -140,4 +141,31 @@ cn_json_to_string (JsonNode *node)
   GString *out = g_string_new (NULL);
   write_node (out, node);
   return g_string_free (out, FALSE);
+}
+
+void
+cn_json_member_string (JsonBuilder *b, const char *name, const char *v)
+{
+  json_builder_set_member_name (b, name);
+  if (v)
+    json_builder_add_string_value (b, v);
+  else
+    json_builder_add_null_value (b);
+}
+
+void
+cn_json_member_time (JsonBuilder *b, const char *name, GDateTime *t)
+{
+  g_autofree char *s = t ? cn_iso8601 (t) : NULL;
+  cn_json_member_string (b, name, s);
+}
+
+void
+cn_json_member_strv (JsonBuilder *b, const char *name, char *const *v, guint n)
+{
+  json_builder_set_member_name (b, name);
+  json_builder_begin_array (b);
+  for (guint i = 0; v && i < n && v[i]; i++)
+    json_builder_add_string_value (b, v[i]);
+  json_builder_end_array (b);
 }

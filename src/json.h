@@ -17,4 +17,11 @@ char *cn_json_to_string (JsonNode *node);
  * escaped as above. */
 void cn_json_append_string (GString *out, const char *s, gssize len);
 
+/* Builder members: NAME = V (a string, or null when V is NULL); NAME = T
+ * as ISO 8601 (null when T is NULL); NAME = the first N strings of V (an
+ * array, empty when V is NULL). */
+void cn_json_member_string (JsonBuilder *b, const char *name, const char *v);
+void cn_json_member_time (JsonBuilder *b, const char *name, GDateTime *t);
+void cn_json_member_strv (JsonBuilder *b, const char *name, char *const *v, guint n);
+
 G_END_DECLS

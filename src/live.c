@@ -1,6 +1,7 @@
 /* live.c — the live-check record: statuses, the worst endpoint, reporting. */
 #include "tlscheck.h"
 #include "certnotice.h"
+#include "json.h"
 
 static const char *const status_names[CN_LIVE_COUNT] = {
   [CN_LIVE_OK] = "ok",
@@ -124,40 +125,23 @@ cn_live_days_left (const CnLive *l, GDateTime *now)
   return -MAX ((-d) / G_TIME_SPAN_DAY, 1);
 }
 
-static void
-add_string (JsonBuilder *b, const char *name, const char *v)
-{
-  json_builder_set_member_name (b, name);
-  if (v)
-    json_builder_add_string_value (b, v);
-  else
-    json_builder_add_null_value (b);
-}
-
-static void
-add_time (JsonBuilder *b, const char *name, GDateTime *t)
-{
-  g_autofree char *s = t ? cn_iso8601 (t) : NULL;
-  add_string (b, name, s);
-}
-
 JsonNode *
 cn_live_to_json (const CnLive *l, GDateTime *now)
 {
   g_autoptr (JsonBuilder) b = json_builder_new ();
   const CnEndpoint *w = l->worst && l->worst->have_cert ? l->worst : NULL;
   json_builder_begin_object (b);
-  add_string (b, "status", cn_live_status_name (l->status));
-  add_time (b, "not_after", w ? w->not_after : NULL);
-  add_time (b, "not_before", w ? w->not_before : NULL);
+  cn_json_member_string (b, "status", cn_live_status_name (l->status));
+  cn_json_member_time (b, "not_after", w ? w->not_after : NULL);
+  cn_json_member_time (b, "not_before", w ? w->not_before : NULL);
   json_builder_set_member_name (b, "days_left");
   gint64 dl = cn_live_days_left (l, now);
   if (dl == G_MININT64)
     json_builder_add_null_value (b);
   else
     json_builder_add_int_value (b, dl);
-  add_string (b, "issuer", w ? w->issuer : NULL);
-  add_string (b, "subject", w ? w->subject : NULL);
+  cn_json_member_string (b, "issuer", w ? w->issuer : NULL);
+  cn_json_member_string (b, "subject", w ? w->subject : NULL);
   json_builder_set_member_name (b, "names");
   json_builder_begin_array (b);
   for (char **n = w ? w->names : NULL; n && *n; n++)
@@ -178,15 +162,15 @@ cn_live_to_json (const CnLive *l, GDateTime *now)
   for (guint i = 0; i < l->endpoints->len; i++) {
     const CnEndpoint *e = l->endpoints->pdata[i];
     json_builder_begin_object (b);
-    add_string (b, "address", e->address);
-    add_string (b, "status", cn_live_status_name (e->status));
-    add_time (b, "not_after", e->have_cert ? e->not_after : NULL);
-    add_string (b, "error", e->error);
+    cn_json_member_string (b, "address", e->address);
+    cn_json_member_string (b, "status", cn_live_status_name (e->status));
+    cn_json_member_time (b, "not_after", e->have_cert ? e->not_after : NULL);
+    cn_json_member_string (b, "error", e->error);
     json_builder_end_object (b);
   }
   json_builder_end_array (b);
   const char *err = l->error ? l->error : l->worst ? l->worst->error : NULL;
-  add_string (b, "error", err);
+  cn_json_member_string (b, "error", err);
   json_builder_end_object (b);
   return json_builder_get_root (b);
 }

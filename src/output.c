@@ -33,65 +33,45 @@ ymd (const GDate *d)
                           g_date_get_day (d));
 }
 
-static void
-member_string (JsonBuilder *b, const char *name, const char *value)
-{
-  json_builder_set_member_name (b, name);
-  if (value)
-    json_builder_add_string_value (b, value);
-  else
-    json_builder_add_null_value (b);
-}
-
-static void
-member_strv (JsonBuilder *b, const char *name, char *const *v, guint n)
-{
-  json_builder_set_member_name (b, name);
-  json_builder_begin_array (b);
-  for (guint i = 0; v && i < n && v[i]; i++)
-    json_builder_add_string_value (b, v[i]);
-  json_builder_end_array (b);
-}
-
 JsonNode *
 cn_output_json (const CnNotice *n, GDateTime *now)
 {
   const CnMail *m = n->mail;
   g_autoptr (JsonBuilder) b = json_builder_new ();
   json_builder_begin_object (b);
-  member_string (b, "source", m->source);
+  cn_json_member_string (b, "source", m->source);
   if (m->index) {
     json_builder_set_member_name (b, "index");
     json_builder_add_int_value (b, m->index);
   }
   if (m->part)
-    member_string (b, "part", m->part);
-  member_string (b, "message_id", m->message_id);
+    cn_json_member_string (b, "part", m->part);
+  cn_json_member_string (b, "message_id", m->message_id);
   g_autofree char *date = cn_iso8601 (m->date);
-  member_string (b, "date", date);
-  member_string (b, "provider", n->rule ? n->rule->id : NULL);
-  member_string (b, "notice", n->kind ? n->kind->id : NULL);
-  member_string (b, "confidence", cn_confidence_name (n->confidence));
-  member_string (b, "domain", n->domain);
-  member_strv (b, "domains", (char *const *) n->domains->pdata, n->domains->len);
-  member_string (b, "account", n->account);
+  cn_json_member_string (b, "date", date);
+  cn_json_member_string (b, "provider", n->rule ? n->rule->id : NULL);
+  cn_json_member_string (b, "notice", n->kind ? n->kind->id : NULL);
+  cn_json_member_string (b, "confidence", cn_confidence_name (n->confidence));
+  cn_json_member_string (b, "domain", n->domain);
+  cn_json_member_strv (b, "domains", (char *const *) n->domains->pdata, n->domains->len);
+  cn_json_member_string (b, "account", n->account);
   json_builder_set_member_name (b, "days_claimed");
   if (n->days >= 0)
     json_builder_add_int_value (b, n->days);
   else
     json_builder_add_null_value (b);
   g_autofree char *exp = ymd (n->expires);
-  member_string (b, "expires_claimed", exp);
+  cn_json_member_string (b, "expires_claimed", exp);
   json_builder_set_member_name (b, "authentic");
   if (n->rule == NULL || n->authentic == CN_UNKNOWN)
     json_builder_add_null_value (b);
   else
     json_builder_add_boolean_value (b, n->authentic == CN_TRUE);
-  member_string (b, "verdict", cn_verdict_name (n->verdict));
-  member_strv (b, "reasons", (char *const *) n->reasons->pdata, n->reasons->len);
+  cn_json_member_string (b, "verdict", cn_verdict_name (n->verdict));
+  cn_json_member_strv (b, "reasons", (char *const *) n->reasons->pdata, n->reasons->len);
   char **steps = n->kind ? cn_kind_remediation (n->kind) : NULL;
-  member_strv (b, "remediation", steps, steps ? g_strv_length (steps) : 0);
-  member_string (b, "support_url", n->rule ? n->rule->support_url : NULL);
+  cn_json_member_strv (b, "remediation", steps, steps ? g_strv_length (steps) : 0);
+  cn_json_member_string (b, "support_url", n->rule ? n->rule->support_url : NULL);
   json_builder_set_member_name (b, "live");
   if (n->live)
     json_builder_add_value (b, cn_live_to_json (n->live, now));
@@ -110,7 +90,7 @@ cn_output_json (const CnNotice *n, GDateTime *now)
     }
     json_builder_end_array (b);
   }
-  member_string (b, "error", n->internal_error);
+  cn_json_member_string (b, "error", n->internal_error);
   json_builder_end_object (b);
   return json_builder_get_root (b);
 }
@@ -794,4 +774,17 @@ cn_output_write (FILE *out, CnFormat format, const CnNotice *n, GDateTime *now,
   if (text_block (s, n, n->verdict, n->internal_error, full, &st))
     g_string_append_c (s, '\n');
   fputs (s->str, out);
+}
+
+void
+cn_output_prometheus_label (GString *out, const char *v)
+{
+  for (const char *c = v ? v : ""; *c; c++) {
+    if (*c == '\\' || *c == '"')
+      g_string_append_c (out, '\\');
+    if (*c == '\n')
+      g_string_append (out, "\\n");
+    else
+      g_string_append_c (out, *c);
+  }
 }

@@ -93,4 +93,8 @@ void cn_text_fit (GString *out, const char *text, int width);
 /* The provider column's width for RULES (the longest id). */
 int cn_output_provider_width (const CnRuleSet *rules);
 
+/* Append V to OUT as the value of a Prometheus label (text exposition
+ * format: backslash, double quote and line feed escaped). */
+void cn_output_prometheus_label (GString *out, const char *v);
+
 G_END_DECLS
