@@ -42,6 +42,20 @@ cn_cli_add_options (GOptionContext *ctx, CnCli *cli, gboolean live_options)
     g_option_context_add_main_entries (ctx, live, GETTEXT_PACKAGE);
 }
 
+/* --format's value (declared in output.h; here because the command line is
+ * read in the certnotice executable itself, which does not load json-glib). */
+gboolean
+cn_format_from_name (const char *name, CnFormat *out)
+{
+  if (g_strcmp0 (name, "text") == 0)
+    *out = CN_FORMAT_TEXT;
+  else if (g_strcmp0 (name, "json") == 0)
+    *out = CN_FORMAT_JSON;
+  else
+    return FALSE;
+  return TRUE;
+}
+
 static GDateTime *
 parse_now (const char *s)
 {

@@ -1,30 +1,39 @@
 /* cmd-filter.c — `certnotice filter`: one mail on stdin, the same mail on stdout
  * with our verdict headers added.  Never loses or alters a mail.
  *
- * Two processes, as spamc/spamd keep the mail away from the judge:
+ * Two processes, as spamc/spamd keep the mail away from the judge
+ * (filter.h):
  *
- *   parent: reads all of stdin (plain malloc), forks, waits for the child's
- *           header lines until the time budget runs out, splices them into
- *           the original bytes, writes the result.  It does nothing that can
- *           fail on a mail's content.
- *   child:  loads config and rules, decodes, matches, checks live, and sends
- *           header blocks through a pipe: first one right after judging
- *           (verdict unverified), then the final one after the live check;
- *           then records the notice in the ledger (ledger.h) with what is
- *           left of the budget, and exits.
+ *   parent: reads all of stdin (plain malloc), loads config and rules
+ *           (trusted files), and asks the prefilter (prefilter.h) whether
+ *           the mail may be a notice, from its header block alone — a
+ *           bounded, fuzzed reading that parses nothing else.  Most mail is
+ *           not: it goes out at once (our X-Certnotice fields taken out, as
+ *           for any mail that is not a notice), no child, no module.  Else
+ *           it forks, waits for the child's header lines until the time
+ *           budget runs out, splices them into the original bytes, writes
+ *           the result.
+ *   child:  loads the module (module.h: GMime and the rest), decodes,
+ *           matches, checks live, and sends header blocks through a pipe:
+ *           first one right after judging (verdict unverified), then the
+ *           final one after the live check; then records the notice in the
+ *           ledger (ledger.h) with what is left of the budget, and exits
+ *           (filter-judge.c).  A mail that is not a notice has nothing to
+ *           record.
  *
- * Whatever happens to the child — bad rules, a crash, running out of memory,
- * a hung check, SIGKILL — the parent still has the mail: it goes out with the
- * last complete block the child sent, or unchanged (or, with --tempfail, not
- * at all, exit 75, so the MTA retries).  SIGTERM makes the parent stop
- * waiting and do the same.  Output is written only after all input was read.
+ * Whatever happens to the child — a module that cannot be loaded, a crash,
+ * running out of memory, a hung check, SIGKILL — the parent still has the
+ * mail: it goes out with the last complete block the child sent, or
+ * unchanged (or, with --tempfail, not at all, exit 75, so the MTA retries).
+ * So does it when the command line, the config or the rules are bad.
+ * SIGTERM makes the parent stop waiting and do the same.  Output is written
+ * only after all input was read.
  */
-#include "cli.h"
-#include "ledger.h"
-#include "source.h"
-#include "splice.h"
+#include "filter.h"
 #include "fdio.h"
-#include "tlscheck.h"
+#include "module.h"
+#include "prefilter.h"
+#include "splice.h"
 
 #include <glib/gi18n-lib.h>
 #include <errno.h>
@@ -40,64 +49,13 @@
 
 #define EX_IOERR 74
 
-/* ---------------------------------------------------------------------- */
-/* the child                                                               */
-
-/* A block on the pipe: "B <len>\n<bytes>" (headers) or "E <len>\n<msg>". */
-static void
-send_block (int fd, char kind, const char *text)
+/* A block on the pipe (filter.h). */
+void
+cn_filter_send_block (int fd, char kind, const char *text)
 {
   g_autofree char *head = g_strdup_printf ("%c %zu\n", kind, strlen (text));
   cn_write_all (fd, head, strlen (head));
   cn_write_all (fd, text, strlen (text));
-}
-
-static G_GNUC_NORETURN void
-child_main (int fd, CnCli *cli, const char *data, gsize len, gboolean setup_ok, const char *setup_error,
-            const char *db, gint64 deadline)
-{
-  /* nothing the child runs (case hooks) may write into the mail */
-  if (dup2 (STDERR_FILENO, STDOUT_FILENO) < 0) {
-    int nul = open ("/dev/null", O_WRONLY | O_CLOEXEC);
-    if (nul >= 0)
-      dup2 (nul, STDOUT_FILENO);
-  }
-  if (!setup_ok) {
-    send_block (fd, 'E', setup_error);
-    _exit (0);
-  }
-  g_autoptr (GPtrArray) mails = cn_source_from_bytes (data, len, "-");
-  g_autoptr (CnBatch) batch = cn_batch_new (cli->rules, &cli->opts);
-  CnMessage *msg = cn_batch_add (batch, mails);
-  cn_message_decide (msg);
-  if (msg->error) {
-    /* a notice may have been missed: that is a failure, not a verdict */
-    send_block (fd, 'E', msg->error);
-    _exit (0);
-  }
-  /* phase 1: judged, not yet checked — what goes out if the check never
-   * ends, with the budget's reason */
-  CnNotice *speaker = (CnNotice *) msg->speaker;
-  if (speaker) {
-    guint saved = speaker->reasons->len;
-    if (cn_wants_check (speaker, &cli->opts))
-      cn_notice_add_reason (speaker, "the live check did not finish (time budget)");
-    g_autofree char *h1 = cn_splice_verdict_headers (msg, cli->opts.now);
-    send_block (fd, 'B', h1);
-    g_ptr_array_set_size (speaker->reasons, saved);
-  } else {
-    send_block (fd, 'B', "");
-  }
-  /* phase 2: verified and triaged */
-  cn_batch_verify (batch);
-  g_autofree char *h2 = cn_splice_verdict_headers (msg, cli->opts.now);
-  send_block (fd, 'F', h2);
-  /* the mail can go: record it, never past the budget (the parent waits
-   * for this only until its deadline) */
-  g_autoptr (GError) le = NULL;
-  if (!cn_ledger_hook (NULL, db, cli->config, &cli->opts, batch->messages, "filter", deadline, &le))
-    g_printerr (_("certnotice filter: %s: not recorded\n"), le->message);
-  _exit (0);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -262,6 +220,7 @@ cn_cmd_filter (int argc, char **argv)
   gboolean io_error = FALSE;
   int rc = CN_EXIT_OK;
   ChildReport rep = { 0 };
+  gboolean timed_out = FALSE;
   if (!read_input (&data, &len, &io_error)) {
     fprintf (stderr, _("certnotice filter: out of memory reading the mail: passing it through\n"));
     rc = (cn_write_all (STDOUT_FILENO, data ? data : "", len) && copy_rest ()) ? CN_EXIT_OK : EX_IOERR;
@@ -278,7 +237,8 @@ cn_cmd_filter (int argc, char **argv)
     goto out;
   }
 
-  /* 2. set up in the parent only what cannot touch the mail */
+  /* 2. config and rules: trusted files, read here so that most mail needs
+   * nothing more */
   if (setup_ok && argc > 1) {
     setup_ok = FALSE;
     setup_error = g_strdup_printf (_("usage: unexpected argument '%s'"), argv[1]);
@@ -288,8 +248,7 @@ cn_cmd_filter (int argc, char **argv)
   /* the live check gets most of the budget; the rest is for everything else */
   cli.opts.timeout = MAX (0.2, budget * 0.75 - 0.3);
 
-  int fds[2];
-  if (pipe (fds) < 0 || pipe (term_pipe) < 0) {
+  if (pipe (term_pipe) < 0) {
     fprintf (stderr, "certnotice filter: pipe: %s\n", g_strerror (errno));
     rc = tempfail ? CN_EXIT_TEMPFAIL : emit (data, len, NULL);
     goto out;
@@ -300,6 +259,32 @@ cn_cmd_filter (int argc, char **argv)
   sigaction (SIGINT, &sa, NULL);
   sigaction (SIGHUP, &sa, NULL);
 
+  if (setup_ok && cn_cli_setup (&cli, TRUE) != 0) {
+    /* cn_cli_setup said why */
+    setup_ok = FALSE;
+    setup_error = g_strdup (_("setup failed (see the message above)"));
+  }
+  if (!setup_ok) {
+    rep.error = g_steal_pointer (&setup_error);
+    goto report;
+  }
+
+  /* 3. the prefilter: a mail that cannot be a notice goes out as any mail
+   * that is not one (no verdict headers, ours taken out) */
+  if (cn_prefilter_mail (cli.rules, data, len) == CN_PREFILTER_NO) {
+    if (got_term)
+      goto report;   /* as when a judging child is cut short */
+    rc = emit (data, len, "");
+    goto out;
+  }
+
+  /* 4. a judging child */
+  int fds[2];
+  if (pipe (fds) < 0) {
+    fprintf (stderr, "certnotice filter: pipe: %s\n", g_strerror (errno));
+    rc = tempfail ? CN_EXIT_TEMPFAIL : emit (data, len, NULL);
+    goto out;
+  }
   fflush (NULL);
   pid_t pid = fork ();
   if (pid == 0) {
@@ -307,24 +292,23 @@ cn_cmd_filter (int argc, char **argv)
     signal (SIGTERM, SIG_DFL);
     signal (SIGINT, SIG_DFL);
     signal (SIGHUP, SIG_DFL);
+    /* the module before the address-space limit: like the libraries a
+     * single binary had, it is what the judging process inherits */
+    g_autoptr (GError) me = NULL;
+    const CnModule *module = cn_module_load (&me);
+    if (module == NULL) {
+      cn_filter_send_block (fds[1], 'E', me->message);
+      _exit (0);
+    }
     if (max_memory > 0) {
       struct rlimit rl = { (rlim_t) max_memory, (rlim_t) max_memory };
       setrlimit (RLIMIT_AS, &rl);
     }
-    if (setup_ok) {
-      /* config, clock and rules; a failure is reported, never fatal */
-      int src = cn_cli_setup (&cli, TRUE);
-      if (src) {
-        setup_ok = FALSE;
-        setup_error = g_strdup (_("setup failed (see the message above)"));
-      }
-    }
     /* the ledger's share ends before the parent stops waiting */
-    child_main (fds[1], &cli, data, len, setup_ok, setup_error ? setup_error : "", db, deadline - 100000);
+    module->filter_judge (fds[1], &cli, data, len, db, deadline - 100000);
   }
   close (fds[1]);
 
-  gboolean timed_out = FALSE;
   if (pid < 0) {
     fprintf (stderr, "certnotice filter: fork: %s\n", g_strerror (errno));
   } else {
@@ -366,6 +350,7 @@ cn_cmd_filter (int argc, char **argv)
   }
   close (fds[0]);
 
+report:
   if (rep.error) {
     fprintf (stderr, "certnotice filter: %s: %s\n", rep.error,
              tempfail ? _("exit 75 (--tempfail)") : _("passing the mail through unchanged"));

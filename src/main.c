@@ -1,12 +1,23 @@
 /* main.c — command line: certnotice parse | filter | imap | check | cases |
- * recheck | rules. */
+ * recheck | rules;
+ * and loading the module that runs all of them but the filter's front
+ * (module.h). */
 #include "buildinfo.h"
-#include "cli.h"
+#include "module.h"
 
 #include <glib/gi18n-lib.h>
+#include <dlfcn.h>
 #include <locale.h>
 #include <string.h>
 #include <unistd.h>
+
+/* Whether this executable runs from its meson build tree. */
+static gboolean
+in_build_tree (void)
+{
+  g_autofree char *exe = g_file_read_link ("/proc/self/exe", NULL);
+  return exe && g_str_has_prefix (exe, CERTNOTICE_BUILD_ROOT "/");
+}
 
 /* Where the message catalogs are: $CERTNOTICE_LOCALEDIR, else build/po when
  * this binary runs from its meson build tree (as the shipped rules are
@@ -17,10 +28,34 @@ locale_dir (void)
   const char *env = g_getenv ("CERTNOTICE_LOCALEDIR");
   if (env && *env)
     return g_strdup (env);
-  g_autofree char *exe = g_file_read_link ("/proc/self/exe", NULL);
-  if (exe && g_str_has_prefix (exe, CERTNOTICE_BUILD_ROOT "/"))
+  if (in_build_tree ())
     return g_strdup (CERTNOTICE_BUILD_ROOT "/po");
   return g_strdup (CERTNOTICE_LOCALEDIR);
+}
+
+const CnModule *
+cn_module_load (GError **error)
+{
+  static const CnModule *module;
+  if (module)
+    return module;
+  /* the build tree's module for a binary run from there, else the
+   * installed one */
+  const char *path = in_build_tree () ? CERTNOTICE_BUILD_MODULE : CERTNOTICE_MODULE;
+  void *h = dlopen (path, RTLD_NOW | RTLD_LOCAL);
+  if (h == NULL) {
+    g_set_error (error, CN_ERROR, CN_ERROR_INTERNAL, "cannot load the module: %s", dlerror ());
+    return NULL;
+  }
+  const CnModule *m = dlsym (h, "cn_module");
+  if (m == NULL || m->abi != CN_MODULE_ABI) {
+    g_set_error (error, CN_ERROR, CN_ERROR_INTERNAL, "%s: %s", path,
+                 m ? "a module of another build of certnotice" : "not a certnotice module");
+    dlclose (h);
+    return NULL;
+  }
+  module = m;   /* loaded for good */
+  return module;
 }
 
 /* The commands and what they do, one line each (one string to translate
@@ -48,9 +83,11 @@ usage (FILE *out)
   g_autoptr (GString) s = g_string_new (_("usage: certnotice COMMAND [OPTION…] [ARG…]"));
   g_string_append_printf (s, "\n\n%s\n", _("commands:"));
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++) {
-    g_string_append (s, "  ");
-    cn_text_pad (s, commands[i].synopsis, 19);
-    g_string_append_printf (s, " %s\n", _(commands[i].what));
+    /* a synopsis is ASCII and '…': one column per character (output.c's
+     * cn_text_pad is in the module) */
+    g_string_append_printf (s, "  %s%*s %s\n", commands[i].synopsis,
+                            (int) MAX (0, 19 - (glong) g_utf8_strlen (commands[i].synopsis, -1)), "",
+                            _(commands[i].what));
   }
   g_string_append_printf (s, "\n%s\n", _("'certnotice COMMAND --help' lists a command's options; see certnotice(1)."));
   fputs (s->str, out);
@@ -69,20 +106,9 @@ main (int argc, char **argv)
     return CN_EXIT_USAGE;
   }
   const char *cmd = argv[1];
-  if (!strcmp (cmd, "parse"))
-    return cn_cmd_parse (argc - 1, argv + 1);
+  /* the filter's front runs here: most mail never needs the module */
   if (!strcmp (cmd, "filter"))
     return cn_cmd_filter (argc - 1, argv + 1);
-  if (!strcmp (cmd, "imap"))
-    return cn_cmd_imap (argc - 1, argv + 1);
-  if (!strcmp (cmd, "check"))
-    return cn_cmd_check (argc - 1, argv + 1);
-  if (!strcmp (cmd, "cases"))
-    return cn_cmd_cases (argc - 1, argv + 1);
-  if (!strcmp (cmd, "recheck"))
-    return cn_cmd_recheck (argc - 1, argv + 1);
-  if (!strcmp (cmd, "rules"))
-    return cn_cmd_rules (argc - 1, argv + 1);
   if (!strcmp (cmd, "version") || !strcmp (cmd, "--version")) {
     printf ("certnotice %s\n", CERTNOTICE_VERSION);
     return CN_EXIT_OK;
@@ -91,6 +117,29 @@ main (int argc, char **argv)
     usage (stdout);
     return CN_EXIT_OK;
   }
+  int (*run) (int, char **) = NULL;
+  g_autoptr (GError) e = NULL;
+  const CnModule *m = NULL;
+  gboolean known = !strcmp (cmd, "parse") || !strcmp (cmd, "imap") || !strcmp (cmd, "check") ||
+                   !strcmp (cmd, "cases") || !strcmp (cmd, "recheck") || !strcmp (cmd, "rules");
+  if (known && (m = cn_module_load (&e)) == NULL) {
+    fprintf (stderr, "certnotice %s: %s\n", cmd, e->message);
+    return CN_EXIT_SOFTWARE;
+  }
+  if (!strcmp (cmd, "parse"))
+    run = m->parse;
+  else if (!strcmp (cmd, "imap"))
+    run = m->imap;
+  else if (!strcmp (cmd, "check"))
+    run = m->check;
+  else if (!strcmp (cmd, "cases"))
+    run = m->cases;
+  else if (!strcmp (cmd, "recheck"))
+    run = m->recheck;
+  else if (!strcmp (cmd, "rules"))
+    run = m->rules;
+  if (run)
+    return run (argc - 1, argv + 1);
   fprintf (stderr, _("certnotice: unknown command '%s'\n"), cmd);
   usage (stderr);
   return CN_EXIT_USAGE;

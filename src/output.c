@@ -12,18 +12,6 @@
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
-gboolean
-cn_format_from_name (const char *name, CnFormat *out)
-{
-  if (g_strcmp0 (name, "text") == 0)
-    *out = CN_FORMAT_TEXT;
-  else if (g_strcmp0 (name, "json") == 0)
-    *out = CN_FORMAT_JSON;
-  else
-    return FALSE;
-  return TRUE;
-}
-
 static char *
 ymd (const GDate *d)
 {

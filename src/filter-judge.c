@@ -1,0 +1,57 @@
+/* filter-judge.c — the judging child of `certnotice filter` (filter.h):
+ * decode, match, check live, and send header blocks to the parent: first
+ * one right after judging (verdict unverified), then the final one after
+ * the live check; then record the notice in the ledger.  Runs in the
+ * module, with the config and rules the parent's process set up. */
+#include "filter.h"
+#include "ledger.h"
+#include "source.h"
+#include "splice.h"
+#include "tlscheck.h"
+
+#include <glib/gi18n-lib.h>
+#include <fcntl.h>
+#include <unistd.h>
+
+void
+cn_filter_judge (int fd, CnCli *cli, const char *data, gsize len, const char *db, gint64 deadline)
+{
+  /* nothing the child runs (case hooks) may write into the mail */
+  if (dup2 (STDERR_FILENO, STDOUT_FILENO) < 0) {
+    int nul = open ("/dev/null", O_WRONLY | O_CLOEXEC);
+    if (nul >= 0)
+      dup2 (nul, STDOUT_FILENO);
+  }
+  g_autoptr (GPtrArray) mails = cn_source_from_bytes (data, len, "-");
+  g_autoptr (CnBatch) batch = cn_batch_new (cli->rules, &cli->opts);
+  CnMessage *msg = cn_batch_add (batch, mails);
+  cn_message_decide (msg);
+  if (msg->error) {
+    /* a notice may have been missed: that is a failure, not a verdict */
+    cn_filter_send_block (fd, 'E', msg->error);
+    _exit (0);
+  }
+  /* phase 1: judged, not yet checked — what goes out if the check never
+   * ends, with the budget's reason */
+  CnNotice *speaker = (CnNotice *) msg->speaker;
+  if (speaker) {
+    guint saved = speaker->reasons->len;
+    if (cn_wants_check (speaker, &cli->opts))
+      cn_notice_add_reason (speaker, "the live check did not finish (time budget)");
+    g_autofree char *h1 = cn_splice_verdict_headers (msg, cli->opts.now);
+    cn_filter_send_block (fd, 'B', h1);
+    g_ptr_array_set_size (speaker->reasons, saved);
+  } else {
+    cn_filter_send_block (fd, 'B', "");
+  }
+  /* phase 2: verified and triaged */
+  cn_batch_verify (batch);
+  g_autofree char *h2 = cn_splice_verdict_headers (msg, cli->opts.now);
+  cn_filter_send_block (fd, 'F', h2);
+  /* the mail can go: record it, never past the budget (the parent waits
+   * for this only until its deadline) */
+  g_autoptr (GError) le = NULL;
+  if (!cn_ledger_hook (NULL, db, cli->config, &cli->opts, batch->messages, "filter", deadline, &le))
+    g_printerr (_("certnotice filter: %s: not recorded\n"), le->message);
+  _exit (0);
+}

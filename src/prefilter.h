@@ -1,0 +1,75 @@
+/* prefilter.h — may this mail be a notice?  Decided from its header block
+ * (and, for a forwarded notice, a scan of its bytes), before any MIME
+ * parsing, by every mode: `filter` without loading the module, `parse`
+ * before reading a message whole, `imap` before fetching it.
+ *
+ * A sound over-approximation of what the full path (mime.c → match.c) can
+ * find: NO only when the full path would make every record of the message
+ * not-a-notice with no reasons and no error.  So:
+ *
+ *   - a provider kind takes a mail only when its subject pattern matches
+ *     the Subject (decoded and NFKC-normalised exactly as mime.c does it):
+ *     a subject no kind's pattern matches (and no pattern gives up on)
+ *     rules out every kind; a kind without a subject pattern rules out
+ *     nothing;
+ *   - the generic detector looks only at a mail whose subject its
+ *     subject_gate matches (certnotice-rules(5)); a detector without one
+ *     rules out nothing;
+ *   - an attached message (message/rfc822, a multipart/digest part) is a
+ *     mail of its own with a subject of its own: one that may be inside
+ *     rules out nothing.
+ *
+ * Anything the prefilter's reading is not sure of — odd header syntax, a
+ * header block whose end it cannot see, NULs, bare CRs, encoded words it
+ * cannot decode, more fields than it reads — is MAYBE: the full path runs.
+ * The reading is bounded (CN_PREFILTER_MAX_HEADER bytes) and fuzzed
+ * (fuzz/fuzz-mail.c: NO implies the full path finds no notice).
+ */
+#pragma once
+
+#include "rules.h"
+
+G_BEGIN_DECLS
+
+typedef enum {
+  CN_PREFILTER_NO = 0,      /* cannot be a notice: no need to read it whole */
+  CN_PREFILTER_MAYBE,       /* may be one: judge it in full                 */
+} CnPrefilter;
+
+/* The header block read: at most this many bytes, at most CN_MAX_HEADERS
+ * fields (mime.h); a longer one is MAYBE. */
+#define CN_PREFILTER_MAX_HEADER (256u << 10)
+
+/* FALSE when $CERTNOTICE_PREFILTER is "off": every mail is then MAYBE, so
+ * the full path alone decides (the equivalence tests compare both). */
+gboolean cn_prefilter_enabled (void);
+
+/* The decision, from a mail's SUBJECT as CnMail.subject has it (decoded,
+ * NFKC, chomped) and whether a message may be attached to it (MAY_EMBED).
+ * Runs the rules' subject patterns (and the generic detector's gate). */
+CnPrefilter cn_prefilter_decide (const CnRuleSet *rules, const char *subject, gboolean may_embed);
+
+/* The decision for one whole message in memory (filter, parse): the
+ * Subject read from DATA's header block by cn_prefilter_subject(), and
+ * cn_prefilter_may_embed() over all of DATA. */
+CnPrefilter cn_prefilter_mail (const CnRuleSet *rules, const char *data, gsize len);
+
+/* The decision for a header block alone (IMAP's header fetch): the body is
+ * not there, so any Content-Type naming multipart or message is MAYBE. */
+CnPrefilter cn_prefilter_headers (const CnRuleSet *rules, const char *headers, gsize len);
+
+/* The Subject of the message in DATA as mime.c reads it (GMime's header
+ * parse, the first Subject field that decodes to something, RFC 2047
+ * decoded, NFKC, chomped; "" when none), read without GMime.  A leading
+ * mbox "From " line is skipped.  NULL when the header block is not plain
+ * enough to be sure of that (see above).  Caller frees. */
+char *cn_prefilter_subject (const char *data, gsize len);
+
+/* Whether DATA may hold a message GMime parses as attached: somewhere a
+ * type "message" with subtype rfc822, rfc2822, global or news (the
+ * subtypes GMime makes a message part of), or "multipart/digest" (whose
+ * parts are message/rfc822 by default) — spelt in any case, with white
+ * space around the '/', or with a comment there (taken as a yes). */
+gboolean cn_prefilter_may_embed (const char *data, gsize len);
+
+G_END_DECLS
