@@ -44,9 +44,19 @@
  *       none.)
  *   B1  an input starting with "From " is also read as an mbox file
  *       (cn_source_read), each message judged and reported
+ *   P1  the prefilter (prefilter.h) rules a mail out only when the full
+ *       path finds in it no notice, no reason and no error
+ *   P2  when the prefilter's header reading is sure of the subject, it is
+ *       the subject the full path reads
+ *   P3  when cn_prefilter_may_embed() sees no attached message, the full
+ *       path finds none
+ *   P4  the fast paths give what the full path gives, JSON and text: the
+ *       record read from the header block of a mail the prefilter rules
+ *       out, and the records of a mail read with its text skimmed
  */
 #include "fuzz-report.h"
 
+#include "prefilter.h"
 #include "source.h"
 
 static CnRuleSet *rules;
@@ -391,6 +401,75 @@ check_same_reading (GBytes *stripped, GBytes *spliced)
   }
 }
 
+/* ---- P1–P4: the prefilter ---------------------------------------------- */
+
+/* MAILS (taken) judged alone: every notice's JSON, then the message's
+ * text. */
+static char *
+report_of (GPtrArray *mails)
+{
+  g_autoptr (CnBatch) b = cn_batch_new (rules, &opts);
+  CnMessage *msg = cn_batch_add (b, mails);   /* takes a reference */
+  g_ptr_array_unref (mails);
+  cn_batch_verify (b);
+  GString *s = g_string_new (NULL);
+  for (guint i = 0; i < msg->notices->len; i++) {
+    g_autoptr (JsonNode) node = cn_output_json (msg->notices->pdata[i], opts.now);
+    g_autofree char *line = json_to_string (node, FALSE);
+    g_string_append_printf (s, "%s\n", line);
+  }
+  CnTextStyle style = { .now = opts.now };
+  cn_output_text_message (s, msg, &style);
+  return g_string_free (s, FALSE);
+}
+
+static void
+check_same_report (const char *what, GPtrArray *fast, GPtrArray *full)
+{
+  g_autofree char *a = report_of (fast);
+  g_autofree char *b = report_of (full);
+  if (strcmp (a, b) != 0) {
+    gsize at = first_difference ((const guint8 *) a, strlen (a), (const guint8 *) b, strlen (b));
+    CN_FUZZ_CHECK (FALSE, "P4: %s differs from the full path at byte %zu:\n  fast \"%.200s\"\n  full \"%.200s\"",
+                   what, (size_t) at, a + (at > 40 ? at - 40 : 0), b + (at > 40 ? at - 40 : 0));
+  }
+}
+
+/* MSG: the full path's judgement of the input D (LEN bytes). */
+static void
+check_prefilter (const char *d, gsize len, const CnMessage *msg)
+{
+  gsize end = 0;
+  CnPrefilter pf = cn_prefilter_mail (rules, d, len, &end);
+  if (cn_fuzz_check_on ("P1") && pf == CN_PREFILTER_NO) {
+    CN_FUZZ_CHECK (msg->speaker == NULL && msg->error == NULL, "P1: ruled out, but the full path gives %s%s%s",
+                   cn_verdict_name (msg->verdict), msg->error ? ", error: " : "", msg->error ? msg->error : "");
+    for (guint i = 0; i < msg->notices->len; i++) {
+      const CnNotice *n = msg->notices->pdata[i];
+      CN_FUZZ_CHECK (n->rule == NULL && n->reasons->len == 0 && n->internal_error == NULL,
+                     "P1: ruled out, but record %u has a %s notice, %u reasons (%s)", i,
+                     n->rule ? n->rule->id : "(none)", n->reasons->len,
+                     n->reasons->len ? (const char *) n->reasons->pdata[0] : "");
+    }
+  }
+  if (cn_fuzz_check_on ("P2")) {
+    g_autofree char *subject = cn_prefilter_subject (d, len);
+    const CnMail *m = msg->mails->pdata[0];
+    CN_FUZZ_CHECK (subject == NULL || strcmp (subject, m->subject) == 0,
+                   "P2: the prefilter reads the subject \"%.200s\", the full path \"%.200s\"", subject, m->subject);
+  }
+  if (cn_fuzz_check_on ("P3") && !cn_prefilter_may_embed (d, len))
+    CN_FUZZ_CHECK (msg->mails->len == 1, "P3: no attached message seen, but the full path finds %u",
+                   msg->mails->len - 1);
+  if (cn_fuzz_check_on ("P4")) {
+    if (pf == CN_PREFILTER_NO)
+      check_same_report ("the header block's record", cn_mime_read_header (d, end, "fuzz", 0),
+                         cn_source_from_bytes (d, len, "fuzz"));
+    check_same_report ("the skimmed reading", cn_mime_read_skimming (d, len, "fuzz", 0, rules),
+                       cn_source_from_bytes (d, len, "fuzz"));
+  }
+}
+
 /* ---- B1: the mbox reader ---------------------------------------------- */
 
 static gboolean
@@ -414,6 +493,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
   g_autoptr (CnBatch) batch = judge_all (mails);
   g_autofree char *headers = cn_splice_verdict_headers (batch->messages->pdata[0], opts.now);
   cn_fuzz_check_header_block (headers);
+  check_prefilter (d, size, batch->messages->pdata[0]);
 
   g_autoptr (GBytes) spliced = NULL;
   check_splice (d, size, headers, &spliced);

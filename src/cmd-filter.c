@@ -271,7 +271,7 @@ cn_cmd_filter (int argc, char **argv)
 
   /* 3. the prefilter: a mail that cannot be a notice goes out as any mail
    * that is not one (no verdict headers, ours taken out) */
-  if (cn_prefilter_mail (cli.rules, data, len) == CN_PREFILTER_NO) {
+  if (cn_prefilter_mail (cli.rules, data, len, NULL) == CN_PREFILTER_NO) {
     if (got_term)
       goto report;   /* as when a judging child is cut short */
     rc = emit (data, len, "");

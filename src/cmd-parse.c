@@ -94,9 +94,12 @@ run_parse (CnCli *cli, int argc, char **argv, gboolean record, const char *db)
     g_hash_table_add (named, argv[i]);
   run.named = named;
   int input_rc = 0;
+  /* mail the prefilter rules out is read from its header block alone; -v
+   * shows what only reading it whole can tell (decoding warnings) */
+  const CnRuleSet *prefilter = cli->verbose ? NULL : cli->rules;
   for (int i = 1; i < argc; i++) {
     g_autoptr (GError) e = NULL;
-    if (!cn_source_read (argv[i], on_message, &run, &e))
+    if (!cn_source_read_prefiltered (argv[i], prefilter, on_message, &run, &e))
       input_rc = cn_cli_fail (e);
   }
   report (&run);

@@ -1,5 +1,6 @@
 /* mime.c — the GMime wrapper: from parsed messages to CnMail records. */
 #include "mime.h"
+#include "prefilter.h"
 #include "text.h"
 
 #include <string.h>
@@ -371,7 +372,28 @@ typedef struct {
   gboolean too_deep;
   GPtrArray *embedded;    /* GMimeMessagePart* (borrowed) */
   GPtrArray *paths;       /* their part paths (owned)     */
+  /* skimming: the mail cannot be a notice (prefilter.h), so its text is
+   * not decoded; only the messages attached to it are looked for, and
+   * they are found as the full walk finds them unless UNDECIDED */
+  gboolean skim;
+  gboolean undecided;     /* which parts the full walk visits depends on
+                             the text: walk again in full                */
 } Walk;
+
+static void
+walk_init (Walk *w, gboolean skim)
+{
+  *w = (Walk) { .text = g_string_new (NULL), .embedded = g_ptr_array_new (),
+                .paths = g_ptr_array_new_with_free_func (g_free), .skim = skim };
+}
+
+static void
+walk_clear (Walk *w)
+{
+  g_string_free (w->text, TRUE);
+  g_ptr_array_unref (w->embedded);
+  g_ptr_array_unref (w->paths);
+}
 
 static gboolean
 is_attachment (GMimeObject *obj)
@@ -434,7 +456,16 @@ walk_alternative (GMimeMultipart *mp, Walk *w, guint depth, const char *path)
   }
   /* text/plain unless it is empty and something richer exists */
   int pick = plain >= 0 ? plain : html >= 0 ? html : other;
-  if (pick == plain && plain >= 0 && (html >= 0 || other >= 0)) {
+  if (pick == plain && plain >= 0 && (html >= 0 || other >= 0) && w->skim) {
+    /* whether the fallback is walked depends on the plain text, which
+     * skimming does not decode: a text/html fallback is a leaf (nothing
+     * attached inside it either way), a multipart one is not */
+    if (html < 0) {
+      w->undecided = TRUE;
+      return;
+    }
+    pick = plain;
+  } else if (pick == plain && plain >= 0 && (html >= 0 || other >= 0)) {
     gsize before = w->text->len;
     g_autofree char *p = g_strdup_printf ("%s.%d", path, plain + 1);
     walk (g_mime_multipart_get_part (mp, plain), w, depth + 1, p);
@@ -480,7 +511,7 @@ walk (GMimeObject *obj, Walk *w, guint depth, const char *path)
   } else if (GMIME_IS_MESSAGE_PART (obj)) {
     g_ptr_array_add (w->embedded, obj);
     g_ptr_array_add (w->paths, g_strdup (*path ? path : "1"));
-  } else if (GMIME_IS_PART (obj) && !is_attachment (obj)) {
+  } else if (GMIME_IS_PART (obj) && !is_attachment (obj) && !w->skim) {
     if (is_text (obj, "plain"))
       append_part_text (GMIME_PART (obj), FALSE, w);
     else if (is_text (obj, "html"))
@@ -488,17 +519,13 @@ walk (GMimeObject *obj, Walk *w, guint depth, const char *path)
   }
 }
 
-static void
-collect (GMimeMessage *msg, const char *source, guint index, const char *part,
-         guint depth, const Prescan *ps, GPtrArray *out)
+/* What a record takes from the message's own header block, and the
+ * warnings about the parse copy (PS: the prescan of the whole message, or
+ * of the header block alone).  Returns TRUE when a decoder could not be
+ * opened. */
+static gboolean
+collect_header (GMimeMessage *msg, const Prescan *ps, CnMail *m)
 {
-  CnMail *m = cn_mail_new ();
-  m->source = g_strdup (source);
-  m->index = index;
-  m->part = g_strdup (part);
-  m->embedded = part != NULL;
-  g_ptr_array_add (out, m);
-
   const char *mid = g_mime_message_get_message_id (msg);   /* owned by msg */
   if (mid && *mid)
     m->message_id = g_utf8_make_valid (mid, -1);
@@ -507,12 +534,53 @@ collect (GMimeMessage *msg, const char *source, guint index, const char *part,
     m->date = g_date_time_ref (date);
   gboolean no_decoder = read_headers (msg, m);
   read_from (msg, m);
+  if (ps && ps->long_field)
+    g_ptr_array_add (m->warnings, g_strdup_printf ("a header field longer than %u bytes: only its first "
+                                                   "%u bytes were read", CN_MAX_HEADER_BYTES, CN_MAX_HEADER_BYTES));
+  if (ps && ps->colonless)
+    g_ptr_array_add (m->warnings, g_strdup_printf ("a header line over %d bytes without a colon: cut to "
+                                                   "%d bytes for parsing", CN_COLONLESS_LIMIT, CN_COLONLESS_CUT));
+  return no_decoder;
+}
 
-  Walk w = { .text = g_string_new (NULL), .embedded = g_ptr_array_new (),
-             .paths = g_ptr_array_new_with_free_func (g_free) };
+static CnMail *
+new_record (const char *source, guint index, const char *part)
+{
+  CnMail *m = cn_mail_new ();
+  m->source = g_strdup (source);
+  m->index = index;
+  m->part = g_strdup (part);
+  m->embedded = part != NULL;
+  return m;
+}
+
+/* The records of MSG and of the messages attached to it, into OUT.  With
+ * PREFILTER, the text of a mail whose subject it rules out is not decoded
+ * (the record's body stays empty). */
+static void
+collect (GMimeMessage *msg, const char *source, guint index, const char *part,
+         guint depth, const Prescan *ps, const CnRuleSet *prefilter, GPtrArray *out)
+{
+  CnMail *m = new_record (source, index, part);
+  g_ptr_array_add (out, m);
+  gboolean no_decoder = collect_header (msg, NULL, m);
+
+  gboolean skim = prefilter && cn_prefilter_decide (prefilter, m->subject, FALSE) == CN_PREFILTER_NO;
+  Walk w;
+  walk_init (&w, skim);
   walk (g_mime_message_get_mime_part (msg), &w, depth, part ? part : "");
-  g_free (m->body);
-  m->body = cn_text_for_matching (w.text->str, w.text->len, TRUE);
+  /* the full walk visits at most one more part per multipart/alternative
+   * (a text/html fallback): below half the part limit it meets the same
+   * attached messages */
+  if (skim && (w.undecided || w.parts > CN_MAX_MIME_PARTS / 2)) {
+    walk_clear (&w);
+    walk_init (&w, FALSE);
+    walk (g_mime_message_get_mime_part (msg), &w, depth, part ? part : "");
+  }
+  if (!w.skim) {
+    g_free (m->body);
+    m->body = cn_text_for_matching (w.text->str, w.text->len, TRUE);
+  }
   if (w.st.lossy)
     g_ptr_array_add (m->warnings, g_strdup ("body: undecodable bytes replaced"));
   if (w.truncated)
@@ -533,41 +601,90 @@ collect (GMimeMessage *msg, const char *source, guint index, const char *part,
   if (w.parts > CN_MAX_MIME_PARTS)
     g_ptr_array_add (m->warnings, g_strdup_printf ("more than %d MIME parts: the rest ignored",
                                                    CN_MAX_MIME_PARTS));
-  g_string_free (w.text, TRUE);
   if (no_decoder || w.st.resource_failure)
     m->internal_error = g_strdup ("out of memory: a charset decoder could not be opened");
 
   for (guint i = 0; i < w.embedded->len; i++) {
     GMimeMessage *inner = g_mime_message_part_get_message (w.embedded->pdata[i]); /* owned by part */
     if (inner != NULL && depth < CN_MAX_MIME_DEPTH)
-      collect (inner, source, index, w.paths->pdata[i], depth + 1, NULL, out);
+      collect (inner, source, index, w.paths->pdata[i], depth + 1, NULL, prefilter, out);
   }
-  g_ptr_array_unref (w.embedded);
-  g_ptr_array_unref (w.paths);
+  walk_clear (&w);
+}
+
+/* Parse DATA (LEN bytes) as mime.c's callers get it read: bare-CR mail
+ * made LF, over-long header lines tamed, cut at the part limit (PS).  Bytes
+ * a repair needed are kept in *COPY (the message uses them). */
+static GMimeMessage *
+parse (const char *data, gsize len, Prescan *ps, GByteArray **copy)
+{
+  cn_mime_init ();
+  *copy = cn_mime_lf_copy (data, len);
+  if (*copy)
+    data = (const char *) (*copy)->data;
+  prescan (data, len, ps);
+  gsize n = ps->cut;
+  ps->cut_at = n < len;
+  if (ps->long_field || ps->colonless) {
+    GByteArray *tamed = tame (data, n);
+    if (*copy)
+      g_byte_array_unref (*copy);
+    *copy = tamed;
+    data = (const char *) tamed->data;
+    n = tamed->len;
+  }
+  return parse_in_place (data, n);
+}
+
+GPtrArray *
+cn_mime_read_skimming (const char *data, gsize len, const char *source, guint index, const CnRuleSet *prefilter)
+{
+  GPtrArray *out = g_ptr_array_new_with_free_func ((GDestroyNotify) cn_mail_free);
+  Prescan ps;
+  g_autoptr (GByteArray) copy = NULL;
+  g_autoptr (GMimeMessage) msg = parse (data, len, &ps, &copy);
+  if (msg)
+    collect (msg, source, index, NULL, 0, &ps, prefilter, out);
+  else
+    g_ptr_array_add (out, cn_mime_unparsable (source, index));
+  return out;
 }
 
 GPtrArray *
 cn_mime_read (const char *data, gsize len, const char *source, guint index)
 {
-  cn_mime_init ();
+  return cn_mime_read_skimming (data, len, source, index, NULL);
+}
+
+/* The header fields a record takes anything from (read_headers(),
+ * read_from(), and GMime's Message-ID and Date): GMime processes each field
+ * on its own, so a header block of these alone gives the same record. */
+static const char *const record_fields[] = {
+  "Subject", "From", "Date", "Message-Id", "Received", "Authentication-Results", NULL
+};
+
+GPtrArray *
+cn_mime_read_header (const char *data, gsize len, const char *source, guint index)
+{
   GPtrArray *out = g_ptr_array_new_with_free_func ((GDestroyNotify) cn_mail_free);
-  g_autoptr (GByteArray) lf = cn_mime_lf_copy (data, len);
-  if (lf)
-    data = (const char *) lf->data;
-  Prescan ps;
-  prescan (data, len, &ps);
-  gsize n = ps.cut;
-  ps.cut_at = n < len;
-  g_autoptr (GByteArray) tamed = NULL;
-  if (ps.long_field || ps.colonless) {
-    tamed = tame (data, n);
-    data = (const char *) tamed->data;
-    n = tamed->len;
+  g_autoptr (GByteArray) fields = cn_prefilter_header_fields (data, len, record_fields);
+  if (fields == NULL) {
+    /* the caller's prefilter was sure of this header block */
+    g_ptr_array_unref (out);
+    return cn_mime_read (data, len, source, index);
   }
-  g_autoptr (GMimeMessage) msg = parse_in_place (data, n);
-  if (msg)
-    collect (msg, source, index, NULL, 0, &ps, out);
-  else
+  /* the warnings are about the whole header block */
+  Prescan whole, ps;
+  prescan (data, len, &whole);
+  g_autoptr (GByteArray) copy = NULL;
+  g_autoptr (GMimeMessage) msg = parse ((const char *) fields->data, fields->len, &ps, &copy);
+  if (msg) {
+    CnMail *m = new_record (source, index, NULL);
+    g_ptr_array_add (out, m);
+    if (collect_header (msg, &whole, m))
+      m->internal_error = g_strdup ("out of memory: a charset decoder could not be opened");
+  } else {
     g_ptr_array_add (out, cn_mime_unparsable (source, index));
+  }
   return out;
 }

@@ -6,6 +6,7 @@
 
 #include <gmime/gmime.h>
 #include "certnotice.h"
+#include "rules.h"
 
 G_BEGIN_DECLS
 
@@ -33,6 +34,21 @@ void cn_mime_init (void);
  * message gives one record saying so.  SOURCE is copied; INDEX is the
  * message's number in an mbox (1-based) or 0. */
 GPtrArray *cn_mime_read (const char *data, gsize len, const char *source, guint index);
+
+/* The same, for a message the prefilter (prefilter.h) could not rule out
+ * as a whole: the text of each mail (the message, an attached one) whose
+ * subject PREFILTER rules out is not decoded — its record has an empty body
+ * and no warning only the text could give.  PREFILTER NULL: cn_mime_read(). */
+GPtrArray *cn_mime_read_skimming (const char *data, gsize len, const char *source, guint index,
+                                  const CnRuleSet *prefilter);
+
+/* The record of a message the prefilter ruled out (prefilter.h), from its
+ * header block alone: DATA is the message up to and including the empty
+ * line that ends its header block.  The same header fields as
+ * cn_mime_read() gives, an empty body, no attached messages (there are
+ * none), and no warning only the body can give.  Returns a new array of one
+ * CnMail (caller unrefs). */
+GPtrArray *cn_mime_read_header (const char *data, gsize len, const char *source, guint index);
 
 /* Old Mac mail ends lines with a bare CR, which GMime does not take for a
  * line end: when the first 8 KiB of DATA have CRs and no LF, a copy with

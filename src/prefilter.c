@@ -54,21 +54,28 @@ cn_prefilter_decide (const CnRuleSet *rules, const char *subject, gboolean may_e
 
 /* ---- the header block ---- */
 
-/* The field name at LINE (N bytes, no line end): GMime's reading — bytes up
- * to the ':', blanks allowed only between the name and the ':' — limited
- * to printable ASCII.  Returns the offset of the ':' and the name's length
- * without the blanks in *NAME_LEN, or -1 when unsure. */
+/* Whether the line at LINE (N bytes, no line end) starts a field, as
+ * GMime's parser decides: bytes up to a ':', none of them a control
+ * character, blanks only between the name and the ':'.  Returns the
+ * offset of the ':', and the name's length without those blanks in
+ * *NAME_LEN; -1 for a line GMime takes for a bad field name. */
 static gssize
 field_colon (const char *line, gsize n, gsize *name_len)
 {
   gsize i = 0;
-  while (i < n && line[i] > ' ' && line[i] < 0x7f && line[i] != ':')
-    i++;
-  *name_len = i;
-  while (i < n && (line[i] == ' ' || line[i] == '\t'))
-    i++;
-  if (*name_len == 0 || i >= n || line[i] != ':')
-    return -1;
+  gboolean blank = FALSE;
+  *name_len = 0;
+  for (; i < n && line[i] != ':'; i++) {
+    guchar c = (guchar) line[i];
+    if (c == ' ' || c == '\t')
+      blank = TRUE;
+    else if (blank || c < 0x20 || c == 0x7f)
+      return -1;
+    else
+      *name_len = i + 1;
+  }
+  if (i == n || i == 0)
+    return -1;                   /* no ':'; or a line that starts with one */
   return (gssize) i;
 }
 
@@ -96,6 +103,72 @@ word_at (const char *data, gsize len, gsize i, const char *word)
   return i + n <= len && g_ascii_strncasecmp (data + i, word, n) == 0;
 }
 
+/* One field of a header block: FIELD (LEN bytes, its continuation lines
+ * and every line end included), its name NAME_LEN bytes long, the value
+ * after the ':' at FIELD + COLON + 1.  COLON is -1 for a line GMime takes
+ * for a bad field name (it drops it, with its continuation lines).  Return
+ * FALSE to give up: the reading is then unsure. */
+typedef gboolean (*FieldFunc) (const char *field, gsize len, gsize name_len, gssize colon, gpointer user);
+
+static gboolean
+is_named (const char *field, gsize name_len, gssize colon, const char *name)
+{
+  return colon >= 0 && name_len == strlen (name) && g_ascii_strncasecmp (field, name, name_len) == 0;
+}
+
+/* Call FN for each field of the header block at the top of DATA, in
+ * order, and set *HEADER_END just past the empty line that ends it.  FALSE
+ * when the reading is unsure (prefilter.h). */
+static gboolean
+each_field (const char *data, gsize len, FieldFunc fn, gpointer user, gsize *header_end)
+{
+  const char *p = data, *end = data + MIN (len, (gsize) CN_PREFILTER_MAX_HEADER);
+  /* GMime skips an mbox From_ line at the top */
+  if (len >= 5 && memcmp (data, "From ", 5) == 0) {
+    const char *nl = memchr (p, '\n', (gsize) (end - p));
+    if (nl == NULL)
+      return FALSE;
+    p = nl + 1;
+  }
+  const char *field = NULL;      /* the field being read, or NULL */
+  gsize name_len = 0;
+  gssize colon = -1;
+  guint fields = 0;
+  for (;;) {
+    const char *nl = memchr (p, '\n', (gsize) (end - p));
+    if (nl == NULL)
+      return FALSE;              /* no end of the header block in sight */
+    gsize n = (gsize) (nl - p);  /* without the LF */
+    if (n > 0 && p[n - 1] == '\r')
+      n--;                       /* CR LF */
+    if (memchr (p, '\r', n) || memchr (p, '\0', n))
+      return FALSE;              /* a bare CR, a NUL */
+    gboolean continuation = n > 0 && (p[0] == ' ' || p[0] == '\t');
+    /* the field before this line ends here unless this continues it */
+    if (field && !continuation) {
+      if (!fn (field, (gsize) (p - field), name_len, colon, user))
+        return FALSE;
+      field = NULL;
+    }
+    if (n == 0) {
+      *header_end = (gsize) (nl + 1 - data);
+      return TRUE;               /* the empty line: the header block ends */
+    }
+    if (continuation) {
+      if (field == NULL)
+        return FALSE;            /* GMime takes it for a bad field name */
+    } else {
+      colon = field_colon (p, n, &name_len);
+      if (colon < 0 && fields == 0)
+        return FALSE;            /* GMime reads no message at all */
+      if (++fields > CN_MAX_HEADERS)
+        return FALSE;
+      field = p;
+    }
+    p = nl + 1;
+  }
+}
+
 /* Whether a Content-Type field (N bytes from its name) names multipart or
  * message anywhere: a type that can hold an attached message. */
 static gboolean
@@ -107,110 +180,148 @@ composite_type (const char *field, gsize n)
   return FALSE;
 }
 
+typedef struct {
+  char *subject;          /* so far; NULL after a decoder failed */
+  gboolean composite;     /* a Content-Type names multipart or message */
+} Reading;
+
+static gboolean
+read_field (const char *field, gsize len, gsize name_len, gssize colon, gpointer user)
+{
+  Reading *r = user;
+  if (is_named (field, name_len, colon, "Subject") && *r->subject == '\0') {
+    if (len > CN_MAX_HEADER_BYTES)
+      return FALSE;              /* mime.c reads a cut copy */
+    g_free (r->subject);
+    r->subject = decode_subject (field + colon + 1, len - (gsize) colon - 1);
+    if (r->subject == NULL)
+      return FALSE;
+  } else if (is_named (field, name_len, colon, "Content-Type")) {
+    r->composite = r->composite || composite_type (field, len);
+  }
+  return TRUE;
+}
+
 /* The subject (see cn_prefilter_subject); *COMPOSITE (when not NULL) tells
  * whether a Content-Type field names a composite type. */
 static char *
-read_block (const char *data, gsize len, gboolean *composite)
+read_block (const char *data, gsize len, gboolean *composite, gsize *header_end)
 {
-  const char *p = data, *end = data + MIN (len, (gsize) CN_PREFILTER_MAX_HEADER);
-  /* GMime skips an mbox From_ line at the top */
-  if (len >= 5 && memcmp (data, "From ", 5) == 0) {
-    const char *nl = memchr (p, '\n', (gsize) (end - p));
-    if (nl == NULL)
-      return NULL;
-    p = nl + 1;
+  Reading r = { .subject = g_strdup ("") };
+  gsize end = 0;
+  if (!each_field (data, len, read_field, &r, &end)) {
+    g_free (r.subject);
+    return NULL;
   }
-  char *subject = g_strdup ("");
-  const char *field = NULL;      /* the field being read, or NULL */
-  gboolean is_subject = FALSE, is_type = FALSE;
-  const char *value = NULL;      /* after its ':' */
-  guint fields = 0;
-  for (;;) {
-    const char *nl = memchr (p, '\n', (gsize) (end - p));
-    if (nl == NULL)
-      goto unsure;               /* no end of the header block in sight */
-    gsize n = (gsize) (nl - p);  /* without the LF */
-    if (n > 0 && p[n - 1] == '\r')
-      n--;                       /* CR LF */
-    if (memchr (p, '\r', n) || memchr (p, '\0', n))
-      goto unsure;               /* a bare CR, a NUL */
-    gboolean continuation = n > 0 && (p[0] == ' ' || p[0] == '\t');
-    /* the field before this line ends here unless this continues it */
-    if (field && !continuation) {
-      if (is_subject && *subject == '\0') {
-        if ((gsize) (p - field) > CN_MAX_HEADER_BYTES)
-          goto unsure;           /* mime.c reads a cut copy */
-        g_free (subject);
-        subject = decode_subject (value, (gsize) (p - value));
-        if (subject == NULL)
-          return NULL;
-      }
-      if (is_type && composite)
-        *composite = *composite || composite_type (field, (gsize) (p - field));
-      field = NULL;
+  if (composite)
+    *composite = r.composite;
+  if (header_end)
+    *header_end = end;
+  return r.subject;
+}
+
+typedef struct {
+  const char *const *names;
+  GByteArray *out;
+} Selection;
+
+static gboolean
+select_field (const char *field, gsize len, gsize name_len, gssize colon, gpointer user)
+{
+  Selection *sel = user;
+  for (const char *const *n = sel->names; *n; n++)
+    if (is_named (field, name_len, colon, *n)) {
+      g_byte_array_append (sel->out, (const guint8 *) field, (guint) len);
+      break;
     }
-    if (n == 0)
-      return subject;            /* the empty line: the header block ends */
-    if (continuation) {
-      if (field == NULL)
-        goto unsure;             /* GMime takes it for a bad field name */
-    } else {
-      gsize name_len = 0;
-      gssize colon = field_colon (p, n, &name_len);
-      if (colon < 0 || ++fields > CN_MAX_HEADERS)
-        goto unsure;
-      field = p;
-      value = p + colon + 1;
-      is_subject = name_len == 7 && g_ascii_strncasecmp (p, "Subject", 7) == 0;
-      is_type = name_len == 12 && g_ascii_strncasecmp (p, "Content-Type", 12) == 0;
-    }
-    p = nl + 1;
+  return TRUE;
+}
+
+GByteArray *
+cn_prefilter_header_fields (const char *data, gsize len, const char *const *names)
+{
+  Selection sel = { names, g_byte_array_new () };
+  gsize end = 0;
+  if (!each_field (data, len, select_field, &sel, &end)) {
+    g_byte_array_unref (sel.out);
+    return NULL;
   }
-unsure:
-  g_free (subject);
-  return NULL;
+  g_byte_array_append (sel.out, (const guint8 *) "\n", 1);
+  return sel.out;
 }
 
 char *
 cn_prefilter_subject (const char *data, gsize len)
 {
-  return read_block (data, len, NULL);
+  return read_block (data, len, NULL, NULL);
+}
+
+char *
+cn_prefilter_subject_end (const char *data, gsize len, gsize *header_end)
+{
+  return read_block (data, len, NULL, header_end);
 }
 
 /* ---- attached messages ---- */
 
-/* GMime's CFWS between type, '/' and subtype: white space (' ', tab, CR,
- * LF) is skipped; a comment ('(') is reported as such (*COMMENT), and the
- * caller takes it for a yes rather than follow GMime's comment syntax. */
-static gsize
-skip_space (const char *data, gsize len, gsize i, gboolean *comment)
+/* Whether C ends a token in GMime's reading of a Content-Type (a control
+ * character, white space, or one of RFC 2045's tspecials). */
+static gboolean
+token_end (char c)
 {
-  while (i < len && (data[i] == ' ' || data[i] == '\t' || data[i] == '\r' || data[i] == '\n'))
-    i++;
-  *comment = i < len && data[i] == '(';
-  return i;
+  return (guchar) c <= ' ' || c == 0x7f || strchr ("()<>@,;:\\\"/[]?=", c) != NULL;
 }
 
-/* After TYPE at I: '/' and one of SUBTYPES (prefixes: a cut header line in
- * mime.c's parse copy may end a longer subtype there). */
+/* GMime's white space around the '/' of a type: ' ', tab, CR, LF. */
 static gboolean
-type_slash_subtype (const char *data, gsize len, gsize i, const char *type, const char *const *subtypes)
+lwsp (char c)
 {
-  if (!word_at (data, len, i, type))
+  return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+/* After the '/' at SLASH: (white space and) one of SUBTYPES.  A subtype
+ * that goes on (message/global-headers) is another one — except in a
+ * message of CN_MAX_HEADER_BYTES or more, where mime.c's parse copy may cut
+ * a long field right after the subtype's first letters (tame()): there any
+ * subtype that starts with one of SUBTYPES counts.  A comment ('(') after
+ * the '/' counts too: its syntax is not followed here. */
+static gboolean
+subtype_after (const char *data, gsize len, gsize slash, const char *const *subtypes)
+{
+  gsize i = slash + 1;
+  while (i < len && lwsp (data[i]))
+    i++;
+  if (i >= len)
     return FALSE;
-  gboolean comment;
-  i = skip_space (data, len, i + strlen (type), &comment);
-  if (comment)
+  if (data[i] == '(')
     return TRUE;
-  if (i >= len || data[i] != '/')
+  /* most '/' are in URLs and base64: one letter tells them apart */
+  char c = (char) (data[i] | 0x20);
+  gboolean any = FALSE;
+  for (const char *const *s = subtypes; *s && !any; s++)
+    any = **s == c;
+  if (!any)
     return FALSE;
-  i = skip_space (data, len, i + 1, &comment);
-  if (comment)
-    return TRUE;
-  for (const char *const *s = subtypes; *s; s++)
-    if (word_at (data, len, i, *s))
+  for (const char *const *s = subtypes; *s; s++) {
+    gsize n = strlen (*s);
+    if (word_at (data, len, i, *s) && (i + n == len || token_end (data[i + n]) || len >= CN_MAX_HEADER_BYTES))
       return TRUE;
+  }
   return FALSE;
+}
+
+/* Before the '/' at SLASH: TYPE, then white space; or a comment (')'),
+ * taken as a yes. */
+static gboolean
+type_before (const char *data, gsize slash, const char *type)
+{
+  gsize i = slash;
+  while (i > 0 && lwsp (data[i - 1]))
+    i--;
+  if (i > 0 && data[i - 1] == ')')
+    return TRUE;
+  gsize n = strlen (type);
+  return i >= n && g_ascii_strncasecmp (data + i - n, type, n) == 0;
 }
 
 gboolean
@@ -218,11 +329,11 @@ cn_prefilter_may_embed (const char *data, gsize len)
 {
   static const char *const message[] = { "rfc822", "rfc2822", "global", "news", NULL };
   static const char *const multipart[] = { "digest", NULL };
-  for (gsize i = 0; i < len; i++) {
-    if ((data[i] | 0x20) != 'm')
-      continue;
-    if (type_slash_subtype (data, len, i, "message", message) ||
-        type_slash_subtype (data, len, i, "multipart", multipart))
+  /* from every '/': a subtype after it, then the type before it */
+  for (const char *p = data, *end = data + len; (p = memchr (p, '/', (gsize) (end - p))); p++) {
+    gsize slash = (gsize) (p - data);
+    if ((subtype_after (data, len, slash, message) && type_before (data, slash, "message")) ||
+        (subtype_after (data, len, slash, multipart) && type_before (data, slash, "multipart")))
       return TRUE;
   }
   return FALSE;
@@ -231,14 +342,18 @@ cn_prefilter_may_embed (const char *data, gsize len)
 /* ---- the entry points ---- */
 
 CnPrefilter
-cn_prefilter_mail (const CnRuleSet *rules, const char *data, gsize len)
+cn_prefilter_mail (const CnRuleSet *rules, const char *data, gsize len, gsize *header_end)
 {
   if (!cn_prefilter_enabled ())
     return CN_PREFILTER_MAYBE;
-  g_autofree char *subject = cn_prefilter_subject (data, len);
+  gsize end = 0;
+  g_autofree char *subject = read_block (data, len, NULL, &end);
   if (subject == NULL)
     return CN_PREFILTER_MAYBE;
-  return cn_prefilter_decide (rules, subject, cn_prefilter_may_embed (data, len));
+  CnPrefilter r = cn_prefilter_decide (rules, subject, cn_prefilter_may_embed (data, len));
+  if (r == CN_PREFILTER_NO && header_end)
+    *header_end = end;
+  return r;
 }
 
 CnPrefilter
@@ -248,7 +363,7 @@ cn_prefilter_headers (const CnRuleSet *rules, const char *headers, gsize len)
     return CN_PREFILTER_MAYBE;
   /* the parts are not here: a multipart (or message) type may hold one */
   gboolean composite = FALSE;
-  g_autofree char *subject = read_block (headers, len, &composite);
+  g_autofree char *subject = read_block (headers, len, &composite, NULL);
   if (subject == NULL)
     return CN_PREFILTER_MAYBE;
   return cn_prefilter_decide (rules, subject, composite);

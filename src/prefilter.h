@@ -51,8 +51,9 @@ CnPrefilter cn_prefilter_decide (const CnRuleSet *rules, const char *subject, gb
 
 /* The decision for one whole message in memory (filter, parse): the
  * Subject read from DATA's header block by cn_prefilter_subject(), and
- * cn_prefilter_may_embed() over all of DATA. */
-CnPrefilter cn_prefilter_mail (const CnRuleSet *rules, const char *data, gsize len);
+ * cn_prefilter_may_embed() over all of DATA.  On NO, *HEADER_END (when not
+ * NULL) is the offset just past the empty line that ends the header block. */
+CnPrefilter cn_prefilter_mail (const CnRuleSet *rules, const char *data, gsize len, gsize *header_end);
 
 /* The decision for a header block alone (IMAP's header fetch): the body is
  * not there, so any Content-Type naming multipart or message is MAYBE. */
@@ -64,6 +65,17 @@ CnPrefilter cn_prefilter_headers (const CnRuleSet *rules, const char *headers, g
  * mbox "From " line is skipped.  NULL when the header block is not plain
  * enough to be sure of that (see above).  Caller frees. */
 char *cn_prefilter_subject (const char *data, gsize len);
+
+/* The same, and the offset just past the empty line that ends the header
+ * block in *HEADER_END. */
+char *cn_prefilter_subject_end (const char *data, gsize len, gsize *header_end);
+
+/* The fields of the header block at the top of DATA named one of NAMES
+ * (case-insensitive), in their order, each with its continuation lines,
+ * then an empty line: a header block in which GMime reads those fields as
+ * it reads them in DATA (mime.c reads a ruled-out message from it).  NULL
+ * when the reading is unsure.  Caller unrefs. */
+GByteArray *cn_prefilter_header_fields (const char *data, gsize len, const char *const *names);
 
 /* Whether DATA may hold a message GMime parses as attached: somewhere a
  * type "message" with subtype rfc822, rfc2822, global or news (the

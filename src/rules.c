@@ -116,10 +116,37 @@ ruleset_new (void)
   pcre2_set_match_limit (set->mctx, CN_MATCH_LIMIT);
   pcre2_set_depth_limit (set->mctx, CN_DEPTH_LIMIT);
   pcre2_set_heap_limit (set->mctx, CN_HEAP_LIMIT);
+  return set;
+}
+
+static void
+jit (const CnPattern *p)
+{
+  /* where the platform has it; the interpreter otherwise */
+  if (p)
+    (void) pcre2_jit_compile (p->code, PCRE2_JIT_COMPLETE);
+}
+
+void
+cn_rules_jit (CnRuleSet *set)
+{
+  if (set->jit)
+    return;
+  set->jit = TRUE;
+  for (guint r = 0; r < set->rules->len; r++) {
+    const CnRule *rule = set->rules->pdata[r];
+    for (guint k = 0; k < rule->kinds->len; k++) {
+      const CnNoticeKind *kind = rule->kinds->pdata[k];
+      const CnPattern *ps[] = { kind->subject, kind->body, kind->text, kind->not_subject, kind->not_body };
+      for (gsize i = 0; i < G_N_ELEMENTS (ps); i++)
+        jit (ps[i]);
+      for (int f = 0; f < CN_FIELD_COUNT; f++)
+        jit (kind->field[f]);
+    }
+  }
   set->jit_stack = pcre2_jit_stack_create (32 * 1024, CN_JIT_STACK_MAX, NULL);
   if (set->jit_stack)
     pcre2_jit_stack_assign (set->mctx, NULL, set->jit_stack);
-  return set;
 }
 
 /* ---- the loader: GKeyFile does not say where a key was ---- */
@@ -284,17 +311,8 @@ cn_loader_pattern (CnLoader *ld, GKeyFile *kf, const char *group, const char *ke
                          (char *) msg);
     return NULL;
   }
-  /* JIT where the platform has it; the interpreter otherwise.  Only for the
-   * patterns that decide whether a mail is a notice (subject, body, text,
-   * names, the generic detector's evidence), which run on every mail: the
-   * extractors and the not_ patterns run only on a mail that already looks
-   * like a notice, and compiling them for the JIT is most of what loading
-   * costs, in every process (filter runs one per mail). */
-  static const char *const after_match[] = {
-    "domain", "days", "expires", "account", "domains", "not_subject", "not_body", NULL
-  };
-  if (!in_list (key, after_match))
-    (void) pcre2_jit_compile (code, PCRE2_JIT_COMPLETE);
+  /* JIT-compiled later, for a batch large enough to gain from it
+   * (cn_rules_jit) */
 
   CnPattern *p = g_new0 (CnPattern, 1);
   p->key = g_strdup (key);

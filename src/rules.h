@@ -74,7 +74,8 @@ typedef struct {
   GPtrArray *rules;         /* CnRule *, by file name                 */
   CnGeneric *generic;       /* the last layer's generic.detector, or NULL */
   pcre2_match_context *mctx;
-  pcre2_jit_stack *jit_stack;
+  pcre2_jit_stack *jit_stack;   /* NULL until cn_rules_jit()      */
+  gboolean jit;
 } CnRuleSet;
 
 /* The name of the generic detector's file inside a rules directory: the
@@ -114,6 +115,13 @@ CnRuleSet *cn_rules_load_dir (const char *dir, gboolean all_errors, GError **err
 CnRuleSet *cn_rules_load_file (const char *path, GError **error);
 
 void cn_rules_free (CnRuleSet *set);
+
+/* Patterns are compiled for PCRE2's interpreter when loaded, which is all
+ * one mail needs; JIT-compiling them (tens of microseconds each) pays off
+ * only over many mails.  This JIT-compiles every pattern of SET, once;
+ * matching is then faster and otherwise the same — but for the limits
+ * (certnotice-rules(5), LIMITS), which count differently. */
+void cn_rules_jit (CnRuleSet *set);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CnRuleSet, cn_rules_free)
 
 /* Free a kind (every member may be NULL). */

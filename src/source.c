@@ -4,9 +4,11 @@
  * split into its messages here, and each message goes through the one read
  * path, cn_mime_read(): the same function filter and IMAP mode call.  A
  * message that cannot be read still yields a record saying so, and the next
- * message of the mbox is read all the same.
+ * message of the mbox is read all the same.  With a prefilter, a message it
+ * rules out is read from its header block alone (read_message).
  */
 #include "source.h"
+#include "prefilter.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -19,6 +21,19 @@ GPtrArray *
 cn_source_from_bytes (const char *data, gsize len, const char *source)
 {
   return cn_mime_read (data, len, source, 0);
+}
+
+/* One message's records: from its header block alone when PREFILTER (may
+ * be NULL: every message read in full) rules it out, else read whole. */
+static GPtrArray *
+read_message (const char *data, gsize len, const char *source, guint index, const CnRuleSet *prefilter)
+{
+  gsize end = 0;
+  if (prefilter && cn_prefilter_mail (prefilter, data, len, &end) == CN_PREFILTER_NO)
+    return cn_mime_read_header (data, end, source, index);
+  /* a message that may be one, or have one attached: read whole, but the
+   * text of each mail in it that cannot be one is not decoded */
+  return cn_mime_read_skimming (data, len, source, index, prefilter);
 }
 
 /* A UTF-8 byte order mark some tools write before the first line. */
@@ -53,7 +68,8 @@ mbox_separator (const char *p, const char *end)
 }
 
 static gboolean
-read_mbox (const char *data, gsize len, const char *source, CnMessageFunc fn, gpointer user)
+read_mbox (const char *data, gsize len, const char *source, const CnRuleSet *prefilter, CnMessageFunc fn,
+           gpointer user)
 {
   const char *end = data + len, *start = data, *p = data;
   guint index = 0;
@@ -61,7 +77,7 @@ read_mbox (const char *data, gsize len, const char *source, CnMessageFunc fn, gp
     const char *nl = memchr (p, '\n', (gsize) (end - p));
     const char *next = nl ? nl + 1 : end;
     if (next == end || mbox_separator (next, end)) {
-      g_autoptr (GPtrArray) mails = cn_mime_read (start, (gsize) (next - start), source, ++index);
+      g_autoptr (GPtrArray) mails = read_message (start, (gsize) (next - start), source, ++index, prefilter);
       if (!fn (mails, user))
         return FALSE;
       start = next;
@@ -74,7 +90,8 @@ read_mbox (const char *data, gsize len, const char *source, CnMessageFunc fn, gp
 
 /* One input's bytes: an mbox, or one message. */
 static gboolean
-read_bytes (const char *data, gsize len, const char *source, CnMessageFunc fn, gpointer user)
+read_bytes (const char *data, gsize len, const char *source, const CnRuleSet *prefilter, CnMessageFunc fn,
+            gpointer user)
 {
   /* old Mac mail: its messages are told apart by lines too */
   g_autoptr (GByteArray) lf = cn_mime_lf_copy (data, len);
@@ -84,8 +101,8 @@ read_bytes (const char *data, gsize len, const char *source, CnMessageFunc fn, g
   data += bom;
   len -= bom;
   if (len >= 5 && memcmp (data, "From ", 5) == 0)
-    return read_mbox (data, len, source, fn, user);
-  g_autoptr (GPtrArray) mails = cn_mime_read (data, len, source, 0);
+    return read_mbox (data, len, source, prefilter, fn, user);
+  g_autoptr (GPtrArray) mails = read_message (data, len, source, 0, prefilter);
   return fn (mails, user);
 }
 
@@ -109,7 +126,8 @@ read_fd (int fd, GByteArray *buf, GError **error, const char *what)
 }
 
 static gboolean
-read_file (const char *path, CnMessageFunc fn, gpointer user, gboolean *stopped, GError **error)
+read_file (const char *path, const CnRuleSet *prefilter, CnMessageFunc fn, gpointer user, gboolean *stopped,
+           GError **error)
 {
   int fd = open (path, O_RDONLY | O_CLOEXEC);
   struct stat st;
@@ -129,7 +147,7 @@ read_file (const char *path, CnMessageFunc fn, gpointer user, gboolean *stopped,
       g_set_error (error, CN_ERROR, CN_ERROR_INPUT, "%s: %s", path, g_strerror (e));
       return FALSE;
     }
-    *stopped = !read_bytes (map, (gsize) st.st_size, path, fn, user);
+    *stopped = !read_bytes (map, (gsize) st.st_size, path, prefilter, fn, user);
     munmap (map, (size_t) st.st_size);
     return TRUE;
   }
@@ -138,7 +156,7 @@ read_file (const char *path, CnMessageFunc fn, gpointer user, gboolean *stopped,
   gboolean ok = read_fd (fd, buf, error, path);
   close (fd);
   if (ok)
-    *stopped = !read_bytes ((const char *) buf->data, buf->len, path, fn, user);
+    *stopped = !read_bytes ((const char *) buf->data, buf->len, path, prefilter, fn, user);
   return ok;
 }
 
@@ -149,7 +167,7 @@ compare_names (gconstpointer a, gconstpointer b)
 }
 
 static gboolean
-read_maildir (const char *path, CnMessageFunc fn, gpointer user, GError **error)
+read_maildir (const char *path, const CnRuleSet *prefilter, CnMessageFunc fn, gpointer user, GError **error)
 {
   const char *subs[] = { "new", "cur" };
   gboolean any = FALSE, stopped = FALSE;
@@ -179,7 +197,7 @@ read_maildir (const char *path, CnMessageFunc fn, gpointer user, GError **error)
       /* keep going past a message that vanished meanwhile (another client
        * moved it); report the first such failure at the end */
       g_autoptr (GError) fe = NULL;
-      if (!read_file (file, fn, user, &stopped, &fe) && first == NULL)
+      if (!read_file (file, prefilter, fn, user, &stopped, &fe) && first == NULL)
         first = g_steal_pointer (&fe);
     }
   }
@@ -195,17 +213,24 @@ read_maildir (const char *path, CnMessageFunc fn, gpointer user, GError **error)
 }
 
 gboolean
-cn_source_read (const char *path, CnMessageFunc fn, gpointer user, GError **error)
+cn_source_read_prefiltered (const char *path, const CnRuleSet *prefilter, CnMessageFunc fn, gpointer user,
+                            GError **error)
 {
   if (strcmp (path, "-") == 0) {
     g_autoptr (GByteArray) buf = g_byte_array_new ();
     if (!read_fd (STDIN_FILENO, buf, error, "standard input"))
       return FALSE;
-    read_bytes ((const char *) buf->data, buf->len, "-", fn, user);
+    read_bytes ((const char *) buf->data, buf->len, "-", prefilter, fn, user);
     return TRUE;
   }
   if (g_file_test (path, G_FILE_TEST_IS_DIR))
-    return read_maildir (path, fn, user, error);
+    return read_maildir (path, prefilter, fn, user, error);
   gboolean stopped = FALSE;
-  return read_file (path, fn, user, &stopped, error);
+  return read_file (path, prefilter, fn, user, &stopped, error);
+}
+
+gboolean
+cn_source_read (const char *path, CnMessageFunc fn, gpointer user, GError **error)
+{
+  return cn_source_read_prefiltered (path, NULL, fn, user, error);
 }

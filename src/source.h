@@ -2,6 +2,7 @@
 #pragma once
 
 #include "mime.h"
+#include "rules.h"
 
 G_BEGIN_DECLS
 
@@ -15,6 +16,13 @@ typedef gboolean (*CnMessageFunc) (GPtrArray *mails, gpointer data);
  * called once per message, whatever the message holds: malformed mail still
  * yields records.  Fails (CN_ERROR_INPUT) only when PATH cannot be read. */
 gboolean cn_source_read (const char *path, CnMessageFunc fn, gpointer data, GError **error);
+
+/* The same, but a message the prefilter (prefilter.h) rules out with
+ * PREFILTER (NULL: none) is read from its header block alone
+ * (cn_mime_read_header): the same record and the same verdict, without the
+ * warnings only its body could give (shown with -v). */
+gboolean cn_source_read_prefiltered (const char *path, const CnRuleSet *prefilter, CnMessageFunc fn,
+                                     gpointer data, GError **error);
 
 /* Records for one message held in memory (filter mode, IMAP): the one read
  * path, cn_mime_read().  DATA is borrowed for the call; returns a new array

@@ -1,0 +1,461 @@
+/* test-prefilter.c — the prefilter (prefilter.h) never changes a result.
+ *
+ *   /prefilter/subject/…   its header reading gives GMime's subject, or
+ *                          says it is unsure (crafted header blocks)
+ *   /prefilter/embed/…     an attached message it does not see is one GMime
+ *                          does not find either
+ *   /prefilter/decide/…    kinds without a subject pattern, patterns that
+ *                          give up, attached messages: MAYBE
+ *   /prefilter/same/…      for crafted mail, every sample and every mail of
+ *                          the corpus (../shared/corpus, or $CORPUS_DIR):
+ *                          reading with the prefilter gives byte-identical
+ *                          JSON and text to reading every message whole;
+ *                          and for a single message the prefilter rules
+ *                          out, the full path finds no notice, no reason
+ *                          and no error.  The last case checks that the
+ *                          corpus mostly took the fast path (the test is
+ *                          not vacuous).
+ */
+#include "pipeline.h"
+#include "output.h"
+#include "prefilter.h"
+#include "source.h"
+
+#include <glib/gstdio.h>
+#include <string.h>
+
+static CnRuleSet *rules;
+static CnOptions opts;
+
+/* ---- the header reading ---- */
+
+typedef struct {
+  const char *name;
+  const char *mail;
+  const char *subject;    /* what the prefilter reads, NULL: unsure */
+} SubjectCase;
+
+static const SubjectCase subject_cases[] = {
+  { "plain", "From: a@b.example\nSubject: Hello there\n\nbody\n", "Hello there" },
+  { "crlf", "From: a@b.example\r\nSubject: Hello\r\n\r\nbody\r\n", "Hello" },
+  { "folded", "Subject: one\n two\n\tthree\nX: y\n\nb\n", "one two three" },
+  { "encoded", "Subject: =?UTF-8?B?44GT44KT44Gr44Gh44Gv?= =?UTF-8?Q?_world?=\n\nb\n", "こんにちは world" },
+  { "iso-2022-jp", "Subject: =?ISO-2022-JP?B?GyRCJDMkcyRLJEEkTxsoQg==?=\n\nb\n", "こんにちは" },
+  { "fullwidth nfkc", "Subject: =?UTF-8?B?77yh77yi77yj77yR77yS?=\n\nb\n", "ABC12" },
+  { "blank before colon", "Subject : spaced\n\nb\n", "spaced" },
+  { "lowercase name", "subject: lower\n\nb\n", "lower" },
+  { "first empty", "Subject:\nSubject: second\n\nb\n", "second" },
+  { "first wins", "Subject: first\nSubject: second\n\nb\n", "first" },
+  { "no subject", "From: a@b.example\n\nb\n", "" },
+  { "mbox from line", "From a@b Mon Jan  1 00:00:00 2024\nSubject: after\n\nb\n", "after" },
+  { "bad line dropped", "From: a@b.example\nbad line here\n continued\nSubject: kept\n\nb\n", "kept" },
+  { "bad name dropped", "X-A: 1\nX Bad: 2\nSubject: kept\n\nb\n", "kept" },
+  { "8-bit name", "X-\xc3\xa9: 1\nSubject: kept\n\nb\n", "kept" },
+  { "subject in body", "X: 1\n\nSubject: not this\n", "" },
+  { "empty line with CR", "Subject: a\n\r\nSubject: b\n", "a" },
+  { "header only, no end", "Subject: a\n", NULL },
+  { "no line end", "Subject: a", NULL },
+  { "bare CR", "Subject: a\rb\n\nc\n", NULL },
+  { "NUL", "Subject: a\0b\n\nc\n", NULL },
+  { "leading continuation", " Subject: a\n\nb\n", NULL },
+  { "first line bad", "not a header\nSubject: a\n\nb\n", NULL },
+  { "munged from line", ">From a@b\nSubject: a\n\nb\n", NULL },
+  { "empty", "", NULL },
+};
+
+/* The subject the full path reads from MAIL. */
+static char *
+gmime_subject (const char *mail, gsize len)
+{
+  g_autoptr (GPtrArray) mails = cn_mime_read (mail, len, "t", 0);
+  const CnMail *m = mails->pdata[0];
+  return g_strdup (m->subject);
+}
+
+static gsize
+case_len (const SubjectCase *c)
+{
+  /* the NUL case has one inside */
+  return strcmp (c->name, "NUL") == 0 ? 15 : strlen (c->mail);
+}
+
+static void
+test_subject (gconstpointer data)
+{
+  const SubjectCase *c = data;
+  gsize len = case_len (c);
+  g_autofree char *got = cn_prefilter_subject (c->mail, len);
+  g_assert_cmpstr (got, ==, c->subject);
+  if (got) {
+    g_autofree char *gm = gmime_subject (c->mail, len);
+    g_assert_cmpstr (got, ==, gm);
+  }
+}
+
+static void
+test_subject_many_fields (void)
+{
+  g_autoptr (GString) s = g_string_new (NULL);
+  for (int i = 0; i <= CN_MAX_HEADERS; i++)
+    g_string_append_printf (s, "X-%d: v\n", i);
+  g_string_append (s, "Subject: late\n\nb\n");
+  g_autofree char *got = cn_prefilter_subject (s->str, s->len);
+  g_assert_null (got);
+}
+
+static void
+test_subject_long (void)
+{
+  g_autoptr (GString) s = g_string_new ("Subject: ");
+  for (guint i = 0; i < CN_MAX_HEADER_BYTES / 10; i++)
+    g_string_append (s, "aaaa bbbb ");
+  g_string_append (s, "\n\nb\n");
+  g_autofree char *got = cn_prefilter_subject (s->str, s->len);
+  g_assert_null (got);
+}
+
+/* ---- attached messages ---- */
+
+typedef struct {
+  const char *name;
+  const char *mail;
+  gboolean may_embed;
+} EmbedCase;
+
+#define MP(ct, part) "From: a@b.example\nSubject: x\nContent-Type: " ct "\n\n--B\n" part "\n--B--\n"
+#define INNER "Subject: inner\nFrom: c@d.example\n\ninner body\n"
+
+static const EmbedCase embed_cases[] = {
+  { "none", "Subject: x\n\nplain text mentions message/rfc822x only\n", FALSE },
+  { "rfc822", MP ("multipart/mixed; boundary=B", "Content-Type: message/rfc822\n\n" INNER), TRUE },
+  { "case and space", MP ("multipart/mixed; boundary=B", "Content-Type: Message / RFC822\n\n" INNER), TRUE },
+  { "folded", MP ("multipart/mixed; boundary=B", "Content-Type: message/\n rfc822\n\n" INNER), TRUE },
+  { "comment", MP ("multipart/mixed; boundary=B", "Content-Type: message(x)/rfc822\n\n" INNER), TRUE },
+  { "rfc2822", MP ("multipart/mixed; boundary=B", "Content-Type: message/rfc2822\n\n" INNER), TRUE },
+  { "global", MP ("multipart/mixed; boundary=B", "Content-Type: message/global\n\n" INNER), TRUE },
+  { "news", MP ("multipart/mixed; boundary=B", "Content-Type: message/news\n\n" INNER), TRUE },
+  { "top level", "Subject: x\nContent-Type: message/rfc822\n\n" INNER, TRUE },
+  { "digest", MP ("multipart/digest; boundary=B", "\n" INNER), TRUE },
+  { "global-headers", MP ("multipart/report; boundary=B", "Content-Type: message/global-headers\n\n" INNER), FALSE },
+  { "delivery-status", MP ("multipart/report; boundary=B", "Content-Type: message/delivery-status\n\nX: y\n"), FALSE },
+  { "rfc822-headers", MP ("multipart/report; boundary=B", "Content-Type: text/rfc822-headers\n\n" INNER), FALSE },
+  { "partial", MP ("multipart/mixed; boundary=B", "Content-Type: message/partial\n\n" INNER), FALSE },
+};
+
+static void
+test_embed (gconstpointer data)
+{
+  const EmbedCase *c = data;
+  gsize len = strlen (c->mail);
+  g_assert_cmpint (cn_prefilter_may_embed (c->mail, len), ==, c->may_embed);
+  /* GMime finds an attached message only where the scan saw one */
+  g_autoptr (GPtrArray) mails = cn_mime_read (c->mail, len, "t", 0);
+  if (!c->may_embed)
+    g_assert_cmpuint (mails->len, ==, 1);
+  else
+    g_assert_cmpuint (mails->len, ==, 2);
+}
+
+/* A large mail: mime.c may cut a long field in its parse copy, so a subtype
+ * that merely starts like one counts there. */
+static void
+test_embed_large (void)
+{
+  g_autoptr (GString) s = g_string_new ("Subject: x\n\nmessage/rfc822x\n");
+  while (s->len < CN_MAX_HEADER_BYTES)
+    g_string_append (s, "padding padding padding padding\n");
+  g_assert_true (cn_prefilter_may_embed (s->str, s->len));
+}
+
+/* ---- the decision ---- */
+
+static CnRuleSet *
+rules_from (const char *text)
+{
+  g_autofree char *dir = g_dir_make_tmp ("prefilter-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "t.rules", NULL);
+  g_assert_true (g_file_set_contents (path, text, -1, NULL));
+  g_autoptr (GError) e = NULL;
+  CnRuleSet *set = cn_rules_load_dir (dir, TRUE, &e);
+  g_assert_no_error (e);
+  g_unlink (path);
+  g_rmdir (dir);
+  return set;
+}
+
+#define PROVIDER "[provider]\nid = t\nname = T\nsender_domains = t.example;\nsupport_url = https://t.example/\n" \
+                 "remediation = Fix it;\n\n"
+
+static void
+test_decide_subject (void)
+{
+  g_autoptr (CnRuleSet) set = rules_from (PROVIDER "[notice x]\nsubject = certificate trouble\nbody = renew\n");
+  g_assert_cmpint (cn_prefilter_decide (set, "certificate trouble ahead", FALSE), ==, CN_PREFILTER_MAYBE);
+  g_assert_cmpint (cn_prefilter_decide (set, "lunch on friday", FALSE), ==, CN_PREFILTER_NO);
+  g_assert_cmpint (cn_prefilter_decide (set, "lunch on friday", TRUE), ==, CN_PREFILTER_MAYBE);
+}
+
+static void
+test_decide_no_subject_pattern (void)
+{
+  g_autoptr (CnRuleSet) set = rules_from (PROVIDER "[notice x]\nsubject = certificate trouble\n\n"
+                                          "[notice y]\nbody = certificate trouble\n");
+  g_assert_cmpint (cn_prefilter_decide (set, "lunch on friday", FALSE), ==, CN_PREFILTER_MAYBE);
+}
+
+static void
+test_decide_gives_up (void)
+{
+  /* exponential backtracking: the match limit ends it, an error */
+  g_autoptr (CnRuleSet) set = rules_from (PROVIDER "[notice x]\nsubject = ^(a|a)*$\n");
+  g_autoptr (GString) s = g_string_new (NULL);
+  for (int i = 0; i < 40; i++)
+    g_string_append_c (s, 'a');
+  g_string_append_c (s, 'b');
+  g_assert_cmpint (cn_prefilter_decide (set, s->str, FALSE), ==, CN_PREFILTER_MAYBE);
+}
+
+/* ---- the same results ---- */
+
+static gboolean
+add_message (GPtrArray *mails, gpointer data)
+{
+  cn_batch_add (data, mails);
+  return TRUE;
+}
+
+/* JSON and text of every message of B, as parse writes them. */
+static char *
+report (CnBatch *b)
+{
+  cn_batch_verify (b);
+  GString *s = g_string_new (NULL);
+  CnTextStyle style = { .now = opts.now, .provider_width = cn_output_provider_width (rules) };
+  for (guint i = 0; i < b->messages->len; i++) {
+    const CnMessage *msg = b->messages->pdata[i];
+    for (guint k = 0; k < msg->notices->len; k++) {
+      g_autoptr (JsonNode) node = cn_output_json (msg->notices->pdata[k], opts.now);
+      g_autofree char *line = json_to_string (node, FALSE);
+      g_string_append_printf (s, "%s\n", line);
+    }
+    cn_output_text_message (s, msg, &style);
+  }
+  return g_string_free (s, FALSE);
+}
+
+static char *
+read_path (const char *path, const CnRuleSet *prefilter)
+{
+  g_autoptr (CnBatch) b = cn_batch_new (rules, &opts);
+  g_autoptr (GError) e = NULL;
+  g_assert_true (cn_source_read_prefiltered (path, prefilter, add_message, b, &e));
+  g_assert_no_error (e);
+  return report (b);
+}
+
+/* MAILS (taken) judged alone. */
+static char *
+report_mails (GPtrArray *mails)
+{
+  g_autoptr (CnBatch) b = cn_batch_new (rules, &opts);
+  cn_batch_add (b, mails);   /* takes a reference */
+  g_ptr_array_unref (mails);
+  return report (b);
+}
+
+/* The full path finds nothing in MAIL: no notice, no reason, no error. */
+static void
+assert_nothing (const char *mail, gsize len)
+{
+  g_autoptr (GPtrArray) mails = cn_source_from_bytes (mail, len, "t");
+  g_autoptr (CnBatch) b = cn_batch_new (rules, &opts);
+  CnMessage *msg = cn_batch_add (b, mails);
+  cn_batch_verify (b);
+  g_assert_cmpint (msg->verdict, ==, CN_VERDICT_NOT_A_NOTICE);
+  g_assert_null (msg->speaker);
+  g_assert_null (msg->error);
+  for (guint i = 0; i < msg->notices->len; i++) {
+    const CnNotice *n = msg->notices->pdata[i];
+    g_assert_null (n->rule);
+    g_assert_cmpuint (n->reasons->len, ==, 0);
+    g_assert_null (n->internal_error);
+  }
+}
+
+static guint files_ruled_out, files_single;
+
+static void
+test_same_file (gconstpointer data)
+{
+  const char *path = data;
+  g_autofree char *fast = read_path (path, rules);
+  g_autofree char *full = read_path (path, NULL);
+  g_assert_cmpstr (fast, ==, full);
+
+  /* a single message (not an mbox) the prefilter rules out */
+  g_autofree char *bytes = NULL;
+  gsize len = 0;
+  g_assert_true (g_file_get_contents (path, &bytes, &len, NULL));
+  if (len >= 5 && memcmp (bytes, "From ", 5) == 0)
+    return;
+  files_single++;
+  if (cn_prefilter_mail (rules, bytes, len, NULL) != CN_PREFILTER_NO)
+    return;
+  files_ruled_out++;
+  assert_nothing (bytes, len);
+}
+
+/* Crafted messages the prefilter rules out, read from their header block:
+ * the fields a record takes, in the shapes that are easy to get wrong. */
+static const char *const crafted[] = {
+  "X-Only: nothing a record takes\n\nbody\n",
+  "From: first@a.example\nFrom: second@b.example\nSubject: two senders\n\nb\n",
+  "Date: Mon, 1 Jan 2024 10:00:00 +0900\nDate: Tue, 2 Jan 2024 11:00:00 +0100\nSubject: two dates\n\nb\n",
+  "Date: not a date\nSubject: bad date\n\nb\n",
+  "Message-ID: <one@x.example>\nMessage-Id: <two@x.example>\nSubject: two ids\n\nb\n",
+  "Message-ID: =?UTF-8?B?PGVuY0B4LmV4YW1wbGU+?=\nSubject: encoded id\n\nb\n",
+  "Received: from a by b; Mon, 1 Jan 2024 10:00:00 +0000\nReceived: from c by d; Sun, 31 Dec 2023 10:00:00 +0000\n"
+    "Subject: two hops\n\nb\n",
+  "Authentication-Results: mx.certnotice.test; dkim=pass header.d=a.example\nSubject: auth\n\nb\n",
+  "From: =?UTF-8?B?5bGx55Sw?= <yamada@example.jp>\nSubject: display name\n\nb\n",
+  "From: Group: a@b.example, c@d.example;\nSubject: group\n\nb\n",
+  "From a@b Mon Jan  1 00:00:00 2024\nFrom: a@b.example\nSubject: mbox line\n\nb\n",
+  "From: a@b.example\nbad line here\nSubject : spaced\nDate : Mon, 1 Jan 2024 10:00:00 +0000\n\nb\n",
+  "From: a@b.example\r\nSubject: crlf\r\nDate: Mon, 1 Jan 2024 10:00:00 +0000\r\n\r\nb\r\n",
+  "Subject: folded\n over lines\nFrom: a@b.example (comment)\n\tmore\n\nb\n",
+  "Content-Type: text/plain; charset=iso-2022-jp\nSubject: =?ISO-2022-JP?B?GyRCJDMkcyRLJEEkTxsoQg==?=\n\nb\n",
+  "Subject: \xff\xfe invalid UTF-8\nFrom: \xe5\xb1\xb1 <a@b.example>\n\nb\n",
+};
+
+static void
+test_same_crafted (gconstpointer data)
+{
+  const char *mail = data;
+  gsize len = strlen (mail), end = 0;
+  g_assert_cmpint (cn_prefilter_mail (rules, mail, len, &end), ==, CN_PREFILTER_NO);
+  g_autofree char *fast = report_mails (cn_mime_read_header (mail, end, "t", 0));
+  g_autofree char *full = report_mails (cn_mime_read (mail, len, "t", 0));
+  g_assert_cmpstr (fast, ==, full);
+  assert_nothing (mail, len);
+}
+
+/* The corpus, if there is one, mostly took the fast path. */
+static void
+test_same_used (void)
+{
+  if (files_single < 100) {
+    g_test_skip ("fewer than 100 single-message files (no corpus?)");
+    return;
+  }
+  g_test_message ("%u of %u single-message files ruled out", files_ruled_out, files_single);
+  g_assert_cmpuint (files_ruled_out * 2, >, files_single);
+}
+
+/* ---- the files ---- */
+
+/* Mail files under DIR, as tests/corpus.sh selects them: not hidden, not
+ * documentation, starting with "From " or a header field name and ':'. */
+static void
+find_mail (const char *dir, GPtrArray *out)
+{
+  g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
+  const char *name;
+  while (d && (name = g_dir_read_name (d))) {
+    if (name[0] == '.' || strstr (name, "LICENSE") || strstr (name, "LICENCE") ||
+        g_str_has_prefix (name, "COPYING") || g_str_has_prefix (name, "README") || g_str_has_suffix (name, ".md") ||
+        g_str_has_suffix (name, ".json") || g_str_has_suffix (name, ".py"))
+      continue;
+    g_autofree char *path = g_build_filename (dir, name, NULL);
+    if (g_file_test (path, G_FILE_TEST_IS_DIR)) {
+      find_mail (path, out);
+      continue;
+    }
+    if (!g_file_test (path, G_FILE_TEST_IS_REGULAR))
+      continue;
+    char head[1024];
+    FILE *f = fopen (path, "rb");
+    gsize n = f ? fread (head, 1, sizeof head, f) : 0;
+    if (f)
+      fclose (f);
+    gsize i = 0;
+    while (i < n && head[i] > ' ' && head[i] < 0x7f && head[i] != ':')
+      i++;
+    if ((n >= 5 && memcmp (head, "From ", 5) == 0) || (i > 0 && i < n && head[i] == ':'))
+      g_ptr_array_add (out, g_steal_pointer (&path));
+  }
+}
+
+static gint
+compare_paths (gconstpointer a, gconstpointer b)
+{
+  return strcmp (*(char *const *) a, *(char *const *) b);
+}
+
+/* "/prefilter/same/LABEL/<path under TOP>", test-path safe */
+static char *
+test_name (const char *label, const char *top, const char *path)
+{
+  GString *s = g_string_new ("/prefilter/same/");
+  g_string_append (s, label);
+  g_string_append_c (s, '/');
+  for (const char *p = path + strlen (top) + 1; *p; p++)
+    g_string_append_c (s, g_ascii_isalnum (*p) || strchr ("/-_.", *p) ? *p : '_');
+  return g_string_free (s, FALSE);
+}
+
+static void
+add_files (const char *label, const char *top)
+{
+  GPtrArray *files = g_ptr_array_new_with_free_func (g_free);   /* kept: the tests use them */
+  find_mail (top, files);
+  g_ptr_array_sort (files, compare_paths);
+  for (guint i = 0; i < files->len; i++) {
+    g_autofree char *name = test_name (label, top, files->pdata[i]);
+    g_test_add_data_func (name, files->pdata[i], test_same_file);
+  }
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  cn_mime_init ();
+
+  g_autoptr (GError) e = NULL;
+  g_autofree char *rules_dir = g_test_build_filename (G_TEST_DIST, "rules", NULL);
+  rules = cn_rules_load_dir (rules_dir, TRUE, &e);
+  g_assert_no_error (e);
+  static char *trusted[] = { "mx.certnotice.test", NULL };
+  opts.no_verify = TRUE;
+  opts.trusted_authserv = trusted;
+  opts.now = g_date_time_new_utc (2024, 1, 1, 0, 0, 0);
+  opts.timeout = 10;
+  opts.parallel = 1;
+
+  for (guint i = 0; i < G_N_ELEMENTS (subject_cases); i++) {
+    g_autofree char *name = g_strdup_printf ("/prefilter/subject/%s", subject_cases[i].name);
+    g_test_add_data_func (name, &subject_cases[i], test_subject);
+  }
+  g_test_add_func ("/prefilter/subject/too-many-fields", test_subject_many_fields);
+  g_test_add_func ("/prefilter/subject/too-long", test_subject_long);
+  for (guint i = 0; i < G_N_ELEMENTS (embed_cases); i++) {
+    g_autofree char *name = g_strdup_printf ("/prefilter/embed/%s", embed_cases[i].name);
+    g_test_add_data_func (name, &embed_cases[i], test_embed);
+  }
+  g_test_add_func ("/prefilter/embed/large", test_embed_large);
+  g_test_add_func ("/prefilter/decide/subject", test_decide_subject);
+  g_test_add_func ("/prefilter/decide/no-subject-pattern", test_decide_no_subject_pattern);
+  g_test_add_func ("/prefilter/decide/gives-up", test_decide_gives_up);
+  for (guint i = 0; i < G_N_ELEMENTS (crafted); i++) {
+    g_autofree char *name = g_strdup_printf ("/prefilter/same/crafted/%u", i + 1);
+    g_test_add_data_func (name, crafted[i], test_same_crafted);
+  }
+  g_autofree char *samples = g_test_build_filename (G_TEST_DIST, "samples", NULL);
+  add_files ("samples", samples);
+  const char *env = g_getenv ("CORPUS_DIR");
+  g_autofree char *corpus = env && *env ? g_strdup (env) : g_test_build_filename (G_TEST_DIST, "..", "shared", "corpus", NULL);
+  if (g_file_test (corpus, G_FILE_TEST_IS_DIR))
+    add_files ("corpus", corpus);
+  g_test_add_func ("/prefilter/summary/fast-path-used", test_same_used);
+  return g_test_run ();
+}
