@@ -2,9 +2,10 @@
  *
  * Per mailbox: SELECT (UIDVALIDITY; a change rescans from UID 1, with
  * Message-IDs already reported skipped), UID SEARCH UID last+1:*, the
- * headers and sizes of the new messages are fetched and matched against the
- * rules' subject patterns and sender domains; only candidates are fetched
- * whole (BODY.PEEK[]) and judged (read → verify → triage).
+ * headers and sizes of the new messages are fetched and given to the
+ * prefilter (prefilter.h), which every mode shares; only the messages it
+ * cannot rule out are fetched whole (BODY.PEEK[]) and judged (read →
+ * verify → triage).
  *
  * Every message that is a candidate gets a record in the state (state.h)
  * before anything can fail: its tries are counted (and saved) before each
@@ -23,6 +24,7 @@
 #include "output.h"
 #include "ledger.h"
 #include "match.h"
+#include "prefilter.h"
 #include "source.h"
 
 #include <glib/gi18n-lib.h>
@@ -57,29 +59,6 @@ msg_free (Msg *m)
   if (m->message)
     g_bytes_unref (m->message);
   g_free (m);
-}
-
-/* Would any rule look at this mail?  Its subject matches a kind's subject
- * pattern, or it comes from one of the providers' sender domains. */
-static gboolean
-is_candidate (const CnRuleSet *rules, const char *headers)
-{
-  g_autoptr (GPtrArray) mails = cn_source_from_bytes (headers, strlen (headers), "headers");
-  const CnMail *m = mails->pdata[0];
-  for (guint r = 0; r < rules->rules->len; r++) {
-    const CnRule *rule = rules->rules->pdata[r];
-    for (guint d = 0; d < m->from_domains->len; d++)
-      if (cn_authn_domain_is_genuine (m->from_domains->pdata[d], rule->sender_domains))
-        return TRUE;
-    for (guint k = 0; k < rule->kinds->len; k++) {
-      const CnNoticeKind *kind = rule->kinds->pdata[k];
-      if (kind->subject == NULL)
-        return TRUE;   /* cannot tell from headers: fetch it */
-      if (cn_pattern_exec (rules, kind->subject, m->subject, NULL, NULL) != CN_MATCH_NO)
-        return TRUE;
-    }
-  }
-  return FALSE;
 }
 
 /* Everything a poll of one mailbox needs. */
@@ -418,7 +397,9 @@ find_candidates (Poll *p, GArray *uids, GHashTable *msgs, GArray *cand, GError *
   for (guint i = 0; i < uids->len; i++) {
     guint32 u = g_array_index (uids, guint32, i);
     Msg *m = g_hash_table_lookup (msgs, GUINT_TO_POINTER (u));
-    if (m && is_candidate (p->im->cli->rules, m->headers))
+    /* the prefilter, on the fields fetched: the parts are not there, so a
+     * multipart message is fetched whole (a notice may be attached) */
+    if (m && cn_prefilter_headers (p->im->cli->rules, m->headers, strlen (m->headers)) == CN_PREFILTER_MAYBE)
       g_array_append_val (cand, u);
   }
   return TRUE;
