@@ -13,8 +13,8 @@
 #include <string.h>
 
 static const char *const detector_keys[] = {
-  "name", "description", "support_url", "remediation", "require", "threshold", "medium", "high",
-  "japanese", "default_kind", NULL
+  "name", "description", "support_url", "remediation", "require", "subject_gate", "threshold", "medium",
+  "high", "japanese", "default_kind", NULL
 };
 static const char *const detector_pattern_keys[] = { "japanese", NULL };
 static const char *const evidence_keys[] = {
@@ -68,6 +68,7 @@ cn_generic_free (CnGeneric *g)
     return;
   g_free (g->file);
   g_strfreev (g->require);
+  g_strfreev (g->subject_gate);
   cn_pattern_free (g->japanese);
   cn_rule_clear (&g->rule);
   if (g->kinds_ja)
@@ -75,6 +76,14 @@ cn_generic_free (CnGeneric *g)
   if (g->evidence)
     g_ptr_array_unref (g->evidence);
   g_free (g);
+}
+
+/* Whether E is subject evidence for a notice in GROUP: what the subject
+ * gate runs. */
+static gboolean
+gate_evidence (const CnEvidence *e, const char *group)
+{
+  return e->on == CN_ON_SUBJECT && e->weight > 0 && g_strcmp0 (e->group, group) == 0;
 }
 
 /* ---- loading ---- */
@@ -162,6 +171,7 @@ load_detector (CnLoader *ld, GKeyFile *kf, CnGeneric *g, char ***steps_ja)
   else if (g->medium < g->threshold || g->high < g->medium)
     cn_loader_problem (ld, cn_loader_line (ld, d, NULL), _("[detector]: needs threshold <= medium <= high"));
   g->require = cn_loader_strings (ld, kf, d, "require", NULL);
+  g->subject_gate = cn_loader_strings (ld, kf, d, "subject_gate", NULL);
   g->japanese = cn_loader_pattern (ld, kf, d, "japanese", 0);
   g_autofree char *def = cn_loader_string (ld, kf, d, "default_kind", TRUE);
   if (def && *def && !cn_loader_valid_id (def))
@@ -202,6 +212,14 @@ cn_generic_load (const char *path, GString *errors)
     if (!used)
       cn_loader_problem (ld, cn_loader_line (ld, "detector", "require"),
                          _("require: no evidence is in group '%s'"), *r);
+  }
+  for (char **r = g->subject_gate; r && *r; r++) {
+    gboolean used = FALSE;
+    for (guint i = 0; i < g->evidence->len; i++)
+      used |= gate_evidence (g->evidence->pdata[i], *r);
+    if (!used)
+      cn_loader_problem (ld, cn_loader_line (ld, "detector", "subject_gate"),
+                         "subject_gate: no evidence of group '%s' looks at the subject with a positive weight", *r);
   }
   if (cn_loader_failed (ld))
     g_clear_pointer (&g, cn_generic_free);
@@ -338,11 +356,42 @@ is_japanese (Scorer *sc)
 }
 
 CnMatch
+cn_generic_gate (const CnRuleSet *set, const char *subject)
+{
+  const CnGeneric *g = set->generic;
+  if (g == NULL)
+    return CN_MATCH_NO;
+  if (g->subject_gate == NULL)
+    return CN_MATCH_YES;
+  gboolean error = FALSE;
+  for (char **r = g->subject_gate; *r; r++)
+    for (guint i = 0; i < g->evidence->len; i++) {
+      const CnEvidence *e = g->evidence->pdata[i];
+      if (!gate_evidence (e, *r))
+        continue;
+      CnMatch m = cn_pattern_exec (set, e->pattern, subject, NULL, NULL);
+      if (m == CN_MATCH_YES)
+        return CN_MATCH_YES;
+      error |= m == CN_MATCH_ERROR;
+    }
+  return error ? CN_MATCH_ERROR : CN_MATCH_NO;
+}
+
+CnMatch
 cn_generic_detect (const CnRuleSet *set, CnNotice *n, GString *trace)
 {
   const CnGeneric *g = set->generic;
   if (g == NULL)
     return CN_MATCH_NO;
+  /* a gate that gives up keeps nothing out: the scoring says why */
+  if (cn_generic_gate (set, n->mail->subject) == CN_MATCH_NO) {
+    if (trace) {
+      g_autofree char *groups = g_strjoinv (", ", g->subject_gate);
+      g_string_append_printf (trace, "  generic (%s): no evidence of %s on the subject: not looked at\n", g->file,
+                              groups);
+    }
+    return CN_MATCH_NO;
+  }
   Scorer sc = { .set = set, .g = g, .n = n, .trace = trace };
   sc.hit = g_new0 (gboolean, g->evidence->len);
   if (trace) {
@@ -403,6 +452,10 @@ cn_generic_describe (const CnGeneric *g, gboolean verbose)
                           g->file);
   g_string_append_printf (s, "  a notice from score %d (medium confidence from %d, high from %d), with evidence of each of: %s\n",
                           g->threshold, g->medium, g->high, req);
+  if (g->subject_gate) {
+    g_autofree char *gate = g_strjoinv (" or ", g->subject_gate);
+    g_string_append_printf (s, "  looks only at mail whose subject has evidence of %s\n", gate);
+  }
   for (guint i = 0; i < g->rule.kinds->len; i++) {
     const CnNoticeKind *k = g->rule.kinds->pdata[i];
     g_string_append_printf (s, "  %s%s\n", k->id, k == g->default_kind ? " (when nothing else is claimed)" : "");

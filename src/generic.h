@@ -30,6 +30,10 @@ struct _CnGeneric {
   int threshold;            /* a notice from this score …                  */
   int medium, high;         /* … with medium / high confidence from these  */
   char **require;           /* groups that must each have a match          */
+  char **subject_gate;      /* a mail is looked at only when the subject
+                               evidence (on = subject, weight > 0) of one
+                               of these groups matches its subject; NULL:
+                               every mail no rule took                     */
   CnPattern *japanese;      /* the mail is Japanese: the Japanese steps    */
   CnRule rule;              /* the pseudo-rule notices point at: "generic" */
   GPtrArray *kinds_ja;      /* CnNoticeKind *, as rule.kinds with the Japanese steps */
@@ -41,6 +45,13 @@ struct _CnGeneric {
  * appended to ERRORS as "FILE:LINE: message\n". */
 CnGeneric *cn_generic_load (const char *path, GString *errors);
 void cn_generic_free (CnGeneric *g);
+
+/* The subject gate on SUBJECT (a mail's, as CnMail.subject): YES when the
+ * detector looks at a mail with that subject (also when it has no gate),
+ * NO when it does not (the prefilter then need not either: prefilter.h),
+ * ERROR when a gate pattern gave up and none matched (it looks).  NO
+ * without a detector. */
+CnMatch cn_generic_gate (const CnRuleSet *set, const char *subject);
 
 /* Score N->mail.  On YES N is filled like a rule match (its rule is
  * &set->generic->rule), with a confidence and a reason listing the score.

@@ -12,6 +12,7 @@
  * mime.c: the bytes after the colon up to and including the last line end
  * of the field, so that cn_text_decode_header() sees the same input. */
 #include "prefilter.h"
+#include "generic.h"
 #include "match.h"
 #include "mime.h"
 #include "text.h"
@@ -49,6 +50,9 @@ cn_prefilter_decide (const CnRuleSet *rules, const char *subject, gboolean may_e
         return CN_PREFILTER_MAYBE;
     }
   }
+  /* the generic detector looks no further than its gate (generic.h) */
+  if (cn_generic_gate (rules, subject) != CN_MATCH_NO)
+    return CN_PREFILTER_MAYBE;
   return CN_PREFILTER_NO;
 }
 
