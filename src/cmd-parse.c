@@ -73,6 +73,7 @@ on_message (GPtrArray *mails, gpointer data)
 {
   ParseRun *run = data;
   cn_batch_add (run->batch, mails);
+  cn_rules_count_message (run->cli->rules);
   /* without live checks nothing is gained by waiting: stream the results */
   if (run->cli->opts.no_verify)
     report (run);

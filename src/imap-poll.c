@@ -401,6 +401,8 @@ find_candidates (Poll *p, GArray *uids, GHashTable *msgs, GArray *cand, GError *
      * multipart message is fetched whole (a notice may be attached) */
     if (m && cn_prefilter_headers (p->im->cli->rules, m->headers, strlen (m->headers)) == CN_PREFILTER_MAYBE)
       g_array_append_val (cand, u);
+    if (m)
+      cn_rules_count_message (p->im->cli->rules);
   }
   return TRUE;
 }

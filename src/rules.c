@@ -128,6 +128,13 @@ jit (const CnPattern *p)
 }
 
 void
+cn_rules_count_message (CnRuleSet *set)
+{
+  if (++set->messages == CN_JIT_AFTER)
+    cn_rules_jit (set);
+}
+
+void
 cn_rules_jit (CnRuleSet *set)
 {
   if (set->jit)
@@ -135,14 +142,21 @@ cn_rules_jit (CnRuleSet *set)
   set->jit = TRUE;
   for (guint r = 0; r < set->rules->len; r++) {
     const CnRule *rule = set->rules->pdata[r];
+    jit (rule->names);
     for (guint k = 0; k < rule->kinds->len; k++) {
       const CnNoticeKind *kind = rule->kinds->pdata[k];
-      const CnPattern *ps[] = { kind->subject, kind->body, kind->text, kind->not_subject, kind->not_body };
+      const CnPattern *ps[] = { kind->subject, kind->body, kind->text, kind->not_subject, kind->not_body,
+                                kind->names, kind->domains };
       for (gsize i = 0; i < G_N_ELEMENTS (ps); i++)
         jit (ps[i]);
       for (int f = 0; f < CN_FIELD_COUNT; f++)
         jit (kind->field[f]);
     }
+  }
+  if (set->generic) {
+    jit (set->generic->japanese);
+    for (guint i = 0; i < set->generic->evidence->len; i++)
+      jit (((const CnEvidence *) set->generic->evidence->pdata[i])->pattern);
   }
   set->jit_stack = pcre2_jit_stack_create (32 * 1024, CN_JIT_STACK_MAX, NULL);
   if (set->jit_stack)

@@ -76,6 +76,7 @@ typedef struct {
   pcre2_match_context *mctx;
   pcre2_jit_stack *jit_stack;   /* NULL until cn_rules_jit()      */
   gboolean jit;
+  guint messages;               /* cn_rules_count_message()       */
 } CnRuleSet;
 
 /* The name of the generic detector's file inside a rules directory: the
@@ -122,6 +123,14 @@ void cn_rules_free (CnRuleSet *set);
  * matching is then faster and otherwise the same — but for the limits
  * (certnotice-rules(5), LIMITS), which count differently. */
 void cn_rules_jit (CnRuleSet *set);
+
+/* JIT-compiling the shipped rules costs what matching ~60 notices or ~120
+ * other mails saves (measured with bench/parse.sh's corpus): a batch mode
+ * counts each message it has judged, and SET is JIT-compiled after
+ * CN_JIT_AFTER of them.  The count does not depend on what the prefilter
+ * rules out, so neither do the results. */
+#define CN_JIT_AFTER 100
+void cn_rules_count_message (CnRuleSet *set);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CnRuleSet, cn_rules_free)
 
 /* Free a kind (every member may be NULL). */

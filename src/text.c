@@ -599,7 +599,10 @@ cn_text_html_to_text (const char *html, gsize len)
 char *
 cn_text_for_matching (const char *utf8, gsize len, gboolean drop_quoted)
 {
-  g_autofree char *nfkc = g_utf8_normalize (utf8, len, G_NORMALIZE_NFKC);
+  /* ASCII is its own NFKC form: most subjects and many bodies need no
+   * trip through UCS-4 (g_utf8_normalize stops at a NUL, so does this) */
+  g_autofree char *nfkc = is_ascii (utf8, len) ? g_strndup (utf8, len)
+                                               : g_utf8_normalize (utf8, len, G_NORMALIZE_NFKC);
   if (nfkc == NULL)   /* cannot happen for valid UTF-8; be safe anyway */
     nfkc = g_utf8_make_valid (utf8, len);
   GString *out = g_string_sized_new (strlen (nfkc) + 1);
