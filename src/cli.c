@@ -1,6 +1,7 @@
 /* cli.c — what every command shares: its options, the config, the clock,
  * the rules, and how a failure becomes an exit status. */
 #include "cli.h"
+#include "prefilter-cache.h"
 #include "tlscheck.h"
 
 #include <glib/gi18n-lib.h>
@@ -112,7 +113,7 @@ load_rules (const CnCli *cli, const CnConfig *config, GError **error)
 }
 
 int
-cn_cli_setup (CnCli *cli, gboolean need_rules)
+cn_cli_setup_options (CnCli *cli)
 {
   g_autoptr (GError) ce = NULL;
   cli->config = cn_config_load (cli->config_file, cli->config_file != NULL, &ce);
@@ -156,13 +157,30 @@ cn_cli_setup (CnCli *cli, gboolean need_rules)
   }
   const char *nc = g_getenv ("NO_COLOR");
   cli->colour = isatty (STDOUT_FILENO) && (nc == NULL || *nc == '\0');
-  if (need_rules) {
-    g_autoptr (GError) e = NULL;
-    cli->rules = load_rules (cli, cli->config, &e);
-    if (cli->rules == NULL)
-      return cn_cli_fail (e);
-  }
   return 0;
+}
+
+int
+cn_cli_load_rules (CnCli *cli)
+{
+  /* what the files were before they are read (prefilter-cache.c) */
+  g_autofree char *key = cn_prefilter_cache_key (cli);
+  g_autoptr (GError) e = NULL;
+  cli->rules = load_rules (cli, cli->config, &e);
+  if (cli->rules == NULL)
+    return cn_cli_fail (e);
+  if (key)
+    cn_prefilter_cache_save (key, cli);
+  return 0;
+}
+
+int
+cn_cli_setup (CnCli *cli, gboolean need_rules)
+{
+  int rc = cn_cli_setup_options (cli);
+  if (rc == 0 && need_rules)
+    rc = cn_cli_load_rules (cli);
+  return rc;
 }
 
 gboolean

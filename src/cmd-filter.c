@@ -32,7 +32,7 @@
 #include "filter.h"
 #include "fdio.h"
 #include "module.h"
-#include "prefilter.h"
+#include "prefilter-cache.h"
 #include "splice.h"
 
 #include <glib/gi18n-lib.h>
@@ -221,6 +221,7 @@ cn_cmd_filter (int argc, char **argv)
   int rc = CN_EXIT_OK;
   ChildReport rep = { 0 };
   gboolean timed_out = FALSE;
+  g_autoptr (CnPrefilterSet) prefilter = NULL;   /* before any goto */
   if (!read_input (&data, &len, &io_error)) {
     fprintf (stderr, _("certnotice filter: out of memory reading the mail: passing it through\n"));
     rc = (cn_write_all (STDOUT_FILENO, data ? data : "", len) && copy_rest ()) ? CN_EXIT_OK : EX_IOERR;
@@ -259,8 +260,17 @@ cn_cmd_filter (int argc, char **argv)
   sigaction (SIGINT, &sa, NULL);
   sigaction (SIGHUP, &sa, NULL);
 
-  if (setup_ok && cn_cli_setup (&cli, TRUE) != 0) {
-    /* cn_cli_setup said why */
+  /* the config and the options, then what the prefilter needs of the
+   * rules: cached by an earlier run that loaded them (prefilter-cache.h),
+   * else the rules themselves (and the cache written) */
+  if (setup_ok && cn_cli_setup_options (&cli) == 0) {
+    g_autofree char *key = cn_prefilter_cache_key (&cli);
+    prefilter = key ? cn_prefilter_cache_load (key) : NULL;
+    if (prefilter == NULL && cn_cli_load_rules (&cli) == 0)
+      prefilter = cn_prefilter_set_new (cli.rules);
+  }
+  if (setup_ok && prefilter == NULL) {
+    /* cn_cli_setup_options or cn_cli_load_rules said why */
     setup_ok = FALSE;
     setup_error = g_strdup (_("setup failed (see the message above)"));
   }
@@ -271,7 +281,7 @@ cn_cmd_filter (int argc, char **argv)
 
   /* 3. the prefilter: a mail that cannot be a notice goes out as any mail
    * that is not one (no verdict headers, ours taken out) */
-  if (cn_prefilter_mail (cli.rules, data, len, NULL) == CN_PREFILTER_NO) {
+  if (cn_prefilter_mail (prefilter, data, len, NULL) == CN_PREFILTER_NO) {
     if (got_term)
       goto report;   /* as when a judging child is cut short */
     rc = emit (data, len, "");
@@ -293,11 +303,17 @@ cn_cmd_filter (int argc, char **argv)
     signal (SIGINT, SIG_DFL);
     signal (SIGHUP, SIG_DFL);
     /* the module before the address-space limit: like the libraries a
-     * single binary had, it is what the judging process inherits */
+     * single binary had, it is what the judging process inherits, not
+     * what it uses on the mail */
     g_autoptr (GError) me = NULL;
     const CnModule *module = cn_module_load (&me);
     if (module == NULL) {
       cn_filter_send_block (fds[1], 'E', me->message);
+      _exit (0);
+    }
+    /* the rules too, unless the parent loaded them (it had no cache) */
+    if (cli.rules == NULL && cn_cli_load_rules (&cli) != 0) {
+      cn_filter_send_block (fds[1], 'E', "setup failed (see the message above)");
       _exit (0);
     }
     if (max_memory > 0) {

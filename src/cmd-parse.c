@@ -97,7 +97,7 @@ run_parse (CnCli *cli, int argc, char **argv, gboolean record, const char *db)
   int input_rc = 0;
   /* mail the prefilter rules out is read from its header block alone; -v
    * shows what only reading it whole can tell (decoding warnings) */
-  const CnRuleSet *prefilter = cli->verbose ? NULL : cli->rules;
+  g_autoptr (CnPrefilterSet) prefilter = cli->verbose ? NULL : cn_prefilter_set_new (cli->rules);
   for (int i = 1; i < argc; i++) {
     g_autoptr (GError) e = NULL;
     if (!cn_source_read_prefiltered (argv[i], prefilter, on_message, &run, &e))

@@ -355,25 +355,38 @@ is_japanese (Scorer *sc)
                cn_pattern_exec (sc->set, p, m->body, NULL, NULL) == CN_MATCH_YES);
 }
 
+gboolean
+cn_generic_gate_patterns (const CnGeneric *g, GPtrArray *out)
+{
+  if (g->subject_gate == NULL)
+    return FALSE;
+  for (guint i = 0; i < g->evidence->len; i++) {
+    const CnEvidence *e = g->evidence->pdata[i];
+    for (char **r = g->subject_gate; *r; r++)
+      if (gate_evidence (e, *r)) {
+        g_ptr_array_add (out, e->pattern);
+        break;
+      }
+  }
+  return TRUE;
+}
+
 CnMatch
 cn_generic_gate (const CnRuleSet *set, const char *subject)
 {
   const CnGeneric *g = set->generic;
   if (g == NULL)
     return CN_MATCH_NO;
-  if (g->subject_gate == NULL)
+  g_autoptr (GPtrArray) gate = g_ptr_array_new ();
+  if (!cn_generic_gate_patterns (g, gate))
     return CN_MATCH_YES;
   gboolean error = FALSE;
-  for (char **r = g->subject_gate; *r; r++)
-    for (guint i = 0; i < g->evidence->len; i++) {
-      const CnEvidence *e = g->evidence->pdata[i];
-      if (!gate_evidence (e, *r))
-        continue;
-      CnMatch m = cn_pattern_exec (set, e->pattern, subject, NULL, NULL);
-      if (m == CN_MATCH_YES)
-        return CN_MATCH_YES;
-      error |= m == CN_MATCH_ERROR;
-    }
+  for (guint i = 0; i < gate->len; i++) {
+    CnMatch m = cn_pattern_exec (set, gate->pdata[i], subject, NULL, NULL);
+    if (m == CN_MATCH_YES)
+      return CN_MATCH_YES;
+    error |= m == CN_MATCH_ERROR;
+  }
   return error ? CN_MATCH_ERROR : CN_MATCH_NO;
 }
 

@@ -53,6 +53,10 @@ void cn_generic_free (CnGeneric *g);
  * without a detector. */
 CnMatch cn_generic_gate (const CnRuleSet *set, const char *subject);
 
+/* The patterns the gate runs (const CnPattern *, borrowed from G) into
+ * OUT; FALSE when G has no gate (it looks at every mail). */
+gboolean cn_generic_gate_patterns (const CnGeneric *g, GPtrArray *out);
+
 /* Score N->mail.  On YES N is filled like a rule match (its rule is
  * &set->generic->rule), with a confidence and a reason listing the score.
  * With TRACE, every piece of evidence looked at and its weight. */

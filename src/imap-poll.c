@@ -394,12 +394,13 @@ find_candidates (Poll *p, GArray *uids, GHashTable *msgs, GArray *cand, GError *
       }
     }
   }
+  g_autoptr (CnPrefilterSet) prefilter = cn_prefilter_set_new (p->im->cli->rules);
   for (guint i = 0; i < uids->len; i++) {
     guint32 u = g_array_index (uids, guint32, i);
     Msg *m = g_hash_table_lookup (msgs, GUINT_TO_POINTER (u));
     /* the prefilter, on the fields fetched: the parts are not there, so a
      * multipart message is fetched whole (a notice may be attached) */
-    if (m && cn_prefilter_headers (p->im->cli->rules, m->headers, strlen (m->headers)) == CN_PREFILTER_MAYBE)
+    if (m && cn_prefilter_headers (prefilter, m->headers, strlen (m->headers)) == CN_PREFILTER_MAYBE)
       g_array_append_val (cand, u);
     if (m)
       cn_rules_count_message (p->im->cli->rules);

@@ -559,7 +559,7 @@ new_record (const char *source, guint index, const char *part)
  * (the record's body stays empty). */
 static void
 collect (GMimeMessage *msg, const char *source, guint index, const char *part,
-         guint depth, const Prescan *ps, const CnRuleSet *prefilter, GPtrArray *out)
+         guint depth, const Prescan *ps, const CnPrefilterSet *prefilter, GPtrArray *out)
 {
   CnMail *m = new_record (source, index, part);
   g_ptr_array_add (out, m);
@@ -637,7 +637,7 @@ parse (const char *data, gsize len, Prescan *ps, GByteArray **copy)
 }
 
 GPtrArray *
-cn_mime_read_skimming (const char *data, gsize len, const char *source, guint index, const CnRuleSet *prefilter)
+cn_mime_read_skimming (const char *data, gsize len, const char *source, guint index, const CnPrefilterSet *prefilter)
 {
   GPtrArray *out = g_ptr_array_new_with_free_func ((GDestroyNotify) cn_mail_free);
   Prescan ps;

@@ -6,7 +6,7 @@
 
 #include <gmime/gmime.h>
 #include "certnotice.h"
-#include "rules.h"
+#include "prefilter.h"
 
 G_BEGIN_DECLS
 
@@ -40,7 +40,7 @@ GPtrArray *cn_mime_read (const char *data, gsize len, const char *source, guint 
  * subject PREFILTER rules out is not decoded — its record has an empty body
  * and no warning only the text could give.  PREFILTER NULL: cn_mime_read(). */
 GPtrArray *cn_mime_read_skimming (const char *data, gsize len, const char *source, guint index,
-                                  const CnRuleSet *prefilter);
+                                  const CnPrefilterSet *prefilter);
 
 /* The record of a message the prefilter ruled out (prefilter.h), from its
  * header block alone: DATA is the message up to and including the empty

@@ -33,26 +33,76 @@ cn_prefilter_enabled (void)
 
 /* ---- the decision ---- */
 
-CnPrefilter
-cn_prefilter_decide (const CnRuleSet *rules, const char *subject, gboolean may_embed)
+struct _CnPrefilterSet {
+  const CnRuleSet *ctx;       /* the match limits (and JIT) patterns run with */
+  GPtrArray *patterns;        /* const CnPattern *                            */
+  gboolean open;              /* every mail is MAYBE                          */
+  CnRuleSet *own_ctx;         /* for a set of its own                         */
+};
+
+CnPrefilterSet *
+cn_prefilter_set_new (const CnRuleSet *rules)
 {
-  if (may_embed || !cn_prefilter_enabled ())
-    return CN_PREFILTER_MAYBE;
+  CnPrefilterSet *s = g_new0 (CnPrefilterSet, 1);
+  s->ctx = rules;
+  s->patterns = g_ptr_array_new ();
+  /* match.c tries a kind's subject pattern first: when it does not match,
+   * nothing else of the kind runs (and no reason is added); when it gives
+   * up, the full path says so */
   for (guint r = 0; r < rules->rules->len; r++) {
     const CnRule *rule = rules->rules->pdata[r];
     for (guint k = 0; k < rule->kinds->len; k++) {
       const CnNoticeKind *kind = rule->kinds->pdata[k];
-      /* match.c tries a kind's subject pattern first: when it does not
-       * match, nothing else of the kind runs (and no reason is added);
-       * when it gives up, the full path says so */
-      if (kind->subject == NULL ||
-          cn_pattern_exec (rules, kind->subject, subject, NULL, NULL) != CN_MATCH_NO)
-        return CN_PREFILTER_MAYBE;
+      if (kind->subject)
+        g_ptr_array_add (s->patterns, kind->subject);
+      else
+        s->open = TRUE;
     }
   }
   /* the generic detector looks no further than its gate (generic.h) */
-  if (cn_generic_gate (rules, subject) != CN_MATCH_NO)
+  if (rules->generic && !cn_generic_gate_patterns (rules->generic, s->patterns))
+    s->open = TRUE;
+  return s;
+}
+
+CnPrefilterSet *
+cn_prefilter_set_new_owned (GPtrArray *patterns, gboolean open)
+{
+  CnPrefilterSet *s = g_new0 (CnPrefilterSet, 1);
+  s->own_ctx = cn_rules_new ();
+  s->ctx = s->own_ctx;
+  s->patterns = patterns;
+  g_ptr_array_set_free_func (patterns, (GDestroyNotify) cn_pattern_free);
+  s->open = open;
+  return s;
+}
+
+gboolean
+cn_prefilter_set_patterns (const CnPrefilterSet *s, GPtrArray *out)
+{
+  for (guint i = 0; i < s->patterns->len; i++)
+    g_ptr_array_add (out, s->patterns->pdata[i]);
+  return !s->open;
+}
+
+void
+cn_prefilter_set_free (CnPrefilterSet *s)
+{
+  if (s == NULL)
+    return;
+  g_ptr_array_unref (s->patterns);
+  cn_rules_free (s->own_ctx);
+  g_free (s);
+}
+
+CnPrefilter
+cn_prefilter_decide (const CnPrefilterSet *s, const char *subject, gboolean may_embed)
+{
+  if (may_embed || s->open || !cn_prefilter_enabled ())
     return CN_PREFILTER_MAYBE;
+  for (guint i = 0; i < s->patterns->len; i++)
+    if (cn_pattern_exec (s->ctx, s->patterns->pdata[i], subject, NULL, NULL) != CN_MATCH_NO)
+      return CN_PREFILTER_MAYBE;
   return CN_PREFILTER_NO;
 }
 
@@ -346,7 +396,7 @@ cn_prefilter_may_embed (const char *data, gsize len)
 /* ---- the entry points ---- */
 
 CnPrefilter
-cn_prefilter_mail (const CnRuleSet *rules, const char *data, gsize len, gsize *header_end)
+cn_prefilter_mail (const CnPrefilterSet *rules, const char *data, gsize len, gsize *header_end)
 {
   if (!cn_prefilter_enabled ())
     return CN_PREFILTER_MAYBE;
@@ -361,7 +411,7 @@ cn_prefilter_mail (const CnRuleSet *rules, const char *data, gsize len, gsize *h
 }
 
 CnPrefilter
-cn_prefilter_headers (const CnRuleSet *rules, const char *headers, gsize len)
+cn_prefilter_headers (const CnPrefilterSet *rules, const char *headers, gsize len)
 {
   if (!cn_prefilter_enabled ())
     return CN_PREFILTER_MAYBE;

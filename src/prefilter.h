@@ -44,20 +44,39 @@ typedef enum {
  * the full path alone decides (the equivalence tests compare both). */
 gboolean cn_prefilter_enabled (void);
 
+/* What the prefilter runs: every kind's subject pattern and the generic
+ * detector's gate patterns — or nothing, when a kind has no subject pattern
+ * or the detector no gate (every mail is then MAYBE). */
+typedef struct _CnPrefilterSet CnPrefilterSet;
+
+/* The set of RULES (borrowed, and its patterns: RULES must outlive it);
+ * they run as the full path runs them, JIT-compiled once RULES is. */
+CnPrefilterSet *cn_prefilter_set_new (const CnRuleSet *rules);
+
+/* A set of its own: PATTERNS (CnPattern *, taken), run with the limits of
+ * cn_rules_new(); OPEN: every mail is MAYBE (prefilter-cache.c). */
+CnPrefilterSet *cn_prefilter_set_new_owned (GPtrArray *patterns, gboolean open);
+
+/* The patterns of S (const CnPattern *, owned by S or its rules) into OUT;
+ * FALSE when S lets every mail through. */
+gboolean cn_prefilter_set_patterns (const CnPrefilterSet *s, GPtrArray *out);
+
+void cn_prefilter_set_free (CnPrefilterSet *s);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CnPrefilterSet, cn_prefilter_set_free)
+
 /* The decision, from a mail's SUBJECT as CnMail.subject has it (decoded,
- * NFKC, chomped) and whether a message may be attached to it (MAY_EMBED).
- * Runs the rules' subject patterns (and the generic detector's gate). */
-CnPrefilter cn_prefilter_decide (const CnRuleSet *rules, const char *subject, gboolean may_embed);
+ * NFKC, chomped) and whether a message may be attached to it (MAY_EMBED). */
+CnPrefilter cn_prefilter_decide (const CnPrefilterSet *s, const char *subject, gboolean may_embed);
 
 /* The decision for one whole message in memory (filter, parse): the
  * Subject read from DATA's header block by cn_prefilter_subject(), and
  * cn_prefilter_may_embed() over all of DATA.  On NO, *HEADER_END (when not
  * NULL) is the offset just past the empty line that ends the header block. */
-CnPrefilter cn_prefilter_mail (const CnRuleSet *rules, const char *data, gsize len, gsize *header_end);
+CnPrefilter cn_prefilter_mail (const CnPrefilterSet *s, const char *data, gsize len, gsize *header_end);
 
 /* The decision for a header block alone (IMAP's header fetch): the body is
  * not there, so any Content-Type naming multipart or message is MAYBE. */
-CnPrefilter cn_prefilter_headers (const CnRuleSet *rules, const char *headers, gsize len);
+CnPrefilter cn_prefilter_headers (const CnPrefilterSet *s, const char *headers, gsize len);
 
 /* The Subject of the message in DATA as mime.c reads it (GMime's header
  * parse, the first Subject field that decodes to something, RFC 2047

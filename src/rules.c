@@ -107,8 +107,8 @@ cn_rules_free (CnRuleSet *set)
   g_free (set);
 }
 
-static CnRuleSet *
-ruleset_new (void)
+CnRuleSet *
+cn_rules_new (void)
 {
   CnRuleSet *set = g_new0 (CnRuleSet, 1);
   set->rules = g_ptr_array_new_with_free_func ((GDestroyNotify) rule_free);
@@ -686,7 +686,7 @@ cn_rules_load_layers (char *const *dirs, const char *const *labels, gboolean all
     g_ptr_array_add (names, name);
   g_ptr_array_sort (names, compare_names);
 
-  g_autoptr (CnRuleSet) set = ruleset_new ();
+  g_autoptr (CnRuleSet) set = cn_rules_new ();
   for (guint i = 0; i < names->len; i++) {
     const char *path = g_hash_table_lookup (files, names->pdata[i]);
     CnRule *r = load_file (path, errors);
@@ -735,7 +735,7 @@ cn_rules_load_dir (const char *dir, gboolean all_errors, GError **error)
 CnRuleSet *
 cn_rules_load_file (const char *path, GError **error)
 {
-  g_autoptr (CnRuleSet) set = ruleset_new ();
+  g_autoptr (CnRuleSet) set = cn_rules_new ();
   g_autoptr (GString) errors = g_string_new (NULL);
   CnRule *r = load_file (path, errors);
   if (r)

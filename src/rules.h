@@ -115,6 +115,10 @@ CnRuleSet *cn_rules_load_dir (const char *dir, gboolean all_errors, GError **err
 /* Load one file into a set of its own (for `rules test FILE`). */
 CnRuleSet *cn_rules_load_file (const char *path, GError **error);
 
+/* An empty set: no rules, no detector, the match limits (LIMITS in
+ * certnotice-rules(5)) that every pattern runs with. */
+CnRuleSet *cn_rules_new (void);
+
 void cn_rules_free (CnRuleSet *set);
 
 /* Patterns are compiled for PCRE2's interpreter when loaded, which is all

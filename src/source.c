@@ -26,7 +26,7 @@ cn_source_from_bytes (const char *data, gsize len, const char *source)
 /* One message's records: from its header block alone when PREFILTER (may
  * be NULL: every message read in full) rules it out, else read whole. */
 static GPtrArray *
-read_message (const char *data, gsize len, const char *source, guint index, const CnRuleSet *prefilter)
+read_message (const char *data, gsize len, const char *source, guint index, const CnPrefilterSet *prefilter)
 {
   gsize end = 0;
   if (prefilter && cn_prefilter_mail (prefilter, data, len, &end) == CN_PREFILTER_NO)
@@ -68,7 +68,7 @@ mbox_separator (const char *p, const char *end)
 }
 
 static gboolean
-read_mbox (const char *data, gsize len, const char *source, const CnRuleSet *prefilter, CnMessageFunc fn,
+read_mbox (const char *data, gsize len, const char *source, const CnPrefilterSet *prefilter, CnMessageFunc fn,
            gpointer user)
 {
   const char *end = data + len, *start = data, *p = data;
@@ -90,7 +90,7 @@ read_mbox (const char *data, gsize len, const char *source, const CnRuleSet *pre
 
 /* One input's bytes: an mbox, or one message. */
 static gboolean
-read_bytes (const char *data, gsize len, const char *source, const CnRuleSet *prefilter, CnMessageFunc fn,
+read_bytes (const char *data, gsize len, const char *source, const CnPrefilterSet *prefilter, CnMessageFunc fn,
             gpointer user)
 {
   /* old Mac mail: its messages are told apart by lines too */
@@ -126,7 +126,7 @@ read_fd (int fd, GByteArray *buf, GError **error, const char *what)
 }
 
 static gboolean
-read_file (const char *path, const CnRuleSet *prefilter, CnMessageFunc fn, gpointer user, gboolean *stopped,
+read_file (const char *path, const CnPrefilterSet *prefilter, CnMessageFunc fn, gpointer user, gboolean *stopped,
            GError **error)
 {
   int fd = open (path, O_RDONLY | O_CLOEXEC);
@@ -167,7 +167,7 @@ compare_names (gconstpointer a, gconstpointer b)
 }
 
 static gboolean
-read_maildir (const char *path, const CnRuleSet *prefilter, CnMessageFunc fn, gpointer user, GError **error)
+read_maildir (const char *path, const CnPrefilterSet *prefilter, CnMessageFunc fn, gpointer user, GError **error)
 {
   const char *subs[] = { "new", "cur" };
   gboolean any = FALSE, stopped = FALSE;
@@ -213,7 +213,7 @@ read_maildir (const char *path, const CnRuleSet *prefilter, CnMessageFunc fn, gp
 }
 
 gboolean
-cn_source_read_prefiltered (const char *path, const CnRuleSet *prefilter, CnMessageFunc fn, gpointer user,
+cn_source_read_prefiltered (const char *path, const CnPrefilterSet *prefilter, CnMessageFunc fn, gpointer user,
                             GError **error)
 {
   if (strcmp (path, "-") == 0) {

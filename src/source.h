@@ -2,7 +2,7 @@
 #pragma once
 
 #include "mime.h"
-#include "rules.h"
+#include "prefilter.h"
 
 G_BEGIN_DECLS
 
@@ -21,7 +21,7 @@ gboolean cn_source_read (const char *path, CnMessageFunc fn, gpointer data, GErr
  * PREFILTER (NULL: none) is read from its header block alone
  * (cn_mime_read_header): the same record and the same verdict, without the
  * warnings only its body could give (shown with -v). */
-gboolean cn_source_read_prefiltered (const char *path, const CnRuleSet *prefilter, CnMessageFunc fn,
+gboolean cn_source_read_prefiltered (const char *path, const CnPrefilterSet *prefilter, CnMessageFunc fn,
                                      gpointer data, GError **error);
 
 /* Records for one message held in memory (filter mode, IMAP): the one read
