@@ -1,0 +1,161 @@
+#!/usr/bin/env bash
+# bench/fastpath.sh — issue #14's figures in one run: `certnotice filter` per
+# delivery against `cat`, and `certnotice parse` over a corpus against a
+# GMime-only yardstick.  Run by hand (never part of `meson test`):
+#
+#   bench/fastpath.sh [CORPUS_DIR]     (default: $CORPUS_DIR, else ../shared/corpus)
+#
+# 1. Per delivery (what an MDA pays per mail): start-to-exit time of `cat`,
+#    `certnotice filter --no-verify` on an ordinary mail and on a notice, each
+#    reading the mail on stdin, measured by bench/stdin-run (fork, exec with
+#    stdin from the file, wait: what `hyperfine -N` does, which hyperfine 1.15
+#    cannot do for `< FILE`).  Median, p10 and p90 of BENCH_RUNS runs after
+#    warm-up; the goals: ordinary mail <= 1.5x cat, a notice <= 2.5x cat.
+#    The prefilter's cache is warmed first (as on a system where mail arrives
+#    all day).  Also shown: /bin/true (the floor), `certnotice version` (the
+#    executable alone), and the notice with the prefilter off.
+# 2. Per batch: `certnotice parse --no-verify --format json` over every mail
+#    file of the corpus (all of it, libs/ included; one process for all files)
+#    against bench/gmime-baseline (GMime parse, Subject, MIME walk, every text
+#    part decoded), and with the prefilter off.  Best and median of
+#    BENCH_BATCH_RUNS interleaved runs, wall and user+sys CPU; the goal:
+#    certnotice's throughput >= 2x the baseline's.
+# 3. With valgrind installed (BENCH_CALLGRIND=0 skips it): instructions per
+#    run, which the machine's load does not blur — filter on each mail, parse
+#    over the corpus, the baseline over the corpus.
+#
+# Everything is built in a release build dir (BENCH_BUILDDIR, default
+# build-bench).  The machine may be busy: look at the spread, and at the
+# instruction counts.  Exit status 0 when measured (goals met or not), 2 on
+# setup errors.
+set -euo pipefail
+export LC_ALL=C
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+builddir=${BENCH_BUILDDIR:-$root/build-bench}
+runs=${BENCH_RUNS:-500}
+batch_runs=${BENCH_BATCH_RUNS:-5}
+corpus=${1:-${CORPUS_DIR:-$root/../shared/corpus}}
+plain=$root/samples/negative/english-unrelated.eml
+notice=$root/samples/sakura/renewal-failed-iso2022jp.eml
+
+die () { echo "fastpath.sh: $*" >&2; exit 2; }
+[[ -d $corpus ]] || die "no corpus at $corpus (give a directory)"
+corpus=$(cd "$corpus" && pwd)
+cd "$root"
+
+if [[ ! -f $builddir/build.ninja ]]; then
+  echo "setting up $builddir (release build) …"
+  meson setup "$builddir" --buildtype=release > /dev/null
+fi
+ninja -C "$builddir" src/certnotice src/certnotice-core.so bench/gmime-baseline bench/stdin-run > /dev/null ||
+  die "build failed: ninja -C $builddir"
+cn=$builddir/src/certnotice
+baseline=$builddir/bench/gmime-baseline
+stdin_run=$builddir/bench/stdin-run
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/certnotice-fastpath.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+export XDG_CONFIG_HOME=$work/config XDG_CACHE_HOME=$work/cache   # no user config; a cache of our own
+unset CERTNOTICE_PREFILTER CERTNOTICE_RULES
+
+echo "build: $builddir; $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "certnotice links: $(ldd "$cn" | awk '$1 != "linux-vdso.so.1" { sub(/\.so.*/, "", $1); printf "%s ", $1 }')"
+
+# ---- 1. per delivery ----
+echo
+echo "== per delivery: start to exit, mail on stdin ($runs runs each, after 50 warm-ups; ms) =="
+"$cn" filter --no-verify < "$plain" > /dev/null   # the prefilter's cache
+declare -A med p10 p90
+measure () {   # NAME FILE CMD…
+  local name=$1 file=$2; shift 2
+  read -r m _ _ a b failed < <("$stdin_run" -n "$runs" -w 50 "$file" "$@")
+  med[$name]=$m p10[$name]=$a p90[$name]=$b
+  (( failed == 0 )) || echo "  ($name: $failed runs exited non-zero)"
+}
+measure true "$plain" /bin/true
+measure cat "$plain" cat
+measure version "$plain" "$cn" version
+measure plain "$plain" "$cn" filter --no-verify
+measure notice "$notice" "$cn" filter --no-verify
+CERTNOTICE_PREFILTER=off measure notice_off "$notice" "$cn" filter --no-verify
+CERTNOTICE_PREFILTER=off measure plain_off "$plain" "$cn" filter --no-verify
+row () {   # NAME LABEL
+  awk -v m="${med[$1]}" -v a="${p10[$1]}" -v b="${p90[$1]}" -v c="${med[cat]}" -v l="$2" \
+    'BEGIN { printf "  %-52s %7.3f  (p10 %6.3f, p90 %7.3f)  %5.2fx cat\n", l, m, a, b, m / c }'
+}
+row true "/bin/true (fork + exec + wait)"
+row cat "cat < mail"
+row version "certnotice version"
+row plain "certnotice filter --no-verify < ordinary mail"
+row plain_off "  … with the prefilter off"
+row notice "certnotice filter --no-verify < notice"
+row notice_off "  … with the prefilter off"
+awk -v p="${med[plain]}" -v n="${med[notice]}" -v c="${med[cat]}" 'BEGIN {
+  printf "goal, ordinary mail <= 1.5x cat: %s (%.2fx)\n", ((p / c <= 1.5) ? "met" : "MISSED"), p / c
+  printf "goal, a notice <= 2.5x cat:      %s (%.2fx)\n", ((n / c <= 2.5) ? "met" : "MISSED"), n / c }'
+
+# ---- 2. per batch ----
+echo
+find "$corpus" -mindepth 1 -name '.*' -prune -o -type f \
+    ! -name '*LICENSE*' ! -name '*LICENCE*' ! -name 'COPYING*' ! -name 'README*' ! -name '*.md' -print0 |
+  python3 -c 'import re, sys
+mail = re.compile(rb"From |[\x21-\x39\x3b-\x7e]+:")
+for p in sorted(p for p in sys.stdin.buffer.read().split(b"\0") if p):
+    with open(p, "rb") as f:
+        if mail.match(f.read(1024)):
+            sys.stdout.buffer.write(p + b"\0")' > "$work/files"
+nfiles=$(tr -cd '\0' < "$work/files" | wc -c)
+bytes=$(xargs -0 -a "$work/files" cat | wc -c)
+echo "== per batch: $nfiles mail files, $((bytes / 1024)) KiB, under $corpus ($batch_runs runs each, interleaved) =="
+over_corpus () { xargs -0 -a "$work/files" sh -c '"$0" "$@" || [ $? -eq 1 ]' "$@"; }
+run_cn () { over_corpus "$cn" parse --no-verify --format json; }
+run_off () { CERTNOTICE_PREFILTER=off over_corpus "$cn" parse --no-verify --format json; }
+run_base () { over_corpus "$baseline" -q; }
+messages=$(run_cn | wc -l)
+base_messages=$(run_base | awk '{ n += $1 } END { print n + 0 }')
+# time_into NAME CMD…: wall and user+sys seconds of CMD, appended to NAME.wall and NAME.cpu
+time_into () {
+  local name=$1; shift
+  local t0 c0 c1
+  t0=$EPOCHREALTIME
+  c0=$(awk '{ print $14 + $15 + $16 + $17 }' /proc/$$/stat)
+  "$@" > /dev/null
+  c1=$(awk '{ print $14 + $15 + $16 + $17 }' /proc/$$/stat)
+  echo "$t0 $EPOCHREALTIME" | awk '{ printf "%.4f\n", $2 - $1 }' >> "$work/$name.wall"
+  echo "$c0 $c1 $(getconf CLK_TCK)" | awk '{ printf "%.4f\n", ($2 - $1) / $3 }' >> "$work/$name.cpu"
+}
+for (( i = 0; i < batch_runs; i++ )); do
+  time_into cn run_cn
+  time_into base run_base
+  time_into off run_off
+done
+best_med () { sort -n "$1" | awk '{ v[NR] = $1 } END { printf "%.3f %.3f\n", v[1], (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+printf '  %-40s %10s %10s %10s %10s\n' "" "wall best" "median" "CPU best" "median"
+for n in cn off base; do
+  case $n in cn) l="certnotice parse ($messages results)" ;; off) l="  … with the prefilter off" ;;
+    base) l="gmime-baseline ($base_messages messages)" ;; esac
+  read -r wb wm < <(best_med "$work/$n.wall")
+  read -r cb cm < <(best_med "$work/$n.cpu")
+  printf '  %-40s %10s %10s %10s %10s\n' "$l" "$wb" "$wm" "$cb" "$cm"
+done
+read -r _ cw < <(best_med "$work/cn.wall"); read -r _ bw < <(best_med "$work/base.wall")
+read -r _ cc < <(best_med "$work/cn.cpu"); read -r _ bc < <(best_med "$work/base.cpu")
+awk -v cw="$cw" -v bw="$bw" -v cc="$cc" -v bc="$bc" 'BEGIN {
+  printf "certnotice / baseline throughput: %.2fx (median wall), %.2fx (median CPU)\n", bw / cw, (cc > 0 ? bc / cc : 0)
+  printf "goal (>= 2x the baseline): %s\n", ((bw / cw >= 2) ? "met" : "MISSED") }'
+
+# ---- 3. instructions ----
+if [[ ${BENCH_CALLGRIND:-1} != 0 ]] && command -v valgrind > /dev/null; then
+  echo
+  echo "== instructions (valgrind --tool=callgrind; user space only; not blurred by the machine's load) =="
+  ir () { valgrind --tool=callgrind --callgrind-out-file="$work/cg.out" "$@" > /dev/null 2>&1 || true
+          awk '/^summary:/ { printf "%.1f M", $2 / 1e6 }' "$work/cg.out"; }
+  # valgrind's executable differs from certnotice's: the cache is made anew under it, once
+  ir "$cn" filter --no-verify < "$plain" > /dev/null
+  printf '  %-52s %s\n' "cat < ordinary mail" "$(ir cat "$plain")"
+  printf '  %-52s %s\n' "certnotice filter < ordinary mail (front only)" "$(ir "$cn" filter --no-verify < "$plain")"
+  printf '  %-52s %s\n' "certnotice parse --no-verify notice (one process)" "$(ir "$cn" parse --no-verify "$notice")"
+  printf '  %-52s %s\n' "certnotice parse over the corpus" "$(xargs -0 -a "$work/files" sh -c 'valgrind --tool=callgrind --callgrind-out-file="$0" "$1" parse --no-verify --format json "${@:2}" > /dev/null 2>&1; awk "/^summary:/ { printf \"%.1f M\", \$2 / 1e6 }" "$0"' "$work/cg2.out" "$cn")"
+  printf '  %-52s %s\n' "gmime-baseline over the corpus" "$(xargs -0 -a "$work/files" sh -c 'valgrind --tool=callgrind --callgrind-out-file="$0" "$1" -q "${@:2}" > /dev/null 2>&1; awk "/^summary:/ { printf \"%.1f M\", \$2 / 1e6 }" "$0"' "$work/cg3.out" "$baseline")"
+fi
