@@ -313,7 +313,7 @@ cn_cmd_filter (int argc, char **argv)
     }
     /* the rules too, unless the parent loaded them (it had no cache) */
     if (cli.rules == NULL && cn_cli_load_rules (&cli) != 0) {
-      cn_filter_send_block (fds[1], 'E', "setup failed (see the message above)");
+      cn_filter_send_block (fds[1], 'E', _("setup failed (see the message above)"));
       _exit (0);
     }
     if (max_memory > 0) {

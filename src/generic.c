@@ -219,7 +219,7 @@ cn_generic_load (const char *path, GString *errors)
       used |= gate_evidence (g->evidence->pdata[i], *r);
     if (!used)
       cn_loader_problem (ld, cn_loader_line (ld, "detector", "subject_gate"),
-                         "subject_gate: no evidence of group '%s' looks at the subject with a positive weight", *r);
+                         _("subject_gate: no evidence of group '%s' looks at the subject with a positive weight"), *r);
   }
   if (cn_loader_failed (ld))
     g_clear_pointer (&g, cn_generic_free);

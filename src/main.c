@@ -44,13 +44,13 @@ cn_module_load (GError **error)
   const char *path = in_build_tree () ? CERTNOTICE_BUILD_MODULE : CERTNOTICE_MODULE;
   void *h = dlopen (path, RTLD_NOW | RTLD_LOCAL);
   if (h == NULL) {
-    g_set_error (error, CN_ERROR, CN_ERROR_INTERNAL, "cannot load the module: %s", dlerror ());
+    g_set_error (error, CN_ERROR, CN_ERROR_INTERNAL, _("cannot load the module: %s"), dlerror ());
     return NULL;
   }
   const CnModule *m = dlsym (h, "cn_module");
   if (m == NULL || m->abi != CN_MODULE_ABI) {
-    g_set_error (error, CN_ERROR, CN_ERROR_INTERNAL, "%s: %s", path,
-                 m ? "a module of another build of certnotice" : "not a certnotice module");
+    g_set_error (error, CN_ERROR, CN_ERROR_INTERNAL, m ? _("%s: a module of another build of certnotice")
+                                                       : _("%s: not a certnotice module"), path);
     dlclose (h);
     return NULL;
   }
