@@ -600,9 +600,13 @@ char *
 cn_text_for_matching (const char *utf8, gsize len, gboolean drop_quoted)
 {
   /* ASCII is its own NFKC form: most subjects and many bodies need no
-   * trip through UCS-4 (g_utf8_normalize stops at a NUL, so does this) */
-  g_autofree char *nfkc = is_ascii (utf8, len) ? g_strndup (utf8, len)
-                                               : g_utf8_normalize (utf8, len, G_NORMALIZE_NFKC);
+   * trip through UCS-4.  Like g_utf8_normalize, stop at a NUL (LEN may
+   * be (gsize) -1: up to the NUL) */
+  gsize n = 0;
+  while (n < len && utf8[n])
+    n++;
+  g_autofree char *nfkc = is_ascii (utf8, n) ? g_strndup (utf8, n)
+                                             : g_utf8_normalize (utf8, (gssize) n, G_NORMALIZE_NFKC);
   if (nfkc == NULL)   /* cannot happen for valid UTF-8; be safe anyway */
     nfkc = g_utf8_make_valid (utf8, len);
   GString *out = g_string_sized_new (strlen (nfkc) + 1);
