@@ -318,8 +318,8 @@ static const char *const crafted[] = {
   "Date: not a date\nSubject: bad date\n\nb\n",
   "Message-ID: <one@x.example>\nMessage-Id: <two@x.example>\nSubject: two ids\n\nb\n",
   "Message-ID: =?UTF-8?B?PGVuY0B4LmV4YW1wbGU+?=\nSubject: encoded id\n\nb\n",
-  "Received: from a by b; Mon, 1 Jan 2024 10:00:00 +0000\nReceived: from c by d; Sun, 31 Dec 2023 10:00:00 +0000\n"
-    "Subject: two hops\n\nb\n",
+  ("Received: from a by b; Mon, 1 Jan 2024 10:00:00 +0000\nReceived: from c by d; Sun, 31 Dec 2023 10:00:00 +0000\n"
+   "Subject: two hops\n\nb\n"),
   "Authentication-Results: mx.certnotice.test; dkim=pass header.d=a.example\nSubject: auth\n\nb\n",
   "From: =?UTF-8?B?5bGx55Sw?= <yamada@example.jp>\nSubject: display name\n\nb\n",
   "From: Group: a@b.example, c@d.example;\nSubject: group\n\nb\n",
