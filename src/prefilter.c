@@ -1,16 +1,21 @@
 /* prefilter.c — may this mail be a notice? (prefilter.h)
  *
  * The header block is read the way GMime 3.2's parser reads it
- * (gmime-parser.c: step_headers, header_buffer_parse), but only where that
- * is simple: lines end in LF (a CR may only come right before it); a field
- * is a name of printable ASCII, optional blanks, ':', the value, and lines
- * that begin with a blank; the block ends at the first empty line (LF or CR
- * LF).  A mbox "From " line at the top is skipped, as GMime does.  Every
- * other shape GMime would also accept (a line without a colon, which it
- * drops; 8-bit field names; a header block with no end) makes the reading
- * unsure, and the answer MAYBE.  A Subject value is what GMime hands
- * mime.c: the bytes after the colon up to and including the last line end
- * of the field, so that cn_text_decode_header() sees the same input. */
+ * (gmime-parser.c: step_headers, header_buffer_parse), where that is
+ * simple: lines end in LF (a CR only right before it); a field is a name,
+ * optional blanks, ':', the value, and the lines after it that begin with a
+ * blank; the block ends at the first empty line (LF or CR LF).  An mbox
+ * "From " line at the top is skipped, as GMime skips it.  A line GMime takes
+ * for a bad field name (no colon, a blank inside the name, a control
+ * character) it drops with its continuation lines, and so does this — but
+ * for the first line, where GMime reads no message at all.  What this
+ * reading is not sure of — bare CRs, NULs, a continuation before any field,
+ * no end of the block within CN_PREFILTER_MAX_HEADER bytes, more than
+ * CN_MAX_HEADERS fields, a Subject field over CN_MAX_HEADER_BYTES (mime.c
+ * reads a cut copy of it) — makes the answer MAYBE.  A Subject value is what
+ * GMime hands mime.c: the bytes after the colon up to and including the
+ * last line end of the field, so that cn_text_decode_header() and
+ * cn_text_for_matching() see the same input and give the same subject. */
 #include "prefilter.h"
 #include "generic.h"
 #include "match.h"
