@@ -56,7 +56,8 @@ stdin_run=$builddir/bench/stdin-run
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/certnotice-fastpath.XXXXXX")
 trap 'rm -rf "$work"' EXIT
-export XDG_CONFIG_HOME=$work/config XDG_CACHE_HOME=$work/cache   # no user config; a cache of our own
+# no user config; a cache and a ledger (a notice is recorded: SQLite) of our own
+export XDG_CONFIG_HOME=$work/config XDG_CACHE_HOME=$work/cache XDG_STATE_HOME=$work/state
 unset CERTNOTICE_PREFILTER CERTNOTICE_RULES
 
 echo "build: $builddir; $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg)"
@@ -156,6 +157,12 @@ if [[ ${BENCH_CALLGRIND:-1} != 0 ]] && command -v valgrind > /dev/null; then
   printf '  %-52s %s\n' "cat < ordinary mail" "$(ir cat "$plain")"
   printf '  %-52s %s\n' "certnotice filter < ordinary mail (front only)" "$(ir "$cn" filter --no-verify < "$plain")"
   printf '  %-52s %s\n' "certnotice parse --no-verify notice (one process)" "$(ir "$cn" parse --no-verify "$notice")"
-  printf '  %-52s %s\n' "certnotice parse over the corpus" "$(xargs -0 -a "$work/files" sh -c 'valgrind --tool=callgrind --callgrind-out-file="$0" "$1" parse --no-verify --format json "${@:2}" > /dev/null 2>&1; awk "/^summary:/ { printf \"%.1f M\", \$2 / 1e6 }" "$0"' "$work/cg2.out" "$cn")"
-  printf '  %-52s %s\n' "gmime-baseline over the corpus" "$(xargs -0 -a "$work/files" sh -c 'valgrind --tool=callgrind --callgrind-out-file="$0" "$1" -q "${@:2}" > /dev/null 2>&1; awk "/^summary:/ { printf \"%.1f M\", \$2 / 1e6 }" "$0"' "$work/cg3.out" "$baseline")"
+  # xargs may split the file list over several processes: their counts add up
+  corpus_ir () {   # CMD…
+    rm -f "$work"/cgc.*
+    xargs -0 -a "$work/files" valgrind --tool=callgrind --callgrind-out-file="$work/cgc.%p" "$@" > /dev/null 2>&1 || true
+    cat "$work"/cgc.* | awk '/^summary:/ { n += $2 } END { printf "%.1f M", n / 1e6 }'
+  }
+  printf '  %-52s %s\n' "certnotice parse over the corpus" "$(corpus_ir "$cn" parse --no-verify --format json)"
+  printf '  %-52s %s\n' "gmime-baseline over the corpus" "$(corpus_ir "$baseline" -q)"
 fi
