@@ -140,17 +140,17 @@ cn_rules_jit (CnRuleSet *set)
   if (set->jit)
     return;
   set->jit = TRUE;
+  /* the patterns that decide whether a mail is a notice, which run on
+   * every mail; the extractors and the not_ patterns run only on a mail
+   * that already looks like one, and stay interpreted */
   for (guint r = 0; r < set->rules->len; r++) {
     const CnRule *rule = set->rules->pdata[r];
     jit (rule->names);
     for (guint k = 0; k < rule->kinds->len; k++) {
       const CnNoticeKind *kind = rule->kinds->pdata[k];
-      const CnPattern *ps[] = { kind->subject, kind->body, kind->text, kind->not_subject, kind->not_body,
-                                kind->names, kind->domains };
+      const CnPattern *ps[] = { kind->subject, kind->body, kind->text, kind->names };
       for (gsize i = 0; i < G_N_ELEMENTS (ps); i++)
         jit (ps[i]);
-      for (int f = 0; f < CN_FIELD_COUNT; f++)
-        jit (kind->field[f]);
     }
   }
   if (set->generic) {

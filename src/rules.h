@@ -123,7 +123,8 @@ void cn_rules_free (CnRuleSet *set);
 
 /* Patterns are compiled for PCRE2's interpreter when loaded, which is all
  * one mail needs; JIT-compiling them (tens of microseconds each) pays off
- * only over many mails.  This JIT-compiles every pattern of SET, once;
+ * only over many mails.  This JIT-compiles, once, the patterns of SET that
+ * run on every mail (subject, body, text, names, the generic evidence);
  * matching is then faster and otherwise the same — but for the limits
  * (certnotice-rules(5), LIMITS), which count differently. */
 void cn_rules_jit (CnRuleSet *set);
