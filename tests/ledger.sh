@@ -39,40 +39,10 @@ fresh    fresh    4 tls
 closed   -        4 closed
 " || { echo "1..0 # SKIP the TLS test server did not start"; exit 1; }
 
-# mails: for each line "KIND DOMAIN DATE-OFFSET-DAYS MESSAGE-ID FILE [FROM]" on
-# stdin, write a Sakura notice to FILE.  warn: "about 15 days left" (claims
-# the mail's date + 15 days); fail: a renewal failure, no date.  MESSAGE-ID
-# "-": none.
-mails() {
-	python3 -c '
-import sys, datetime as dt, email.utils
-from email.message import EmailMessage
-jst = dt.timezone(dt.timedelta(hours=9))
-now = dt.datetime.fromtimestamp(int(sys.argv[1]), jst)
-for line in sys.stdin:
-    f = line.split()
-    if not f: continue
-    kind, domain, offset, mid, path = f[0], f[1], int(f[2]), f[3], f[4]
-    sender = f[5] if len(f) > 5 else "support@sakura.ad.jp"
-    date = now + dt.timedelta(days=offset)
-    m = EmailMessage()
-    m["From"] = "さくらインターネット <%s>" % sender
-    m["To"] = "user@example.com"
-    m["Date"] = email.utils.format_datetime(date)
-    if mid != "-":
-        m["Message-ID"] = "<%s@sakura.ad.jp>" % mid
-    if kind == "warn":
-        m["Subject"] = "[さくらインターネット]【重要】SSLサーバ証明書 有効期間に関するご案内"
-        head = "ご利用中の無料SSL機能で使用している「Let’s Encrypt」の有効期間満了まで【約15日前】となりましたのでご案内いたします。"
-    else:
-        m["Subject"] = "[さくらインターネット]【重要】無料SSL証明書 更新エラーについて"
-        head = "現在ご利用中の無料SSL機能で自動更新に失敗したため証明書の発行ができませんでした。"
-    m.set_content("いつも、さくらインターネットのサービスをご利用いただき誠にありがとうございます。\n\n%s\n\n"
-                  "====\n《 SSLサーバ証明書の情報 》\nレンタルサーバアカウント:acct\nサーバ証明書種別:Let’s Encrypt\n"
-                  "コモンネーム :%s\n====\n" % (head, domain))
-    open(path, "wb").write(m.as_bytes())
-' "$N0"
-}
+# mails < SPEC: Sakura notices dated from N0 (tap.sh sakura_mails), one per
+# line "FILE KIND DOMAIN DAYS [from=ADDRESS] [mid=ID]"; warn claims the
+# mail's date + 15 days, fail is a renewal failure with no date
+mails() { sakura_mails "$N0"; }
 # at DAYS: an ISO time DAYS days from now (for --now)
 at() { date -u -d "@$((N0 + 60 + $1 * 86400))" +%Y-%m-%dT%H:%M:%SZ; }
 # sql DB QUERY: one result row per line, fields separated by |
@@ -110,13 +80,13 @@ OLD=(--connect-to "$(tls_connect_to siteold site.test)")
 NEW=(--connect-to "$(tls_connect_to sitenew site.test)")
 DB=$T/timeline.db
 mails <<EOF
-	warn site.test -5 warn1.site $T/m/site1.eml
-	warn site.test -3 warn2.site $T/m/site2.eml
-	warn site.test -4 warn3.site $T/m/site3.eml
-	fail dying.test 0 fail1.dying $T/m/dying1.eml
-	warn fresh.test -40 warn.fresh $T/m/fresh.eml
-	warn site.test -5 phish.site $T/m/phish.eml support@sakura-support.example
-	fail dead.test 0 fail.dead $T/m/dead.eml
+	$T/m/site1.eml warn site.test -5 mid=warn1.site
+	$T/m/site2.eml warn site.test -3 mid=warn2.site
+	$T/m/site3.eml warn site.test -4 mid=warn3.site
+	$T/m/dying1.eml fail dying.test 0 mid=fail1.dying
+	$T/m/fresh.eml warn fresh.test -40 mid=warn.fresh
+	$T/m/phish.eml warn site.test -5 mid=phish.site from=support@sakura-support.example
+	$T/m/dead.eml fail dead.test 0 mid=fail.dead
 EOF
 
 # ---- 1. notice → still expiring → renewed → resolved ----
@@ -208,7 +178,7 @@ command = sh -c 'cat >> $C/resolved.log'
 EOF
 	# 10 certificates, 4 notices each (40 mails), and 10 of them delivered twice
 	for d in 0 1 2 3 4 5 6 7 8 9; do
-		for k in 1 2 3 4; do echo "warn c$d.test -$((k + 3)) n$k.c$d $C/in/c$d-$k.eml"; done
+		for k in 1 2 3 4; do echo "$C/in/c$d-$k.eml warn c$d.test -$((k + 3)) mid=n$k.c$d"; done
 	done | mails
 	n=0
 	for f in "$C"/in/*.eml; do n=$((n + 1)); cp "$f" "$C/in/$(printf %02d $n).mail"; done
@@ -240,20 +210,14 @@ EOF
 	is "$(cat "$C"/in/*.rc | awk '$1 != 0' | wc -l)/$(ls "$C"/in/*.rc | wc -l)" 0/50 "50 procmail deliveries at once: all exit 0"
 	slowest=$(cat "$C"/in/*.rc | awk '{ if ($2 > m) m = $2 } END { print m + 0 }')
 	ok "… each within its ${BUDGET}s budget (slowest ${slowest} ms, all 50 in ${el}s)" test "$slowest" -lt $((BUDGET * 1000))
-	python3 - "$C" > "$C/bytes" <<'PY'
+	python3 - "$C" "$SRCDIR/tests" > "$C/bytes" <<'PY'
 import sys, re, glob
-def without_ours(data):
-    out, skip = [], False
-    for line in data.splitlines(keepends=True):
-        if re.match(rb"(?i)X-Certnotice(-Verdict)?:", line):
-            skip = True; continue
-        if skip and line[:1] in (b" ", b"\t"): continue
-        skip = False; out.append(line)
-    return b"".join(out)
+sys.path.insert(0, sys.argv[2])
+from mailtools import strip_ours
 c = sys.argv[1]
 files = glob.glob(c + "/out/new/*")
 judged = sum(1 for f in files if re.search(rb"(?m)^X-Certnotice-Verdict: unverified\r?$", open(f, "rb").read()))
-got = sorted(without_ours(open(f, "rb").read()) for f in files)
+got = sorted(strip_ours(open(f, "rb").read()) for f in files)
 want = sorted(open(f, "rb").read() for f in glob.glob(c + "/plain/new/*"))
 print(len(got), judged, got == want)
 PY
@@ -282,9 +246,9 @@ fi
 
 # ---- 5. the same mail through filter, then IMAP: one notice ----
 mails <<EOF
-	fail imap1.test 0 fail.imap1 $T/m/imap1.eml
-	fail imap2.test 0 fail.imap2 $T/m/imap2.eml
-	warn imap3.test -5 - $T/m/imap3.eml
+	$T/m/imap1.eml fail imap1.test 0 mid=fail.imap1
+	$T/m/imap2.eml fail imap2.test 0 mid=fail.imap2
+	$T/m/imap3.eml warn imap3.test -5 mid=-
 EOF
 FILTER=("$CN" filter --rules "$R" --no-verify)
 "${FILTER[@]}" < "$T/m/imap1.eml" > "$T/imap1.out" 2>"$T/err"; rc=$?

@@ -56,46 +56,10 @@ CT=(
 )
 LIVE=(--rules "$R" --cacert "$T/tls/ca.pem" "${CT[@]}")
 
-# mails < SPEC: write one Sakura notice (UTF-8) per SPEC line
-# "FILE KIND DOMAIN DATE-OFFSET-DAYS [FROM]", all in one python3
-mails() {
-	cat > "$T/mails.spec"
-	python3 - "$T/mails.spec" <<'PY'
-import sys, datetime as dt, email.utils
-from email.message import EmailMessage
-jst = dt.timezone(dt.timedelta(hours=9))
-for spec in open(sys.argv[1], encoding="utf-8").read().splitlines():
-    spec = spec.split("#")[0].split()
-    if not spec:
-        continue
-    path, kind, domain, offset = spec[0], spec[1], spec[2], int(spec[3])
-    sender = spec[4] if len(spec) > 4 else "support@sakura.ad.jp"
-    date = dt.datetime.now(jst) + dt.timedelta(days=offset)
-    m = EmailMessage()
-    m["From"] = "さくらインターネット <%s>" % sender
-    m["To"] = "user@example.com"
-    m["Date"] = email.utils.format_datetime(date)
-    m["Message-ID"] = "<%s.%s@sakura.ad.jp>" % (kind, domain)
-    if kind == "warn":
-        m["Subject"] = "[さくらインターネット]【重要】SSLサーバ証明書 有効期間に関するご案内"
-        head = "ご利用中の無料SSL機能で使用している「Let’s Encrypt」の有効期間満了まで【約15日前】となりましたのでご案内いたします。"
-    else:
-        m["Subject"] = "[さくらインターネット]【重要】無料SSL証明書 更新エラーについて"
-        head = "現在ご利用中の無料SSL機能で自動更新に失敗したため証明書の発行ができませんでした。"
-    m.set_content("いつも、さくらインターネットのサービスをご利用いただき誠にありがとうございます。\n\n%s\n\n"
-                  "====\n《 SSLサーバ証明書の情報 》\nレンタルサーバアカウント:acct\nサーバ証明書種別:Let’s Encrypt\n"
-                  "コモンネーム :%s\n====\n" % (head, domain))
-    with open(path, "wb") as f:
-        f.write(m.as_bytes())
-PY
-}
-
-# mail KIND DOMAIN DATE-OFFSET-DAYS [FROM] > file: one such mail
-mail() { echo "$T/one.eml $*" | mails && cat "$T/one.eml"; }
-
+# the notices (tap.sh sakura_mails): FILE KIND DOMAIN DAYS-FROM-NOW
 M=$T/mail
 mkdir -p "$M"
-mails <<EOF
+sakura_mails <<EOF
 $M/01-soon.eml     warn soon.test -5       # claims now+10d; serves now+10d
 $M/02-fresh.eml    warn fresh.test -5      # claims now+10d; serves now+85d
 $M/03-dead.eml     warn dead.test -20      # serves a certificate that expired 5 days ago
@@ -106,7 +70,7 @@ $M/07-due.eml      fail due.test 0         # no days: 20 days left <= 30
 $M/08-v6.eml       warn fresh.v6.test -5   # over IPv6 (::1)
 $M/09-black.eml    warn black.test -5      # accepts, never answers
 $M/10-closed.eml   warn closed.test -5     # connection refused
-$M/11-phish.eml    warn phish.test -5 support@sakura-support.example
+$M/11-phish.eml    warn phish.test -5 from=support@sakura-support.example
 $M/12-fresh-again.eml fail fresh.test 0    # the same domain again
 EOF
 
@@ -221,7 +185,7 @@ m.add_attachment(inner)
 sys.stdout.buffer.write(m.as_bytes())
 PY
 }
-mail fail fwd.test 0 > "$T/inner.eml"
+echo "$T/inner.eml fail fwd.test 0" | sakura_mails
 forward someone@example.org mx.certnotice.test "$T/inner.eml" > "$T/fwd.eml"
 before=$(grep -c ' fwd accept' "$EVENTS")
 out=$("$CN" parse "${LIVE[@]}" --trust-authserv mx.certnotice.test --format json "$T/fwd.eml" 2>/dev/null); rc=$?

@@ -4,6 +4,9 @@
 # Each check prints one TAP line; failures print the details as # comments.
 TAP_N=0
 TAP_FAILED=0
+# the mail helpers the tests share (python3): tests/mailtools.py
+MAILTOOLS=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/mailtools.py
+export PYTHONDONTWRITEBYTECODE=1
 plan() { echo "1..$1"; TAP_PLANNED=1; }
 _tap_result() {
 	TAP_N=$((TAP_N + 1))
@@ -93,53 +96,20 @@ verdict() { local v; v=$(sed -n '/^\r\?$/q;p' "$1" | grep -a -m1 '^X-Certnotice-
 declare -gA EXPECTED=()
 expected_verdicts() {
 	local f v
-	while IFS=$'\t' read -r f v; do EXPECTED[$f]=$v; done < <(python3 - "$@" <<'PY'
-import sys, json
-rank = {"suspicious": 5, "expired": 4, "action-required": 3, "unverified": 2, "renewed": 1}
-for eml in sys.argv[1:]:
-    best = None
-    for line in open(eml[:-len(".eml")] + ".json"):
-        if line.strip():
-            o = json.loads(line)
-            if o["provider"] and (best is None or rank[o["verdict"]] > rank[best]):
-                best = o["verdict"]
-    print("%s\t%s" % (eml, best or "none"))
-PY
-)
+	while IFS=$'\t' read -r f v; do EXPECTED[$f]=$v; done < <(python3 "$MAILTOOLS" expected "$@")
 }
 expected() { echo "${EXPECTED[$1]:-missing}"; }
 # sample_name SAMPLE: DIR/NAME.eml (sample names repeat across directories)
 sample_name() { local d=${1%/*}; echo "${d##*/}/${1##*/}"; }
-# strip_ours FILE: FILE without the headers certnotice filter adds
-# (X-Certnotice-Verdict, X-Certnotice, and their folded lines)
+# strip_ours FILE: FILE without the verdict block certnotice filter puts at
+# its top (X-Certnotice-Verdict and X-Certnotice, folded lines and all);
+# nothing else is taken out (tests/mailtools.py strip_ours)
 # strip_ours_diff LIST: LIST has one "GOT<TAB>WANT" line per pair of files;
 # prints each GOT that, stripped as above, is not WANT byte for byte (one
 # python3 for all pairs: its start-up costs ~0.1 s, more than the rest)
-_STRIP_OURS_PY='
-import sys, re
-def strip(path):
-    data = open(path, "rb").read()
-    out, skipping = [], False
-    for line in data.splitlines(keepends=True):
-        if re.match(rb"(?i)X-Certnotice(-Verdict)?:", line):
-            skipping = True
-            continue
-        if skipping and line[:1] in (b" ", b"\t"):
-            continue
-        skipping = False
-        out.append(line)
-    return b"".join(out)
-if sys.argv[1] == "--diff":
-    for pair in open(sys.argv[2], encoding="utf-8", errors="surrogateescape").read().splitlines():
-        got, want = pair.split("\t")
-        try:
-            same = strip(got) == open(want, "rb").read()
-        except OSError:
-            same = False
-        if not same:
-            print(got)
-else:
-    sys.stdout.buffer.write(strip(sys.argv[1]))
-'
-strip_ours() { python3 -c "$_STRIP_OURS_PY" "$1"; }
-strip_ours_diff() { python3 -c "$_STRIP_OURS_PY" --diff "$1"; }
+strip_ours() { python3 "$MAILTOOLS" strip "$1"; }
+strip_ours_diff() { python3 "$MAILTOOLS" strip-diff "$1"; }
+# sakura_mails [EPOCH] < SPEC: write Sakura notices, one per SPEC line
+# "FILE KIND DOMAIN DAYS [from=ADDRESS] [mid=ID]", dated DAYS from EPOCH
+# (default now); see tests/mailtools.py write_sakura
+sakura_mails() { python3 "$MAILTOOLS" sakura ${1:+--now "$1"}; }

@@ -1,6 +1,7 @@
 /* test-rules.c — the rule loader's validation, matching (sender first, names,
  * every domain, dates), the generic detector, limits, and authn. */
 #include "triage.h"
+#include "test-notice.h"
 #include "generic.h"
 #include "source.h"
 #include "config.h"
@@ -379,15 +380,6 @@ test_day_counts (void)
 }
 
 /* ---- every name a notice is about ---- */
-
-static gboolean
-has_reason (const CnNotice *n, const char *part)
-{
-  for (guint i = 0; i < n->reasons->len; i++)
-    if (strstr (n->reasons->pdata[i], part))
-      return TRUE;
-  return FALSE;
-}
 
 static void
 assert_domains (const CnNotice *n, const char *const *want)

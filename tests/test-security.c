@@ -6,6 +6,7 @@
 #include "source.h"
 #include "state.h"
 #include "triage.h"
+#include "test-notice.h"
 
 #include <errno.h>
 #include <glib/gstdio.h>
@@ -63,15 +64,6 @@ judge_with (const char *sample, const char *headers)
   j.n = cn_judge (rules, j.mails->pdata[0], &opts, NULL);
   g_assert_nonnull (j.n->rule);   /* still the notice it was */
   return j;
-}
-
-static gboolean
-has_reason (const CnNotice *n, const char *part)
-{
-  for (guint i = 0; i < n->reasons->len; i++)
-    if (strstr (n->reasons->pdata[i], part))
-      return TRUE;
-  return FALSE;
 }
 
 #define SAKURA "sakura/auth-pass-trusted.eml"
