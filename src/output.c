@@ -564,14 +564,22 @@ what_to_do (Details *d, const CnNotice *n, CnVerdict v)
   g_string_append_printf (s, "    %s %s\n", _("support:"), cn_safe (d->tmp, n->rule->support_url));
 }
 
+/* N's reasons, the first under LABEL (NULL: none), in the user's language
+ * and made safe (a reason may quote the mail). */
+static void
+reasons (Details *d, const CnNotice *n, const char *label)
+{
+  for (guint i = 0; i < n->reasons->len; i++)
+    detail (d, i == 0 ? label : NULL, cn_safe (d->tmp, cn_notice_reason_local (n, n->reasons->pdata[i])));
+}
+
 /* Why N got verdict V, who sent it, what the site serves, what to do. */
 static void
 text_details (Details *d, const CnNotice *n, CnVerdict v, const CnTextStyle *st)
 {
   const CnMail *m = n->mail;
   g_autoptr (GString) t = g_string_new (NULL);
-  for (guint i = 0; i < n->reasons->len; i++)
-    detail (d, i == 0 ? _("why") : NULL, cn_safe (d->tmp, cn_notice_reason_local (n, n->reasons->pdata[i])));
+  reasons (d, n, _("why"));
 
   /* one cn_safe() at a time: each reuses d->tmp */
   g_string_append_printf (t, "%s (", cn_safe (d->tmp, n->rule->name));
@@ -628,6 +636,10 @@ text_block (GString *s, const CnNotice *n, CnVerdict v, const char *error, gbool
   details_init (&d, s);
   if (full && n->rule)
     text_details (&d, n, v, st);
+  else if (full)
+    /* no notice: a pattern that gave up says so (a plain non-match has no
+     * reasons), else a notice may be missed unseen */
+    reasons (&d, n, _("why"));
   if (error) {
     g_autoptr (GString) t = g_string_new (cn_safe (d.tmp, error));
     g_string_append (t, _(": judging failed, a notice may have been missed"));
@@ -666,16 +678,18 @@ cn_output_text_message (GString *out, const CnMessage *msg, const CnTextStyle *s
     details_init (&d, out);
     for (guint i = 0; i < msg->notices->len; i++) {
       const CnNotice *n = msg->notices->pdata[i];
-      if (n == speaker || n->rule == NULL)
-        continue;
+      if (n == first || (n->rule == NULL && n->reasons->len == 0))
+        continue;   /* shown above; a part that is plainly no notice */
       g_autoptr (GString) t = g_string_new (NULL);
       if (n->mail->part)
         g_string_append_printf (t, _("part %s: "), cn_safe (d.tmp, n->mail->part));
-      g_string_append_printf (t, "%s %s ", cn_output_verdict_word (n->verdict), cn_safe (d.tmp, n->rule->id));
-      g_string_append (t, n->domain ? cn_safe (d.tmp, n->domain) : _("(no domain)"));
+      g_string_append (t, cn_output_verdict_word (n->verdict));
+      if (n->rule) {
+        g_string_append_printf (t, " %s ", cn_safe (d.tmp, n->rule->id));
+        g_string_append (t, n->domain ? cn_safe (d.tmp, n->domain) : _("(no domain)"));
+      }
       detail (&d, _("also"), t->str);
-      for (guint k = 0; k < n->reasons->len; k++)
-        detail (&d, NULL, cn_safe (d.tmp, cn_notice_reason_local (n, n->reasons->pdata[k])));
+      reasons (&d, n, NULL);
     }
     details_clear (&d);
     for (guint i = 0; i < msg->mails->len; i++)

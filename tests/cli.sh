@@ -363,6 +363,30 @@ like "$out" "^  理由 +パターン 'body' \(9 行目\) の照合を打ち切�
 	"a pattern that gave up at the match limit: the reason in Japanese (PCRE2's words as they are)"
 is "$(ja parse --rules "$T/limit" --no-verify --format json "$T/limit.eml" | jfield reasons)" \
 	"[\"pattern 'body' (line 9) gave up: match limit exceeded\"]" "… and in English in JSON"
+# the same pattern giving up where no kind matches: not a notice, and -v
+# says why (else a notice the pattern would have found is missed unseen)
+printf 'From: x@demo.example\nSubject: other\n\n%s\n' "$(printf 'a%.0s' $(seq 40))b" > "$T/limit-only.eml"
+out=$("$CN" parse --rules "$T/limit" --no-verify "$T/limit-only.eml" 2>/dev/null)
+like "$out" "^not a notice +other " "a pattern that gave up and no notice: not a notice"
+unlike "$out" "gave up" "… its reason only with -v"
+out=$("$CN" parse -v --rules "$T/limit" --no-verify "$T/limit-only.eml" 2>/dev/null)
+like "$out" "^  why +pattern 'body' \(line 9\) gave up: match limit exceeded\$" "-v: a not-a-notice result shows why"
+out=$(ja parse -v --rules "$T/limit" --no-verify "$T/limit-only.eml" 2>/dev/null)
+like "$out" "^  理由 +パターン 'body' \(9 行目\) の照合を打ち切りました: match limit exceeded\$" "… in Japanese"
+# … and in an attached part, under the notice that speaks for the mail
+python3 - "$T/limit-only.eml" > "$T/limit-att.eml" <<'PY'
+import sys, email
+from email.message import EmailMessage
+m = EmailMessage()
+m["From"] = "x@demo.example"
+m["Subject"] = "s"
+m.set_content("shop.example\n")
+m.add_attachment(email.message_from_binary_file(open(sys.argv[1], "rb")))
+sys.stdout.buffer.write(m.as_bytes())
+PY
+out=$("$CN" parse -v --rules "$T/limit" --no-verify "$T/limit-att.eml" 2>/dev/null)
+like "$(printf '%s\n' "$out" | grep -A1 '^  also')" "^  also +part 2: not a notice
+ +pattern 'body' \(line 9\) gave up: match limit exceeded\$" "-v: an attached part's not-a-notice result shows why too"
 # errors: the config's and the rule files', FILE:LINE as they are
 printf '[certnotice]\n\n[imap]\ninterval = 0\n' > "$T/ja.conf"
 out=$(ja parse --config "$T/ja.conf" --rules "$R" --no-verify "$S/negative/english-unrelated.eml" 2>&1); rc=$?
