@@ -19,6 +19,7 @@
 #include "output.h"
 #include "triage.h"
 
+#include <glib/gi18n-lib.h>
 #include <string.h>
 
 /* ---- names ---- */
@@ -203,7 +204,23 @@ cn_case_to_json (const CnCase *c, GDateTime *now)
   return json_builder_get_root (b);
 }
 
-/* ---- announcing ---- */
+/* ---- announcing ----
+ *
+ * What an action did is logged for people (in their language); why it
+ * failed is also kept in the ledger (events.error), in English. */
+
+/* "case DOMAIN opened", for the log (FMT of one %s, the domain). */
+static const char *
+event_done (CnCaseEvent e)
+{
+  switch (e) {
+  case CN_CASE_EVENT_OPENED: return _("case %s opened");
+  case CN_CASE_EVENT_ESCALATED: return _("case %s escalated");
+  case CN_CASE_EVENT_RESOLVED: return _("case %s resolved");
+  case CN_CASE_EVENT_COUNT: break;
+  }
+  return "case %s ?";
+}
 
 /* Seconds left until DEADLINE (monotonic µs); a day when there is none. */
 static double
@@ -226,7 +243,7 @@ run_action (const CnAction *a, const CnLedgerEvent *e, const CnOptions *opts, gi
     CnOptions o = *opts;
     o.timeout = MIN (opts->timeout, seconds_left (deadline));
     if (o.timeout <= 0) {
-      g_set_error (error, CN_ERROR, CN_ERROR_INTERNAL, "webhook: no time left");
+      cn_set_error (error, CN_ERROR_INTERNAL, N_("webhook: no time left"));   /* kept: events.error */
       return FALSE;
     }
     if (!cn_action_post_webhook (a->webhook, e->payload, &o, error))
@@ -260,7 +277,7 @@ cn_case_announce (CnLedger *l, const CnConfig *config, const CnOptions *opts, GA
   g_autoptr (GError) e = NULL;
   g_autoptr (GPtrArray) evs = cn_ledger_claim_events (l, ids, &e);
   if (evs == NULL) {
-    g_printerr ("certnotice %s: %s: case changes not announced (recheck will)\n", via, e->message);
+    g_printerr (_("certnotice %s: %s: case changes not announced (recheck will)\n"), via, e->message);
     (*failed)++;
     return;
   }
@@ -279,15 +296,19 @@ cn_case_announce (CnLedger *l, const CnConfig *config, const CnOptions *opts, GA
     gboolean ok = run_action (a, ev, opts, deadline, &ae);
     g_autoptr (GString) t1 = g_string_new (NULL);
     g_autoptr (GString) t2 = g_string_new (NULL);
-    const char *domain = cn_safe (t1, ev->domain);   /* a name from a mail */
-    if (ok && ran)
-      g_printerr ("certnotice %s: case %s %s: %s%s%s\n", via, domain, cn_case_event_name (ev->event),
-                  a->command ? "hook " : "", a->command ? a->command[0] : "",
-                  a->webhook ? (a->command ? ", webhook" : "webhook") : "");
-    else if (!ok) {
+    /* the domain is a name from a mail */
+    g_autofree char *what = g_strdup_printf (event_done (ev->event), cn_safe (t1, ev->domain));
+    if (ok && ran) {
+      g_autoptr (GString) did = g_string_new (NULL);
+      if (a->command)
+        g_string_append_printf (did, _("hook %s"), a->command[0]);
+      if (a->webhook)
+        g_string_append (did, a->command ? _(", webhook") : _("webhook"));
+      g_printerr ("certnotice %s: %s: %s\n", via, what, did->str);
+    } else if (!ok) {
       (*failed)++;
-      g_printerr ("certnotice %s: case %s %s: %s (%s)\n", via, domain, cn_case_event_name (ev->event),
-                  cn_safe (t2, ae->message), ev->tries + 1 >= CN_LEDGER_EVENT_TRIES ? "given up" : "tried again at the next recheck");
+      g_printerr ("certnotice %s: %s: %s (%s)\n", via, what, cn_safe (t2, cn_error_local (ae)),
+                  ev->tries + 1 >= CN_LEDGER_EVENT_TRIES ? _("given up") : _("tried again at the next recheck"));
     }
     if (!cn_ledger_event_done (l, ev, ok ? NULL : ae->message, &de))
       g_printerr ("certnotice %s: %s\n", via, de->message);
@@ -327,7 +348,7 @@ cn_ledger_hook (CnLedger **keep, const char *path, const CnConfig *config, const
   if (l == NULL) {
     g_autofree char *p = cn_ledger_resolve_path (path, config);
     if (busy_ms (deadline) <= 0) {
-      g_set_error (error, CN_LEDGER_ERROR, CN_LEDGER_ERROR_BUSY, "ledger %s: no time left to record", p);
+      g_set_error (error, CN_LEDGER_ERROR, CN_LEDGER_ERROR_BUSY, _("ledger %s: no time left to record"), p);
       return FALSE;
     }
     l = mine = cn_ledger_open (p, TRUE, busy_ms (deadline), error);
@@ -347,7 +368,7 @@ cn_ledger_hook (CnLedger **keep, const char *path, const CnConfig *config, const
     g_autoptr (GError) e = NULL;
     cn_ledger_set_busy_timeout (l, busy_ms (deadline));
     if (!cn_ledger_expire (l, config->keep_resolved_days, opts->now, TRUE, NULL, &e))
-      g_printerr ("certnotice %s: retention: %s\n", via, e->message);
+      g_printerr (_("certnotice %s: retention: %s\n"), via, e->message);
   }
   return TRUE;
 }

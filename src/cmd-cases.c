@@ -77,47 +77,112 @@ print_json (const CnCase *c, GDateTime *now, gboolean with_previous)
   printf ("%s\n", line);
 }
 
+/* A case's state in the user's language (cn_case_state_name is the
+ * English name JSON, Prometheus and the ledger keep). */
 static const char *
-state_colour (CnCaseState s, gboolean colour)
+state_word (CnCaseState s)
 {
-  if (!colour)
-    return "";
+  switch (s) {
+  /* TRANSLATORS: the state of a certificate case (`certnotice cases`) */
+  case CN_CASE_OPEN: return C_("case", "open");
+  case CN_CASE_ESCALATED: return C_("case", "escalated");
+  case CN_CASE_RESOLVED: return C_("case", "resolved");
+  case CN_CASE_NONE:
+  case CN_CASE_STATE_COUNT: break;
+  }
+  return "?";
+}
+
+static const char *
+state_colour (CnCaseState s)
+{
   return s == CN_CASE_ESCALATED ? "\033[1;31m" : s == CN_CASE_OPEN ? "\033[33m" : "\033[32m";
 }
+
+/* Append TEXT in a column WIDTH terminal columns wide (RIGHT: aligned to
+ * the right), then the two spaces between columns (LAST: nothing). */
+static void
+cell (GString *s, const char *text, int width, gboolean right, gboolean last)
+{
+  if (right)
+    for (int w = cn_text_width (text); w < width; w++)
+      g_string_append_c (s, ' ');
+  if (right || last)
+    g_string_append (s, text);
+  else
+    cn_text_pad (s, text, width);
+  if (!last)
+    g_string_append (s, "  ");
+}
+
+enum { COL_DOMAIN, COL_STATE, COL_PROVIDER, COL_OPENED, COL_CLAIMED, COL_NOT_AFTER, COL_LEFT, COL_CHECKED,
+       COL_NOTICES, COL_COUNT };
 
 static void
 print_table (GPtrArray *cases, GDateTime *now, gboolean colour)
 {
-  int w = 6, pw = 8;
+  /* TRANSLATORS: the column headers of `certnotice cases` (capitals where
+   * the script has them; the columns are as wide as the widest of header
+   * and values) */
+  const char *head[COL_COUNT] = { _("DOMAIN"), _("STATE"), _("PROVIDER"), _("OPENED"), _("CLAIMED"),
+                                  _("NOT AFTER"), _("LEFT"), _("CHECKED"), _("NOTICES") };
+  /* each row's cells: made safe (the names came from mails) and in the
+   * user's language; then every column as wide as its widest cell */
+  g_autoptr (GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
+  int width[COL_COUNT];
+  for (int k = 0; k < COL_COUNT; k++)
+    width[k] = cn_text_width (head[k]);
   for (guint i = 0; i < cases->len; i++) {
     const CnCase *c = cases->pdata[i];
-    w = MAX (w, (int) strlen (c->domain) + (c->port == 443 ? 0 : 6));
-    pw = MAX (pw, (int) strlen (c->provider));
-  }
-  w = MIN (w, 48);
-  pw = MIN (pw, 24);
-  printf ("%-*s  %-9s  %-*s  %-10s  %-10s  %-10s  %5s  %-16s  %7s\n", w, "DOMAIN", "STATE", pw, "PROVIDER",
-          "OPENED", "CLAIMED", "NOT AFTER", "LEFT", "CHECKED", "NOTICES");
-  for (guint i = 0; i < cases->len; i++) {
-    const CnCase *c = cases->pdata[i];
-    g_autoptr (GString) t1 = g_string_new (NULL);
-    g_autoptr (GString) t2 = g_string_new (NULL);
-    /* the name came from a mail: nothing of it reaches the terminal raw */
-    g_autofree char *name = c->port == 443 ? g_strdup (cn_safe (t1, c->domain))
-                                           : g_strdup_printf ("%s:%d", cn_safe (t1, c->domain), c->port);
-    g_autofree char *opened = ymd (c->opened);
-    g_autofree char *na = ymd (c->not_after);
-    g_autofree char *checked = c->checked ? g_date_time_format (c->checked, "%Y-%m-%d %H:%M") : g_strdup ("never");
-    char claimed[16] = "-";
-    if (c->expires_claimed)
+    g_autoptr (GString) tmp = g_string_new (NULL);
+    char **row = g_new0 (char *, COL_COUNT + 1);
+    const char *safe = cn_safe (tmp, c->domain);
+    row[COL_DOMAIN] = c->port == 443 ? g_strdup (safe) : g_strdup_printf ("%s:%d", safe, c->port);
+    row[COL_STATE] = g_strdup (state_word (c->state));
+    row[COL_PROVIDER] = g_strdup (cn_safe (tmp, c->provider));
+    row[COL_OPENED] = ymd (c->opened);
+    row[COL_CLAIMED] = g_strdup ("-");
+    if (c->expires_claimed) {
+      char claimed[16];
       g_date_strftime (claimed, sizeof claimed, "%Y-%m-%d", c->expires_claimed);
+      g_free (row[COL_CLAIMED]);
+      row[COL_CLAIMED] = g_strdup (claimed);
+    }
+    row[COL_NOT_AFTER] = ymd (c->not_after);
     gboolean known;
     gint64 left = cn_case_days_left (c, now, &known);
-    g_autofree char *lefts = known ? g_strdup_printf ("%" G_GINT64_FORMAT, left) : g_strdup ("?");
-    printf ("%-*s  %s%-9s%s  %-*s  %-10s  %-10s  %-10s  %5s  %-16s  %7u\n", w, name,
-            state_colour (c->state, colour), cn_case_state_name (c->state), colour ? "\033[0m" : "",
-            pw, cn_safe (t2, c->provider), opened, claimed, na, lefts, checked, c->notices);
+    row[COL_LEFT] = known ? g_strdup_printf ("%" G_GINT64_FORMAT, left) : g_strdup ("?");
+    /* TRANSLATORS: in the CHECKED column: the case was never checked live */
+    row[COL_CHECKED] = c->checked ? g_date_time_format (c->checked, "%Y-%m-%d %H:%M") : g_strdup (_("never"));
+    row[COL_NOTICES] = g_strdup_printf ("%u", c->notices);
+    for (int k = 0; k < COL_COUNT; k++)
+      width[k] = MAX (width[k], cn_text_width (row[k]));
+    g_ptr_array_add (rows, row);
   }
+  width[COL_DOMAIN] = MIN (width[COL_DOMAIN], 48);     /* a longer name sticks out */
+  width[COL_PROVIDER] = MIN (width[COL_PROVIDER], 24);
+  const gboolean right[COL_COUNT] = { [COL_LEFT] = TRUE, [COL_NOTICES] = TRUE };
+  g_autoptr (GString) s = g_string_new (NULL);
+  for (int k = 0; k < COL_COUNT; k++)
+    cell (s, head[k], width[k], right[k], k == COL_COUNT - 1);
+  g_string_append_c (s, '\n');
+  for (guint i = 0; i < rows->len; i++) {
+    char **row = rows->pdata[i];
+    CnCaseState st = ((const CnCase *) cases->pdata[i])->state;
+    for (int k = 0; k < COL_COUNT; k++) {
+      if (k == COL_STATE && colour) {
+        /* the colour around the word, not around its padding */
+        g_string_append_printf (s, "%s%s\033[0m", state_colour (st), row[k]);
+        for (int w = cn_text_width (row[k]); w < width[k]; w++)
+          g_string_append_c (s, ' ');
+        g_string_append (s, "  ");
+      } else {
+        cell (s, row[k], width[k], right[k], k == COL_COUNT - 1);
+      }
+    }
+    g_string_append_c (s, '\n');
+  }
+  fputs (s->str, stdout);
 }
 
 static void
@@ -278,16 +343,24 @@ static void
 print_recheck_line (const CnCase *c, const CnLive *live, GDateTime *now)
 {
   g_autoptr (GString) tmp = g_string_new (NULL);
+  g_autoptr (GString) s = g_string_new (NULL);
   g_autofree char *name = g_strdup_printf ("%s:%d", cn_safe (tmp, c->domain), c->port);
   g_autofree char *move = c->was != c->state
-    ? g_strdup_printf ("%s → %s", cn_case_state_name (c->was), cn_case_state_name (c->state))
-    : g_strdup (cn_case_state_name (c->state));
-  g_autoptr (GString) s = g_string_new (NULL);
-  g_string_append_printf (s, "%-32s %-22s %s", name, move, cn_live_status_name (live->status));
+    ? g_strdup_printf ("%s → %s", state_word (c->was), state_word (c->state))
+    : g_strdup (state_word (c->state));
+  cn_text_pad (s, name, 32);
+  g_string_append_c (s, ' ');
+  cn_text_pad (s, move, 22);
+  g_string_append_c (s, ' ');
+  g_string_append (s, cn_output_live_status_word (live->status));
   if (c->not_after && (live->status != CN_LIVE_UNREACHABLE && live->status != CN_LIVE_TIMEOUT)) {
     g_autofree char *na = g_date_time_format (c->not_after, "%Y-%m-%d");
     gboolean known;
-    g_string_append_printf (s, ", notAfter %s (%" G_GINT64_FORMAT " days)", na, cn_case_days_left (c, now, &known));
+    int d = (int) CLAMP (cn_case_days_left (c, now, &known), -999999, 999999);
+    /* TRANSLATORS: after the live state in `certnotice recheck`: the date
+     * the served certificate ends, and the days until then */
+    g_string_append_printf (s, g_dngettext (GETTEXT_PACKAGE, ", notAfter %s (%d day)", ", notAfter %s (%d days)", d),
+                            na, d);
   }
   const char *err = live->error ? live->error : live->worst ? live->worst->error : NULL;
   if (err)
@@ -339,7 +412,7 @@ run_recheck (CnCli *cli, const char *db, CasesFormat fmt)
   cn_case_announce (l, cli->config, &cli->opts, NULL, "recheck", 0, &failed);
   guint removed = 0;
   if (!cn_ledger_expire (l, cli->config->keep_resolved_days, cli->opts.now, FALSE, &removed, &e)) {
-    fprintf (stderr, "certnotice recheck: retention: %s\n", e->message);
+    fprintf (stderr, _("certnotice recheck: retention: %s\n"), e->message);
     g_clear_error (&e);
   }
   g_autofree char *checked = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u case checked", "%u cases checked",

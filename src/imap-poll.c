@@ -555,7 +555,7 @@ judge (Poll *p, GArray *group, GHashTable *msgs)
   /* into the ledger (ledger.h), once, as judged; never in a dry run */
   g_autoptr (GError) le = NULL;
   if (!im->dry_run && !cn_ledger_hook (NULL, NULL, im->cli->config, &im->cli->opts, messages, "imap", 0, &le))
-    cn_imap_log ("%s: not recorded", le->message);
+    cn_imap_log (_("%s: not recorded"), le->message);
   for (guint i = 0; i < judged->len; i++) {
     guint32 u = g_array_index (judged, guint32, i);
     const CnMessage *msg = messages->pdata[i];

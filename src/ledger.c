@@ -15,6 +15,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -42,7 +43,11 @@ cn_ledger_exit_status (const GError *error)
   return CN_EXIT_SOFTWARE;
 }
 
-/* ---- errors: say what is wrong and what to do ---- */
+/* ---- errors: say what is wrong and what to do ----
+ *
+ * They are shown (cases and recheck, filter's and imap's logs), never kept:
+ * translated where they are made (certnotice.h).  What SQLite says stays as
+ * it is. */
 
 static gboolean
 fail_rc (const char *path, int rc, const char *detail, int busy_ms, GError **error)
@@ -51,32 +56,32 @@ fail_rc (const char *path, int rc, const char *detail, int busy_ms, GError **err
   case SQLITE_BUSY:
   case SQLITE_LOCKED:
     g_set_error (error, CN_LEDGER_ERROR, CN_LEDGER_ERROR_BUSY,
-                 "ledger %s is busy: another certnotice process held it for more than %d ms; "
-                 "try again", path, busy_ms);
+                 _("ledger %s is busy: another certnotice process held it for more than %d ms; "
+                   "try again"), path, busy_ms);
     break;
   case SQLITE_NOTADB:
   case SQLITE_CORRUPT:
     g_set_error (error, CN_LEDGER_ERROR, CN_LEDGER_ERROR_CORRUPT,
-                 "ledger %s is damaged or is not a certnotice ledger (%s). To recover, move it "
-                 "aside (mv %s %s.broken): a new ledger starts with the next notice recorded, and "
-                 "`sqlite3 %s.broken .recover` may save what it held", path, detail, path, path, path);
+                 _("ledger %s is damaged or is not a certnotice ledger (%s). To recover, move it "
+                   "aside (mv %s %s.broken): a new ledger starts with the next notice recorded, and "
+                   "`sqlite3 %s.broken .recover` may save what it held"), path, detail, path, path, path);
     break;
   case SQLITE_READONLY:
   case SQLITE_CANTOPEN:
   case SQLITE_PERM:
   case SQLITE_AUTH:
     g_set_error (error, CN_LEDGER_ERROR, CN_LEDGER_ERROR_ACCESS,
-                 "ledger %s cannot be written (%s): make it and its directory yours and "
-                 "writable (chmod u+rw; the directory u+rwx), or give another file with --db "
-                 "or [certnotice] db", path, detail);
+                 _("ledger %s cannot be written (%s): make it and its directory yours and "
+                   "writable (chmod u+rw; the directory u+rwx), or give another file with --db "
+                   "or [certnotice] db"), path, detail);
     break;
   case SQLITE_IOERR:
   case SQLITE_FULL:
     g_set_error (error, CN_LEDGER_ERROR, CN_LEDGER_ERROR_IO,
-                 "ledger %s: %s (is the disk full or failing?)", path, detail);
+                 _("ledger %s: %s (is the disk full or failing?)"), path, detail);
     break;
   default:
-    g_set_error (error, CN_LEDGER_ERROR, CN_LEDGER_ERROR_INTERNAL, "ledger %s: %s", path, detail);
+    g_set_error (error, CN_LEDGER_ERROR, CN_LEDGER_ERROR_INTERNAL, _("ledger %s: %s"), path, detail);
   }
   return FALSE;
 }
@@ -178,8 +183,8 @@ ldb_begin (CnLedger *l, GError **error)
 {
   if (l->readonly) {
     g_set_error (error, CN_LEDGER_ERROR, CN_LEDGER_ERROR_ACCESS,
-                 "ledger %s is read-only here: make it and its directory yours and writable "
-                 "(chmod u+rw; the directory u+rwx), or give another file with --db", l->path);
+                 _("ledger %s is read-only here: make it and its directory yours and writable "
+                   "(chmod u+rw; the directory u+rwx), or give another file with --db"), l->path);
     return FALSE;
   }
   return ldb_exec (l, "BEGIN IMMEDIATE", error);
@@ -289,12 +294,13 @@ static gboolean
 check_version (CnLedger *l, gint64 version, gint64 app, GError **error)
 {
   if (app != 0 && app != APPLICATION_ID)
-    return fail_rc (l->path, SQLITE_NOTADB, "a SQLite file of another application", l->busy_ms, error);
+    return fail_rc (l->path, SQLITE_NOTADB, _("a SQLite file of another application"), l->busy_ms, error);
   if (version > CN_LEDGER_SCHEMA) {
     g_set_error (error, CN_LEDGER_ERROR, CN_LEDGER_ERROR_NEWER,
-                 "ledger %s was written by a newer certnotice (schema %" G_GINT64_FORMAT
-                 "; this one knows up to %d): upgrade certnotice, or give another file with --db",
-                 l->path, version, CN_LEDGER_SCHEMA);
+                 /* user_version is a 32-bit number */
+                 _("ledger %s was written by a newer certnotice (schema %d; this one knows up to "
+                   "%d): upgrade certnotice, or give another file with --db"),
+                 l->path, (int) version, CN_LEDGER_SCHEMA);
     return FALSE;
   }
   return TRUE;
@@ -313,9 +319,9 @@ migrate (CnLedger *l, GError **error)
     return TRUE;
   if (l->readonly) {
     g_set_error (error, CN_LEDGER_ERROR, CN_LEDGER_ERROR_ACCESS,
-                 "ledger %s has schema %" G_GINT64_FORMAT " and needs an upgrade to %d, but cannot be "
-                 "written here: make it and its directory writable (chmod u+rw; the directory u+rwx)",
-                 l->path, version, CN_LEDGER_SCHEMA);
+                 _("ledger %s has schema %d and needs an upgrade to %d, but cannot be written "
+                   "here: make it and its directory writable (chmod u+rw; the directory u+rwx)"),
+                 l->path, (int) version, CN_LEDGER_SCHEMA);
     return FALSE;
   }
   if (!ldb_begin (l, error))
@@ -328,7 +334,7 @@ migrate (CnLedger *l, GError **error)
     g_autoptr (sqlite3_stmt) st = ldb_prep (l, "SELECT count(*) FROM sqlite_master", error);
     ok = st && sqlite3_step (st) == SQLITE_ROW;
     if (ok && sqlite3_column_int64 (st, 0) > 0)
-      ok = fail_rc (l->path, SQLITE_NOTADB, "it holds tables of another application", l->busy_ms, error);
+      ok = fail_rc (l->path, SQLITE_NOTADB, _("it holds tables of another application"), l->busy_ms, error);
   }
   for (gint64 v = version; ok && v < CN_LEDGER_SCHEMA; v++)
     ok = ldb_exec (l, migrations[v], error);
@@ -365,7 +371,7 @@ create_file (const char *path, GError **error)
   g_autofree char *dir = g_path_get_dirname (path);
   if (g_mkdir_with_parents (dir, 0700) < 0) {
     int e = errno;
-    g_autofree char *why = g_strdup_printf ("cannot create directory %s: %s", dir, g_strerror (e));
+    g_autofree char *why = g_strdup_printf (_("cannot create directory %s: %s"), dir, g_strerror (e));
     return fail_rc (path, SQLITE_CANTOPEN, why, 0, error);
   }
   int fd = open (path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
@@ -405,12 +411,12 @@ cn_ledger_open (const char *path, gboolean create, int busy_ms, GError **error)
 {
   if (!create && !g_file_test (path, G_FILE_TEST_EXISTS)) {
     g_set_error (error, CN_LEDGER_ERROR, CN_LEDGER_ERROR_MISSING,
-                 "no ledger at %s yet: filter and imap start it with the first notice they "
-                 "judge (parse with --record)", path);
+                 _("no ledger at %s yet: filter and imap start it with the first notice they "
+                   "judge (parse with --record)"), path);
     return NULL;
   }
   if (g_file_test (path, G_FILE_TEST_IS_DIR)) {
-    fail_rc (path, SQLITE_CANTOPEN, "it is a directory", 0, error);
+    fail_rc (path, SQLITE_CANTOPEN, _("it is a directory"), 0, error);
     return NULL;
   }
   if (create && !create_file (path, error))

@@ -303,8 +303,8 @@ append_claim (GString *s, const CnNotice *n)
   }
 }
 
-static const char *
-live_status_word (CnLiveStatus st)
+const char *
+cn_output_live_status_word (CnLiveStatus st)
 {
   switch (st) {
   /* TRANSLATORS: the state of the certificate a site serves */
@@ -327,7 +327,7 @@ append_live_short (GString *s, const CnLive *l, GDateTime *now)
 {
   gint64 dl = cn_live_days_left (l, now);
   if (dl == G_MININT64) {
-    g_string_append (s, live_status_word (l->status));
+    g_string_append (s, cn_output_live_status_word (l->status));
     return;
   }
   if (l->status == CN_LIVE_EXPIRED) {
@@ -336,7 +336,7 @@ append_live_short (GString *s, const CnLive *l, GDateTime *now)
     return;
   }
   if (l->status != CN_LIVE_OK && l->status != CN_LIVE_EXPIRING) {
-    g_string_append (s, live_status_word (l->status));
+    g_string_append (s, cn_output_live_status_word (l->status));
     g_string_append (s, _(", "));
   }
   append_days_left (s, dl);
@@ -497,7 +497,7 @@ authenticity (CnTristate t)
 static void
 detail_live (Details *d, const CnLive *l, GDateTime *now)
 {
-  g_autoptr (GString) t = g_string_new (live_status_word (l->status));
+  g_autoptr (GString) t = g_string_new (cn_output_live_status_word (l->status));
   const CnEndpoint *w = l->worst && l->worst->have_cert ? l->worst : NULL;
   if (w) {
     g_autofree char *na = g_date_time_format (w->not_after, "%Y-%m-%d %H:%M UTC");
@@ -523,7 +523,7 @@ detail_live (Details *d, const CnLive *l, GDateTime *now)
   for (guint i = 0; l->endpoints->len > 1 && i < l->endpoints->len; i++) {
     const CnEndpoint *e = l->endpoints->pdata[i];
     g_string_truncate (t, 0);
-    g_string_append_printf (t, "  %-39s %s", cn_safe (d->tmp, e->address), live_status_word (e->status));
+    g_string_append_printf (t, "  %-39s %s", cn_safe (d->tmp, e->address), cn_output_live_status_word (e->status));
     if (e->error)
       g_string_append_printf (t, ": %s", cn_safe (d->tmp, e->error));
     detail (d, NULL, t->str);

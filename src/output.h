@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <json-glib/json-glib.h>
 #include "rules.h"
+#include "tlscheck.h"
 
 G_BEGIN_DECLS
 
@@ -70,6 +71,9 @@ void cn_output_write (FILE *out, CnFormat format, const CnNotice *n, GDateTime *
  * in running text ("action-required"), in the user's language. */
 const char *cn_output_verdict_label (CnVerdict v);
 const char *cn_output_verdict_word (CnVerdict v);
+/* The state of the certificate a site serves ("expiring"), in the user's
+ * language (cn_live_status_name is the English name JSON keeps). */
+const char *cn_output_live_status_word (CnLiveStatus st);
 
 /* Text from a mail or a server made safe for a terminal: C0 controls but
  * tab, DEL, C1 controls and bidirectional formatting characters (U+202A–

@@ -423,5 +423,59 @@ ok "config: db = ~/… is the user's home" test -s "$T/ledger/cases.db"
 out=$("$CN" recheck --db "$DB" --no-verify 2>&1); rc=$?
 like "$rc: $out" "^64: .*--no-verify leaves nothing to do" "recheck --no-verify is a usage error"
 
+# ---- 8. in the user's language: what people read, not what is kept ----
+ja() { LC_ALL=ja_JP.UTF-8 "$CN" "$@"; }
+if [ -n "$(locale -a 2>/dev/null | grep -ix 'ja_JP\.utf-\?8')" ]; then
+	head -c 20000 /dev/urandom > "$B/ja-garbage.db"
+	out=$(ja cases --db "$B/ja-garbage.db" 2>&1); rc=$?
+	like "$rc: $out" "^65: certnotice cases: 台帳 .*ja-garbage\.db は壊れているか、certnotice の台帳ではありません \(.*\)。復旧するには.*\(mv .*ja-garbage\.db .*ja-garbage\.db\.broken\).*\.recover" \
+		"Japanese locale: a damaged ledger is explained, with how to recover, in Japanese (same exit 65)"
+	out=$(ja cases --db "$B/newer.db" 2>&1); rc=$?
+	like "$rc: $out" "^78: .*新しい certnotice が書いたものです \(スキーマ 99。この certnotice が扱えるのは 1 まで\)" \
+		"… a ledger of a newer certnotice too"
+	ja filter --rules "$R" --no-verify --db "$B/dir.db" < "$T/m/imap2.eml" > "$B/out" 2>"$B/err"; rc=$?
+	strip_ours "$B/out" | cmp -s - "$T/m/imap2.eml"
+	is "$rc/$?" 0/0 "… filter with an unwritable ledger still delivers the mail intact"
+	like "$(cat "$B/err")" "^certnotice filter: 台帳 .*dir\.db に書き込めません \(.*\): .*chmod u\+rw.*: 記録していません\$" "… and logs why in Japanese"
+	is "$(sed -n 's/^X-Certnotice-Verdict: //p' "$B/out")" unverified "… while the header it adds stays English"
+	out=$(ja cases --db "$DB" --all --now "$(at 8)")
+	like "$(printf '%s\n' "$out" | head -1)" "^ドメイン +状態 +プロバイダ +登録日 +通知の期限 +証明書の期限 +残り日数 +最終確認 +通知数\$" \
+		"cases: the table's headers in Japanese"
+	like "$out" "dead\.test +エスカレート +sakura " "… the states too"
+	# every column starts where its header does (wide characters take two columns)
+	is "$(printf '%s\n' "$out" | python3 -c '
+import sys, unicodedata
+def cols(line):
+    starts, w, prev = [], 0, " "
+    for ch in line:
+        if ch != " " and prev == " " and (not starts or w - starts[-1][1] > 0):
+            starts.append((ch, w))
+        w += 2 if unicodedata.east_asian_width(ch) in "WF" else 1
+        prev = ch
+    return [x for _, x in starts]
+lines = sys.stdin.read().splitlines()
+head = cols(lines[0])
+print(all(cols(l)[:3] == head[:3] for l in lines[1:]))')" True "… and the columns line up under them"
+	is "$(ja cases --db "$DB" --all --format json --now "$(at 8)" | md5sum)" \
+		"$("$CN" cases --db "$DB" --all --format json --now "$(at 8)" | md5sum)" "… JSON is the same under a Japanese locale"
+	is "$(ja cases --db "$DB" --format prometheus --now "$(at 8)" | md5sum)" \
+		"$("$CN" cases --db "$DB" --format prometheus --now "$(at 8)" | md5sum)" "… and so is Prometheus"
+	dbcopy "$DB" "$B/ja.db"
+	out=$(ja recheck --db "$B/ja.db" "${CA[@]}" --connect-to "$(tls_connect_to dead dead.test)" --now "$(at 8)" 2>"$B/err"); rc=$?
+	like "$rc: $out" "^1: dead\.test:443 +エスカレート +期限切れ、証明書の期限 [0-9-]+ \(残り -13 日\): " "recheck: each case's line in Japanese"
+	like "$(cat "$B/err")" "^certnotice recheck: 1 件を確認: 解決 0 件、エスカレート 0 件、未解決のまま 1 件\$" "… and the summary"
+	is "$(sql "$B/ja.db" "SELECT state, live_status FROM cases WHERE domain = 'dead.test'")" "escalated|expired" \
+		"… while the ledger keeps English"
+	ja parse --rules "$R" --no-verify --db "$B/ja-new.db" "$T/m/imap2.eml" >/dev/null 2>"$B/err"
+	is "$(cat "$B/err")" "certnotice parse: 案件 imap2.test を登録しました: フック sh" "a case action's log line in Japanese"
+	printf '[action case-opened]\ncommand = false\n' > "$B/false.conf"
+	ja parse --config "$B/false.conf" --rules "$R" --no-verify --db "$B/ja-fail.db" "$T/m/imap2.eml" >/dev/null 2>"$B/err"
+	is "$(cat "$B/err")" "certnotice parse: 案件 imap2.test を登録しました: フック false: 終了コード 1 (次の recheck で再試行します)" \
+		"… a failed action's too"
+	is "$(sql "$B/ja-fail.db" 'SELECT error FROM events')" "hook false: exit status 1" "… while the ledger keeps why in English"
+else
+	skip "Japanese" "the ja_JP.UTF-8 locale is missing (tools/deps.sh --test makes it)"
+fi
+
 san_check
 done_testing
