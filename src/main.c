@@ -4,34 +4,13 @@
  * (module.h). */
 #include "buildinfo.h"
 #include "module.h"
+#include "paths.h"
 
 #include <glib/gi18n-lib.h>
 #include <dlfcn.h>
 #include <locale.h>
 #include <string.h>
 #include <unistd.h>
-
-/* Whether this executable runs from its meson build tree. */
-static gboolean
-in_build_tree (void)
-{
-  g_autofree char *exe = g_file_read_link ("/proc/self/exe", NULL);
-  return exe && g_str_has_prefix (exe, CERTNOTICE_BUILD_ROOT "/");
-}
-
-/* Where the message catalogs are: $CERTNOTICE_LOCALEDIR, else build/po when
- * this binary runs from its meson build tree (as the shipped rules are
- * found: rules.c), else the installed locale directory.  Caller frees. */
-static char *
-locale_dir (void)
-{
-  const char *env = g_getenv ("CERTNOTICE_LOCALEDIR");
-  if (env && *env)
-    return g_strdup (env);
-  if (in_build_tree ())
-    return g_strdup (CERTNOTICE_BUILD_ROOT "/po");
-  return g_strdup (CERTNOTICE_LOCALEDIR);
-}
 
 const CnModule *
 cn_module_load (GError **error)
@@ -41,7 +20,7 @@ cn_module_load (GError **error)
     return module;
   /* the build tree's module for a binary run from there, else the
    * installed one */
-  const char *path = in_build_tree () ? CERTNOTICE_BUILD_MODULE : CERTNOTICE_MODULE;
+  const char *path = cn_paths_module ();
   void *h = dlopen (path, RTLD_NOW | RTLD_LOCAL);
   if (h == NULL) {
     g_set_error (error, CN_ERROR, CN_ERROR_INTERNAL, _("cannot load the module: %s"), dlerror ());
@@ -97,7 +76,7 @@ int
 main (int argc, char **argv)
 {
   setlocale (LC_ALL, "");
-  g_autofree char *locales = locale_dir ();
+  g_autofree char *locales = cn_paths_locale ();
   bindtextdomain (GETTEXT_PACKAGE, locales);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);

@@ -1,6 +1,6 @@
 /* rules.c — load and validate provider rules (certnotice-rules(5)). */
 #include "rules.h"
-#include "buildinfo.h"
+#include "paths.h"
 #include "generic.h"
 
 #include <glib/gi18n-lib.h>
@@ -745,19 +745,6 @@ cn_rules_load_file (const char *path, GError **error)
   return g_steal_pointer (&set);
 }
 
-/* The rules shipped with this binary: the source tree's when it runs from
- * its meson build tree (so an uninstalled build works from anywhere), else
- * the installed directory. */
-static char *
-shipped_dir (void)
-{
-  g_autofree char *exe = g_file_read_link ("/proc/self/exe", NULL);
-  if (exe && g_str_has_prefix (exe, CERTNOTICE_BUILD_ROOT "/") &&
-      g_file_test (CERTNOTICE_SOURCE_RULES, G_FILE_TEST_IS_DIR))
-    return g_strdup (CERTNOTICE_SOURCE_RULES);
-  return g_strdup (CERTNOTICE_RULESDIR);
-}
-
 CnRuleLayers *
 cn_rules_layers (const char *replace)
 {
@@ -770,7 +757,7 @@ cn_rules_layers (const char *replace)
     l->labels[0] = "replaced";
     return l;
   }
-  l->dirs[0] = shipped_dir ();
+  l->dirs[0] = cn_paths_rules ();
   l->labels[0] = "shipped";
   g_autofree char *user = g_build_filename (g_get_user_config_dir (), "certnotice", "rules", NULL);
   if (g_file_test (user, G_FILE_TEST_IS_DIR)) {

@@ -1,0 +1,20 @@
+/* paths.h — where certnotice's own files are: installed, or, for a binary
+ * run from its meson build tree, the build and source trees (so an
+ * uninstalled build works from any directory). */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* The shipped rules directory (new string). */
+char *cn_paths_rules (void);
+
+/* The module certnotice-core.so (a static string). */
+const char *cn_paths_module (void);
+
+/* The message catalogs: $CERTNOTICE_LOCALEDIR, else the build tree's po/
+ * or the installed locale directory (new string). */
+char *cn_paths_locale (void);
+
+G_END_DECLS
