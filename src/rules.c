@@ -366,7 +366,12 @@ char **
 cn_loader_strings (CnLoader *ld, GKeyFile *kf, const char *group, const char *key, const char *locale)
 {
   g_autoptr (GError) e = NULL;
-  char **v = g_key_file_get_locale_string_list (kf, group, key, locale, NULL, &e);
+  if (!g_key_file_has_key (kf, group, key, NULL) && locale == NULL)
+    return NULL;
+  /* a plain key unless a language is asked for: GLib's locale lookup tries
+   * every name of the current locale, each a failed lookup with its GError */
+  char **v = locale ? g_key_file_get_locale_string_list (kf, group, key, locale, NULL, &e)
+                    : g_key_file_get_string_list (kf, group, key, NULL, &e);
   if (v == NULL) {
     if (!g_error_matches (e, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_KEY_NOT_FOUND))
       cn_loader_problem (ld, cn_loader_line (ld, group, key), "[%s] %s: %s", group, key, e->message);
@@ -388,12 +393,12 @@ char *
 cn_loader_string (CnLoader *ld, GKeyFile *kf, const char *group, const char *key, gboolean required)
 {
   g_autoptr (GError) e = NULL;
-  char *v = g_key_file_get_locale_string (kf, group, key, NULL, &e);
+  char *v = g_key_file_has_key (kf, group, key, NULL) ? g_key_file_get_string (kf, group, key, &e) : NULL;
   if (v)
     g_strstrip (v);
   if ((v == NULL || *v == '\0') && required)
     cn_loader_problem (ld, cn_loader_line (ld, group, NULL), _("[%s]: missing %s"), group, key);
-  else if (v == NULL && !g_error_matches (e, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_KEY_NOT_FOUND))
+  else if (v == NULL && e)
     cn_loader_problem (ld, cn_loader_line (ld, group, key), "[%s] %s: %s", group, key, e->message);
   return v;
 }
