@@ -2,14 +2,15 @@
 # deps.sh — install what building and testing certnotice needs (Debian 12).
 # Installs only what is missing; needs root (or sudo) when something is.
 # With --test, also what the tests drive, and the ja_JP.UTF-8 locale
-# (tests/cli.sh runs certnotice in Japanese).
+# (tests/cli.sh runs certnotice in Japanese); systemd only for
+# systemd-analyze (tests/systemd.sh checks the units; nothing is started).
 set -euo pipefail
 pkgs=(
 	build-essential meson ninja-build pkg-config gettext
 	libgmime-3.0-dev libglib2.0-dev libpcre2-dev libcurl4-openssl-dev libjson-glib-dev libsqlite3-dev
 	openssl curl python3 bc procps time
 )
-[ "${1:-}" = --test ] && pkgs+=(clang libclang-rt-14-dev procmail maildrop dovecot-imapd dovecot-sieve locales)
+[ "${1:-}" = --test ] && pkgs+=(clang libclang-rt-14-dev procmail maildrop dovecot-imapd dovecot-sieve locales systemd)
 missing=()
 for p in "${pkgs[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
