@@ -20,6 +20,7 @@
 #include "output.h"
 #include "prefilter.h"
 #include "source.h"
+#include "test-notice.h"
 
 #include <glib/gstdio.h>
 #include <string.h>
@@ -426,16 +427,8 @@ main (int argc, char **argv)
   cn_mime_init ();
 
   g_autoptr (GError) e = NULL;
-  g_autofree char *rules_dir = g_test_build_filename (G_TEST_DIST, "rules", NULL);
-  rules = cn_rules_load_dir (rules_dir, TRUE, &e);
-  g_assert_no_error (e);
+  oracle_setup (&rules, &opts);
   prefilter = cn_prefilter_set_new (rules);
-  static char *trusted[] = { "mx.certnotice.test", NULL };
-  opts.no_verify = TRUE;
-  opts.trusted_authserv = trusted;
-  opts.now = g_date_time_new_utc (2024, 1, 1, 0, 0, 0);
-  opts.timeout = 10;
-  opts.parallel = 1;
 
   for (guint i = 0; i < G_N_ELEMENTS (subject_cases); i++) {
     g_autofree char *name = g_strdup_printf ("/prefilter/subject/%s", subject_cases[i].name);

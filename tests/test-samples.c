@@ -14,6 +14,7 @@
 #include "pipeline.h"
 #include "output.h"
 #include "source.h"
+#include "test-notice.h"
 
 #include <string.h>
 
@@ -119,16 +120,7 @@ main (int argc, char **argv)
   cn_mime_init ();
 
   g_autoptr (GError) e = NULL;
-  g_autofree char *rules_dir = g_test_build_filename (G_TEST_DIST, "rules", NULL);
-  rules = cn_rules_load_dir (rules_dir, TRUE, &e);
-  g_assert_no_error (e);
-
-  static char *trusted[] = { "mx.certnotice.test", NULL };
-  opts.no_verify = TRUE;
-  opts.trusted_authserv = trusted;
-  opts.now = g_date_time_new_utc (2024, 1, 1, 0, 0, 0);
-  opts.timeout = 10;
-  opts.parallel = 1;
+  oracle_setup (&rules, &opts);
 
   /* samples/<dir>/<case>.eml, every one of them */
   g_autofree char *samples = g_test_build_filename (G_TEST_DIST, "samples", NULL);
