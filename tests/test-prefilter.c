@@ -426,7 +426,6 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   cn_mime_init ();
 
-  g_autoptr (GError) e = NULL;
   oracle_setup (&rules, &opts);
   prefilter = cn_prefilter_set_new (rules);
 
