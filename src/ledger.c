@@ -498,12 +498,14 @@ cn_ledger_set_busy_timeout (CnLedger *l, int busy_ms)
 gboolean
 cn_ledger_forget (CnLedger *l, const char *domain, int port, guint *forgotten, GError **error)
 {
+  /* the cases of DOMAIN (?1), on PORT (?2) or on any port when 0 */
+#define THE_CASES "domain = ?1 AND (?2 = 0 OR port = ?2)"
   static const char *const steps[] = {
-    "DELETE FROM events WHERE case_id IN (SELECT id FROM cases WHERE domain = ?1 AND (?2 = 0 OR port = ?2))",
-    "UPDATE notices SET case_id = NULL WHERE case_id IN "
-    "(SELECT id FROM cases WHERE domain = ?1 AND (?2 = 0 OR port = ?2))",
-    "DELETE FROM cases WHERE domain = ?1 AND (?2 = 0 OR port = ?2)",
+    ("DELETE FROM events WHERE case_id IN (SELECT id FROM cases WHERE " THE_CASES ")"),
+    ("UPDATE notices SET case_id = NULL WHERE case_id IN (SELECT id FROM cases WHERE " THE_CASES ")"),
+    ("DELETE FROM cases WHERE " THE_CASES),
   };
+#undef THE_CASES
   *forgotten = 0;
   if (!ldb_begin (l, error))
     return FALSE;
