@@ -21,11 +21,17 @@
  *           (filter-judge.c).  A mail that is not a notice has nothing to
  *           record.
  *
+ * Built as the front (CN_STATIC_FRONT, module.h), the parent does not fork
+ * for a mail that may be a notice: it becomes the full program
+ * (certnotice-full) with the mail back on stdin, which runs all of the
+ * above again, and the mail goes out from there (judge).
+ *
  * Whatever happens to the child — a module that cannot be loaded, a crash,
  * running out of memory, a hung check, SIGKILL — the parent still has the
  * mail: it goes out with the last complete block the child sent, or
  * unchanged (or, with --tempfail, not at all, exit 75, so the MTA retries).
- * So does it when the command line, the config or the rules are bad.
+ * So does it when the command line, the config or the rules are bad, and
+ * when the front cannot become the full program.
  * SIGTERM makes the parent stop waiting and do the same.  Output is written
  * only after all input was read.
  */
@@ -42,6 +48,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -180,6 +187,150 @@ emit (const char *data, gsize len, const char *headers)
   return CN_EXIT_OK;
 }
 
+/* SIGTERM, SIGINT and SIGHUP: they make the parent stop waiting. */
+static void
+term_signals (sigset_t *set)
+{
+  sigemptyset (set);
+  sigaddset (set, SIGTERM);
+  sigaddset (set, SIGINT);
+  sigaddset (set, SIGHUP);
+}
+
+#ifdef CN_STATIC_FRONT
+/* Put the mail back on stdin for the full program: a memfd, else an
+ * unnamed file in $TMPDIR. */
+static gboolean
+mail_on_stdin (const char *data, gsize len, GError **error)
+{
+  int fd = memfd_create ("certnotice-mail", MFD_CLOEXEC);
+  if (fd < 0)
+    fd = open (g_get_tmp_dir (), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+  if (fd < 0 || !cn_write_all (fd, data, len) || lseek (fd, 0, SEEK_SET) != 0 ||
+      dup2 (fd, STDIN_FILENO) < 0) {
+    int err = errno;
+    g_set_error (error, CN_ERROR, CN_ERROR_INTERNAL, _("cannot hand the mail on: %s"), g_strerror (err));
+    if (fd >= 0)
+      close (fd);
+    return FALSE;
+  }
+  close (fd);
+  return TRUE;
+}
+
+/* The front (module.h) judges nothing itself: the module cannot be loaded
+ * into it.  It becomes the full program, the mail it read on stdin again
+ * and the same argv, which runs the whole filter as ever: its own
+ * prefilter, the judging child, the time budget (of which the front spent
+ * about a millisecond).  The signals stay blocked across the exec, so that
+ * one that comes now is not lost: the full program takes it once its
+ * handlers are in place.  Returns only when this could not be done: REP
+ * says why, and the mail goes out as when the module cannot be loaded. */
+static gboolean
+judge (CnCli *cli, const char *data, gsize len, const char *db, gint64 max_memory, gint64 deadline,
+       ChildReport *rep, gboolean *timed_out)
+{
+  (void) cli, (void) db, (void) max_memory, (void) deadline, (void) timed_out;
+  sigset_t set, old;
+  term_signals (&set);
+  sigprocmask (SIG_BLOCK, &set, &old);
+  g_autoptr (GError) e = NULL;
+  if (!got_term) {   /* else: as when a judging child is cut short */
+    if (mail_on_stdin (data, len, &e))
+      cn_full_exec (&e);
+    rep->error = g_strdup (e->message);
+  }
+  sigprocmask (SIG_SETMASK, &old, NULL);
+  return TRUE;
+}
+#else
+/* A judging child (the file's comment): forked, it loads the module and
+ * judges; the parent reads its blocks into REP until it ends, the DEADLINE
+ * (TIMED_OUT) or a signal.  FALSE when no child could be started (said on
+ * stderr). */
+static gboolean
+judge (CnCli *cli, const char *data, gsize len, const char *db, gint64 max_memory, gint64 deadline,
+       ChildReport *rep, gboolean *timed_out)
+{
+  int fds[2];
+  if (pipe (fds) < 0) {
+    fprintf (stderr, "certnotice filter: pipe: %s\n", g_strerror (errno));
+    return FALSE;
+  }
+  fflush (NULL);
+  pid_t pid = fork ();
+  if (pid == 0) {
+    close (fds[0]);
+    signal (SIGTERM, SIG_DFL);
+    signal (SIGINT, SIG_DFL);
+    signal (SIGHUP, SIG_DFL);
+    /* the module before the address-space limit: like the libraries a
+     * single binary had, it is what the judging process inherits, not
+     * what it uses on the mail */
+    g_autoptr (GError) me = NULL;
+    const CnModule *module = cn_module_load (&me);
+    if (module == NULL) {
+      cn_filter_send_block (fds[1], 'E', me->message);
+      _exit (0);
+    }
+    /* the rules too, unless the parent loaded them (it had no cache) */
+    if (cli->rules == NULL && cn_cli_load_rules (cli) != 0) {
+      cn_filter_send_block (fds[1], 'E', _("setup failed (see the message above)"));
+      _exit (0);
+    }
+    if (max_memory > 0) {
+      struct rlimit rl = { (rlim_t) max_memory, (rlim_t) max_memory };
+      setrlimit (RLIMIT_AS, &rl);
+    }
+    /* the ledger's share ends before the parent stops waiting */
+    module->filter_judge (fds[1], cli, data, len, db, deadline - 100000);
+  }
+  close (fds[1]);
+
+  if (pid < 0) {
+    fprintf (stderr, "certnotice filter: fork: %s\n", g_strerror (errno));
+  } else {
+    g_autoptr (GString) buf = g_string_new (NULL);
+    for (;;) {
+      gint64 left = (deadline - g_get_monotonic_time ()) / 1000;
+      if (left <= 0) {
+        *timed_out = TRUE;
+        break;
+      }
+      struct pollfd pf[2] = { { fds[0], POLLIN, 0 }, { term_pipe[0], POLLIN, 0 } };
+      int r = poll (pf, 2, (int) MIN (left, 1000));
+      if (r < 0 && errno == EINTR)
+        continue;
+      if (got_term || (pf[1].revents & POLLIN))
+        break;
+      if (pf[0].revents & (POLLIN | POLLHUP | POLLERR)) {
+        char chunk[4096];
+        ssize_t n = read (fds[0], chunk, sizeof chunk);
+        if (n < 0 && errno == EINTR)
+          continue;
+        if (n <= 0)
+          break;      /* the child is done (or dead) */
+        g_string_append_len (buf, chunk, n);
+        parse_blocks (buf, rep);
+        /* after the final block the child records in the ledger: wait for
+         * its end (EOF), still only until the deadline */
+        if (rep->error)
+          break;
+      }
+    }
+    kill (pid, SIGKILL);
+    int wst = 0;
+    while (waitpid (pid, &wst, 0) < 0 && errno == EINTR)
+      ;
+    if (WIFSIGNALED (wst) && WTERMSIG (wst) != SIGKILL)
+      fprintf (stderr, _("certnotice filter: the judging process died (signal %d): passing the mail through\n"),
+               WTERMSIG (wst));
+  }
+  close (fds[0]);
+  return TRUE;
+}
+#endif
+
 int
 cn_cmd_filter (int argc, char **argv)
 {
@@ -249,7 +400,7 @@ cn_cmd_filter (int argc, char **argv)
   /* the live check gets most of the budget; the rest is for everything else */
   cli.opts.timeout = MAX (0.2, budget * 0.75 - 0.3);
 
-  if (pipe (term_pipe) < 0) {
+  if (pipe2 (term_pipe, O_CLOEXEC) < 0) {
     fprintf (stderr, "certnotice filter: pipe: %s\n", g_strerror (errno));
     rc = tempfail ? CN_EXIT_TEMPFAIL : emit (data, len, NULL);
     goto out;
@@ -259,6 +410,11 @@ cn_cmd_filter (int argc, char **argv)
   sigaction (SIGTERM, &sa, NULL);
   sigaction (SIGINT, &sa, NULL);
   sigaction (SIGHUP, &sa, NULL);
+  /* the front blocks them while it becomes this program (judge): one that
+   * came meanwhile is taken now */
+  sigset_t set;
+  term_signals (&set);
+  sigprocmask (SIG_UNBLOCK, &set, NULL);
 
   /* the config and the options, then what the prefilter needs of the
    * rules: cached by an earlier run that loaded them (prefilter-cache.h),
@@ -288,83 +444,11 @@ cn_cmd_filter (int argc, char **argv)
     goto out;
   }
 
-  /* 4. a judging child */
-  int fds[2];
-  if (pipe (fds) < 0) {
-    fprintf (stderr, "certnotice filter: pipe: %s\n", g_strerror (errno));
+  /* 4. the judging */
+  if (!judge (&cli, data, len, db, max_memory, deadline, &rep, &timed_out)) {
     rc = tempfail ? CN_EXIT_TEMPFAIL : emit (data, len, NULL);
     goto out;
   }
-  fflush (NULL);
-  pid_t pid = fork ();
-  if (pid == 0) {
-    close (fds[0]);
-    signal (SIGTERM, SIG_DFL);
-    signal (SIGINT, SIG_DFL);
-    signal (SIGHUP, SIG_DFL);
-    /* the module before the address-space limit: like the libraries a
-     * single binary had, it is what the judging process inherits, not
-     * what it uses on the mail */
-    g_autoptr (GError) me = NULL;
-    const CnModule *module = cn_module_load (&me);
-    if (module == NULL) {
-      cn_filter_send_block (fds[1], 'E', me->message);
-      _exit (0);
-    }
-    /* the rules too, unless the parent loaded them (it had no cache) */
-    if (cli.rules == NULL && cn_cli_load_rules (&cli) != 0) {
-      cn_filter_send_block (fds[1], 'E', _("setup failed (see the message above)"));
-      _exit (0);
-    }
-    if (max_memory > 0) {
-      struct rlimit rl = { (rlim_t) max_memory, (rlim_t) max_memory };
-      setrlimit (RLIMIT_AS, &rl);
-    }
-    /* the ledger's share ends before the parent stops waiting */
-    module->filter_judge (fds[1], &cli, data, len, db, deadline - 100000);
-  }
-  close (fds[1]);
-
-  if (pid < 0) {
-    fprintf (stderr, "certnotice filter: fork: %s\n", g_strerror (errno));
-  } else {
-    g_autoptr (GString) buf = g_string_new (NULL);
-    for (;;) {
-      gint64 left = (deadline - g_get_monotonic_time ()) / 1000;
-      if (left <= 0) {
-        timed_out = TRUE;
-        break;
-      }
-      struct pollfd pf[2] = { { fds[0], POLLIN, 0 }, { term_pipe[0], POLLIN, 0 } };
-      int r = poll (pf, 2, (int) MIN (left, 1000));
-      if (r < 0 && errno == EINTR)
-        continue;
-      if (got_term || (pf[1].revents & POLLIN))
-        break;
-      if (pf[0].revents & (POLLIN | POLLHUP | POLLERR)) {
-        char chunk[4096];
-        ssize_t n = read (fds[0], chunk, sizeof chunk);
-        if (n < 0 && errno == EINTR)
-          continue;
-        if (n <= 0)
-          break;      /* the child is done (or dead) */
-        g_string_append_len (buf, chunk, n);
-        parse_blocks (buf, &rep);
-        /* after the final block the child records in the ledger: wait for
-         * its end (EOF), still only until the deadline */
-        if (rep.error)
-          break;
-      }
-    }
-    kill (pid, SIGKILL);
-    int wst = 0;
-    while (waitpid (pid, &wst, 0) < 0 && errno == EINTR)
-      ;
-    if (WIFSIGNALED (wst) && WTERMSIG (wst) != SIGKILL)
-      fprintf (stderr, _("certnotice filter: the judging process died (signal %d): passing the mail through\n"),
-               WTERMSIG (wst));
-  }
-  close (fds[0]);
 
 report:
   if (rep.error) {

@@ -1,17 +1,56 @@
 /* main.c — command line: certnotice parse | filter | imap | check | cases |
  * recheck | rules;
- * and loading the module that runs all of them but the filter's front
- * (module.h). */
+ * and loading the module that runs all of them but the filter's front, or,
+ * built as the front (CN_STATIC_FRONT), becoming the full program that
+ * loads it (module.h). */
 #include "buildinfo.h"
 #include "module.h"
 #include "paths.h"
 
 #include <glib/gi18n-lib.h>
 #include <dlfcn.h>
+#include <errno.h>
+#include <stdio.h>
 #include <locale.h>
 #include <string.h>
 #include <unistd.h>
 
+#ifdef CN_STATIC_FRONT
+/* The front (module.h): GLib and PCRE2 are linked into it, and a process
+ * must never hold two GLibs, so the module, which needs the shared one
+ * (GMime does), can never be loaded here.  What needs the module is run by
+ * the full program instead: this process becomes it. */
+
+static char **main_argv;   /* main()'s argv as it came (a copy: option parsing
+                              reorders the array), for the full program */
+
+static void
+keep_argv (int argc, char **argv)
+{
+  main_argv = g_memdup2 (argv, ((gsize) argc + 1) * sizeof *argv);
+}
+
+gboolean
+cn_full_exec (GError **error)
+{
+  g_autofree char *path = cn_paths_full ();
+  fflush (NULL);
+  /* argv[0] as given: the full program's messages say "certnotice" */
+  execv (path, main_argv);
+  int err = errno;
+  g_set_error (error, CN_ERROR, CN_ERROR_INTERNAL, _("cannot run %s: %s"), path, g_strerror (err));
+  return FALSE;
+}
+
+/* The module's commands: the full program runs them.  Returns only when
+ * this process could not become it (NULL and ERROR). */
+static const CnModule *
+command_module (GError **error)
+{
+  cn_full_exec (error);
+  return NULL;
+}
+#else
 const CnModule *
 cn_module_load (GError **error)
 {
@@ -36,6 +75,16 @@ cn_module_load (GError **error)
   module = m;   /* loaded for good */
   return module;
 }
+
+static void
+keep_argv (int argc, char **argv)
+{
+  (void) argc;
+  (void) argv;
+}
+
+#define command_module cn_module_load
+#endif
 
 /* The commands and what they do, one line each (one string to translate
  * per command). */
@@ -75,6 +124,7 @@ usage (FILE *out)
 int
 main (int argc, char **argv)
 {
+  keep_argv (argc, argv);
   setlocale (LC_ALL, "");
   g_autofree char *locales = cn_paths_locale ();
   bindtextdomain (GETTEXT_PACKAGE, locales);
@@ -101,7 +151,7 @@ main (int argc, char **argv)
   const CnModule *m = NULL;
   gboolean known = !strcmp (cmd, "parse") || !strcmp (cmd, "imap") || !strcmp (cmd, "check") ||
                    !strcmp (cmd, "cases") || !strcmp (cmd, "recheck") || !strcmp (cmd, "rules");
-  if (known && (m = cn_module_load (&e)) == NULL) {
+  if (known && (m = command_module (&e)) == NULL) {
     fprintf (stderr, "certnotice %s: %s\n", cmd, e->message);
     return CN_EXIT_SOFTWARE;
   }

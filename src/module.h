@@ -1,19 +1,37 @@
-/* module.h — the two halves of certnotice.
+/* module.h — the two halves of certnotice, and the two programs.
  *
- * The certnotice executable links only GLib and PCRE2: command-line
- * dispatch (main.c), the config and the rules, the prefilter
- * (prefilter.c), and the filter's parent process with its fast path
- * (cmd-filter.c).  Everything else — reading MIME (GMime), JSON output
- * (json-glib), live checks (libcurl), every other command — is in a shared
- * module, LIBDIR/certnotice/certnotice-core.so, that main.c loads with
- * dlopen() on first use: at once for parse, check, imap, cases, recheck and
- * rules, and in
- * `filter` only in the judging child, for a mail the prefilter cannot rule
- * out.  Most mail a filter sees never loads it.
+ * The front links only GLib and PCRE2: command-line dispatch (main.c), the
+ * config and the rules, the prefilter (prefilter.c), and the filter's
+ * parent process with its fast path (cmd-filter.c).  Everything else —
+ * reading MIME (GMime), JSON output (json-glib), live checks (libcurl),
+ * every other command — is in a shared module,
+ * LIBDIR/certnotice/certnotice-core.so, loaded with dlopen() on first use.
  *
- * The module uses the executable's functions (the executable exports them:
+ * Two programs (src/meson.build):
+ *
+ *   certnotice       (PREFIX/bin) the front alone, built with
+ *                    CN_STATIC_FRONT: GLib and PCRE2 linked statically,
+ *                    which saves most of what starting a process that
+ *                    links them costs (~0.3 ms a run: what `filter` pays
+ *                    for most mail).  It runs `version`, `help`, usage
+ *                    errors, and `filter` up to the prefilter's decision.
+ *                    A process must never hold two GLibs, and GMime needs
+ *                    the shared one: so the front never loads the module;
+ *                    for everything that needs it, it becomes the full
+ *                    program (cn_full_exec: execv, the same argv; `filter`
+ *                    first puts the mail it read back on stdin).
+ *   certnotice-full  (LIBDIR/certnotice, next to the module) the front and
+ *                    the module's loader, GLib shared: loads the module at
+ *                    once for parse, check, imap, cases, recheck and rules,
+ *                    and in `filter` only in the judging child, for a mail
+ *                    the prefilter cannot rule out.
+ *
+ * A sanitized build (b_sanitize) has no static front: its certnotice is the
+ * full program (what certnotice-full is in a plain build).
+ *
+ * The module uses the full program's functions (it exports them:
  * meson.build, export_dynamic), so config and rules loaded by the front
- * are used as they are.  Test programs link both halves statically.
+ * code are used as they are.  Test programs link both halves statically.
  */
 #pragma once
 
@@ -49,7 +67,12 @@ extern const CnModule cn_module;
 
 /* Load the module once per process: the one next to the source tree when
  * this executable runs from its meson build tree, else the installed one
- * (main.c).  NULL and ERROR when it cannot be loaded. */
+ * (main.c).  NULL and ERROR when it cannot be loaded.  Not in the front. */
 const CnModule *cn_module_load (GError **error);
+
+/* The front only (main.c): become certnotice-full (paths.h) with main()'s
+ * argv — the module cannot be loaded into the front (two GLibs).  Returns
+ * only when that failed (FALSE and ERROR, naming the path). */
+gboolean cn_full_exec (GError **error);
 
 G_END_DECLS

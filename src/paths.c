@@ -25,6 +25,13 @@ cn_paths_module (void)
 }
 
 char *
+cn_paths_full (void)
+{
+  g_autofree char *dir = g_path_get_dirname (cn_paths_module ());
+  return g_build_filename (dir, "certnotice-full", NULL);
+}
+
+char *
 cn_paths_locale (void)
 {
   const char *env = g_getenv ("CERTNOTICE_LOCALEDIR");

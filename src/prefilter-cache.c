@@ -94,8 +94,13 @@ cn_prefilter_cache_key (const CnCli *cli)
   if (cli->config == NULL)
     return NULL;
   g_autoptr (CnRuleLayers) l = cn_rules_layers (cli->rules_dir ? cli->rules_dir : cli->config->rules_dir);
-  /* one cache file per set-up: the config file and the rules directories */
-  g_autoptr (GString) setup = g_string_new (cli->config->path);
+  /* one cache file per program and set-up: the executable (the front and
+   * certnotice-full each keep their own, module.h: with one file between
+   * them, each would take the other's for stale), the config file and the
+   * rules directories */
+  g_autofree char *exe = g_file_read_link ("/proc/self/exe", NULL);
+  g_autoptr (GString) setup = g_string_new (exe);
+  g_string_append_printf (setup, "\n%s", cli->config->path);
   for (guint i = 0; l->dirs[i]; i++)
     g_string_append_printf (setup, "\n%s", l->dirs[i]);
   g_autofree char *sum = g_compute_checksum_for_string (G_CHECKSUM_SHA1, setup->str, (gssize) setup->len);

@@ -1,0 +1,121 @@
+#!/usr/bin/env bash
+# front.sh — the front and the full program (src/module.h) (TAP).
+# The certnotice executable (the front: GLib and PCRE2 linked statically)
+# becomes certnotice-full for everything that needs the module.  When it
+# cannot — certnotice-full missing or not executable — no mail is lost:
+#   - `filter` passes a mail that may be a notice through byte for byte, says
+#     why on stderr and exits 0 (75 with --tempfail: nothing written);
+#   - ordinary mail never needed the full program and goes out as ever;
+#   - `parse` exits 70 naming the path it tried.
+# The mail goes to the full program on stdin again: whole from a pipe, and
+# by an unnamed file in $TMPDIR when memfd_create fails (strace's fault
+# injection); when neither works the mail still goes out.
+#
+# certnotice-full is looked for next to the module: in the build tree for a
+# binary run from there, else where it is installed (src/paths.c).  The
+# cases where it is broken run on copies of the build's programs, seen at
+# the build tree's own path in a mount namespace of their own (unshare): the
+# build tree itself is never changed.  A sanitized build has no front
+# (src/meson.build): there this test is skipped as a whole.
+set -u
+SRCDIR=${SRCDIR:-$(cd "$(dirname "$0")/.." && pwd)}
+CN=${CERTNOTICE:-$SRCDIR/build/src/certnotice}
+. "$SRCDIR/tests/tap.sh"
+if [ -n "${CERTNOTICE_SANITIZED:-}" ]; then
+	echo "1..0 # SKIP a sanitized build has no front: its certnotice is the full program"
+	exit 0
+fi
+S=$SRCDIR/samples
+R=$SRCDIR/rules
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+export NO_COLOR= XDG_CONFIG_HOME=$T/config XDG_CACHE_HOME=$T/cache XDG_STATE_HOME=$T/state HOME=$T
+NOTICE=$S/sakura/renewal-failed-iso2022jp.eml
+PLAIN=$S/negative/english-unrelated.eml
+BIN=$(cd "$(dirname "$CN")" && pwd)        # the build tree's src/
+FULL=$BIN/certnotice-full
+F=(filter --rules "$R" --no-verify)
+
+# X-Certnotice fields taken out (and their continuation lines): what is
+# left of filter's output must be the mail as it came
+strip_ours() { awk 'BEGIN { h = 1 } h && /^\r?$/ { h = 0 } h && /^X-Certnotice/ { s = 1; next } h && s && /^[ \t]/ { next } { s = 0; print }' "$1"; }
+
+is "$(ldd "$CN" 2>&1 | grep -Ec 'libglib|libpcre2|libgmime')" 0 "the front links no shared GLib, PCRE2 or GMime"
+ok "certnotice-full is next to it in the build tree" test -x "$FULL"
+
+# ---- the full program as it is: through a pipe, through the fallback ----
+cat "$NOTICE" | "$CN" "${F[@]}" > "$T/pipe.out" 2> "$T/pipe.err"
+is "$?/$(verdict "$T/pipe.out")/$(cat "$T/pipe.err")" "0/unverified/" "a notice on a pipe: judged by the full program"
+# a notice with a body larger than a pipe holds: all of it reaches the full program
+{ cat "$NOTICE"; for i in $(seq 20000); do printf 'line %05d of a long signature, to make the mail large\n' "$i"; done; } > "$T/big.eml"
+cat "$T/big.eml" | "$CN" "${F[@]}" > "$T/big.out" 2> "$T/big.err"
+is "$?/$(verdict "$T/big.out")/$(cat "$T/big.err")" "0/unverified/" "a notice of $(( $(wc -c < "$T/big.eml") / 1024 )) KiB on a pipe: judged"
+ok "… and the mail is all there, as it came" cmp -s <(strip_ours "$T/big.out") "$T/big.eml"
+if command -v strace > /dev/null; then
+	# memfd_create fails: an unnamed file in $TMPDIR
+	mkdir "$T/tmp"
+	TMPDIR=$T/tmp strace -f -o "$T/strace" -e trace=memfd_create,openat -e inject=memfd_create:error=ENOSYS \
+		"$CN" "${F[@]}" < "$NOTICE" > "$T/tmpfile.out" 2> "$T/tmpfile.err"
+	is "$?/$(verdict "$T/tmpfile.out")/$(cat "$T/tmpfile.err")" "0/unverified/" \
+		"memfd_create failing: the mail goes on through a file in \$TMPDIR, and is judged"
+	ok "… opened there with O_TMPFILE" grep -q "openat(AT_FDCWD, \"$T/tmp\", [^)]*O_TMPFILE" "$T/strace"
+	# neither works: the mail goes out unjudged, unchanged
+	TMPDIR=$T/none strace -f -o /dev/null -e trace=memfd_create -e inject=memfd_create:error=ENOSYS \
+		"$CN" "${F[@]}" < "$NOTICE" > "$T/nofile.out" 2> "$T/nofile.err"
+	is "$?" 0 "no memfd and no \$TMPDIR: exit 0"
+	ok "… the mail passed through byte for byte" cmp -s "$T/nofile.out" "$NOTICE"
+	like "$(cat "$T/nofile.err")" "^certnotice filter: cannot hand the mail on: .*: passing the mail through unchanged$" "… and says so"
+else
+	for d in "memfd_create failing" "… O_TMPFILE" "no memfd and no \$TMPDIR" "… passed through" "… says so"; do
+		skip "$d" "strace is not installed"
+	done
+fi
+
+# ---- certnotice-full broken ----
+# in_ns CMD…: CMD with the build tree's src/ replaced by $T/src (copies of
+# its programs), in a mount namespace of its own
+in_ns() {
+	unshare "${NS_FLAGS[@]}" sh -c 'mount --bind "$0" "$1" && shift && exec "$@"' "$T/src" "$BIN" "$@"
+}
+NS_FLAGS=()
+if unshare -m true 2> /dev/null; then
+	NS_FLAGS=(-m)
+elif unshare -rm true 2> /dev/null; then
+	NS_FLAGS=(-rm)   # not root: a user namespace of our own
+fi
+if [ ${#NS_FLAGS[@]} = 0 ]; then
+	skip "certnotice-full missing or not executable" "no mount namespace can be made here (unshare -m, unshare -rm)"
+	done_testing
+	exit
+fi
+mkdir "$T/src"
+cp "$BIN/certnotice" "$BIN/certnotice-full" "$BIN/certnotice-core.so" "$T/src/"
+# the copies as they are: the notice is judged (the set-up works)
+in_ns "$BIN/certnotice" "${F[@]}" < "$NOTICE" > "$T/ns.out" 2> "$T/ns.err"
+is "$?/$(verdict "$T/ns.out")/$(cat "$T/ns.err")" "0/unverified/" "copies of the programs in a namespace: a notice is judged"
+
+# broken HOW: certnotice-full made so
+for how in missing not-executable; do
+	cp "$BIN/certnotice-full" "$T/src/"
+	case $how in
+	missing) rm "$T/src/certnotice-full"; why="No such file or directory" ;;
+	not-executable) chmod a-x "$T/src/certnotice-full"; why="Permission denied" ;;
+	esac
+	in_ns "$BIN/certnotice" "${F[@]}" < "$NOTICE" > "$T/b.out" 2> "$T/b.err"
+	is "$?" 0 "certnotice-full $how: filter on a notice exits 0"
+	ok "… the mail passed through byte for byte" cmp -s "$T/b.out" "$NOTICE"
+	is "$(cat "$T/b.err")" "certnotice filter: cannot run $FULL: $why: passing the mail through unchanged" \
+		"… and says why, naming the path"
+	in_ns "$BIN/certnotice" "${F[@]}" --tempfail < "$NOTICE" > "$T/b.out" 2> "$T/b.err"
+	is "$?/$(wc -c < "$T/b.out")" "75/0" "… with --tempfail: exit 75, nothing written"
+	is "$(cat "$T/b.err")" "certnotice filter: cannot run $FULL: $why: exit 75 (--tempfail)" "… and says why"
+	in_ns "$BIN/certnotice" "${F[@]}" --tempfail < "$PLAIN" > "$T/b.out" 2> "$T/b.err"
+	is "$?/$(cat "$T/b.err")" "0/" "… ordinary mail never needs it: exit 0, nothing said"
+	ok "… the mail written out as it came" cmp -s "$T/b.out" "$PLAIN"
+	in_ns "$BIN/certnotice" parse --rules "$R" --no-verify "$NOTICE" > "$T/b.out" 2> "$T/b.err"
+	is "$?/$(wc -c < "$T/b.out")" "70/0" "… parse: exit 70, no output"
+	is "$(cat "$T/b.err")" "certnotice parse: cannot run $FULL: $why" "… naming the path it tried"
+	is "$(in_ns "$BIN/certnotice" version 2>&1)" "$("$CN" version)" "… version runs in the front"
+done
+
+done_testing
