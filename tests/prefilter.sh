@@ -8,8 +8,10 @@
 #     every tenth corpus mail (tests/test-prefilter.c compares every corpus
 #     mail's records through the library);
 # and the parts that only the binary has:
-#   - the certnotice executable links GLib and PCRE2, not GMime, json-glib,
-#     libcurl or SQLite; `filter` loads the module for a notice only;
+#   - the certnotice executable (the front) links no shared GLib or PCRE2
+#     (they are linked in), nor GMime, json-glib, libcurl or SQLite, and
+#     certnotice-full, which it becomes for a notice, GLib and PCRE2 only;
+#     `filter` execs certnotice-full and loads the module for a notice only;
 #   - the prefilter's cache ($XDG_CACHE_HOME/certnotice): written by a run that
 #     loaded the rules, used by the next, never stale (a rule edited or added
 #     counts at once), ignored when damaged; broken rules are reported whether
@@ -98,20 +100,47 @@ else
 	skip "filter: the corpus" "no corpus at $CORPUS"
 fi
 
-# ---- what the executable loads ----
+# ---- what the programs link and load ----
 libs=$(ldd "$CN" 2>/dev/null | awk '{ print $1 }')
+FULL=$(dirname "$CN")/certnotice-full
 if [ -n "${CERTNOTICE_SANITIZED:-}" ]; then
-	# src/meson.build: a sanitized build links the module's libraries into
-	# the executable (GCC 12's LeakSanitizer and dlopen()ed dynamic TLS)
-	skip "the executable links neither GMime, json-glib, libcurl nor SQLite" "a sanitized build links them"
+	# src/meson.build: a sanitized build has no front (certnotice is the
+	# full program) and links the module's libraries into it (GCC 12's
+	# LeakSanitizer and dlopen()ed dynamic TLS)
+	skip "the front links no shared GLib, PCRE2, GMime, json-glib, libcurl nor SQLite" "a sanitized build has no front"
+	skip "certnotice-full links neither GMime, json-glib, libcurl nor SQLite" "a sanitized build links them"
+	skip "… but GLib" "a sanitized build has no certnotice-full"
 else
-	unlike "$libs" 'gmime|json-glib|curl|sqlite|gio-|gpgme' "the certnotice executable links neither GMime, json-glib, libcurl nor SQLite"
+	unlike "$libs" 'glib|pcre2|gmime|json-glib|curl|sqlite|gio-|gpgme' \
+		"the certnotice executable (the front) links no shared GLib, PCRE2, GMime, json-glib, libcurl nor SQLite"
+	full_libs=$(ldd "$FULL" 2>/dev/null | awk '{ print $1 }')
+	unlike "$full_libs" 'gmime|json-glib|curl|sqlite|gio-|gpgme' "certnotice-full links neither GMime, json-glib, libcurl nor SQLite"
+	like "$full_libs" 'libglib-2\.0' "… but GLib"
 fi
-like "$libs" 'libglib-2\.0' "… but GLib"
 module_loaded() { LD_DEBUG=files "${FILTER[@]}" < "$1" 2>&1 >/dev/null | grep -c 'certnotice-core\.so.*dynamically loaded'; }
 is "$(module_loaded "$S/negative/english-unrelated.eml")" 0 "filter: mail that is not a notice never loads the module"
 is "$(module_loaded "$S/sakura/renewal-failed-iso2022jp.eml")" 1 "… a notice does (in the judging process)"
 is "$(module_loaded "$S/sakura/forwarded-rfc822.eml")" 1 "… and so does a mail with a notice attached"
+# full_execs MAIL: how often filter on MAIL starts certnotice-full
+full_execs() {
+	strace -f -e trace=execve -o "$T/execs" "${FILTER[@]}" < "$1" > /dev/null 2>&1
+	grep -c '^[0-9]* *execve("[^"]*/certnotice-full", .* = 0$' "$T/execs"
+}
+if [ -n "${CERTNOTICE_SANITIZED:-}" ]; then
+	for d in "filter: mail that is not a notice never execs certnotice-full" "… a notice does, once" \
+		"… and so does a mail with a notice attached"; do
+		skip "$d" "a sanitized build has no front"
+	done
+elif ! command -v strace > /dev/null; then
+	for d in "filter: mail that is not a notice never execs certnotice-full" "… a notice does, once" \
+		"… and so does a mail with a notice attached"; do
+		skip "$d" "strace is not installed"
+	done
+else
+	is "$(full_execs "$S/negative/english-unrelated.eml")" 0 "filter: mail that is not a notice never execs certnotice-full"
+	is "$(full_execs "$S/sakura/renewal-failed-iso2022jp.eml")" 1 "… a notice does, once"
+	is "$(full_execs "$S/sakura/forwarded-rfc822.eml")" 1 "… and so does a mail with a notice attached"
+fi
 
 # ---- the cache ----
 rm -rf "$T/cache"
@@ -135,9 +164,15 @@ if command -v strace > /dev/null; then
 	ASAN_OPTIONS="${ASAN_OPTIONS:-}${ASAN_OPTIONS:+:}detect_leaks=0" \
 		strace -f -e trace=openat -o "$T/strace" "${F[@]}" < "$NOTICE" > /dev/null 2>&1
 	ok "… which the judging process of a notice reads" grep -q '/rules/sakura\.rules"' "$T/strace"
+	# the full program keeps a cache of its own (one per executable): a
+	# notice leaves the front's as it was
+	ASAN_OPTIONS="${ASAN_OPTIONS:-}${ASAN_OPTIONS:+:}detect_leaks=0" \
+		strace -f -e trace=openat -o "$T/strace" "${F[@]}" < "$PLAIN" > /dev/null 2>&1
+	is "$(grep -c '/rules/[a-z-]*\.rules"' "$T/strace")" 0 "… and after a notice, plain mail still passes without opening a rule file"
 else
 	skip "no rule file opened" "strace is not installed"
 	skip "rule files opened for a notice" "strace is not installed"
+	skip "no rule file opened after a notice" "strace is not installed"
 fi
 # a new kind whose subject matches the plain mail: it counts at once
 subject=$(grep -m1 '^Subject:' "$PLAIN" | sed 's/^Subject: *//; s/\r$//')
@@ -154,6 +189,8 @@ printf '[notice broken]\nbody = (\n' >> "$T/rules/sakura.rules"
 is "$?/$(wc -c < "$T/broken.out")" "75/0" "a rule file broken after the cache was written: --tempfail gives 75 for plain mail too"
 like "$(cat "$T/broken.err")" "sakura\.rules:[0-9]+: .*bad pattern" "… and says where"
 cp "$T/sakura.saved" "$T/rules/sakura.rules"
+# the front's cache alone (a notice leaves certnotice-full's too)
+rm -rf "$T/cache"
 "${F[@]}" < "$PLAIN" > /dev/null 2>&1
 cache=$(ls "$T/cache/certnotice"/prefilter-*.cache)
 # damaged caches: cut short, garbage, the checksum wrong
