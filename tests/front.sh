@@ -71,6 +71,32 @@ else
 	done
 fi
 
+# ---- installed ----
+BUILD=${G_TEST_BUILDDIR:-$SRCDIR/build}
+if meson install -C "$BUILD" --destdir "$T/root" --no-rebuild --quiet > "$T/install.log" 2>&1; then
+	installed=$(cd "$T/root" && find . -name 'certnotice*' -type f -perm -u+x | sed 's|^\.||' | sort | tr '\n' ' ')
+	like "$installed" "/bin/certnotice " "meson install: certnotice in PREFIX/bin"
+	# the path the installed front execs (the exec itself made to fail, so
+	# that an installation on this machine is never run)
+	tried=""
+	if command -v strace > /dev/null; then
+		strace -o /dev/null -e trace=execve -e inject=execve:error=ENOENT:when=2 \
+			"$T/root$(printf '%s' "$installed" | grep -o '[^ ]*/bin/certnotice ' | tr -d ' ')" parse /dev/null \
+			> /dev/null 2> "$T/inst.err"
+		tried=$(sed -n 's/^certnotice parse: cannot run \(.*\): No such file or directory$/\1/p' "$T/inst.err")
+	fi
+	if [ -n "$tried" ]; then
+		ok "… certnotice-full where the installed front looks for it ($tried)" test -x "$T/root$tried"
+		ok "… next to the module" test -f "$T/root$(dirname "$tried")/certnotice-core.so"
+	else
+		skip "… certnotice-full where the installed front looks for it" "strace is not installed"
+		skip "… next to the module" "strace is not installed"
+	fi
+else
+	ok "meson install --destdir works" false
+	sed 's/^/# /' "$T/install.log"
+fi
+
 # ---- certnotice-full broken ----
 # in_ns CMD…: CMD with the build tree's src/ replaced by $T/src (copies of
 # its programs), in a mount namespace of its own
