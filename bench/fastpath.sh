@@ -61,7 +61,11 @@ export XDG_CONFIG_HOME=$work/config XDG_CACHE_HOME=$work/cache XDG_STATE_HOME=$w
 unset CERTNOTICE_PREFILTER CERTNOTICE_RULES
 
 echo "build: $builddir; $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "certnotice links: $(ldd "$cn" | awk '$1 != "linux-vdso.so.1" { sub(/\.so.*/, "", $1); printf "%s ", $1 }')"
+# the front (GLib and PCRE2 linked in) and the program it becomes for a
+# notice (src/module.h); a sanitized build has only the latter, as certnotice
+links () { ldd "$1" | awk '$1 != "linux-vdso.so.1" { sub(/\.so.*/, "", $1); printf "%s ", $1 }'; }
+echo "certnotice links: $(links "$cn")"
+[[ -x $builddir/src/certnotice-full ]] && echo "certnotice-full links: $(links "$builddir/src/certnotice-full")"
 
 # ---- 1. per delivery ----
 echo

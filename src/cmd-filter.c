@@ -145,32 +145,6 @@ typedef struct {
   char *error;       /* an 'E' block                                  */
 } ChildReport;
 
-/* Parse complete blocks from BUF. */
-static void
-parse_blocks (GString *buf, ChildReport *rep)
-{
-  for (;;) {
-    const char *nl = memchr (buf->str, '\n', buf->len);
-    if (nl == NULL)
-      return;
-    char kind = buf->str[0];
-    gsize n = (gsize) g_ascii_strtoull (buf->str + 2, NULL, 10);
-    gsize head = (gsize) (nl - buf->str) + 1;
-    if (buf->len < head + n)
-      return;
-    char *text = g_strndup (buf->str + head, n);
-    if (kind == 'E') {
-      g_free (rep->error);
-      rep->error = text;
-    } else {
-      g_free (rep->block);
-      rep->block = text;
-      rep->final = kind == 'F';
-    }
-    g_string_erase (buf, 0, (gssize) (head + n));
-  }
-}
-
 static int
 emit (const char *data, gsize len, const char *headers)
 {
@@ -244,6 +218,32 @@ judge (CnCli *cli, const char *data, gsize len, const char *db, gint64 max_memor
   return TRUE;
 }
 #else
+/* Parse complete blocks from BUF. */
+static void
+parse_blocks (GString *buf, ChildReport *rep)
+{
+  for (;;) {
+    const char *nl = memchr (buf->str, '\n', buf->len);
+    if (nl == NULL)
+      return;
+    char kind = buf->str[0];
+    gsize n = (gsize) g_ascii_strtoull (buf->str + 2, NULL, 10);
+    gsize head = (gsize) (nl - buf->str) + 1;
+    if (buf->len < head + n)
+      return;
+    char *text = g_strndup (buf->str + head, n);
+    if (kind == 'E') {
+      g_free (rep->error);
+      rep->error = text;
+    } else {
+      g_free (rep->block);
+      rep->block = text;
+      rep->final = kind == 'F';
+    }
+    g_string_erase (buf, 0, (gssize) (head + n));
+  }
+}
+
 /* A judging child (the file's comment): forked, it loads the module and
  * judges; the parent reads its blocks into REP until it ends, the DEADLINE
  * (TIMED_OUT) or a signal.  FALSE when no child could be started (said on
