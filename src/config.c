@@ -3,7 +3,9 @@
 #include "imapproto.h"
 
 #include <glib/gi18n-lib.h>
+#include <errno.h>
 #include <string.h>
+#include <sys/stat.h>
 
 /* ---- accounts ---- */
 
@@ -476,6 +478,11 @@ cn_config_load (const char *path, gboolean explicit, GError **error)
   g_autofree char *text = NULL;
   gsize len = 0;
   g_autoptr (GError) e = NULL;
+  /* no config file (most users): said without a GError, whose message
+   * would cost a filter run a charset converter */
+  struct stat st;
+  if (!explicit && stat (c->path, &st) < 0 && errno == ENOENT)
+    return g_steal_pointer (&c);
   if (!g_file_get_contents (c->path, &text, &len, &e)) {
     if (!explicit && g_error_matches (e, G_FILE_ERROR, G_FILE_ERROR_NOENT))
       return g_steal_pointer (&c);

@@ -81,9 +81,17 @@ add_dir (GString *key, const char *dir)
       g_ptr_array_add (names, g_strdup (name));
   g_ptr_array_sort (names, compare_names);
   add_input (key, "dir", dir);
+  /* DIR/NAME as rules.c builds it (g_build_filename: one '/' between) */
+  g_autoptr (GString) path = g_string_new (dir);
+  while (path->len > 1 && path->str[path->len - 1] == '/')
+    g_string_truncate (path, path->len - 1);
+  if (path->len == 0 || path->str[path->len - 1] != '/')
+    g_string_append_c (path, '/');
+  gsize base = path->len;
   for (guint i = 0; i < names->len; i++) {
-    g_autofree char *path = g_build_filename (dir, names->pdata[i], NULL);
-    add_input (key, "file", path);
+    g_string_truncate (path, base);
+    g_string_append (path, names->pdata[i]);
+    add_input (key, "file", path->str);
   }
   return TRUE;
 }
