@@ -20,6 +20,8 @@
 #    part decoded), and with the prefilter off.  Best and median of
 #    BENCH_BATCH_RUNS interleaved runs, wall and user+sys CPU; the goal:
 #    certnotice's throughput >= 2x the baseline's.
+# Then, with /usr/bin/time (Debian's package "time"): the peak memory of
+#    each (maximum resident set of the largest process).
 # 3. With valgrind installed (BENCH_CALLGRIND=0 skips it): instructions per
 #    run, which the machine's load does not blur — filter on each mail, parse
 #    over the corpus, the baseline over the corpus.
@@ -149,6 +151,18 @@ read -r _ cc < <(best_med "$work/cn.cpu"); read -r _ bc < <(best_med "$work/base
 awk -v cw="$cw" -v bw="$bw" -v cc="$cc" -v bc="$bc" 'BEGIN {
   printf "certnotice / baseline throughput: %.2fx (median wall), %.2fx (median CPU)\n", bw / cw, (cc > 0 ? bc / cc : 0)
   printf "goal (>= 2x the baseline): %s\n", ((bw / cw >= 2) ? "met" : "MISSED") }'
+
+# ---- peak memory ----
+if [[ -x /usr/bin/time ]]; then
+  echo
+  echo "== peak memory (maximum resident set, KiB; the largest process of each run) =="
+  maxrss () { /usr/bin/time -f %M -o "$work/rss" "$@" > /dev/null 2>&1 || true; tail -1 "$work/rss"; }
+  printf '  %-52s %8s\n' "cat < ordinary mail" "$(maxrss cat < "$plain")"
+  printf '  %-52s %8s\n' "certnotice filter --no-verify < ordinary mail" "$(maxrss "$cn" filter --no-verify < "$plain")"
+  printf '  %-52s %8s\n' "certnotice filter --no-verify < notice" "$(maxrss "$cn" filter --no-verify < "$notice")"
+  printf '  %-52s %8s\n' "certnotice parse over the corpus" "$(maxrss xargs -0 -a "$work/files" sh -c '"$0" "$@" || [ $? -eq 1 ]' "$cn" parse --no-verify --format json)"
+  printf '  %-52s %8s\n' "gmime-baseline over the corpus" "$(maxrss xargs -0 -a "$work/files" "$baseline" -q)"
+fi
 
 # ---- 3. instructions ----
 if [[ ${BENCH_CALLGRIND:-1} != 0 ]] && command -v valgrind > /dev/null; then
