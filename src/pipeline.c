@@ -31,12 +31,45 @@ cn_batch_free (CnBatch *b)
   g_free (b);
 }
 
+/* Whether N, the record of an attached message, says nothing: not a notice
+ * (a notice's verdict is never not-a-notice), no reason, no error. */
+static gboolean
+says_nothing (const CnNotice *n)
+{
+  return n->rule == NULL && n->reasons->len == 0 && n->internal_error == NULL;
+}
+
+/* Drop the records of MSG's attached messages that say nothing (and their
+ * mails), keeping the order of the others. */
+static void
+drop_silent_attached (CnMessage *msg)
+{
+  GPtrArray *mails = msg->mails, *notices = msg->notices;
+  guint kept = 1;
+  for (guint i = 1; i < mails->len; i++) {
+    if (says_nothing (notices->pdata[i])) {
+      /* the notice borrows the mail: it goes first */
+      cn_notice_free (notices->pdata[i]);
+      cn_mail_free (mails->pdata[i]);
+    } else {
+      notices->pdata[kept] = notices->pdata[i];
+      mails->pdata[kept] = mails->pdata[i];
+      kept++;
+    }
+  }
+  for (guint i = kept; i < mails->len; i++)
+    notices->pdata[i] = mails->pdata[i] = NULL;   /* both free functions take NULL */
+  g_ptr_array_set_size (notices, kept);
+  g_ptr_array_set_size (mails, kept);
+}
+
 CnMessage *
 cn_batch_add (CnBatch *b, GPtrArray *mails)
 {
   CnMessage *msg = cn_message_new (mails);
   g_ptr_array_add (b->messages, msg);
   cn_message_judge (msg, b->rules, b->opts, b->trace);
+  drop_silent_attached (msg);
   /* matching is done: the body text is not needed any more */
   for (guint i = 0; i < mails->len; i++) {
     CnMail *m = mails->pdata[i];

@@ -32,7 +32,10 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (CnBatch, cn_batch_free)
 
 /* Read stage: judge the mails of one message (MAILS: the message, then its
  * embedded ones, as cn_source_from_bytes gives them) and keep them.  Takes
- * a reference to MAILS.  Returns the message, owned by B. */
+ * a reference to MAILS.  An attached message whose record says nothing
+ * (not a notice, no reason, no error: a bounced original, forwarded
+ * ordinary mail) gets no record of its own: its mail is dropped from MAILS
+ * (certnotice(1), OUTPUT).  Returns the message, owned by B. */
 CnMessage *cn_batch_add (CnBatch *b, GPtrArray *mails);
 
 /* Verify stage (one parallel check of every distinct name that wants it),
