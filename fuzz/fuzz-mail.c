@@ -53,6 +53,9 @@
  *   P4  the fast paths give what the full path gives, JSON and text: the
  *       record read from the header block of a mail the prefilter rules
  *       out, and the records of a mail read with its text skimmed
+ *   P5  when the prefilter is sure of the subjects of the messages attached
+ *       to a mail (cn_prefilter_attached_subjects), every message the full
+ *       path finds attached has one of them
  */
 #include "fuzz-report.h"
 
@@ -437,9 +440,28 @@ check_same_report (const char *what, GPtrArray *fast, GPtrArray *full)
   }
 }
 
-/* MSG: the full path's judgement of the input D (LEN bytes). */
+/* P5: the subject of each of MAILS's attached messages (the full path's
+ * records, before judging drops those that say nothing) is one the
+ * prefilter read in D. */
 static void
-check_prefilter (const char *d, gsize len, const CnMessage *msg)
+check_attached_subjects (const char *d, gsize len, GPtrArray *mails)
+{
+  g_autoptr (GPtrArray) subjects = cn_prefilter_attached_subjects (d, len);
+  for (guint i = 1; subjects && i < mails->len; i++) {
+    const CnMail *m = mails->pdata[i];
+    gboolean read = FALSE;
+    for (guint k = 0; k < subjects->len && !read; k++)
+      read = strcmp (subjects->pdata[k], m->subject) == 0;
+    CN_FUZZ_CHECK (read, "P5: part %s has the subject \"%.200s\", not one of the %u the prefilter read%s%.200s",
+                   m->part, m->subject, subjects->len, subjects->len ? ", the first: " : "",
+                   subjects->len ? (const char *) subjects->pdata[0] : "");
+  }
+}
+
+/* MSG: the full path's judgement of the input D (LEN bytes); ATTACHED: the
+ * messages it found attached (before judging dropped any). */
+static void
+check_prefilter (const char *d, gsize len, const CnMessage *msg, guint attached)
 {
   gsize end = 0;
   CnPrefilter pf = cn_prefilter_mail (prefilter, d, len, &end);
@@ -461,8 +483,7 @@ check_prefilter (const char *d, gsize len, const CnMessage *msg)
                    "P2: the prefilter reads the subject \"%.200s\", the full path \"%.200s\"", subject, m->subject);
   }
   if (cn_fuzz_check_on ("P3") && !cn_prefilter_may_embed (d, len))
-    CN_FUZZ_CHECK (msg->mails->len == 1, "P3: no attached message seen, but the full path finds %u",
-                   msg->mails->len - 1);
+    CN_FUZZ_CHECK (attached == 0, "P3: no attached message seen, but the full path finds %u", attached);
   if (cn_fuzz_check_on ("P4")) {
     if (pf == CN_PREFILTER_NO)
       check_same_report ("the header block's record", cn_mime_read_header (d, end, "fuzz", 0),
@@ -492,10 +513,13 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
   const char *d = size ? (const char *) data : "";
   g_autoptr (GPtrArray) mails = cn_source_from_bytes (d, size, "fuzz");
   CN_FUZZ_CHECK (mails->len >= 1, "no record for a message");
+  guint attached = mails->len - 1;
+  if (cn_fuzz_check_on ("P5"))
+    check_attached_subjects (d, size, mails);
   g_autoptr (CnBatch) batch = judge_all (mails);
   g_autofree char *headers = cn_splice_verdict_headers (batch->messages->pdata[0], opts.now);
   cn_fuzz_check_header_block (headers);
-  check_prefilter (d, size, batch->messages->pdata[0]);
+  check_prefilter (d, size, batch->messages->pdata[0], attached);
 
   g_autoptr (GBytes) spliced = NULL;
   check_splice (d, size, headers, &spliced);

@@ -175,22 +175,33 @@ is_named (const char *field, gsize name_len, gssize colon, const char *name)
   return colon >= 0 && name_len == strlen (name) && g_ascii_strncasecmp (field, name, name_len) == 0;
 }
 
+/* A field name longer than this is not read with certainty in a header
+ * block GMime meets mid-stream (its 4 KiB scan buffer). */
+#define MAX_NAME 998
+
 /* Call FN for each field of the header block at the top of DATA, in
  * order, and set *HEADER_END just past the empty line that ends it.  FALSE
- * when the reading is unsure (prefilter.h). */
+ * when the reading is unsure (prefilter.h).  STRICT: a header block inside
+ * a message (an attached message's, a part's), where GMime's reading of a
+ * line it takes for no field, or of a line that may be a boundary, depends
+ * on more than the line: every line must be a field (its name no longer
+ * than MAX_NAME) or a continuation, none may start with "--", and no mbox
+ * From_ line is skipped. */
 static gboolean
-each_field (const char *data, gsize len, FieldFunc fn, gpointer user, gsize *header_end)
+each_field (const char *data, gsize len, gboolean strict, FieldFunc fn, gpointer user, gsize *header_end)
 {
   const char *p = data, *end = data + MIN (len, (gsize) CN_PREFILTER_MAX_HEADER);
-  /* GMime skips an mbox From_ line at the top */
-  if (len >= 5 && memcmp (data, "From ", 5) == 0) {
+  gsize name_len = 0;
+  /* GMime skips an mbox From_ line at the top — when it is no field:
+   * "From : a@b.example" is one */
+  if (!strict && len >= 5 && memcmp (data, "From ", 5) == 0) {
     const char *nl = memchr (p, '\n', (gsize) (end - p));
     if (nl == NULL)
       return FALSE;
-    p = nl + 1;
+    if (field_colon (p, (gsize) (nl - p), &name_len) < 0)
+      p = nl + 1;
   }
   const char *field = NULL;      /* the field being read, or NULL */
-  gsize name_len = 0;
   gssize colon = -1;
   guint fields = 0;
   for (;;) {
@@ -220,6 +231,8 @@ each_field (const char *data, gsize len, FieldFunc fn, gpointer user, gsize *hea
       colon = field_colon (p, n, &name_len);
       if (colon < 0 && fields == 0)
         return FALSE;            /* GMime reads no message at all */
+      if (strict && (colon < 0 || colon > MAX_NAME || (n >= 2 && p[0] == '-' && p[1] == '-')))
+        return FALSE;
       if (++fields > CN_MAX_HEADERS)
         return FALSE;
       field = p;
@@ -262,13 +275,14 @@ read_field (const char *field, gsize len, gsize name_len, gssize colon, gpointer
 }
 
 /* The subject (see cn_prefilter_subject); *COMPOSITE (when not NULL) tells
- * whether a Content-Type field names a composite type. */
+ * whether a Content-Type field names a composite type.  STRICT: see
+ * each_field(). */
 static char *
-read_block (const char *data, gsize len, gboolean *composite, gsize *header_end)
+read_block (const char *data, gsize len, gboolean strict, gboolean *composite, gsize *header_end)
 {
   Reading r = { .subject = g_strdup ("") };
   gsize end = 0;
-  if (!each_field (data, len, read_field, &r, &end)) {
+  if (!each_field (data, len, strict, read_field, &r, &end)) {
     g_free (r.subject);
     return NULL;
   }
@@ -301,7 +315,7 @@ cn_prefilter_header_fields (const char *data, gsize len, const char *const *name
 {
   Selection sel = { names, g_byte_array_new () };
   gsize end = 0;
-  if (!each_field (data, len, select_field, &sel, &end)) {
+  if (!each_field (data, len, FALSE, select_field, &sel, &end)) {
     g_byte_array_unref (sel.out);
     return NULL;
   }
@@ -312,13 +326,13 @@ cn_prefilter_header_fields (const char *data, gsize len, const char *const *name
 char *
 cn_prefilter_subject (const char *data, gsize len)
 {
-  return read_block (data, len, NULL, NULL);
+  return read_block (data, len, FALSE, NULL, NULL);
 }
 
 char *
 cn_prefilter_subject_end (const char *data, gsize len, gsize *header_end)
 {
-  return read_block (data, len, NULL, header_end);
+  return read_block (data, len, FALSE, NULL, header_end);
 }
 
 /* ---- attached messages ---- */
@@ -383,19 +397,222 @@ type_before (const char *data, gsize slash, const char *type)
   return i >= n && g_ascii_strncasecmp (data + i - n, type, n) == 0;
 }
 
-gboolean
-cn_prefilter_may_embed (const char *data, gsize len)
+/* What the type around the '/' at SLASH names, as cn_prefilter_may_embed()
+ * reads it. */
+typedef enum {
+  EMBED_NONE,
+  EMBED_MESSAGE,     /* message/rfc822, rfc2822, global, news */
+  EMBED_DIGEST,      /* multipart/digest                      */
+} Embed;
+
+static Embed
+embed_at (const char *data, gsize len, gsize slash)
 {
   static const char *const message[] = { "rfc822", "rfc2822", "global", "news", NULL };
   static const char *const multipart[] = { "digest", NULL };
+  if (subtype_after (data, len, slash, message) && type_before (data, slash, "message"))
+    return EMBED_MESSAGE;
+  if (subtype_after (data, len, slash, multipart) && type_before (data, slash, "multipart"))
+    return EMBED_DIGEST;
+  return EMBED_NONE;
+}
+
+gboolean
+cn_prefilter_may_embed (const char *data, gsize len)
+{
   /* from every '/': a subtype after it, then the type before it */
-  for (const char *p = data, *end = data + len; (p = memchr (p, '/', (gsize) (end - p))); p++) {
-    gsize slash = (gsize) (p - data);
-    if ((subtype_after (data, len, slash, message) && type_before (data, slash, "message")) ||
-        (subtype_after (data, len, slash, multipart) && type_before (data, slash, "multipart")))
+  for (const char *p = data, *end = data + len; (p = memchr (p, '/', (gsize) (end - p))); p++)
+    if (embed_at (data, len, (gsize) (p - data)) != EMBED_NONE)
       return TRUE;
-  }
   return FALSE;
+}
+
+/* ---- where an attached message is ----
+ *
+ * GMime takes a type from the raw value of a Content-Type field: the bytes
+ * after its colon and the continuation lines (those starting with a blank)
+ * after it.  So an occurrence counted above whose '/' is not, read back over
+ * continuation lines, after the colon of a line starting a Content-Type
+ * field is in no type GMime reads, whatever else the bytes around it are.
+ * One that is may be the type of a part (or of the message, or of an
+ * attached one): GMime then parses what follows the empty line that ends
+ * that header block as the attached message.  When the rest of the header
+ * block, from the field to the empty line, and the attached message's own
+ * header block are read strictly (each_field), both are where and what
+ * GMime reads, so the attached message's subject is known. */
+
+typedef enum {
+  LOCATED_NO_TYPE,   /* not in a Content-Type field: no type GMime reads */
+  LOCATED,           /* the attached message's header block starts here  */
+  LOCATED_UNSURE,
+} Located;
+
+/* What the occurrences looked at so far told (they come in order). */
+typedef struct {
+  gsize line;              /* the line start of the last '/' looked at   */
+  gssize field;            /* … its field's line start, -1: none         */
+  gsize block;             /* the last header block read to its end: the
+                              field it was read from …                   */
+  gsize body;              /* … and the offset past its empty line       */
+} Memo;
+
+/* The start of the line holding DATA[I]. */
+static gsize
+line_start (const char *data, gsize i)
+{
+  const char *nl = memrchr (data, '\n', i);
+  return nl ? (gsize) (nl - data) + 1 : 0;
+}
+
+/* The start of the field line the '/' at SLASH is in (back over
+ * continuation lines), -1 for none.  A '/' in the same field as the last
+ * one looked at (MEMO) is not walked back again. */
+static gssize
+field_start (const char *data, gsize slash, Memo *memo)
+{
+  gsize first = line_start (data, slash), ls = first;
+  gssize field;
+  for (;;) {
+    if (data[ls] != ' ' && data[ls] != '\t') {
+      field = (gssize) ls;
+      break;
+    }
+    if (ls == memo->line) {
+      field = memo->field;     /* a continuation line of the same field */
+      break;
+    }
+    if (ls == 0) {
+      field = -1;              /* a continuation of nothing */
+      break;
+    }
+    ls = line_start (data, ls - 1);
+  }
+  memo->line = first;
+  memo->field = field;
+  return field;
+}
+
+/* A field of the header block a message/… type is in, from that type's
+ * field on: no encoding GMime might be asked to undo (it parses an encoded
+ * message part as no message, but that is not relied on), nothing mime.c's
+ * parse copy would cut (tame()). */
+static gboolean
+part_field (const char *field, gsize len, gsize name_len, gssize colon, gpointer user)
+{
+  (void) user;
+  if (len >= CN_MAX_HEADER_BYTES)
+    return FALSE;
+  if (!is_named (field, name_len, colon, "Content-Transfer-Encoding"))
+    return TRUE;
+  const char *v = field + colon + 1, *e = field + len;
+  while (v < e && lwsp (*v))
+    v++;
+  while (e > v && lwsp (e[-1]))
+    e--;
+  gsize n = (gsize) (e - v);
+  return (n == 4 && (g_ascii_strncasecmp (v, "7bit", 4) == 0 || g_ascii_strncasecmp (v, "8bit", 4) == 0)) ||
+         (n == 6 && g_ascii_strncasecmp (v, "binary", 6) == 0);
+}
+
+/* Where the attached message whose type may be the occurrence of KIND at
+ * SLASH starts: *BODY, past the empty line that ends the header block. */
+static Located
+locate (const char *data, gsize len, gsize slash, Embed kind, Memo *memo, gsize *body)
+{
+  gssize f = field_start (data, slash, memo);
+  if (f < 0)
+    return LOCATED_NO_TYPE;
+  const char *line = data + f;
+  const char *nl = memchr (line, '\n', len - (gsize) f);
+  gsize n = nl ? (gsize) (nl - line) : len - (gsize) f;
+  gsize name_len = 0;
+  gssize colon = field_colon (line, n, &name_len);
+  if (!is_named (line, name_len, colon, "Content-Type") || (gsize) f + (gsize) colon > slash)
+    return LOCATED_NO_TYPE;
+  /* a digest's parts are message/rfc822 when they say nothing */
+  if (kind == EMBED_DIGEST)
+    return LOCATED_UNSURE;
+  /* a field of the header block read last ends where that one does */
+  if (memo->body != 0 && (gsize) f >= memo->block && (gsize) f < memo->body) {
+    *body = memo->body;
+    return LOCATED;
+  }
+  gsize end = 0;
+  if (!each_field (line, len - (gsize) f, TRUE, part_field, NULL, &end))
+    return LOCATED_UNSURE;
+  memo->block = (gsize) f;
+  memo->body = *body = (gsize) f + end;
+  return LOCATED;
+}
+
+/* Called with the subject of each attached message found; FALSE stops. */
+typedef gboolean (*SubjectFunc) (const char *subject, gpointer user);
+
+/* Call FN with the subject of the header block of each message GMime may
+ * find attached in DATA, as mime.c reads it (each block once).  FALSE when
+ * the reading is unsure, or FN stopped it. */
+static gboolean
+each_attached (const char *data, gsize len, SubjectFunc fn, gpointer user)
+{
+  Memo memo = { .line = G_MAXSIZE, .field = -1, .block = 0, .body = 0 };
+  gsize last = G_MAXSIZE;      /* the last attached header block read */
+  for (const char *p = data, *end = data + len; (p = memchr (p, '/', (gsize) (end - p))); p++) {
+    gsize slash = (gsize) (p - data), body = 0;
+    Embed kind = embed_at (data, len, slash);
+    if (kind == EMBED_NONE)
+      continue;
+    Located where = locate (data, len, slash, kind, &memo, &body);
+    if (where == LOCATED_NO_TYPE || (where == LOCATED && body == last))
+      continue;
+    if (where == LOCATED_UNSURE)
+      return FALSE;
+    last = body;
+    g_autofree char *subject = read_block (data + body, len - body, TRUE, NULL, NULL);
+    if (subject == NULL || !fn (subject, user))
+      return FALSE;
+  }
+  return TRUE;
+}
+
+typedef struct {
+  const CnPrefilterSet *set;
+  gboolean any;            /* a subject was looked at */
+} Ruling;
+
+static gboolean
+rules_out (const char *subject, gpointer user)
+{
+  Ruling *r = user;
+  /* GMime may end an attached header block early (a line cut by its read
+   * buffer that then looks like a boundary): the subject of any first part
+   * of it — none, or this one — must be ruled out */
+  if (!r->any && cn_prefilter_decide (r->set, "", FALSE) != CN_PREFILTER_NO)
+    return FALSE;
+  r->any = TRUE;
+  return cn_prefilter_decide (r->set, subject, FALSE) == CN_PREFILTER_NO;
+}
+
+static gboolean
+add_subject (const char *subject, gpointer user)
+{
+  g_ptr_array_add (user, g_strdup (subject));
+  return TRUE;
+}
+
+GPtrArray *
+cn_prefilter_attached_subjects (const char *data, gsize len)
+{
+  /* as cn_prefilter_mail() reads them: after the message's own (unsure of
+   * bare CRs, which mime.c may make line ends) */
+  g_autofree char *subject = read_block (data, len, FALSE, NULL, NULL);
+  if (subject == NULL)
+    return NULL;
+  GPtrArray *out = g_ptr_array_new_with_free_func (g_free);
+  if (!each_attached (data, len, add_subject, out)) {
+    g_ptr_array_unref (out);
+    return NULL;
+  }
+  return out;
 }
 
 /* ---- the entry points ---- */
@@ -406,13 +623,15 @@ cn_prefilter_mail (const CnPrefilterSet *rules, const char *data, gsize len, gsi
   if (!cn_prefilter_enabled ())
     return CN_PREFILTER_MAYBE;
   gsize end = 0;
-  g_autofree char *subject = read_block (data, len, NULL, &end);
-  if (subject == NULL)
+  g_autofree char *subject = read_block (data, len, FALSE, NULL, &end);
+  if (subject == NULL || cn_prefilter_decide (rules, subject, FALSE) != CN_PREFILTER_NO)
     return CN_PREFILTER_MAYBE;
-  CnPrefilter r = cn_prefilter_decide (rules, subject, cn_prefilter_may_embed (data, len));
-  if (r == CN_PREFILTER_NO && header_end)
+  Ruling ruling = { .set = rules };
+  if (!each_attached (data, len, rules_out, &ruling))
+    return CN_PREFILTER_MAYBE;
+  if (header_end)
     *header_end = end;
-  return r;
+  return CN_PREFILTER_NO;
 }
 
 CnPrefilter
@@ -422,7 +641,7 @@ cn_prefilter_headers (const CnPrefilterSet *rules, const char *headers, gsize le
     return CN_PREFILTER_MAYBE;
   /* the parts are not here: a multipart (or message) type may hold one */
   gboolean composite = FALSE;
-  g_autofree char *subject = read_block (headers, len, &composite, NULL);
+  g_autofree char *subject = read_block (headers, len, FALSE, &composite, NULL);
   if (subject == NULL)
     return CN_PREFILTER_MAYBE;
   return cn_prefilter_decide (rules, subject, composite);

@@ -15,9 +15,17 @@
  *   - the generic detector looks only at a mail whose subject its
  *     subject_gate matches (certnotice-rules(5)); a detector without one
  *     rules out nothing;
- *   - an attached message (message/rfc822, a multipart/digest part) is a
- *     mail of its own with a subject of its own: one that may be inside
- *     rules out nothing.
+ *   - an attached message (message/rfc822, …) is a mail of its own with a
+ *     subject of its own: the mail is ruled out only when the subject of
+ *     every message GMime may find attached is (and the full path then
+ *     gives those no record: pipeline.h).  Each type naming an attached
+ *     message that may be one GMime reads — in a Content-Type field, read
+ *     back over its continuation lines — must lead, through the rest of its
+ *     header block, to the attached message's header block, both read
+ *     strictly (every line a field or a continuation, none a possible
+ *     boundary, no transfer encoding but 7bit, 8bit, binary, no field mime.c
+ *     would cut); a multipart/digest (whose parts are message/rfc822 by
+ *     default) rules out nothing.
  *
  * Anything the prefilter's reading is not sure of — odd header syntax, a
  * header block whose end it cannot see, NULs, bare CRs, encoded words it
@@ -69,9 +77,11 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (CnPrefilterSet, cn_prefilter_set_free)
 CnPrefilter cn_prefilter_decide (const CnPrefilterSet *s, const char *subject, gboolean may_embed);
 
 /* The decision for one whole message in memory (filter, parse): the
- * Subject read from DATA's header block by cn_prefilter_subject(), and
- * cn_prefilter_may_embed() over all of DATA.  On NO, *HEADER_END (when not
- * NULL) is the offset just past the empty line that ends the header block. */
+ * Subject read from DATA's header block by cn_prefilter_subject(), and the
+ * subject of every message attached to it, found where
+ * cn_prefilter_may_embed() sees a type naming one (see above).  On NO,
+ * *HEADER_END (when not NULL) is the offset just past the empty line that
+ * ends the header block. */
 CnPrefilter cn_prefilter_mail (const CnPrefilterSet *s, const char *data, gsize len, gsize *header_end);
 
 /* The decision for a header block alone (IMAP's header fetch): the body is
@@ -102,5 +112,14 @@ GByteArray *cn_prefilter_header_fields (const char *data, gsize len, const char 
  * parts are message/rfc822 by default) — spelt in any case, with white
  * space around the '/', or with a comment there (taken as a yes). */
 gboolean cn_prefilter_may_embed (const char *data, gsize len);
+
+/* The subjects (char *) of the messages GMime may find attached to the one
+ * in DATA, each read as cn_prefilter_subject() reads a message's, from the
+ * header block cn_prefilter_mail() finds for it (in the order of the
+ * types naming them; a message GMime finds attached has one of these
+ * subjects, or none); NULL when the reading of DATA's own header block or
+ * of one of theirs is unsure.  For the tests and the fuzzer.  Caller
+ * unrefs. */
+GPtrArray *cn_prefilter_attached_subjects (const char *data, gsize len);
 
 G_END_DECLS
