@@ -187,6 +187,34 @@ cn_mime_unparsable (const char *source, guint index)
 
 /* ---- headers ---- */
 
+static void literal_domains (const char *s, gsize n, GPtrArray *out);
+
+/* What a record takes from one header field (NAME, its raw value RAW, at
+ * most CN_MAX_HEADER_BYTES long): the Subject (the first that decodes to
+ * something), every Authentication-Results, the newest Received's date,
+ * the domains of every From (read_from). */
+static void
+take_field (CnMail *m, const char *name, const char *raw, CnDecodeStatus *st)
+{
+  if (g_ascii_strcasecmp (name, "Subject") == 0 && *m->subject == '\0') {
+    g_autofree char *dec = cn_text_decode_header (raw, st);
+    g_free (m->subject);
+    m->subject = cn_text_for_matching (dec, strlen (dec), FALSE);
+    g_strchomp (m->subject);
+  } else if (g_ascii_strcasecmp (name, "Authentication-Results") == 0) {
+    /* as written, in header order (authn.c believes the topmost field of
+     * each authserv-id): a structured field, no RFC 2047 decoding */
+    g_ptr_array_add (m->auth_results, g_utf8_make_valid (raw, -1));
+  } else if (g_ascii_strcasecmp (name, "Received") == 0 && m->received == NULL) {
+    /* the topmost Received: is the newest; its date follows the last ';' */
+    const char *semi = strrchr (raw, ';');
+    if (semi)
+      m->received = g_mime_utils_header_decode_date (semi + 1);
+  } else if (g_ascii_strcasecmp (name, "From") == 0) {
+    literal_domains (raw, strlen (raw), m->from_domains);
+  }
+}
+
 /* Returns TRUE when a decoder could not be opened (CnDecodeStatus). */
 static gboolean
 read_headers (GMimeMessage *msg, CnMail *m)
@@ -212,21 +240,7 @@ read_headers (GMimeMessage *msg, CnMail *m)
       g_ptr_array_add (m->warnings, g_strdup_printf ("%s: only the first %u bytes were read", name,
                                                      CN_MAX_HEADER_BYTES));
     }
-    if (g_ascii_strcasecmp (name, "Subject") == 0 && *m->subject == '\0') {
-      g_autofree char *dec = cn_text_decode_header (raw, &st);
-      g_free (m->subject);
-      m->subject = cn_text_for_matching (dec, strlen (dec), FALSE);
-      g_strchomp (m->subject);
-    } else if (g_ascii_strcasecmp (name, "Authentication-Results") == 0) {
-      /* as written, in header order (authn.c believes the topmost field of
-       * each authserv-id): a structured field, no RFC 2047 decoding */
-      g_ptr_array_add (m->auth_results, g_utf8_make_valid (raw, -1));
-    } else if (g_ascii_strcasecmp (name, "Received") == 0 && m->received == NULL) {
-      /* the topmost Received: is the newest; its date follows the last ';' */
-      const char *semi = strrchr (raw, ';');
-      if (semi)
-        m->received = g_mime_utils_header_decode_date (semi + 1);
-    }
+    take_field (m, name, raw, &st);
   }
   if (st.lossy)
     g_ptr_array_add (m->warnings, g_strdup ("Subject: undecodable bytes replaced"));
@@ -337,21 +351,13 @@ first_mailbox (InternetAddressList *list, guint depth)
   return NULL;
 }
 
+/* The sender shown, from FROM (GMime's addresses of a message's From; the
+ * domains of every From header are read by take_field()): its first
+ * mailbox. */
 static void
-read_from (GMimeMessage *msg, CnMail *m)
+read_from (InternetAddressList *from, CnMail *m)
 {
-  /* every From header, raw: the domains as written (groups included) */
-  GMimeHeaderList *list = g_mime_object_get_header_list (GMIME_OBJECT (msg));
-  int count = MIN (g_mime_header_list_get_count (list), CN_MAX_HEADERS);
-  for (int i = 0; i < count; i++) {
-    GMimeHeader *h = g_mime_header_list_get_header_at (list, i);
-    const char *name = g_mime_header_get_name (h);
-    const char *raw = g_mime_header_get_raw_value (h);
-    if (name && raw && g_ascii_strcasecmp (name, "From") == 0)
-      literal_domains (raw, MIN (strlen (raw), CN_MAX_HEADER_BYTES), m->from_domains);
-  }
-  /* what is shown: GMime's first mailbox */
-  InternetAddressMailbox *mb = first_mailbox (g_mime_message_get_from (msg), 0);   /* owned by msg */
+  InternetAddressMailbox *mb = first_mailbox (from, 0);   /* owned by FROM */
   if (mb == NULL)
     return;
   const char *addr = internet_address_mailbox_get_addr (mb);
@@ -519,6 +525,18 @@ walk (GMimeObject *obj, Walk *w, guint depth, const char *path)
   }
 }
 
+/* The warnings about the parse copy's header lines (PS) into M. */
+static void
+header_warnings (const Prescan *ps, CnMail *m)
+{
+  if (ps->long_field)
+    g_ptr_array_add (m->warnings, g_strdup_printf ("a header field longer than %u bytes: only its first "
+                                                   "%u bytes were read", CN_MAX_HEADER_BYTES, CN_MAX_HEADER_BYTES));
+  if (ps->colonless)
+    g_ptr_array_add (m->warnings, g_strdup_printf ("a header line over %d bytes without a colon: cut to "
+                                                   "%d bytes for parsing", CN_COLONLESS_LIMIT, CN_COLONLESS_CUT));
+}
+
 /* What a record takes from the message's own header block, and the
  * warnings about the parse copy (PS: the prescan of the whole message, or
  * of the header block alone).  Returns TRUE when a decoder could not be
@@ -533,13 +551,9 @@ collect_header (GMimeMessage *msg, const Prescan *ps, CnMail *m)
   if (date)
     m->date = g_date_time_ref (date);
   gboolean no_decoder = read_headers (msg, m);
-  read_from (msg, m);
-  if (ps && ps->long_field)
-    g_ptr_array_add (m->warnings, g_strdup_printf ("a header field longer than %u bytes: only its first "
-                                                   "%u bytes were read", CN_MAX_HEADER_BYTES, CN_MAX_HEADER_BYTES));
-  if (ps && ps->colonless)
-    g_ptr_array_add (m->warnings, g_strdup_printf ("a header line over %d bytes without a colon: cut to "
-                                                   "%d bytes for parsing", CN_COLONLESS_LIMIT, CN_COLONLESS_CUT));
+  read_from (g_mime_message_get_from (msg), m);   /* owned by msg */
+  if (ps)
+    header_warnings (ps, m);
   return no_decoder;
 }
 
@@ -656,35 +670,120 @@ cn_mime_read (const char *data, gsize len, const char *source, guint index)
   return cn_mime_read_skimming (data, len, source, index, NULL);
 }
 
-/* The header fields a record takes anything from (read_headers(),
- * read_from(), and GMime's Message-ID and Date): GMime processes each field
- * on its own, so a header block of these alone gives the same record. */
-static const char *const record_fields[] = {
-  "Subject", "From", "Date", "Message-Id", "Received", "Authentication-Results", NULL
-};
+/* ---- the record of a ruled-out message, from its header block ----
+ *
+ * Without a parser: the fields as the prefilter reads them (the reading
+ * GMime's parser makes of the block, prefilter.h), each handed over as
+ * GMime hands it to read_headers(), and the Message-ID, Date and From as
+ * GMimeMessage makes them of its fields (gmime-message.c, process_header):
+ * the Message-ID and the Date of the last such field (its value: the raw
+ * value unfolded and RFC 2047-decoded, g_mime_header_get_value()), the
+ * addresses of every From field in turn (GMime 3.2.14's fb6004cf, in
+ * Debian's 3.2.13 too: test-prefilter compares the two readings). */
+
+typedef struct {
+  CnMail *m;
+  CnDecodeStatus st;
+  char *message_id;       /* the raw value of the last Message-Id, or NULL */
+  char *date;             /* … of the last Date                            */
+  InternetAddressList *from;   /* of the From fields so far, or NULL       */
+} HeaderBlock;
+
+static gboolean
+is_field (const char *field, gsize name_len, const char *name)
+{
+  return name_len == strlen (name) && g_ascii_strncasecmp (field, name, name_len) == 0;
+}
+
+static void
+keep_last (char **slot, char *raw)
+{
+  g_free (*slot);
+  *slot = raw;
+}
+
+#if !GMIME_CHECK_VERSION(3, 2, 14)
+/* exported by GMime 3.2 all along, declared in its header from 3.2.14 on */
+void internet_address_list_append_parse (InternetAddressList *list, GMimeParserOptions *options, const char *str);
+#endif
+
+static gboolean
+header_block_field (const char *field, gsize len, gsize name_len, gsize colon, gpointer user)
+{
+  HeaderBlock *b = user;
+  static const char *const names[] = {
+    "Subject", "Authentication-Results", "Received", "From", "Message-Id", "Date", NULL
+  };
+  const char *const *n = names;
+  while (*n && !is_field (field, name_len, *n))
+    n++;
+  if (*n == NULL)
+    return TRUE;
+  /* the raw value as GMime gives it from mime.c's parse copy, where a
+   * field over CN_MAX_HEADER_BYTES is cut (tame()): its first bytes, and a
+   * line end if the cut is inside a line */
+  gsize take = MIN (len, (gsize) CN_MAX_HEADER_BYTES);
+  GString *raw = g_string_new_len (field + colon + 1, (gssize) (take - colon - 1));
+  if (take < len && field[take - 1] != '\n')
+    g_string_append_c (raw, '\n');
+  g_autofree char *name = g_strndup (field, name_len);
+  take_field (b->m, name, raw->str, &b->st);
+  if (n - names == 3) {
+    if (b->from == NULL)
+      b->from = internet_address_list_new ();
+    internet_address_list_append_parse (b->from, parser_options, raw->str);
+    g_string_free (raw, TRUE);
+  } else if (n - names == 4)
+    keep_last (&b->message_id, g_string_free (raw, FALSE));
+  else if (n - names == 5)
+    keep_last (&b->date, g_string_free (raw, FALSE));
+  else
+    g_string_free (raw, TRUE);
+  return TRUE;
+}
+
+/* RAW's value as g_mime_header_get_value() gives it.  Caller frees. */
+static char *
+header_value (const char *raw)
+{
+  g_autofree char *unfolded = g_mime_utils_header_unfold (raw);
+  return g_mime_utils_header_decode_text (parser_options, unfolded);
+}
 
 GPtrArray *
 cn_mime_read_header (const char *data, gsize len, const char *source, guint index)
 {
-  GPtrArray *out = g_ptr_array_new_with_free_func ((GDestroyNotify) cn_mail_free);
-  g_autoptr (GByteArray) fields = cn_prefilter_header_fields (data, len, record_fields);
-  if (fields == NULL) {
+  cn_mime_init ();
+  CnMail *m = new_record (source, index, NULL);
+  HeaderBlock b = { .m = m };
+  gboolean sure = cn_prefilter_fields (data, len, header_block_field, &b);
+  g_autofree char *mid_raw = b.message_id, *date_raw = b.date;
+  g_autoptr (InternetAddressList) from = b.from;
+  if (!sure) {
     /* the caller's prefilter was sure of this header block */
-    g_ptr_array_unref (out);
+    cn_mail_free (m);
     return cn_mime_read (data, len, source, index);
   }
-  /* the warnings are about the whole header block */
-  Prescan whole, ps;
-  prescan (data, len, &whole);
-  g_autoptr (GByteArray) copy = NULL;
-  g_autoptr (GMimeMessage) msg = parse ((const char *) fields->data, fields->len, &ps, &copy);
-  if (msg) {
-    CnMail *m = new_record (source, index, NULL);
-    g_ptr_array_add (out, m);
-    if (collect_header (msg, &whole, m))
-      m->internal_error = g_strdup ("out of memory: a charset decoder could not be opened");
-  } else {
-    g_ptr_array_add (out, cn_mime_unparsable (source, index));
+  if (mid_raw) {
+    g_autofree char *value = header_value (mid_raw);
+    g_autofree char *mid = g_mime_utils_decode_message_id (value);
+    if (mid && *mid)
+      m->message_id = g_utf8_make_valid (mid, -1);
   }
+  if (date_raw) {
+    g_autofree char *value = header_value (date_raw);
+    m->date = g_mime_utils_header_decode_date (value);
+  }
+  read_from (from, m);
+  if (b.st.lossy)
+    g_ptr_array_add (m->warnings, g_strdup ("Subject: undecodable bytes replaced"));
+  /* the warnings about the parse copy of the whole header block */
+  Prescan whole;
+  prescan (data, len, &whole);
+  header_warnings (&whole, m);
+  if (b.st.resource_failure)
+    m->internal_error = g_strdup ("out of memory: a charset decoder could not be opened");
+  GPtrArray *out = g_ptr_array_new_with_free_func ((GDestroyNotify) cn_mail_free);
+  g_ptr_array_add (out, m);
   return out;
 }

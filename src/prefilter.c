@@ -294,33 +294,23 @@ read_block (const char *data, gsize len, gboolean strict, gboolean *composite, g
 }
 
 typedef struct {
-  const char *const *names;
-  GByteArray *out;
-} Selection;
+  CnFieldFunc fn;
+  gpointer user;
+} Fields;
 
 static gboolean
-select_field (const char *field, gsize len, gsize name_len, gssize colon, gpointer user)
+valid_field (const char *field, gsize len, gsize name_len, gssize colon, gpointer user)
 {
-  Selection *sel = user;
-  for (const char *const *n = sel->names; *n; n++)
-    if (is_named (field, name_len, colon, *n)) {
-      g_byte_array_append (sel->out, (const guint8 *) field, (guint) len);
-      break;
-    }
-  return TRUE;
+  Fields *f = user;
+  return colon < 0 || f->fn (field, len, name_len, (gsize) colon, f->user);
 }
 
-GByteArray *
-cn_prefilter_header_fields (const char *data, gsize len, const char *const *names)
+gboolean
+cn_prefilter_fields (const char *data, gsize len, CnFieldFunc fn, gpointer user)
 {
-  Selection sel = { names, g_byte_array_new () };
+  Fields f = { fn, user };
   gsize end = 0;
-  if (!each_field (data, len, FALSE, select_field, &sel, &end)) {
-    g_byte_array_unref (sel.out);
-    return NULL;
-  }
-  g_byte_array_append (sel.out, (const guint8 *) "\n", 1);
-  return sel.out;
+  return each_field (data, len, FALSE, valid_field, &f, &end);
 }
 
 char *

@@ -99,12 +99,18 @@ char *cn_prefilter_subject (const char *data, gsize len);
  * block in *HEADER_END. */
 char *cn_prefilter_subject_end (const char *data, gsize len, gsize *header_end);
 
-/* The fields of the header block at the top of DATA named one of NAMES
- * (case-insensitive), in their order, each with its continuation lines,
- * then an empty line: a header block in which GMime reads those fields as
- * it reads them in DATA (mime.c reads a ruled-out message from it).  NULL
- * when the reading is unsure.  Caller unrefs. */
-GByteArray *cn_prefilter_header_fields (const char *data, gsize len, const char *const *names);
+/* A field of a header block as GMime reads it: FIELD, LEN bytes (its name,
+ * the value, each continuation line, every line end), its name NAME_LEN
+ * bytes long (without blanks before the colon), its raw value after the
+ * colon at FIELD + COLON.  Return FALSE to stop. */
+typedef gboolean (*CnFieldFunc) (const char *field, gsize len, gsize name_len, gsize colon, gpointer user);
+
+/* Call FN for each field GMime reads in the header block at the top of
+ * DATA, in order (a line it drops, with its continuation lines, is
+ * skipped): mime.c makes the record of a ruled-out message from them.
+ * FALSE when the reading is unsure (as cn_prefilter_subject()) or FN
+ * stopped it. */
+gboolean cn_prefilter_fields (const char *data, gsize len, CnFieldFunc fn, gpointer user);
 
 /* Whether DATA may hold a message GMime parses as attached: somewhere a
  * type "message" with subtype rfc822, rfc2822, global or news (the

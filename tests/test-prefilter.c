@@ -274,6 +274,51 @@ report_mails (GPtrArray *mails)
   return report (b);
 }
 
+/* Whether WARNING is one only a message's text or parts can give. */
+static gboolean
+body_warning (const char *warning)
+{
+  return g_str_has_prefix (warning, "body:") || g_str_has_prefix (warning, "MIME nesting") ||
+         g_str_has_prefix (warning, "more than");
+}
+
+/* Everything the record M took from its header block, as text. */
+static char *
+record_text (const CnMail *m)
+{
+  GString *s = g_string_new (NULL);
+  g_autofree char *date = cn_iso8601 (m->date);
+  g_autofree char *received = cn_iso8601 (m->received);
+  g_string_append_printf (s, "message_id %s\nsubject %s\ndate %s\nreceived %s\nfrom_addr %s\nfrom_domain %s\n"
+                          "from_display %s\nerror %s\n", m->message_id ? m->message_id : "(null)", m->subject,
+                          date ? date : "(null)", received ? received : "(null)",
+                          m->from_addr ? m->from_addr : "(null)", m->from_domain ? m->from_domain : "(null)",
+                          m->from_display ? m->from_display : "(null)",
+                          m->internal_error ? m->internal_error : "(null)");
+  for (guint i = 0; i < m->from_domains->len; i++)
+    g_string_append_printf (s, "from_domains %s\n", (const char *) m->from_domains->pdata[i]);
+  for (guint i = 0; i < m->auth_results->len; i++)
+    g_string_append_printf (s, "auth_results %s\n", (const char *) m->auth_results->pdata[i]);
+  for (guint i = 0; i < m->warnings->len; i++)
+    if (!body_warning (m->warnings->pdata[i]))
+      g_string_append_printf (s, "warning %s\n", (const char *) m->warnings->pdata[i]);
+  return g_string_free (s, FALSE);
+}
+
+/* The record of MAIL (LEN bytes) the prefilter rules out, read from its
+ * header block (ending at END), is the full path's, field for field (but
+ * for the warnings only the text can give). */
+static void
+assert_same_record (const char *mail, gsize len, gsize end)
+{
+  g_autoptr (GPtrArray) fast = cn_mime_read_header (mail, end, "t", 0);
+  g_autoptr (GPtrArray) full = cn_mime_read (mail, len, "t", 0);
+  g_assert_cmpuint (fast->len, ==, 1);
+  g_autofree char *a = record_text (fast->pdata[0]);
+  g_autofree char *b = record_text (full->pdata[0]);
+  g_assert_cmpstr (a, ==, b);
+}
+
 /* The full path finds nothing in MAIL: no notice, no reason, no error. */
 static void
 assert_nothing (const char *mail, gsize len)
@@ -332,10 +377,12 @@ test_same_file (gconstpointer data)
     return;
   files_single++;
   assert_attached_subjects (bytes, len);
-  if (cn_prefilter_mail (prefilter, bytes, len, NULL) != CN_PREFILTER_NO)
+  gsize end = 0;
+  if (cn_prefilter_mail (prefilter, bytes, len, &end) != CN_PREFILTER_NO)
     return;
   files_ruled_out++;
   assert_nothing (bytes, len);
+  assert_same_record (bytes, len, end);
 }
 
 /* Crafted messages the prefilter rules out, read from their header block:
@@ -358,7 +405,40 @@ static const char *const crafted[] = {
   "Subject: folded\n over lines\nFrom: a@b.example (comment)\n\tmore\n\nb\n",
   "Content-Type: text/plain; charset=iso-2022-jp\nSubject: =?ISO-2022-JP?B?GyRCJDMkcyRLJEEkTxsoQg==?=\n\nb\n",
   "Subject: \xff\xfe invalid UTF-8\nFrom: \xe5\xb1\xb1 <a@b.example>\n\nb\n",
+  "From : a@b.example\nSubject: a From field first\n\nb\n",
+  "From: (unclosed comment a@b.example\nFrom: c@d.example\nSubject: broken From\n\nb\n",
+  "From: a@b.example, ,, \"Q\" <c@d.example>\nFrom: undisclosed-recipients:;\nSubject: lists\n\nb\n",
+  "From: =?ISO-2022-JP?B?GyRCOzNFRBsoQg==?= <yamada@example.jp>\nSubject: encoded name\n\nb\n",
+  "Date: Mon, 1 Jan 2024 10:00:00 +0900\nDate: garbage\nSubject: last date unreadable\n\nb\n",
+  "Date: =?UTF-8?Q?Mon=2C_1_Jan_2024_10=3A00=3A00_+0900?=\nSubject: encoded date\n\nb\n",
+  "Date:\n Mon, 1 Jan 2024\n 10:00:00 +0900\nSubject: folded date\n\nb\n",
+  "Message-Id: <a@x.example>\nMessage-Id:\nSubject: last id empty\n\nb\n",
+  "Message-Id: no angle brackets@x.example\nSubject: bare id\n\nb\n",
+  "Received: from a by b\nReceived: from c by d; garbage\nReceived: from e by f; Mon, 1 Jan 2024 10:00:00 +0000\n"
+  "Subject: first Received without a date\n\nb\n",
+  "Subject:   \nSubject: =?UTF-8?B?\?=\nSubject: third\n\nb\n",
+  "Authentication-Results: a; dkim=pass\nX: y\nAuthentication-Results: b; \xff spf=fail\nSubject: two auth\n\nb\n",
 };
+
+/* Crafted messages with a header field over CN_MAX_HEADER_BYTES, which
+ * mime.c cuts in its parse copy: between lines, inside a line, between
+ * the CR and the LF of a line end. */
+static char *
+long_field_mail (guint which, guint pad)
+{
+  const char *eol = which == 2 ? "\r\n" : "\n";
+  GString *s = g_string_new (NULL);
+  g_string_append_printf (s, "Subject: long fields%s", eol);
+  const char *name = which == 0 ? "From" : which == 1 ? "Received" : "Authentication-Results";
+  /* PAD moves the cut through a line and its line end */
+  g_string_append_printf (s, "%s: a@b.example (%.*s)", name, (int) pad, "........................");
+  for (guint i = 0; s->len < CN_MAX_HEADER_BYTES + 2000; i++)
+    g_string_append_printf (s, ",%s x%u@y%u.example", eol, i, i);
+  if (which == 1)
+    g_string_append_printf (s, "; Mon, 1 Jan 2024 10:00:00 +0000");
+  g_string_append_printf (s, "%sDate: Mon, 1 Jan 2024 10:00:00 +0900%s%sbody%s", eol, eol, eol, eol);
+  return g_string_free (s, FALSE);
+}
 
 static void
 test_same_crafted (gconstpointer data)
@@ -370,6 +450,7 @@ test_same_crafted (gconstpointer data)
   g_autofree char *full = report_mails (cn_mime_read (mail, len, "t", 0));
   g_assert_cmpstr (fast, ==, full);
   assert_nothing (mail, len);
+  assert_same_record (mail, len, end);
 }
 
 /* ---- attached messages ---- */
@@ -503,8 +584,10 @@ check_attached (const AttachedCase *c, gboolean notice, gboolean crlf)
                                                                : cn_mime_read_skimming (mail, len, "t", 0, prefilter));
   g_autofree char *full = report_mails (cn_mime_read (mail, len, "t", 0));
   g_assert_cmpstr (fast, ==, full);
-  if (got == CN_PREFILTER_NO)
+  if (got == CN_PREFILTER_NO) {
     assert_nothing (mail, len);
+    assert_same_record (mail, len, end);
+  }
   assert_attached_subjects (mail, len);
   /* an ordinary attached message says nothing: one record, the mail's */
   if (!notice) {
@@ -561,6 +644,16 @@ test_attached_forwarded_sample (void)
   g_assert_true (g_file_get_contents (path, &mail, &len, NULL));
   g_assert_cmpint (cn_prefilter_mail (prefilter, mail, len, NULL), ==, CN_PREFILTER_MAYBE);
   g_assert_true (finds_attached_notice (mail, len));
+}
+
+static void
+test_same_long_fields (void)
+{
+  for (guint which = 0; which < 3; which++)
+    for (guint pad = 0; pad < 24; pad++) {
+      g_autofree char *mail = long_field_mail (which, pad);
+      test_same_crafted (mail);
+    }
 }
 
 /* The corpus, if there is one, mostly took the fast path. */
@@ -680,6 +773,7 @@ main (int argc, char **argv)
     g_autofree char *name = g_strdup_printf ("/prefilter/same/crafted/%u", i + 1);
     g_test_add_data_func (name, crafted[i], test_same_crafted);
   }
+  g_test_add_func ("/prefilter/same/crafted/long-fields", test_same_long_fields);
   g_autofree char *samples = g_test_build_filename (G_TEST_DIST, "samples", NULL);
   add_files ("samples", samples);
   const char *env = g_getenv ("CORPUS_DIR");
