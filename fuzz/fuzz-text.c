@@ -13,6 +13,8 @@
  *   X3  cn_text_for_matching's result has no CR, ends every line in "\n",
  *       keeps no quoted line when asked to drop them, and is a fixed point
  *       (running it again changes nothing)
+ *   X4  cn_text_nfkc gives what g_utf8_normalize (…, G_NORMALIZE_NFKC)
+ *       gives, byte for byte (on the decoded text and on the raw bytes)
  * $CN_FUZZ_SKIP (comma-separated names) switches checks off.
  */
 #include "fuzz-common.h"
@@ -120,6 +122,20 @@ matching (const char *utf8, gboolean drop, const char *cs)
   }
 }
 
+/* X4: the NFKC of the LEN bytes at S, in parts, is GLib's. */
+static void
+nfkc (const char *s, gssize len)
+{
+  g_autofree char *want = g_utf8_normalize (s, len, G_NORMALIZE_NFKC);
+  g_autofree char *got = cn_text_nfkc (s, len);
+  if (g_strcmp0 (want, got) != 0) {
+    g_autofree char *in = cn_fuzz_escape (s, MIN ((gsize) len, 300));
+    g_autofree char *w = want ? cn_fuzz_escape (want, MIN (strlen (want), 300)) : g_strdup ("(null)");
+    g_autofree char *g = got ? cn_fuzz_escape (got, MIN (strlen (got), 300)) : g_strdup ("(null)");
+    CN_FUZZ_CHECK (FALSE, "X4: cn_text_nfkc (\"%s\") is \"%s\", GLib's NFKC \"%s\"", in, g, w);
+  }
+}
+
 int
 LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
 {
@@ -148,5 +164,9 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
 
   matching (utf8, drop, cs);
   matching (plain, drop, cs);
+  if (check_on ("X4")) {
+    nfkc (utf8, (gssize) ulen);
+    nfkc (text, (gssize) len);
+  }
   return 0;
 }

@@ -40,5 +40,16 @@ char *cn_text_html_to_text (const char *html, gsize len);
  * (first non-blank character '>', after normalisation, so '＞' too). */
 char *cn_text_for_matching (const char *utf8, gsize len, gboolean drop_quoted);
 
+/* g_utf8_normalize (UTF8, LEN, G_NORMALIZE_NFKC), the same bytes, made in
+ * parts where the text allows it (text.c): fast on text that is mostly its
+ * own NFKC form, and not quadratic on long text but where it must be
+ * (a long run of code points that compose).  Text that is not valid UTF-8
+ * goes to g_utf8_normalize() whole.  Caller frees. */
+char *cn_text_nfkc (const char *utf8, gssize len);
+
+/* The code points cn_text_nfkc() may take for stable: none of combining
+ * class 0 among them is the second of a canonical pair (test-text). */
+gboolean cn_text_nfkc_range (gunichar c);
+
 
 G_END_DECLS

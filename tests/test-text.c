@@ -145,6 +145,80 @@ test_for_matching (void)
   g_assert_cmpstr (d, ==, "a\nb\n\nc\n");
 }
 
+/* No code point of combining class 0 that cn_text_nfkc() may take for
+ * stable is the second of a canonical pair, in GLib's tables. */
+static void
+test_nfkc_ranges (void)
+{
+  guint pairs = 0;
+  for (gunichar x = 0; x < 0x110000; x++) {
+    gunichar a = 0, b = 0;
+    if (!g_unichar_decompose (x, &a, &b) || b == 0)
+      continue;
+    pairs++;
+    if (g_unichar_combining_class (b) == 0 && cn_text_nfkc_range (b))
+      g_error ("U+%04X is the second of U+%04X's pair (U+%04X U+%04X)", b, x, a, b);
+  }
+  g_assert_cmpuint (pairs, >, 2000);
+}
+
+static void
+check_nfkc (const char *s, gssize len)
+{
+  g_autofree char *want = g_utf8_normalize (s, len, G_NORMALIZE_NFKC);
+  g_autofree char *got = cn_text_nfkc (s, len);
+  g_assert_cmpstr (got, ==, want);
+}
+
+/* cn_text_nfkc() is g_utf8_normalize()'s NFKC, byte for byte. */
+static void
+test_nfkc_same (void)
+{
+  /* every code point of the BMP alone, after a stable one, and between
+   * a letter and a combining mark */
+  for (gunichar c = 1; c < 0x10000; c++) {
+    if (c >= 0xd800 && c < 0xe000)
+      continue;
+    char one[8] = { 0 };
+    g_unichar_to_utf8 (c, one);
+    g_autofree char *a = g_strdup_printf ("%s", one);
+    g_autofree char *b = g_strdup_printf ("\xc3\xa4%s\xcc\x88x", one);
+    g_autofree char *d = g_strdup_printf ("\xe3\x81\x8b%s\xe3\x82\x99", one);
+    check_nfkc (a, -1);
+    check_nfkc (b, -1);
+    check_nfkc (d, -1);
+  }
+  /* random text from code points that compose, decompose, reorder, or
+   * stay as they are */
+  static const gunichar pool[] = {
+    'a', 'e', 'A', ' ', '\n', 0xe4, 0xdf, 0xc5, 0x300, 0x301, 0x308, 0x316, 0x327, 0x345, 0x3b1, 0x3c9, 0x1f00,
+    0x3099, 0x309a, 0x309b, 0x304b, 0x30ab, 0x30cf, 0xff76, 0xff9e, 0xff9f, 0xff21, 0x3000, 0x2460, 0x3231,
+    0x1100, 0x1161, 0x11a8, 0xac00, 0xac01, 0x09c7, 0x09be, 0x0b47, 0x0b3e, 0x0915, 0x093c, 0xfb01, 0x2126,
+    0x212b, 0x1e9b, 0x323, 0x4e00, 0xf900, 0x2026, 0x1f600, 0x1d15e, 0x110ba, 0x11099,
+  };
+  GRand *r = g_rand_new_with_seed (14);
+  for (int i = 0; i < 20000; i++) {
+    GString *s = g_string_new (NULL);
+    int n = g_rand_int_range (r, 1, 24);
+    for (int k = 0; k < n; k++)
+      g_string_append_unichar (s, pool[g_rand_int_range (r, 0, G_N_ELEMENTS (pool))]);
+    check_nfkc (s->str, -1);
+    check_nfkc (s->str, (gssize) (s->len / 2));   /* maybe cut inside a code point: invalid */
+    g_string_free (s, TRUE);
+  }
+  g_rand_free (r);
+  /* long accented text, invalid UTF-8, surrogates, NUL */
+  GString *l = g_string_new (NULL);
+  while (l->len < 70000)
+    g_string_append (l, "Die hei\xc3\x9f" "e Zypernsonne qu\xc3\xa4lte Max und Victoria ja b\xc3\xb6se ");
+  check_nfkc (l->str, -1);
+  g_string_free (l, TRUE);
+  check_nfkc ("a\xff" "b", -1);
+  check_nfkc ("\xed\xa0\x80x\xc3\xa4", -1);
+  check_nfkc ("\xf4\x90\x80\x80\xc3\xa4", -1);
+  check_nfkc ("ab\0cd", 5);
+}
+
 static void
 check_domain (const char *in, const char *want)
 {
@@ -215,6 +289,8 @@ main (int argc, char **argv)
   g_test_add_func ("/text/rfc2047-flood", test_encoded_word_flood);
   g_test_add_func ("/text/html", test_html);
   g_test_add_func ("/text/for-matching", test_for_matching);
+  g_test_add_func ("/text/nfkc/ranges", test_nfkc_ranges);
+  g_test_add_func ("/text/nfkc/same", test_nfkc_same);
   g_test_add_func ("/match/domains", test_domains);
   g_test_add_func ("/match/dates", test_dates);
   return g_test_run ();
