@@ -52,7 +52,9 @@
  *       path finds none
  *   P4  the fast paths give what the full path gives, JSON and text: the
  *       record read from the header block of a mail the prefilter rules
- *       out, and the records of a mail read with its text skimmed
+ *       out (and that record is the full path's field for field, but for
+ *       warnings only the rest of the mail can give), and the records of a
+ *       mail read with its text skimmed
  *   P5  when the prefilter is sure of the subjects of the messages attached
  *       to a mail (cn_prefilter_attached_subjects), every message the full
  *       path finds attached has one of them
@@ -458,6 +460,80 @@ check_attached_subjects (const char *d, gsize len, GPtrArray *mails)
   }
 }
 
+/* Whether WARNING is about mime.c's parse copy of the header lines of the
+ * whole message (the top header block, and what follows each "--" line):
+ * the header block alone gives it only for its own lines. */
+static gboolean
+copy_warning (const char *warning)
+{
+  return g_str_has_prefix (warning, "a header field longer than") || g_str_has_prefix (warning, "a header line over");
+}
+
+/* Whether WARNING is one only a message's text or parts can give. */
+static gboolean
+body_warning (const char *warning)
+{
+  return g_str_has_prefix (warning, "body:") || g_str_has_prefix (warning, "MIME nesting") ||
+         g_str_has_prefix (warning, "more than") || copy_warning (warning);
+}
+
+/* Whether FAST's warnings about the parse copy are among FULL's. */
+static gboolean
+copy_warnings_among (const CnMail *fast, const CnMail *full)
+{
+  for (guint i = 0; i < fast->warnings->len; i++) {
+    const char *w = fast->warnings->pdata[i];
+    gboolean found = FALSE;
+    for (guint k = 0; k < full->warnings->len && !found; k++)
+      found = strcmp (w, full->warnings->pdata[k]) == 0;
+    if (copy_warning (w) && !found)
+      return FALSE;
+  }
+  return TRUE;
+}
+
+/* Everything the record M took from its header block, as text (the
+ * warnings about the text and the parse copy aside). */
+static char *
+record_text (const CnMail *m)
+{
+  GString *s = g_string_new (NULL);
+  g_autofree char *date = cn_iso8601 (m->date);
+  g_autofree char *received = cn_iso8601 (m->received);
+  g_string_append_printf (s, "message_id %s\nsubject %s\ndate %s\nreceived %s\nfrom_addr %s\nfrom_domain %s\n"
+                          "from_display %s\nerror %s\n", m->message_id ? m->message_id : "(null)", m->subject,
+                          date ? date : "(null)", received ? received : "(null)",
+                          m->from_addr ? m->from_addr : "(null)", m->from_domain ? m->from_domain : "(null)",
+                          m->from_display ? m->from_display : "(null)",
+                          m->internal_error ? m->internal_error : "(null)");
+  for (guint i = 0; i < m->from_domains->len; i++)
+    g_string_append_printf (s, "from_domains %s\n", (const char *) m->from_domains->pdata[i]);
+  for (guint i = 0; i < m->auth_results->len; i++)
+    g_string_append_printf (s, "auth_results %s\n", (const char *) m->auth_results->pdata[i]);
+  for (guint i = 0; i < m->warnings->len; i++)
+    if (!body_warning (m->warnings->pdata[i]))
+      g_string_append_printf (s, "warning %s\n", (const char *) m->warnings->pdata[i]);
+  return g_string_free (s, FALSE);
+}
+
+/* P4: the record read from the header block (ending at END) of the mail D
+ * the prefilter rules out is the full path's, field for field. */
+static void
+check_same_record (const char *d, gsize len, gsize end)
+{
+  g_autoptr (GPtrArray) fast = cn_mime_read_header (d, end, "fuzz", 0);
+  g_autoptr (GPtrArray) full = cn_source_from_bytes (d, len, "fuzz");
+  g_autofree char *a = record_text (fast->pdata[0]);
+  g_autofree char *b = record_text (full->pdata[0]);
+  if (strcmp (a, b) != 0) {
+    gsize at = first_difference ((const guint8 *) a, strlen (a), (const guint8 *) b, strlen (b));
+    CN_FUZZ_CHECK (FALSE, "P4: the header block's record differs from the full path's at byte %zu:\n  fast \"%.300s\"\n"
+                   "  full \"%.300s\"", (size_t) at, a + (at > 40 ? at - 40 : 0), b + (at > 40 ? at - 40 : 0));
+  }
+  CN_FUZZ_CHECK (copy_warnings_among (fast->pdata[0], full->pdata[0]),
+                 "P4: the header block's record warns of its parse copy, the full path's does not");
+}
+
 /* MSG: the full path's judgement of the input D (LEN bytes); ATTACHED: the
  * messages it found attached (before judging dropped any). */
 static void
@@ -485,9 +561,11 @@ check_prefilter (const char *d, gsize len, const CnMessage *msg, guint attached)
   if (cn_fuzz_check_on ("P3") && !cn_prefilter_may_embed (d, len))
     CN_FUZZ_CHECK (attached == 0, "P3: no attached message seen, but the full path finds %u", attached);
   if (cn_fuzz_check_on ("P4")) {
-    if (pf == CN_PREFILTER_NO)
+    if (pf == CN_PREFILTER_NO) {
       check_same_report ("the header block's record", cn_mime_read_header (d, end, "fuzz", 0),
                          cn_source_from_bytes (d, len, "fuzz"));
+      check_same_record (d, len, end);
+    }
     check_same_report ("the skimmed reading", cn_mime_read_skimming (d, len, "fuzz", 0, prefilter),
                        cn_source_from_bytes (d, len, "fuzz"));
   }
