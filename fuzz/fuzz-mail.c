@@ -12,6 +12,8 @@
  *   M1  every text field of every record is valid UTF-8
  *   J1  every notice's JSON (cn_json_to_string) is valid UTF-8 with no raw
  *       control character, and parses back
+ *   J2  the JSON line cn_output_write writes (directly, for a notice
+ *       without a live check) is the record cn_output_json builds
  *   T1  the plain-text report (no colour) holds no C0 control character
  *       but '\n' and '\t', and no DEL (no terminal escapes from the mail)
  *   T2  … and no C1 control character (U+0080..U+009F; U+009B is CSI)

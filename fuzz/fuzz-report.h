@@ -70,6 +70,19 @@ cn_fuzz_check_json (const CnNotice *n, GDateTime *now)
   g_autoptr (JsonNode) node = cn_output_json (n, now);
   CN_FUZZ_CHECK (node != NULL, "J1: cn_output_json returned NULL");
   g_autofree char *text = cn_json_to_string (node);
+  if (cn_fuzz_check_on ("J2")) {
+    /* what parse writes, without the builder (output.c) */
+    char *buf = NULL;
+    size_t blen = 0;
+    FILE *f = open_memstream (&buf, &blen);
+    CN_FUZZ_CHECK (f != NULL, "open_memstream failed");
+    cn_output_write (f, CN_FORMAT_JSON, n, now, FALSE, FALSE);
+    CN_FUZZ_CHECK (fclose (f) == 0, "writing the JSON line failed");
+    g_autofree char *line = buf;
+    CN_FUZZ_CHECK (blen > 0 && line[blen - 1] == '\n' && blen - 1 == strlen (text) &&
+                   memcmp (line, text, blen - 1) == 0,
+                   "J2: cn_output_write writes \"%.400s\", cn_output_json builds \"%.400s\"", line, text);
+  }
   if (!cn_fuzz_check_on ("J1"))
     return;
   gsize len = strlen (text);

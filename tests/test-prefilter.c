@@ -19,9 +19,12 @@
  *                          out, the full path finds no notice, no reason
  *                          and no error.  The last case checks that the
  *                          corpus mostly took the fast path (the test is
- *                          not vacuous).
+ *                          not vacuous).  Every record made on the way
+ *                          is written by cn_output_write as cn_output_json
+ *                          builds it.
  */
 #include "pipeline.h"
+#include "json.h"
 #include "output.h"
 #include "prefilter.h"
 #include "source.h"
@@ -235,6 +238,25 @@ add_message (GPtrArray *mails, gpointer data)
   return TRUE;
 }
 
+/* The JSON line parse writes for N (cn_output_write) is the record
+ * cn_output_json builds, as cn_json_to_string writes it. */
+static void
+assert_json_line (const CnNotice *n)
+{
+  g_autoptr (JsonNode) node = cn_output_json (n, opts.now);
+  g_autofree char *built = cn_json_to_string (node);
+  char *buf = NULL;
+  size_t len = 0;
+  FILE *f = open_memstream (&buf, &len);
+  g_assert_nonnull (f);
+  cn_output_write (f, CN_FORMAT_JSON, n, opts.now, FALSE, FALSE);
+  g_assert_cmpint (fclose (f), ==, 0);
+  g_autofree char *written = buf;
+  g_assert_true (len > 0 && written[len - 1] == '\n');
+  written[len - 1] = '\0';
+  g_assert_cmpstr (written, ==, built);
+}
+
 /* JSON and text of every message of B, as parse writes them. */
 static char *
 report (CnBatch *b)
@@ -248,6 +270,7 @@ report (CnBatch *b)
       g_autoptr (JsonNode) node = cn_output_json (msg->notices->pdata[k], opts.now);
       g_autofree char *line = json_to_string (node, FALSE);
       g_string_append_printf (s, "%s\n", line);
+      assert_json_line (msg->notices->pdata[k]);
     }
     cn_output_text_message (s, msg, &style);
   }
