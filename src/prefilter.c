@@ -400,6 +400,18 @@ embed_at (const char *data, gsize len, gsize slash)
 {
   static const char *const message[] = { "rfc822", "rfc2822", "global", "news", NULL };
   static const char *const multipart[] = { "digest", NULL };
+  /* most '/' are in URLs and base64: what follows tells most apart at once */
+  gsize i = slash + 1;
+  while (i < len && lwsp (data[i]))
+    i++;
+  if (i >= len)
+    return EMBED_NONE;
+  switch (data[i] | 0x20) {
+  case 'r': case 'g': case 'n': case 'd': case '(':
+    break;
+  default:
+    return EMBED_NONE;
+  }
   if (subtype_after (data, len, slash, message) && type_before (data, slash, "message"))
     return EMBED_MESSAGE;
   if (subtype_after (data, len, slash, multipart) && type_before (data, slash, "multipart"))
@@ -437,14 +449,22 @@ typedef enum {
   LOCATED_UNSURE,
 } Located;
 
-/* What the occurrences looked at so far told (they come in order). */
+/* What the occurrences looked at so far told (they come in order): so
+ * that each line, field and header block is read once however many of
+ * them it holds. */
 typedef struct {
-  gsize line;              /* the line start of the last '/' looked at   */
+  gsize slash;             /* the last '/' looked at, G_MAXSIZE: none    */
+  gsize line;              /* … its line's start                         */
   gssize field;            /* … its field's line start, -1: none         */
+  gssize located;          /* the field last located, -1: none …         */
+  int where;               /* … what locate() made of it (Located)       */
+  gsize body;              /* … and where its attached message starts    */
   gsize block;             /* the last header block read to its end: the
                               field it was read from …                   */
-  gsize body;              /* … and the offset past its empty line       */
+  gsize block_body;        /* … and the offset past its empty line       */
 } Memo;
+
+#define MEMO_INIT { .slash = G_MAXSIZE, .line = G_MAXSIZE, .field = -1, .located = -1 }
 
 /* The start of the line holding DATA[I]. */
 static gsize
@@ -455,11 +475,15 @@ line_start (const char *data, gsize i)
 }
 
 /* The start of the field line the '/' at SLASH is in (back over
- * continuation lines), -1 for none.  A '/' in the same field as the last
- * one looked at (MEMO) is not walked back again. */
+ * continuation lines), -1 for none. */
 static gssize
 field_start (const char *data, gsize slash, Memo *memo)
 {
+  /* on the line of the last one: in its field */
+  if (memo->slash != G_MAXSIZE && !memchr (data + memo->slash, '\n', slash - memo->slash)) {
+    memo->slash = slash;
+    return memo->field;
+  }
   gsize first = line_start (data, slash), ls = first;
   gssize field;
   for (;;) {
@@ -477,6 +501,7 @@ field_start (const char *data, gsize slash, Memo *memo)
     }
     ls = line_start (data, ls - 1);
   }
+  memo->slash = slash;
   memo->line = first;
   memo->field = field;
   return field;
@@ -507,9 +532,8 @@ part_field (const char *field, gsize len, gsize name_len, gssize colon, gpointer
 /* Where the attached message whose type may be the occurrence of KIND at
  * SLASH starts: *BODY, past the empty line that ends the header block. */
 static Located
-locate (const char *data, gsize len, gsize slash, Embed kind, Memo *memo, gsize *body)
+locate_field (const char *data, gsize len, gsize slash, Embed kind, gssize f, Memo *memo, gsize *body)
 {
-  gssize f = field_start (data, slash, memo);
   if (f < 0)
     return LOCATED_NO_TYPE;
   const char *line = data + f;
@@ -523,16 +547,34 @@ locate (const char *data, gsize len, gsize slash, Embed kind, Memo *memo, gsize 
   if (kind == EMBED_DIGEST)
     return LOCATED_UNSURE;
   /* a field of the header block read last ends where that one does */
-  if (memo->body != 0 && (gsize) f >= memo->block && (gsize) f < memo->body) {
-    *body = memo->body;
+  if (memo->block_body != 0 && (gsize) f >= memo->block && (gsize) f < memo->block_body) {
+    *body = memo->block_body;
     return LOCATED;
   }
   gsize end = 0;
   if (!each_field (line, len - (gsize) f, TRUE, part_field, NULL, &end))
     return LOCATED_UNSURE;
   memo->block = (gsize) f;
-  memo->body = *body = (gsize) f + end;
+  memo->block_body = *body = (gsize) f + end;
   return LOCATED;
+}
+
+static Located
+locate (const char *data, gsize len, gsize slash, Embed kind, Memo *memo, gsize *body)
+{
+  gssize f = field_start (data, slash, memo);
+  /* another type of the field located last (a digest's is unsure already) */
+  if (f >= 0 && f == memo->located && kind == EMBED_MESSAGE) {
+    *body = memo->body;
+    return (Located) memo->where;
+  }
+  Located where = locate_field (data, len, slash, kind, f, memo, body);
+  if (kind == EMBED_MESSAGE) {
+    memo->located = f;
+    memo->where = where;
+    memo->body = *body;
+  }
+  return where;
 }
 
 /* Called with the subject of each attached message found; FALSE stops. */
@@ -544,7 +586,7 @@ typedef gboolean (*SubjectFunc) (const char *subject, gpointer user);
 static gboolean
 each_attached (const char *data, gsize len, SubjectFunc fn, gpointer user)
 {
-  Memo memo = { .line = G_MAXSIZE, .field = -1, .block = 0, .body = 0 };
+  Memo memo = MEMO_INIT;
   gsize last = G_MAXSIZE;      /* the last attached header block read */
   for (const char *p = data, *end = data + len; (p = memchr (p, '/', (gsize) (end - p))); p++) {
     gsize slash = (gsize) (p - data), body = 0;

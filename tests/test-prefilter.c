@@ -682,6 +682,40 @@ test_attached_large (void)
   g_assert_cmpint (cn_prefilter_mail (prefilter, longer, strlen (longer), NULL), ==, CN_PREFILTER_MAYBE);
 }
 
+/* Many types in one line, one field, one header block: each is read once
+ * (a mail of them is ruled out, or not, as one of them would be). */
+static void
+test_attached_many (void)
+{
+  g_autoptr (GString) line = g_string_new ("From: a@b.example\nSubject: x\n\nX-Types: ");
+  for (int i = 0; i < 100000; i++)
+    g_string_append (line, "message/rfc822 ");
+  g_string_append_printf (line, "\n\n%s", ordinary_mail);
+  g_assert_cmpint (cn_prefilter_mail (prefilter, line->str, line->len, NULL), ==, CN_PREFILTER_NO);
+
+  g_autoptr (GString) folded = g_string_new ("From: a@b.example\nSubject: x\n\nX-Types: message/rfc822");
+  for (int i = 0; i < 100000; i++)
+    g_string_append (folded, i % 2 ? " message/rfc822" : "\n message/rfc822");
+  g_string_append_printf (folded, "\n\n%s", ordinary_mail);
+  g_assert_cmpint (cn_prefilter_mail (prefilter, folded->str, folded->len, NULL), ==, CN_PREFILTER_NO);
+
+  /* the same in a part's Content-Type: read once, and unsure (too long) */
+  g_autoptr (GString) part = g_string_new ("From: a@b.example\nSubject: x\nContent-Type: multipart/mixed; boundary=B\n\n"
+                                           "--B\nContent-Type: message/rfc822");
+  for (int i = 0; i < 100000; i++)
+    g_string_append (part, "\n message/rfc822");
+  g_string_append_printf (part, "\n\n%s\n--B--\n", ordinary_mail);
+  g_assert_cmpint (cn_prefilter_mail (prefilter, part->str, part->len, NULL), ==, CN_PREFILTER_MAYBE);
+
+  g_autoptr (GString) parts = g_string_new ("From: a@b.example\nSubject: x\nContent-Type: multipart/mixed; boundary=B\n\n");
+  for (int i = 0; i < 20000; i++)
+    g_string_append_printf (parts, "--B\nContent-Type: message/rfc822\n\n%s\n", ordinary_mail);
+  g_string_append (parts, "--B--\n");
+  g_assert_cmpint (cn_prefilter_mail (prefilter, parts->str, parts->len, NULL), ==, CN_PREFILTER_NO);
+  g_autoptr (GPtrArray) subjects = cn_prefilter_attached_subjects (parts->str, parts->len);
+  g_assert_cmpuint (subjects->len, ==, 20000);
+}
+
 /* A notice forwarded as an attachment (samples/sakura/forwarded-rfc822) is read
  * whole, and found. */
 static void
@@ -817,6 +851,7 @@ main (int argc, char **argv)
     g_test_add_data_func (name, &attached_cases[i], test_attached);
   }
   g_test_add_func ("/prefilter/attached/large", test_attached_large);
+  g_test_add_func ("/prefilter/attached/many", test_attached_many);
   g_test_add_func ("/prefilter/attached/forwarded-sample", test_attached_forwarded_sample);
   for (guint i = 0; i < G_N_ELEMENTS (crafted); i++) {
     g_autofree char *name = g_strdup_printf ("/prefilter/same/crafted/%u", i + 1);
