@@ -94,6 +94,8 @@ struct _CnMail {
   char *body;             /* decoded text of all text parts, NFKC,
                              quoted reply lines removed                      */
   gboolean embedded;      /* came from a message/rfc822 part                */
+  gboolean ruled_out;     /* the prefilter ruled its subject out (mime.c,
+                             prefilter.h): judging it finds nothing       */
   GPtrArray *warnings;    /* leniencies applied while decoding (char *)      */
   char *internal_error;   /* decoding failed for want of resources, or NULL */
 };

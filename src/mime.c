@@ -580,6 +580,7 @@ collect (GMimeMessage *msg, const char *source, guint index, const char *part,
   gboolean no_decoder = collect_header (msg, NULL, m);
 
   gboolean skim = prefilter && cn_prefilter_decide (prefilter, m->subject, FALSE) == CN_PREFILTER_NO;
+  m->ruled_out = skim;
   Walk w;
   walk_init (&w, skim);
   walk (g_mime_message_get_mime_part (msg), &w, depth, part ? part : "");
@@ -755,6 +756,7 @@ cn_mime_read_header (const char *data, gsize len, const char *source, guint inde
 {
   cn_mime_init ();
   CnMail *m = new_record (source, index, NULL);
+  m->ruled_out = TRUE;
   HeaderBlock b = { .m = m };
   gboolean sure = cn_prefilter_fields (data, len, header_block_field, &b);
   g_autofree char *mid_raw = b.message_id, *date_raw = b.date;

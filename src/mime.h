@@ -39,16 +39,19 @@ GPtrArray *cn_mime_read (const char *data, gsize len, const char *source, guint 
 /* The same, for a message the prefilter (prefilter.h) could not rule out
  * as a whole: the text of each mail (the message, an attached one) whose
  * subject PREFILTER rules out is not decoded — its record has an empty body
- * and no warning only the text could give.  PREFILTER NULL: cn_mime_read(). */
+ * and no warning only the text could give, and is marked ruled_out (the
+ * judge takes PREFILTER's word for it: PREFILTER must be made from the
+ * rules that judge the records).  PREFILTER NULL: cn_mime_read(). */
 GPtrArray *cn_mime_read_skimming (const char *data, gsize len, const char *source, guint index,
                                   const CnPrefilterSet *prefilter);
 
 /* The record of a message the prefilter ruled out (prefilter.h), from its
  * header block alone: DATA is the message up to and including the empty
  * line that ends its header block.  The same header fields as
- * cn_mime_read() gives, an empty body, no attached messages (there are
- * none), and no warning only the body can give.  Returns a new array of one
- * CnMail (caller unrefs). */
+ * cn_mime_read() gives, an empty body, no attached messages (none that
+ * says anything), no warning only the rest can give, and marked ruled_out
+ * (the prefilter must have been made from the rules that judge it).
+ * Returns a new array of one CnMail (caller unrefs). */
 GPtrArray *cn_mime_read_header (const char *data, gsize len, const char *source, guint index);
 
 /* Old Mac mail ends lines with a bare CR, which GMime does not take for a

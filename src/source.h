@@ -18,9 +18,10 @@ typedef gboolean (*CnMessageFunc) (GPtrArray *mails, gpointer data);
 gboolean cn_source_read (const char *path, CnMessageFunc fn, gpointer data, GError **error);
 
 /* The same, but a message the prefilter (prefilter.h) rules out with
- * PREFILTER (NULL: none) is read from its header block alone
- * (cn_mime_read_header): the same record and the same verdict, without the
- * warnings only its body could give (shown with -v). */
+ * PREFILTER (NULL: none; made from the rules that judge the records) is read
+ * from its header block alone (cn_mime_read_header): the same record and
+ * the same verdict, without the warnings only its body could give (shown
+ * with -v). */
 gboolean cn_source_read_prefiltered (const char *path, const CnPrefilterSet *prefilter, CnMessageFunc fn,
                                      gpointer data, GError **error);
 

@@ -16,6 +16,12 @@ cn_judge (const CnRuleSet *rules, const CnMail *mail, const CnOptions *opts, GSt
   CnNotice *n = cn_notice_new (mail);
   if (mail->internal_error)
     n->internal_error = g_strdup (mail->internal_error);
+  if (mail->ruled_out && trace == NULL) {
+    /* no kind's subject pattern, no gate matches (prefilter.h): what the
+     * patterns would say, without running them all again */
+    n->verdict = CN_VERDICT_NOT_A_NOTICE;
+    return n;
+  }
   CnMatch r = cn_match_notice (rules, n, trace);
   if (r == CN_MATCH_YES)
     n->confidence = CN_CONFIDENCE_HIGH;
