@@ -682,12 +682,18 @@ cn_mime_read (const char *data, gsize len, const char *source, guint index)
  * addresses of every From field in turn (GMime 3.2.14's fb6004cf, in
  * Debian's 3.2.13 too: test-prefilter compares the two readings). */
 
+/* A field of the header block: FIELD, LEN bytes, the colon at COLON. */
+typedef struct {
+  const char *field;
+  gsize len, colon;
+} Field;
+
 typedef struct {
   CnMail *m;
   CnDecodeStatus st;
-  char *message_id;       /* the raw value of the last Message-Id, or NULL */
-  char *date;             /* … of the last Date                            */
-  InternetAddressList *from;   /* of the From fields so far, or NULL       */
+  Field message_id;       /* the last Message-Id (field NULL: none) */
+  Field date;             /* … the last Date                        */
+  InternetAddressList *from;   /* of the From fields so far, or NULL */
 } HeaderBlock;
 
 static gboolean
@@ -696,11 +702,17 @@ is_field (const char *field, gsize name_len, const char *name)
   return name_len == strlen (name) && g_ascii_strncasecmp (field, name, name_len) == 0;
 }
 
-static void
-keep_last (char **slot, char *raw)
+/* F's raw value as GMime gives it from mime.c's parse copy, where a field
+ * over CN_MAX_HEADER_BYTES is cut (tame()): its first bytes, and a line end
+ * if the cut is inside a line.  Caller frees. */
+static char *
+raw_value (const Field *f)
 {
-  g_free (*slot);
-  *slot = raw;
+  gsize take = MIN (f->len, (gsize) CN_MAX_HEADER_BYTES);
+  GString *raw = g_string_new_len (f->field + f->colon + 1, (gssize) (take - f->colon - 1));
+  if (take < f->len && f->field[take - 1] != '\n')
+    g_string_append_c (raw, '\n');
+  return g_string_free (raw, FALSE);
 }
 
 #if !GMIME_CHECK_VERSION(3, 2, 14)
@@ -712,34 +724,36 @@ static gboolean
 header_block_field (const char *field, gsize len, gsize name_len, gsize colon, gpointer user)
 {
   HeaderBlock *b = user;
-  static const char *const names[] = {
-    "Subject", "Authentication-Results", "Received", "From", "Message-Id", "Date", NULL
-  };
-  const char *const *n = names;
-  while (*n && !is_field (field, name_len, *n))
-    n++;
-  if (*n == NULL)
+  CnMail *m = b->m;
+  Field f = { field, len, colon };
+  const char *name = NULL;
+  /* what take_field() would take something from (the Subject until one
+   * decodes to something, the Received until one gives a date); the last
+   * Message-Id and Date */
+  if (is_field (field, name_len, "Subject")) {
+    if (*m->subject == '\0')
+      name = "Subject";
+  } else if (is_field (field, name_len, "Received")) {
+    if (m->received == NULL)
+      name = "Received";
+  } else if (is_field (field, name_len, "Authentication-Results")) {
+    name = "Authentication-Results";
+  } else if (is_field (field, name_len, "From")) {
+    name = "From";
+  } else if (is_field (field, name_len, "Message-Id")) {
+    b->message_id = f;
+  } else if (is_field (field, name_len, "Date")) {
+    b->date = f;
+  }
+  if (name == NULL)
     return TRUE;
-  /* the raw value as GMime gives it from mime.c's parse copy, where a
-   * field over CN_MAX_HEADER_BYTES is cut (tame()): its first bytes, and a
-   * line end if the cut is inside a line */
-  gsize take = MIN (len, (gsize) CN_MAX_HEADER_BYTES);
-  GString *raw = g_string_new_len (field + colon + 1, (gssize) (take - colon - 1));
-  if (take < len && field[take - 1] != '\n')
-    g_string_append_c (raw, '\n');
-  g_autofree char *name = g_strndup (field, name_len);
-  take_field (b->m, name, raw->str, &b->st);
-  if (n - names == 3) {
+  g_autofree char *raw = raw_value (&f);
+  take_field (m, name, raw, &b->st);
+  if (*name == 'F') {
     if (b->from == NULL)
       b->from = internet_address_list_new ();
-    internet_address_list_append_parse (b->from, parser_options, raw->str);
-    g_string_free (raw, TRUE);
-  } else if (n - names == 4)
-    keep_last (&b->message_id, g_string_free (raw, FALSE));
-  else if (n - names == 5)
-    keep_last (&b->date, g_string_free (raw, FALSE));
-  else
-    g_string_free (raw, TRUE);
+    internet_address_list_append_parse (b->from, parser_options, raw);
+  }
   return TRUE;
 }
 
@@ -759,21 +773,22 @@ cn_mime_read_header (const char *data, gsize len, const char *source, guint inde
   m->ruled_out = TRUE;
   HeaderBlock b = { .m = m };
   gboolean sure = cn_prefilter_fields (data, len, header_block_field, &b);
-  g_autofree char *mid_raw = b.message_id, *date_raw = b.date;
   g_autoptr (InternetAddressList) from = b.from;
   if (!sure) {
     /* the caller's prefilter was sure of this header block */
     cn_mail_free (m);
     return cn_mime_read (data, len, source, index);
   }
-  if (mid_raw) {
-    g_autofree char *value = header_value (mid_raw);
+  if (b.message_id.field) {
+    g_autofree char *raw = raw_value (&b.message_id);
+    g_autofree char *value = header_value (raw);
     g_autofree char *mid = g_mime_utils_decode_message_id (value);
     if (mid && *mid)
       m->message_id = g_utf8_make_valid (mid, -1);
   }
-  if (date_raw) {
-    g_autofree char *value = header_value (date_raw);
+  if (b.date.field) {
+    g_autofree char *raw = raw_value (&b.date);
+    g_autofree char *value = header_value (raw);
     m->date = g_mime_utils_header_decode_date (value);
   }
   read_from (from, m);
