@@ -36,7 +36,6 @@ free_view (gpointer view)
  * 4 KiB scan buffer (it waits for more input that never fits), so the rest
  * of the message — and of an mbox — is lost.  Such lines are cut in the
  * parse copy (docs/VIOLATIONS.md); shorter colonless lines GMime skips. */
-#define CN_COLONLESS_LIMIT 4000
 #define CN_COLONLESS_CUT   998
 
 /* One pass over the bytes: what the parse copy must repair, and where to

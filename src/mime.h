@@ -23,6 +23,11 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (InternetAddressList, g_object_unref)
 #define CN_MAX_HEADERS        2000        /* headers looked at per message    */
 #define CN_MAX_HEADER_BYTES   (64u << 10) /* of one header value decoded      */
 
+/* A header line with no colon in its first this many bytes is one GMime's
+ * parser cannot scan past (its 4 KiB buffer): mime.c cuts it in its parse
+ * copy (docs/VIOLATIONS.md), and GMime then drops it as no field. */
+#define CN_COLONLESS_LIMIT    4000
+
 /* Initialise GMime once per process (idempotent).  Cheap: no I/O. */
 void cn_mime_init (void);
 

@@ -8,7 +8,9 @@
  * "From " line at the top is skipped, as GMime skips it.  A line GMime takes
  * for a bad field name (no colon, a blank inside the name, a control
  * character) it drops with its continuation lines, and so does this — but
- * for the first line, where GMime reads no message at all.  What this
+ * for the first line, where GMime reads no message at all; and so is a
+ * line with no colon in its first CN_COLONLESS_LIMIT bytes, which mime.c
+ * cuts in its parse copy before GMime reads it (mime.h).  What this
  * reading is not sure of — bare CRs, NULs, a continuation before any field,
  * no end of the block within CN_PREFILTER_MAX_HEADER bytes, more than
  * CN_MAX_HEADERS fields, a Subject field over CN_MAX_HEADER_BYTES (mime.c
@@ -229,6 +231,8 @@ each_field (const char *data, gsize len, gboolean strict, FieldFunc fn, gpointer
         return FALSE;            /* GMime takes it for a bad field name */
     } else {
       colon = field_colon (p, n, &name_len);
+      if (colon >= (gssize) CN_COLONLESS_LIMIT)
+        colon = -1;              /* mime.c cuts it before the colon: no field */
       if (colon < 0 && fields == 0)
         return FALSE;            /* GMime reads no message at all */
       if (strict && (colon < 0 || colon > MAX_NAME || (n >= 2 && p[0] == '-' && p[1] == '-')))

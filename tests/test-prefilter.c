@@ -114,6 +114,21 @@ test_subject_many_fields (void)
   g_assert_null (got);
 }
 
+/* A line whose colon is past the 4000th byte GMime cannot scan past:
+ * mime.c's parse copy cuts it, and GMime drops what is left (no colon). */
+static void
+test_subject_far_colon (void)
+{
+  g_autoptr (GString) s = g_string_new ("From: a@b.example\nSubject");
+  for (int i = 0; i < 4100; i++)
+    g_string_append_c (s, ' ');
+  g_string_append (s, ": first\n continued\nSubject: second\n\nb\n");
+  g_autofree char *got = cn_prefilter_subject (s->str, s->len);
+  g_autofree char *gm = gmime_subject (s->str, s->len);
+  g_assert_cmpstr (gm, ==, "second");
+  g_assert_cmpstr (got, ==, gm);
+}
+
 static void
 test_subject_long (void)
 {
@@ -832,6 +847,7 @@ main (int argc, char **argv)
   }
   g_test_add_func ("/prefilter/subject/too-many-fields", test_subject_many_fields);
   g_test_add_func ("/prefilter/subject/too-long", test_subject_long);
+  g_test_add_func ("/prefilter/subject/far-colon", test_subject_far_colon);
   for (guint i = 0; i < G_N_ELEMENTS (embed_cases); i++) {
     g_autofree char *name = g_strdup_printf ("/prefilter/embed/%s", embed_cases[i].name);
     g_test_add_data_func (name, &embed_cases[i], test_embed);
