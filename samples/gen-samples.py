@@ -3289,6 +3289,49 @@ def generic_negative_cases():
         "a bounce: 'the certificate of mail.partner.example has expired on 2024-01-31': delivery report, not a notice",
         data, [not_notice(mid, d)])
 
+    # -- a bounce with the original attached (message/rfc822): the original
+    #    is ordinary mail, so it gets no result of its own (certnotice(1):
+    #    an attached message gets one only when it says something)
+    d = dt.datetime(2024, 2, 3, 3, 3, 3, tzinfo=dt.timezone.utc)
+    mid = "20240203030303.BCDEF01234@mx.example.com"
+    orig_d = dt.datetime(2024, 2, 3, 12, 0, 0, tzinfo=JST)
+    bnd = "BCDEF01234.1706929383/mx.example.com"
+    original = raw([
+        ("Received", "from [192.0.2.44] by mx.example.com (Postfix)\n\twith ESMTPSA id BCDEF01234; " + rfcdate(orig_d)),
+        ("From", "Alice <alice@example.com>"),
+        ("To", "bob@partner.example"),
+        ("Subject", "Re: lunch on friday"),
+        ("Date", rfcdate(orig_d)),
+        ("Message-ID", "<lunch-20240203@example.com>"),
+        ("MIME-Version", "1.0"),
+        ("Content-Type", "text/plain; charset=us-ascii"),
+    ], b"Friday at noon works for me.\n")
+    body = (("This is a MIME-encapsulated message.\n\n--%s\n"
+             "Content-Description: Notification\nContent-Type: text/plain; charset=us-ascii\n\n"
+             "This is the mail system at host mx.example.com.\n\n"
+             "I'm sorry to have to inform you that your message could not\n"
+             "be delivered to one or more recipients.\n\n"
+             "<bob@partner.example>: host mail.partner.example said: 550 5.1.1 no such user\n\n"
+             "--%s\nContent-Description: Delivery report\nContent-Type: message/delivery-status\n\n"
+             "Reporting-MTA: dns; mx.example.com\nArrival-Date: %s\n\n"
+             "Final-Recipient: rfc822; bob@partner.example\nAction: failed\nStatus: 5.1.1\n\n"
+             "--%s\nContent-Description: Undelivered Message\nContent-Type: message/rfc822\n\n")
+            % (bnd, bnd, rfcdate(orig_d), bnd)).encode("ascii") + original + ("\n--%s--\n" % bnd).encode("ascii")
+    data = raw([
+        ("Received", "by mx.example.com (Postfix)\n\tid BCDEF01234; " + rfcdate(d)),
+        ("From", "MAILER-DAEMON@mx.example.com (Mail Delivery System)"),
+        ("To", "alice@example.com"),
+        ("Subject", "Undelivered Mail Returned to Sender"),
+        ("Date", rfcdate(d)),
+        ("Message-ID", "<%s>" % mid),
+        ("MIME-Version", "1.0"),
+        ("Content-Type", 'multipart/report; report-type=delivery-status;\n\tboundary="%s"' % bnd),
+    ], body)
+    add("negative", "en-bounce-original-attached",
+        "a bounce with the undelivered original attached as message/rfc822 (ordinary mail, 'Re: lunch on friday'): "
+        "one result, the bounce's; the original says nothing and gets none",
+        data, [not_notice(mid, d)])
+
     # -- the My Number card's electronic certificate (電子証明書) expires
     d, mid = jst(2024, 10, 1, 9, 0), "20241001090000.jpki@city.example.lg.jp"
     body = ("山田 太郎 様\n\n"
