@@ -168,17 +168,23 @@ fi
 if [[ ${BENCH_CALLGRIND:-1} != 0 ]] && command -v valgrind > /dev/null; then
   echo
   echo "== instructions (valgrind --tool=callgrind; user space only; not blurred by the machine's load) =="
-  ir () { valgrind --tool=callgrind --callgrind-out-file="$work/cg.out" "$@" > /dev/null 2>&1 || true
-          awk '/^summary:/ { printf "%.1f M", $2 / 1e6 }' "$work/cg.out"; }
-  # valgrind's executable differs from certnotice's: the cache is made anew under it, once
+  # every process of a run, added up: the front execs certnotice-full for
+  # what needs the module, which forks the filter's judging child
+  vg=(valgrind --tool=callgrind --trace-children=yes)
+  ir () { rm -f "$work"/cg.*
+          "${vg[@]}" --callgrind-out-file="$work/cg.%p" "$@" > /dev/null 2>&1 || true
+          cat "$work"/cg.* | awk '/^summary:/ { n += $2 } END { printf "%.1f M", n / 1e6 }'; }
+  # valgrind's executable differs from certnotice's: the caches are made anew under it, once
   ir "$cn" filter --no-verify < "$plain" > /dev/null
+  ir "$cn" filter --no-verify < "$notice" > /dev/null
   printf '  %-52s %s\n' "cat < ordinary mail" "$(ir cat "$plain")"
-  printf '  %-52s %s\n' "certnotice filter < ordinary mail (front only)" "$(ir "$cn" filter --no-verify < "$plain")"
-  printf '  %-52s %s\n' "certnotice parse --no-verify notice (one process)" "$(ir "$cn" parse --no-verify "$notice")"
+  printf '  %-52s %s\n' "certnotice filter < ordinary mail (the front only)" "$(ir "$cn" filter --no-verify < "$plain")"
+  printf '  %-52s %s\n' "certnotice filter < notice (front, full, judging child)" "$(ir "$cn" filter --no-verify < "$notice")"
+  printf '  %-52s %s\n' "certnotice parse --no-verify notice" "$(ir "$cn" parse --no-verify "$notice")"
   # xargs may split the file list over several processes: their counts add up
   corpus_ir () {   # CMD…
     rm -f "$work"/cgc.*
-    xargs -0 -a "$work/files" valgrind --tool=callgrind --callgrind-out-file="$work/cgc.%p" "$@" > /dev/null 2>&1 || true
+    xargs -0 -a "$work/files" "${vg[@]}" --callgrind-out-file="$work/cgc.%p" "$@" > /dev/null 2>&1 || true
     cat "$work"/cgc.* | awk '/^summary:/ { n += $2 } END { printf "%.1f M", n / 1e6 }'
   }
   printf '  %-52s %s\n' "certnotice parse over the corpus" "$(corpus_ir "$cn" parse --no-verify --format json)"
