@@ -47,6 +47,18 @@ struct _CnPrefilterSet {
   CnRuleSet *own_ctx;         /* for a set of its own                         */
 };
 
+/* Add P to S unless a pattern of the same text is there: several kinds of
+ * a provider often share one subject pattern, and the same text (compiled
+ * with the same options, cn_loader_pattern) gives the same answer. */
+static void
+add_pattern (CnPrefilterSet *s, const CnPattern *p)
+{
+  for (guint i = 0; i < s->patterns->len; i++)
+    if (strcmp (((const CnPattern *) s->patterns->pdata[i])->text, p->text) == 0)
+      return;
+  g_ptr_array_add (s->patterns, (gpointer) p);
+}
+
 CnPrefilterSet *
 cn_prefilter_set_new (const CnRuleSet *rules)
 {
@@ -61,14 +73,17 @@ cn_prefilter_set_new (const CnRuleSet *rules)
     for (guint k = 0; k < rule->kinds->len; k++) {
       const CnNoticeKind *kind = rule->kinds->pdata[k];
       if (kind->subject)
-        g_ptr_array_add (s->patterns, kind->subject);
+        add_pattern (s, kind->subject);
       else
         s->open = TRUE;
     }
   }
   /* the generic detector looks no further than its gate (generic.h) */
-  if (rules->generic && !cn_generic_gate_patterns (rules->generic, s->patterns))
+  g_autoptr (GPtrArray) gate = g_ptr_array_new ();
+  if (rules->generic && !cn_generic_gate_patterns (rules->generic, gate))
     s->open = TRUE;
+  for (guint i = 0; i < gate->len; i++)
+    add_pattern (s, gate->pdata[i]);
   return s;
 }
 
