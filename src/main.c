@@ -15,6 +15,13 @@
 #include <string.h>
 #include <unistd.h>
 
+/* Set by the front across its exec of the full program.  A front that
+ * finds it set was started by a front: what is installed as the full
+ * program is a front too (a broken installation), and exec'ing it again
+ * would never end.  The full program clears it at once, so that nothing it
+ * starts (a hook running `certnotice cases`) inherits it. */
+#define FRONT_EXEC_ENV "CERTNOTICE_FRONT_EXEC"
+
 #ifdef CN_STATIC_FRONT
 /* The front (module.h): GLib and PCRE2 are linked into it, and a process
  * must never hold two GLibs, so the module, which needs the shared one
@@ -34,10 +41,17 @@ gboolean
 cn_full_exec (GError **error)
 {
   g_autofree char *path = cn_paths_full ();
+  if (g_getenv (FRONT_EXEC_ENV)) {
+    g_set_error (error, CN_ERROR, CN_ERROR_INTERNAL,
+                 _("%s is not the full program (it runs as the front again): the installation is broken"), path);
+    return FALSE;
+  }
   fflush (NULL);
+  g_setenv (FRONT_EXEC_ENV, "1", TRUE);
   /* argv[0] as given: the full program's messages say "certnotice" */
   execv (path, main_argv);
   int err = errno;
+  g_unsetenv (FRONT_EXEC_ENV);
   g_set_error (error, CN_ERROR, CN_ERROR_INTERNAL, _("cannot run %s: %s"), path, g_strerror (err));
   return FALSE;
 }
@@ -125,6 +139,9 @@ int
 main (int argc, char **argv)
 {
   keep_argv (argc, argv);
+#ifndef CN_STATIC_FRONT
+  g_unsetenv (FRONT_EXEC_ENV);
+#endif
   setlocale (LC_ALL, "");
   g_autofree char *locales = cn_paths_locale ();
   bindtextdomain (GETTEXT_PACKAGE, locales);

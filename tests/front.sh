@@ -144,4 +144,24 @@ for how in missing not-executable; do
 	is "$(in_ns "$BIN/certnotice" version 2>&1)" "$("$CN" version)" "… version runs in the front"
 done
 
+# certnotice-full installed as a copy of the front: refused, not exec'd for ever
+rm -f "$T/src/certnotice-full"
+cp "$BIN/certnotice" "$T/src/certnotice-full"
+timeout 10 sh -c 'unshare "$@"' sh "${NS_FLAGS[@]}" sh -c 'mount --bind "$0" "$1" && shift && exec "$@"' \
+	"$T/src" "$BIN" "$BIN/certnotice" "${F[@]}" < "$NOTICE" > "$T/b.out" 2> "$T/b.err"
+is "$?" 0 "certnotice-full a copy of the front: filter on a notice exits 0 (no exec loop)"
+ok "… the mail passed through byte for byte" cmp -s "$T/b.out" "$NOTICE"
+is "$(cat "$T/b.err")" \
+	"certnotice filter: $FULL is not the full program (it runs as the front again): the installation is broken: passing the mail through unchanged" \
+	"… and says why"
+in_ns "$BIN/certnotice" parse --rules "$R" --no-verify "$NOTICE" > "$T/b.out" 2> "$T/b.err"
+is "$?/$(cat "$T/b.err")" \
+	"70/certnotice parse: $FULL is not the full program (it runs as the front again): the installation is broken" \
+	"… parse: exit 70, saying so"
+# … while what the full program starts (a hook) does not inherit the mark
+printf '[action case-opened]\ncommand = sh -c "env > %s"\n' "$T/hook.env" > "$T/hook.conf"
+"$CN" parse --config "$T/hook.conf" --rules "$R" --no-verify --db "$T/hook.db" "$NOTICE" > /dev/null 2>&1
+ok "a hook run by certnotice-full (exec'd by the front) ran" test -s "$T/hook.env"
+unlike "$(cat "$T/hook.env" 2>/dev/null)" CERTNOTICE_FRONT_EXEC "… and does not inherit the front's mark (a certnotice it runs works)"
+
 done_testing
