@@ -338,12 +338,6 @@ cn_prefilter_subject (const char *data, gsize len)
   return read_block (data, len, FALSE, NULL, NULL);
 }
 
-char *
-cn_prefilter_subject_end (const char *data, gsize len, gsize *header_end)
-{
-  return read_block (data, len, FALSE, NULL, header_end);
-}
-
 /* ---- attached messages ---- */
 
 /* Whether C ends a token in GMime's reading of a Content-Type (a control

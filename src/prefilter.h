@@ -95,10 +95,6 @@ CnPrefilter cn_prefilter_headers (const CnPrefilterSet *s, const char *headers, 
  * enough to be sure of that (see above).  Caller frees. */
 char *cn_prefilter_subject (const char *data, gsize len);
 
-/* The same, and the offset just past the empty line that ends the header
- * block in *HEADER_END. */
-char *cn_prefilter_subject_end (const char *data, gsize len, gsize *header_end);
-
 /* A field of a header block as GMime reads it: FIELD, LEN bytes (its name,
  * the value, each continuation line, every line end), its name NAME_LEN
  * bytes long (without blanks before the colon), its raw value after the
