@@ -344,7 +344,6 @@ cn_ledger_hook (CnLedger **keep, const char *path, const CnConfig *config, const
     return TRUE;   /* most mail is no notice: not even open the file */
   g_autoptr (CnLedger) mine = NULL;
   CnLedger *l = keep ? *keep : NULL;
-  gboolean opened = l == NULL;
   if (l == NULL) {
     g_autofree char *p = cn_ledger_resolve_path (path, config);
     if (busy_ms (deadline) <= 0) {
@@ -363,8 +362,9 @@ cn_ledger_hook (CnLedger **keep, const char *path, const CnConfig *config, const
   if (!cn_ledger_record (l, notices, via, opts->now, events, NULL, error))
     return FALSE;
   cn_case_announce (l, config, opts, events, via, deadline, NULL);
-  /* retention (at most daily) once per opening: parse keeps it open */
-  if (opened && busy_ms (deadline) > 0) {
+  /* retention (at most daily) once per opening: parse keeps it open, a
+   * judge's worker opens it before the mail comes */
+  if (busy_ms (deadline) > 0 && cn_ledger_retention_turn (l)) {
     g_autoptr (GError) e = NULL;
     cn_ledger_set_busy_timeout (l, busy_ms (deadline));
     if (!cn_ledger_expire (l, config->keep_resolved_days, opts->now, TRUE, NULL, &e))

@@ -60,5 +60,6 @@ int cn_cmd_filter (int argc, char **argv);
 int cn_cmd_imap (int argc, char **argv);
 int cn_cmd_cases (int argc, char **argv);
 int cn_cmd_recheck (int argc, char **argv);
+int cn_cmd_serve (int argc, char **argv);
 
 G_END_DECLS

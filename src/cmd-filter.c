@@ -37,6 +37,7 @@
  */
 #include "filter.h"
 #include "fdio.h"
+#include "judge.h"
 #include "module.h"
 #include "prefilter-cache.h"
 #include "splice.h"
@@ -171,53 +172,6 @@ term_signals (sigset_t *set)
   sigaddset (set, SIGHUP);
 }
 
-#ifdef CN_STATIC_FRONT
-/* Put the mail back on stdin for the full program: a memfd, else an
- * unnamed file in $TMPDIR. */
-static gboolean
-mail_on_stdin (const char *data, gsize len, GError **error)
-{
-  int fd = memfd_create ("certnotice-mail", MFD_CLOEXEC);
-  if (fd < 0)
-    fd = open (g_get_tmp_dir (), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
-  if (fd < 0 || !cn_write_all (fd, data, len) || lseek (fd, 0, SEEK_SET) != 0 ||
-      dup2 (fd, STDIN_FILENO) < 0) {
-    int err = errno;
-    g_set_error (error, CN_ERROR, CN_ERROR_INTERNAL, _("cannot hand the mail on: %s"), g_strerror (err));
-    if (fd >= 0)
-      close (fd);
-    return FALSE;
-  }
-  close (fd);
-  return TRUE;
-}
-
-/* The front (module.h) judges nothing itself: the module cannot be loaded
- * into it.  It becomes the full program, the mail it read on stdin again
- * and the same argv, which runs the whole filter as ever: its own
- * prefilter, the judging child, the time budget (of which the front spent
- * about a millisecond).  The signals stay blocked across the exec, so that
- * one that comes now is not lost: the full program takes it once its
- * handlers are in place.  Returns only when this could not be done: REP
- * says why, and the mail goes out as when the module cannot be loaded. */
-static gboolean
-judge (CnCli *cli, const char *data, gsize len, const char *db, gint64 max_memory, gint64 deadline,
-       ChildReport *rep, gboolean *timed_out)
-{
-  (void) cli, (void) db, (void) max_memory, (void) deadline, (void) timed_out;
-  sigset_t set, old;
-  term_signals (&set);
-  sigprocmask (SIG_BLOCK, &set, &old);
-  g_autoptr (GError) e = NULL;
-  if (!got_term) {   /* else: as when a judging child is cut short */
-    if (mail_on_stdin (data, len, &e))
-      cn_full_exec (&e);
-    rep->error = g_strdup (e->message);
-  }
-  sigprocmask (SIG_SETMASK, &old, NULL);
-  return TRUE;
-}
-#else
 /* Parse complete blocks from BUF. */
 static void
 parse_blocks (GString *buf, ChildReport *rep)
@@ -244,14 +198,128 @@ parse_blocks (GString *buf, ChildReport *rep)
   }
 }
 
-/* A judging child (the file's comment): forked, it loads the module and
- * judges; the parent reads its blocks into REP until it ends, the DEADLINE
- * (TIMED_OUT) or a signal.  FALSE when no child could be started (said on
- * stderr). */
+/* Read the judging process's blocks from FD into REP until it ends, the
+ * DEADLINE (TIMED_OUT) or a signal. */
+static void
+read_blocks (int fd, gint64 deadline, ChildReport *rep, gboolean *timed_out)
+{
+  g_autoptr (GString) buf = g_string_new (NULL);
+  for (;;) {
+    gint64 left = (deadline - g_get_monotonic_time ()) / 1000;
+    if (left <= 0) {
+      *timed_out = TRUE;
+      break;
+    }
+    struct pollfd pf[2] = { { fd, POLLIN, 0 }, { term_pipe[0], POLLIN, 0 } };
+    int r = poll (pf, 2, (int) MIN (left, 1000));
+    if (r < 0 && errno == EINTR)
+      continue;
+    if (got_term || (pf[1].revents & POLLIN))
+      break;
+    if (pf[0].revents & (POLLIN | POLLHUP | POLLERR)) {
+      char chunk[4096];
+      ssize_t n = read (fd, chunk, sizeof chunk);
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        break;      /* the judging process is done (or dead) */
+      g_string_append_len (buf, chunk, n);
+      parse_blocks (buf, rep);
+      /* after the final block it records in the ledger: wait for its end
+       * (EOF), still only until the deadline */
+      if (rep->error)
+        break;
+    }
+  }
+}
+
+/* Ask the user's judge (judge.h), once per mail: the front asked already
+ * when it became the full program.  TRUE when the judge judged (REP holds
+ * what it said); FALSE: judge the mail here. */
 static gboolean
-judge (CnCli *cli, const char *data, gsize len, const char *db, gint64 max_memory, gint64 deadline,
+ask_judge (const CnCli *cli, int argc, char **argv, const char *data, gsize len, gint64 deadline,
+           ChildReport *rep, gboolean *timed_out)
+{
+  if (cn_judge_asked)
+    return FALSE;
+  cn_judge_asked = TRUE;
+  g_autofree char *path = cn_judge_socket_path (cli->config);
+  g_autofree char *why = NULL;
+  int fd = -1;
+  switch (cn_judge_ask (path, data, len, argc, argv, deadline, &fd, &why)) {
+  case CN_JUDGE_ABSENT:
+    return FALSE;
+  case CN_JUDGE_REFUSED:
+    fprintf (stderr, _("certnotice filter: the judge at %s: %s: judging the mail here\n"), path, why);
+    return FALSE;
+  case CN_JUDGE_OK:
+    break;
+  }
+  read_blocks (fd, deadline, rep, timed_out);
+  close (fd);
+  return TRUE;
+}
+
+#ifdef CN_STATIC_FRONT
+/* Put the mail back on stdin for the full program: a memfd, else an
+ * unnamed file in $TMPDIR. */
+static gboolean
+mail_on_stdin (const char *data, gsize len, GError **error)
+{
+  int fd = memfd_create ("certnotice-mail", MFD_CLOEXEC);
+  if (fd < 0)
+    fd = open (g_get_tmp_dir (), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+  if (fd < 0 || !cn_write_all (fd, data, len) || lseek (fd, 0, SEEK_SET) != 0 ||
+      dup2 (fd, STDIN_FILENO) < 0) {
+    int err = errno;
+    g_set_error (error, CN_ERROR, CN_ERROR_INTERNAL, _("cannot hand the mail on: %s"), g_strerror (err));
+    if (fd >= 0)
+      close (fd);
+    return FALSE;
+  }
+  close (fd);
+  return TRUE;
+}
+
+/* The front (module.h) judges nothing itself: the module cannot be loaded
+ * into it.  It asks the user's judge (judge.h), and when there is none,
+ * becomes the full program, the mail it read on stdin again and the same
+ * argv, which runs the whole filter as ever: its own prefilter, the
+ * judging child, the time budget (of which the front spent about a
+ * millisecond).  The signals stay blocked across the exec, so that one
+ * that comes now is not lost: the full program takes it once its handlers
+ * are in place.  Returns only when this could not be done: REP says why,
+ * and the mail goes out as when the module cannot be loaded. */
+static gboolean
+judge (CnCli *cli, CnFilterOptions *fo, int argc, char **argv, const char *data, gsize len, gint64 deadline,
        ChildReport *rep, gboolean *timed_out)
 {
+  (void) fo;
+  if (ask_judge (cli, argc, argv, data, len, deadline, rep, timed_out))
+    return TRUE;
+  sigset_t set, old;
+  term_signals (&set);
+  sigprocmask (SIG_BLOCK, &set, &old);
+  g_autoptr (GError) e = NULL;
+  if (!got_term) {   /* else: as when a judging child is cut short */
+    if (mail_on_stdin (data, len, &e))
+      cn_full_exec (&e);
+    rep->error = g_strdup (e->message);
+  }
+  sigprocmask (SIG_SETMASK, &old, NULL);
+  return TRUE;
+}
+#else
+/* The user's judge (judge.h), else a judging child (the file's comment):
+ * forked, it loads the module and judges; the parent reads its blocks
+ * into REP until it ends, the DEADLINE (TIMED_OUT) or a signal.  FALSE
+ * when no child could be started (said on stderr). */
+static gboolean
+judge (CnCli *cli, CnFilterOptions *fo, int argc, char **argv, const char *data, gsize len, gint64 deadline,
+       ChildReport *rep, gboolean *timed_out)
+{
+  if (ask_judge (cli, argc, argv, data, len, deadline, rep, timed_out))
+    return TRUE;
   int fds[2];
   if (pipe (fds) < 0) {
     fprintf (stderr, "certnotice filter: pipe: %s\n", g_strerror (errno));
@@ -278,46 +346,19 @@ judge (CnCli *cli, const char *data, gsize len, const char *db, gint64 max_memor
       cn_filter_send_block (fds[1], 'E', _("setup failed (see the message above)"));
       _exit (0);
     }
-    if (max_memory > 0) {
-      struct rlimit rl = { (rlim_t) max_memory, (rlim_t) max_memory };
+    if (fo->max_memory > 0) {
+      struct rlimit rl = { (rlim_t) fo->max_memory, (rlim_t) fo->max_memory };
       setrlimit (RLIMIT_AS, &rl);
     }
     /* the ledger's share ends before the parent stops waiting */
-    module->filter_judge (fds[1], cli, data, len, db, deadline - 100000);
+    module->filter_judge (fds[1], cli, data, len, fo->db, deadline - 100000, NULL, FALSE);
   }
   close (fds[1]);
 
   if (pid < 0) {
     fprintf (stderr, "certnotice filter: fork: %s\n", g_strerror (errno));
   } else {
-    g_autoptr (GString) buf = g_string_new (NULL);
-    for (;;) {
-      gint64 left = (deadline - g_get_monotonic_time ()) / 1000;
-      if (left <= 0) {
-        *timed_out = TRUE;
-        break;
-      }
-      struct pollfd pf[2] = { { fds[0], POLLIN, 0 }, { term_pipe[0], POLLIN, 0 } };
-      int r = poll (pf, 2, (int) MIN (left, 1000));
-      if (r < 0 && errno == EINTR)
-        continue;
-      if (got_term || (pf[1].revents & POLLIN))
-        break;
-      if (pf[0].revents & (POLLIN | POLLHUP | POLLERR)) {
-        char chunk[4096];
-        ssize_t n = read (fds[0], chunk, sizeof chunk);
-        if (n < 0 && errno == EINTR)
-          continue;
-        if (n <= 0)
-          break;      /* the child is done (or dead) */
-        g_string_append_len (buf, chunk, n);
-        parse_blocks (buf, rep);
-        /* after the final block the child records in the ledger: wait for
-         * its end (EOF), still only until the deadline */
-        if (rep->error)
-          break;
-      }
-    }
+    read_blocks (fds[0], deadline, rep, timed_out);
     kill (pid, SIGKILL);
     int wst = 0;
     while (waitpid (pid, &wst, 0) < 0 && errno == EINTR)
@@ -335,35 +376,13 @@ int
 cn_cmd_filter (int argc, char **argv)
 {
   CnCli cli = { 0 };
-  gboolean tempfail = FALSE;
-  double budget = 10;
-  double max_size_mb = 10;
-  gint64 max_memory = 0;
-  g_autofree char *db = NULL;
+  CnFilterOptions fo = { 0 };
   signal (SIGPIPE, SIG_IGN);
 
-  /* --tempfail must hold even when the rest of the command line is bad */
-  for (int i = 1; i < argc; i++)
-    if (strcmp (argv[i], "--tempfail") == 0)
-      tempfail = TRUE;
-
-  g_autoptr (GOptionContext) ctx = g_option_context_new (N_("— one mail on stdin, the same mail with verdict headers on stdout"));
-  GOptionEntry entries[] = {
-    { "tempfail", 0, 0, G_OPTION_ARG_NONE, &tempfail, N_("On internal failure exit 75 with no output (the MTA retries) instead of passing the mail through"), NULL },
-    { "max-size", 0, 0, G_OPTION_ARG_DOUBLE, &max_size_mb, N_("Pass larger mail through unjudged (MB, default 10)"), "MB" },
-    { "max-memory", 0, 0, G_OPTION_ARG_INT64, &max_memory, N_("Address-space limit of the judging process (bytes; default none)"), "BYTES" },
-    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, N_("Record notices in this ledger (default: [certnotice] db, else $XDG_STATE_HOME/certnotice/cases.db)"), "FILE" },
-    G_OPTION_ENTRY_NULL
-  };
-  g_option_context_add_main_entries (ctx, entries, NULL);
-  cn_cli_add_options (ctx, &cli, TRUE);
-  cli.opts.timeout = budget;
-  g_autoptr (GError) e = NULL;
   g_autofree char *setup_error = NULL;
-  gboolean setup_ok = g_option_context_parse (ctx, &argc, &argv, &e);
-  if (!setup_ok)
-    setup_error = g_strdup_printf (_("usage: %s"), e->message);
-  budget = cli.opts.timeout;
+  gboolean setup_ok = cn_filter_parse_options (argc, argv, &cli, &fo, &setup_error);
+  double budget = fo.budget;
+  gboolean tempfail = fo.tempfail;
 
   /* 1. all of stdin, before anything else can go wrong */
   char *data = NULL;
@@ -384,21 +403,15 @@ cn_cmd_filter (int argc, char **argv)
     rc = CN_EXIT_TEMPFAIL;
     goto out;
   }
-  if (len > (gsize) (max_size_mb * 1e6)) {
+  if (len > (gsize) (fo.max_size_mb * 1e6)) {
     rc = emit (data, len, NULL);
     goto out;
   }
 
   /* 2. config and rules: trusted files, read here so that most mail needs
    * nothing more */
-  if (setup_ok && argc > 1) {
-    setup_ok = FALSE;
-    setup_error = g_strdup_printf (_("usage: unexpected argument '%s'"), argv[1]);
-  }
   gint64 start = g_get_monotonic_time ();
   gint64 deadline = start + (gint64) (budget * G_USEC_PER_SEC) - 150000;
-  /* the live check gets most of the budget; the rest is for everything else */
-  cli.opts.timeout = MAX (0.2, budget * 0.75 - 0.3);
 
   if (pipe2 (term_pipe, O_CLOEXEC) < 0) {
     fprintf (stderr, "certnotice filter: pipe: %s\n", g_strerror (errno));
@@ -445,7 +458,7 @@ cn_cmd_filter (int argc, char **argv)
   }
 
   /* 4. the judging */
-  if (!judge (&cli, data, len, db, max_memory, deadline, &rep, &timed_out)) {
+  if (!judge (&cli, &fo, argc, argv, data, len, deadline, &rep, &timed_out)) {
     rc = tempfail ? CN_EXIT_TEMPFAIL : emit (data, len, NULL);
     goto out;
   }
@@ -475,5 +488,6 @@ out:
   g_free (rep.error);
   free (data);
   cn_cli_clear (&cli);
+  cn_filter_options_clear (&fo);
   return rc;
 }

@@ -287,13 +287,14 @@ static gboolean
 read_main (Reader *r, const char *g, GError **error)
 {
   static const char *const keys[] = { "trusted_authserv_ids", "trusted_forwarders", "rules_dir", "cacert", "db",
-                                      "keep_resolved_days", NULL };
+                                      "keep_resolved_days", "judge_socket", NULL };
   if (!known_keys (r, g, keys, error) ||
       !get_list (r, g, "trusted_authserv_ids", &r->c->trusted_authserv, error) ||
       !get_list (r, g, "trusted_forwarders", &r->c->trusted_forwarders, error) ||
       !get_string (r, g, "rules_dir", &r->c->rules_dir, error) ||
       !get_string (r, g, "cacert", &r->c->cacert, error) ||
       !get_string (r, g, "db", &r->c->db, error) ||
+      !get_string (r, g, "judge_socket", &r->c->judge_socket, error) ||
       !get_int (r, g, "keep_resolved_days", 1, 36500, N_("days"), &r->c->keep_resolved_days, error))
     return FALSE;
   if (r->c->cacert && !g_file_test (r->c->cacert, G_FILE_TEST_IS_REGULAR))
@@ -313,6 +314,15 @@ read_main (Reader *r, const char *g, GError **error)
     r->c->db = abs;
   } else if (r->c->db && !g_path_is_absolute (r->c->db)) {
     return fail (r, error, g, "db", _("'%s': give an absolute path (or ~/…)"), r->c->db);
+  }
+  if (r->c->judge_socket && g_str_has_prefix (r->c->judge_socket, "~/")) {
+    char *abs = g_build_filename (g_get_home_dir (), r->c->judge_socket + 2, NULL);
+    g_free (r->c->judge_socket);
+    r->c->judge_socket = abs;
+  } else if (r->c->judge_socket && strcmp (r->c->judge_socket, "none") != 0 &&
+             !g_path_is_absolute (r->c->judge_socket)) {
+    return fail (r, error, g, "judge_socket", _("'%s': give an absolute path (or ~/…, or none)"),
+                 r->c->judge_socket);
   }
   return TRUE;
 }
@@ -545,6 +555,7 @@ cn_config_free (CnConfig *c)
   g_free (c->rules_dir);
   g_free (c->cacert);
   g_free (c->db);
+  g_free (c->judge_socket);
   g_hash_table_unref (c->provider_senders);
   g_hash_table_unref (c->provider_lines);
   g_free (c->state);

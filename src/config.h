@@ -74,6 +74,8 @@ typedef struct {
   char *cacert;               /* live checks' CA file (as --cacert), or NULL */
   char *db;                   /* the ledger, "~/" expanded, or NULL     */
   int keep_resolved_days;     /* CN_KEEP_RESOLVED_DAYS_DEFAULT if unset */
+  char *judge_socket;         /* the judge's socket (judge.h), "~/" expanded,
+                                 "none", or NULL: the default            */
   /* [provider ID] sender_domains: id → char ** (more genuine senders)   */
   GHashTable *provider_senders;
   GHashTable *provider_lines;  /* id → line of its group                */

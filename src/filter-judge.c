@@ -14,7 +14,8 @@
 #include <unistd.h>
 
 void
-cn_filter_judge (int fd, CnCli *cli, const char *data, gsize len, const char *db, gint64 deadline)
+cn_filter_judge (int fd, CnCli *cli, const char *data, gsize len, const char *db, gint64 deadline,
+                 CnLedger *ledger, gboolean detach)
 {
   /* nothing the child runs (case hooks) may write into the mail */
   if (dup2 (STDERR_FILENO, STDOUT_FILENO) < 0) {
@@ -49,9 +50,12 @@ cn_filter_judge (int fd, CnCli *cli, const char *data, gsize len, const char *db
   g_autofree char *h2 = cn_splice_verdict_headers (msg, cli->opts.now);
   cn_filter_send_block (fd, 'F', h2);
   /* the mail can go: record it, never past the budget (the parent waits
-   * for this only until its deadline) */
+   * for this only until its deadline; a filter served by a judge does not
+   * wait for it at all) */
+  if (detach)
+    close (fd);
   g_autoptr (GError) le = NULL;
-  if (!cn_ledger_hook (NULL, db, cli->config, &cli->opts, batch->messages, "filter", deadline, &le))
+  if (!cn_ledger_hook (ledger ? &ledger : NULL, db, cli->config, &cli->opts, batch->messages, "filter", deadline, &le))
     g_printerr (_("certnotice filter: %s: not recorded\n"), le->message);
   _exit (0);
 }

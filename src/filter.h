@@ -10,17 +10,37 @@
 #pragma once
 
 #include "cli.h"
+#include "ledger.h"
 
 G_BEGIN_DECLS
+
+/* The filter's own options (filter-options.c). */
+typedef struct {
+  gboolean tempfail;
+  double max_size_mb;   /* --max-size (default 10)                     */
+  gint64 max_memory;    /* --max-memory, 0: none                       */
+  char *db;             /* --db, or NULL                               */
+  double budget;        /* --timeout as given: the whole run's budget  */
+} CnFilterOptions;
+
+/* Read the filter's command line ARGV (ARGC words from "filter" on; not
+ * changed) into CLI (cn_cli_add_options) and FO, and give the live check
+ * its share of the budget (CLI's timeout).  FALSE and *ERROR (a new
+ * "usage: …" string) when it is bad; FO->tempfail is set even then. */
+gboolean cn_filter_parse_options (int argc, char **argv, CnCli *cli, CnFilterOptions *fo, char **error);
+void cn_filter_options_clear (CnFilterOptions *fo);
 
 /* Write one block of KIND ('B', 'F' or 'E') with TEXT to FD. */
 void cn_filter_send_block (int fd, char kind, const char *text);
 
 /* The child's work: judge DATA (LEN bytes) with CLI's config, rules and
  * options, send the blocks to FD, then record its notices in the ledger DB
- * (NULL: the config's or the default) before DEADLINE (monotonic µs).
- * Never returns (_exit). */
+ * (NULL: the config's or the default) before DEADLINE (monotonic µs) —
+ * in LEDGER when not NULL (open already, at that path: a judge's worker
+ * opens it before the mail comes, judge.h).  DETACH: close FD after the
+ * final block, before recording (a judge's worker: the filter sends the
+ * mail on at once).  Never returns (_exit). */
 G_GNUC_NORETURN void cn_filter_judge (int fd, CnCli *cli, const char *data, gsize len, const char *db,
-                                      gint64 deadline);
+                                      gint64 deadline, CnLedger *ledger, gboolean detach);
 
 G_END_DECLS

@@ -14,6 +14,7 @@ struct _CnLedger {
   gboolean readonly;   /* opened read-only (the file or directory is not ours to write) */
   int busy_ms;
   guint announce;      /* event kinds (1 << CnCaseEvent) with something to run */
+  gboolean expired;    /* retention ran on this opening (cn_ledger_hook) */
 };
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3_stmt, sqlite3_finalize)

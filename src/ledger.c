@@ -524,6 +524,14 @@ cn_ledger_set_busy_timeout (CnLedger *l, int busy_ms)
   sqlite3_busy_timeout (l->db, busy_ms);
 }
 
+gboolean
+cn_ledger_retention_turn (CnLedger *l)
+{
+  gboolean first = !l->expired;
+  l->expired = TRUE;
+  return first;
+}
+
 /* ---- forget, retention ---- */
 
 gboolean

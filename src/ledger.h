@@ -136,6 +136,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (CnLedger, cn_ledger_close)
 const char *cn_ledger_path (const CnLedger *l);
 gboolean cn_ledger_writable (const CnLedger *l);
 void cn_ledger_set_busy_timeout (CnLedger *l, int busy_ms);
+/* TRUE the first time it is asked of L: retention runs once per opening. */
+gboolean cn_ledger_retention_turn (CnLedger *l);
 /* The event kinds (bits 1 << CnCaseEvent) that have an action to run (all,
  * until set): an event of another kind is written as announced at once,
  * since there is nothing to run for it, now or later. */

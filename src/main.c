@@ -4,6 +4,7 @@
  * built as the front (CN_STATIC_FRONT), becoming the full program that
  * loads it (module.h). */
 #include "buildinfo.h"
+#include "judge.h"
 #include "module.h"
 #include "paths.h"
 
@@ -113,6 +114,7 @@ static const struct {
   { "cases", N_("certificate cases of the ledger (--all: resolved too)") },
   { "cases forget DOMAIN", N_("drop a domain's cases from the ledger") },
   { "recheck", N_("check every open case live again; resolve or escalate it") },
+  { "serve", N_("judge for filter: keep the rules loaded, answer on a socket") },
   { "rules check [DIR]", N_("validate rule files") },
   { "rules list", N_("list providers and their notice kinds") },
   { "rules test FILE", N_("show which rule matches a mail and what it captured") },
@@ -140,6 +142,8 @@ main (int argc, char **argv)
 {
   keep_argv (argc, argv);
 #ifndef CN_STATIC_FRONT
+  /* the front became this program: it asked the judge already (judge.h) */
+  cn_judge_asked = g_getenv (FRONT_EXEC_ENV) != NULL;
   g_unsetenv (FRONT_EXEC_ENV);
 #endif
   setlocale (LC_ALL, "");
@@ -167,7 +171,7 @@ main (int argc, char **argv)
   g_autoptr (GError) e = NULL;
   const CnModule *m = NULL;
   gboolean known = !strcmp (cmd, "parse") || !strcmp (cmd, "imap") || !strcmp (cmd, "check") ||
-                   !strcmp (cmd, "cases") || !strcmp (cmd, "recheck") || !strcmp (cmd, "rules");
+                   !strcmp (cmd, "cases") || !strcmp (cmd, "recheck") || !strcmp (cmd, "rules") || !strcmp (cmd, "serve");
   if (known && (m = command_module (&e)) == NULL) {
     fprintf (stderr, "certnotice %s: %s\n", cmd, e->message);
     return CN_EXIT_SOFTWARE;
@@ -184,6 +188,8 @@ main (int argc, char **argv)
     run = m->recheck;
   else if (!strcmp (cmd, "rules"))
     run = m->rules;
+  else if (!strcmp (cmd, "serve"))
+    run = m->serve;
   if (run)
     return run (argc - 1, argv + 1);
   fprintf (stderr, _("certnotice: unknown command '%s'\n"), cmd);

@@ -11,5 +11,6 @@ CN_MODULE_EXPORT const CnModule cn_module = {
   .cases = cn_cmd_cases,
   .recheck = cn_cmd_recheck,
   .rules = cn_cmd_rules,
+  .serve = cn_cmd_serve,
   .filter_judge = cn_filter_judge,
 };

@@ -36,12 +36,13 @@
 #pragma once
 
 #include "cli.h"
+#include "ledger.h"
 
 G_BEGIN_DECLS
 
 /* Bumped whenever this table changes: a module from another build is
  * refused rather than called. */
-#define CN_MODULE_ABI 2
+#define CN_MODULE_ABI 3
 
 typedef struct {
   guint abi;                     /* CN_MODULE_ABI */
@@ -53,11 +54,12 @@ typedef struct {
   int (*cases) (int argc, char **argv);
   int (*recheck) (int argc, char **argv);
   int (*rules) (int argc, char **argv);
+  int (*serve) (int argc, char **argv);
   /* the filter's judging child (cmd-filter.c): judge DATA with CLI's
    * config, rules and options, report to FD, record in the ledger DB by
    * DEADLINE; never returns (filter.h) */
   void (*filter_judge) (int fd, CnCli *cli, const char *data, gsize len, const char *db,
-                        gint64 deadline) G_GNUC_NORETURN;
+                        gint64 deadline, CnLedger *ledger, gboolean detach) G_GNUC_NORETURN;
 } CnModule;
 
 /* The module's table, by that name (module.c): the one symbol the module

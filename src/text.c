@@ -646,6 +646,14 @@ nfkc_stable (gunichar c)
   return k == 1;
 }
 
+void
+cn_text_nfkc_learn_all (void)
+{
+  for (gunichar c = 0x80; c < 0xd7a4; c++)
+    if (cn_text_nfkc_range (c))
+      (void) nfkc_stable (c);
+}
+
 /* Append to OUT the NFKC form of [P, END), valid UTF-8 (see above). */
 static void
 append_nfkc (GString *out, const char *p, const char *end)

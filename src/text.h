@@ -46,6 +46,10 @@ char *cn_text_for_matching (const char *utf8, gsize len, gboolean drop_quoted);
  * (a long run of code points that compose).  Text that is not valid UTF-8
  * goes to g_utf8_normalize() whole.  Caller frees. */
 char *cn_text_nfkc (const char *utf8, gssize len);
+/* Learn at once which code points cn_text_nfkc() may take for stable (it
+ * learns each when it first meets it): for a process that forks a worker
+ * per mail, which would learn them again every time (cmd-serve.c). */
+void cn_text_nfkc_learn_all (void);
 
 /* The code points cn_text_nfkc() may take for stable: none of combining
  * class 0 among them is the second of a canonical pair (test-text). */
