@@ -129,6 +129,8 @@ same_locale_env (char **envp)
 static G_GNUC_NORETURN void
 refuse (int conn, const char *why)
 {
+  /* on the server's stderr until the worker takes the filter's */
+  fprintf (stderr, _("certnotice serve: worker %d: refused: %s\n"), (int) getpid (), why);
   g_autofree char *line = g_strdup_printf ("no %s\n", why);
   (void) !write (conn, line, strlen (line));
   _exit (0);
@@ -161,7 +163,6 @@ judge_one (Server *sv, int conn, CnLedger *ledger, const char *dbpath, const str
   if (fchdir (req.cwd_fd) != 0)
     refuse (conn, "cannot enter its working directory");
   umask (req.umask);
-  dup2 (req.stderr_fd, STDERR_FILENO);
   gboolean same_locale = same_locale_env (req.envp);
   clearenv ();
   for (char **e = req.envp; *e; e++)
@@ -187,6 +188,8 @@ judge_one (Server *sv, int conn, CnLedger *ledger, const char *dbpath, const str
       refuse (conn, "its rules do not load (said on its stderr)");
   }
   tell (sv, 'd', req.deadline);
+  /* from here on, what the judging says goes where the filter's would */
+  dup2 (req.stderr_fd, STDERR_FILENO);
   if (!cn_write_all (conn, "ok\n", 3))
     _exit (0);
 
@@ -277,10 +280,13 @@ warm_up (const Server *sv)
                      "\u306b\u3064\u3044\u3066 example.jp caf\u00e9";
   CnOptions opts = sv->cli.opts;
   opts.no_verify = TRUE;
+  /* a converter held open keeps glibc's module for the charset loaded
+   * (closed, it is unloaded, and loaded again by every worker): held for
+   * the process's life */
+  static GIConv held[G_N_ELEMENTS (charsets)];
   for (guint i = 0; i < G_N_ELEMENTS (charsets); i++) {
-    /* a converter held open keeps glibc's module for the charset loaded
-     * (closed, it is unloaded, and loaded again by every worker) */
-    (void) g_iconv_open ("UTF-8", charsets[i]);
+    if (held[i] == NULL)
+      held[i] = g_iconv_open ("UTF-8", charsets[i]);
     gsize n = 0;
     g_autofree char *bytes = g_convert_with_fallback (text, -1, charsets[i], "UTF-8", "?", NULL, &n, NULL);
     if (bytes == NULL)
@@ -401,6 +407,8 @@ read_status (Server *sv)
   while ((n = read (sv->status[0], &s, sizeof s)) == (ssize_t) sizeof s) {
     gpointer pid = GINT_TO_POINTER (s.pid);
     if (s.what == 'a') {
+      if (sv->cli.verbose)
+        fprintf (stderr, _("certnotice serve: worker %d took a mail\n"), (int) s.pid);
       if (g_hash_table_remove (sv->idle, pid))
         /* until it says: a minute (a request must come in seconds) */
         g_hash_table_insert (sv->busy, pid, g_memdup2 (&(gint64) { g_get_monotonic_time () + 60 * G_USEC_PER_SEC },
@@ -476,32 +484,35 @@ cn_cmd_serve (int argc, char **argv)
   };
   g_option_context_add_main_entries (ctx, entries, NULL);
   cn_cli_add_options (ctx, &sv.cli, FALSE);
+  g_autoptr (GError) e = NULL;
   if (!cn_cli_parse_options (ctx, &argc, &argv, &rc))
-    return rc;
+    goto out;
   if (argc > 1) {
     fprintf (stderr, _("certnotice serve: usage: unexpected argument '%s'\n"), argv[1]);
-    return CN_EXIT_USAGE;
+    rc = CN_EXIT_USAGE;
+    goto out;
   }
   if (spare < 1 || spare > 64) {
     fprintf (stderr, _("certnotice serve: usage: --spare: give 1 to 64\n"));
-    return CN_EXIT_USAGE;
+    rc = CN_EXIT_USAGE;
+    goto out;
   }
   sv.spare = (guint) spare;
   if ((rc = cn_cli_setup (&sv.cli, TRUE)))
-    return rc;
-  sv.key = cn_prefilter_cache_key (&sv.cli);
-  warm_up (&sv);
+    goto out;
   sv.path = socket_opt ? g_strdup (socket_opt) : cn_judge_socket_path (sv.cli.config);
   if (sv.path == NULL) {
     fprintf (stderr, _("certnotice serve: %s says judge_socket = none: no socket to serve on\n"),
              sv.cli.config->path);
-    cn_cli_clear (&sv.cli);
-    return CN_EXIT_CONFIG;
+    rc = CN_EXIT_CONFIG;
+    goto out;
   }
-  g_autoptr (GError) e = NULL;
+  sv.key = cn_prefilter_cache_key (&sv.cli);
+  warm_up (&sv);
   if (pipe2 (sig_pipe, O_CLOEXEC | O_NONBLOCK) != 0 || pipe2 (sv.status, O_CLOEXEC) != 0) {
     fprintf (stderr, "certnotice serve: pipe: %s\n", g_strerror (errno));
-    return CN_EXIT_SOFTWARE;
+    rc = CN_EXIT_SOFTWARE;
+    goto out;
   }
   fcntl (sv.status[0], F_SETFL, O_NONBLOCK);
   if (!listen_on (&sv, &e)) {

@@ -1,0 +1,227 @@
+#!/usr/bin/env bash
+# serve.sh — the judge, `certnotice serve` (src/judge.h, src/cmd-serve.c) (TAP).
+# A real judge on a socket in a directory of the test's own, and the real
+# filter asking it:
+#   - every sample gives byte for byte what the filter gives without a
+#     judge (headers, body, exit status), and the judge took each notice;
+#   - a live check through the judge (loopback TLS server, --connect-to);
+#   - the notice is recorded in the ledger (after the mail went on);
+#   - a judge that refuses (another environment), a judge of another user,
+#     a dead judge's socket: the filter judges the mail itself, same result;
+#   - a stranger's connection gets no answer; a socket directory others may
+#     write into, a second judge on the same socket: refused at start;
+#   - changed rules are noticed (worker loads its own, the server reloads),
+#     SIGHUP reloads, SIGTERM removes the socket and exits 0.
+set -u
+SRCDIR=${SRCDIR:-$(cd "$(dirname "$0")/.." && pwd)}
+CN=${CERTNOTICE:-$SRCDIR/build/src/certnotice}
+. "$SRCDIR/tests/tap.sh"
+. "$SRCDIR/tests/tls/harness.sh"
+S=$SRCDIR/samples
+T=$(mktemp -d)
+JPID=
+stop_judge() { [ -n "$JPID" ] && kill "$JPID" 2>/dev/null && wait "$JPID" 2>/dev/null; JPID=; }
+trap 'stop_judge; tls_stop 2>/dev/null; rm -rf "$T"' EXIT
+mkdir -p "$T/rules" "$T/run" "$T/none"
+chmod 700 "$T/run"
+cp "$SRCDIR"/rules/*.rules "$SRCDIR"/rules/generic.detector "$T/rules/"
+R=$T/rules
+export NO_COLOR= XDG_CONFIG_HOME=$T/config XDG_CACHE_HOME=$T/cache XDG_STATE_HOME=$T/state HOME=$T
+export XDG_RUNTIME_DIR=$T/run
+SOCK=$T/run/certnotice/judge.sock
+NOTICE=$S/sakura/renewal-failed-iso2022jp.eml
+F=(filter --rules "$R" --no-verify --now 2026-06-01)
+taken() { grep -c 'took a mail' "$T/judge.log"; }
+# took BEFORE: how many mails the judge took since BEFORE, once its log
+# says (the server writes it when it reads the worker's word: a moment
+# after the mail went on); 0 after half a second of nothing
+took() { local n; for _ in $(seq 10); do n=$(( $(taken) - $1 )); [ "$n" -gt 0 ] && break; sleep 0.05; done; echo "$n"; }
+
+# start_judge ARGS…: a judge in the background, its stderr in judge.log;
+# waits for its socket
+start_judge() {
+	local started; started=$(grep -c 'judging on' "$T/judge.log")
+	"$CN" serve -v --rules "$R" "$@" 2>> "$T/judge.log" &
+	JPID=$!
+	for _ in $(seq 200); do
+		[ "$(grep -c 'judging on' "$T/judge.log")" -gt "$started" ] && [ -S "$SOCK" ] && return 0
+		kill -0 "$JPID" 2>/dev/null || return 1
+		sleep 0.05
+	done
+	return 1
+}
+: > "$T/judge.log"
+ok "the judge starts and listens on \$XDG_RUNTIME_DIR/certnotice/judge.sock" start_judge
+is "$(stat -c %a "$SOCK")/$(stat -c %a "$T/run/certnotice")" "700/700" "… a socket only its user may use, in a directory of its own"
+
+# ---- 1. every sample: the same bytes with and without the judge ----
+n=0 same=0 notices=0
+before=$(taken)
+for m in "$S"/*/*.eml; do
+	n=$((n + 1))
+	XDG_RUNTIME_DIR=$T/none "$CN" "${F[@]}" < "$m" > "$T/alone.out" 2> "$T/alone.err"; ra=$?
+	"$CN" "${F[@]}" < "$m" > "$T/judged.out" 2> "$T/judged.err"; rj=$?
+	if [ "$ra" = "$rj" ] && cmp -s "$T/alone.out" "$T/judged.out" && cmp -s "$T/alone.err" "$T/judged.err"; then
+		same=$((same + 1))
+	else
+		echo "# differs: $m (exit $ra / $rj)"
+		diff <(head -c 3000 "$T/alone.out") <(head -c 3000 "$T/judged.out") | head -10 | sed 's/^/#   /'
+		diff "$T/alone.err" "$T/judged.err" | head -5 | sed 's/^/#   /'
+	fi
+	[ "$(verdict "$T/alone.out")" != none ] && notices=$((notices + 1))
+done
+is "$same" "$n" "all $n samples: output, stderr and exit status the same with the judge as without"
+caught_up() { [ "$(( $(taken) - before ))" -ge "$notices" ]; }
+wait_for caught_up
+after=$(taken)
+ok "… and the judge took the mail the prefilter could not rule out ($((after - before)) of $n; $notices notices)" \
+	test "$((after - before))" -ge "$notices" -a "$notices" -gt 50
+
+# ---- 2. the ledger: recorded by the judge's worker ----
+cases_has() { "$CN" cases --format json 2>/dev/null | grep -q "\"$1\""; }
+wait_for() { for _ in $(seq 100); do "$@" && return 0; sleep 0.05; done; return 1; }
+"$CN" "${F[@]}" < "$NOTICE" > /dev/null
+dom=$(XDG_RUNTIME_DIR=$T/none "$CN" parse --rules "$R" --no-verify --now 2026-06-01 --format json "$NOTICE" | jfield domain)
+ok "a notice the judge took is in the ledger ($dom)" wait_for cases_has "$dom"
+
+# ---- 3. a live check through the judge ----
+tls_start "$T/tls" "soon now-75d now+10d soon.test" "soon soon 4 tls" || echo "# TLS server did not start"
+cat > "$T/soon.eml" <<EOF
+From: support@sakura.ad.jp
+Subject: =?UTF-8?B?W+OBleOBj+OCieOCpOODs+OCv+ODvOODjeODg+ODiF3jgJDph43opoHjgJHnhKHmlplTU0zoqLzmmI7mm7gg5pu05paw44Ko44Op44O844Gr44Gk44GE44Gm?=
+Date: $(date -R)
+Content-Type: text/plain; charset=UTF-8
+
+現在ご利用中の無料SSL機能で自動更新に失敗したため証明書の発行ができませんでした。
+コモンネーム :soon.test
+EOF
+LIVE=(filter --rules "$R" --cacert "$T/tls/ca.pem" --connect-to "$(tls_connect_to soon soon.test)")
+before=$(taken)
+"$CN" "${LIVE[@]}" < "$T/soon.eml" > "$T/soon.out" 2> "$T/soon.err"
+is "$?/$(verdict "$T/soon.out")/$(took "$before")" "0/action-required/1" \
+	"live: the judge checks with the filter's --connect-to and --cacert: action-required"
+like "$(cat "$T/soon.out")" 'live=expiring; live-days=9' "… with the live days in X-Certnotice"
+
+# a worker that fails after it said it would judge: the mail goes on
+# unchanged, as when the filter's own judging child fails (the limit on the
+# worker's address space makes parsing a 4 MB mail fail at once; not under
+# AddressSanitizer, which reserves terabytes of address space)
+if [ -n "${CERTNOTICE_SANITIZED:-}" ]; then
+	skip "a worker out of memory" "an address-space limit cannot be set under AddressSanitizer"
+	skip "… and stderr says so" "an address-space limit cannot be set under AddressSanitizer"
+else
+	{ cat "$T/soon.eml"; for i in $(seq 60000); do printf 'line %05d of a long signature, to make the mail large\n' "$i"; done; } > "$T/big.eml"
+	before=$(taken)
+	"$CN" "${F[@]}" --max-memory 1000000 < "$T/big.eml" > "$T/oom.out" 2> "$T/oom.err"; rc=$?
+	cmp -s "$T/oom.out" "$T/big.eml"
+	is "$rc/$?/$(took "$before")" 0/0/1 "a worker out of memory: the mail passes through unchanged"
+	like "$(cat "$T/oom.err")" "could not be judged|out of memory|died" "… and stderr says so"
+fi
+
+# ---- 4. refused or absent: the filter judges the mail itself ----
+mkdir -p "$T/config2"
+before=$(taken)
+XDG_CONFIG_HOME=$T/config2 "$CN" "${F[@]}" < "$NOTICE" > "$T/env.out" 2> "$T/env.err"; rc=$?
+XDG_CONFIG_HOME=$T/config2 XDG_RUNTIME_DIR=$T/none "$CN" "${F[@]}" < "$NOTICE" > "$T/env-alone.out" 2>/dev/null
+cmp -s "$T/env.out" "$T/env-alone.out"
+is "$rc/$?/$(verdict "$T/env.out")" "0/0/unverified" "a filter whose XDG_CONFIG_HOME is not the judge's: judged by itself, the same"
+like "$(cat "$T/env.err")" "the judge at .*judge.sock: its XDG_CONFIG_HOME is not the judge's: judging the mail here" "… and stderr says why"
+like "$(cat "$T/judge.log")" "refused: its XDG_CONFIG_HOME is not the judge's" "… and so does the judge's log"
+
+# a stranger may not talk to the judge (the socket opened to others for the test)
+if id nobody > /dev/null 2>&1 && command -v setpriv > /dev/null; then
+	chmod 711 "$T" "$T/run" "$T/run/certnotice"; chmod 666 "$SOCK"
+	setpriv --reuid=nobody --regid=nogroup --clear-groups python3 - "$SOCK" > "$T/stranger.out" 2>&1 <<'EOF'
+import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+s.connect(sys.argv[1])
+s.sendall(b"certnotice-judge 1 0 2\n0\0")
+s.settimeout(5)
+try: answer = s.recv(100)
+except ConnectionResetError: answer = b""   # closed with the request unread
+print("answer:", repr(answer))
+EOF
+	chmod 700 "$T" "$T/run" "$T/run/certnotice" "$SOCK"
+	is "$(cat "$T/stranger.out")" "answer: b''" "a connection from another user gets no answer"
+	like "$(cat "$T/judge.log")" "a connection from uid $(id -u nobody) refused" "… and the judge's log says so"
+else
+	skip "a connection from another user" "no user nobody or no setpriv"
+	skip "… and the judge's log says so" "no user nobody or no setpriv"
+fi
+
+# a judge of another user at the socket's place: never asked
+if id nobody > /dev/null 2>&1 && command -v setpriv > /dev/null && [ "$(id -u)" = 0 ]; then
+	mkdir -p "$T/other/run" "$T/other/home"
+	chmod 755 "$T" "$T/rules"; chmod 644 "$T"/rules/*
+	chown -R nobody "$T/other"; chmod 700 "$T/other/run"
+	HOME=$T/other/home XDG_CONFIG_HOME=$T/other/home XDG_CACHE_HOME=$T/other/home XDG_STATE_HOME=$T/other/home \
+	XDG_RUNTIME_DIR=$T/other/run setpriv --reuid=nobody --regid=nogroup --clear-groups \
+		"$CN" serve --rules "$R" 2> "$T/other.log" &
+	OPID=$!
+	for _ in $(seq 200); do [ -S "$T/other/run/certnotice/judge.sock" ] && break; sleep 0.05; done
+	XDG_RUNTIME_DIR=$T/other/run "$CN" "${F[@]}" < "$NOTICE" > "$T/other.out" 2> "$T/other.err"; rc=$?
+	kill "$OPID"; wait "$OPID"; orc=$?
+	chmod 700 "$T"
+	is "$rc/$(verdict "$T/other.out")" "0/unverified" "a judge of another user: the filter judges the mail itself"
+	like "$(cat "$T/other.err")" "runs as uid $(id -u nobody), not as this user: not asked" "… and says why"
+	is "$orc/$(test -e "$T/other/run/certnotice/judge.sock" && echo there || echo gone)" "0/gone" \
+		"SIGTERM: the judge exits 0 and removes its socket"
+else
+	skip "a judge of another user" "not root, or no user nobody / setpriv"
+	skip "… and says why" "not root, or no user nobody / setpriv"
+	skip "SIGTERM: the judge exits 0 and removes its socket" "not root, or no user nobody / setpriv"
+fi
+
+# ---- 5. the server's own checks ----
+"$CN" serve --rules "$R" 2> "$T/second.err"; rc=$?
+is "$rc" 70 "a second judge on the same socket: exit 70"
+like "$(cat "$T/second.err")" "another judge listens there" "… saying so"
+mkdir -m 777 "$T/open"; chmod 777 "$T/open"
+"$CN" serve --rules "$R" --socket "$T/open/j.sock" 2> "$T/open.err"; rc=$?
+is "$rc" 78 "a socket directory others may write into: exit 78"
+like "$(cat "$T/open.err")" "not the judge's directory" "… saying so"
+printf '[certnotice]\njudge_socket = none\n' > "$T/none.conf"
+"$CN" serve --rules "$R" --config "$T/none.conf" 2> "$T/nosock.err"; rc=$?
+is "$rc" 78 "judge_socket = none: serve has nothing to listen on (exit 78)"
+"$CN" "${F[@]}" --config "$T/none.conf" < "$NOTICE" > "$T/nojudge.out" 2>/dev/null
+before=$(taken)
+"$CN" "${F[@]}" --config "$T/none.conf" < "$NOTICE" > "$T/nojudge.out" 2>/dev/null
+is "$(verdict "$T/nojudge.out")/$(took "$before")" "unverified/0" "… and a filter with that config never asks the judge"
+
+# ---- 6. rules that change under a running judge ----
+before=$(taken)
+touch -d '2000-01-01' "$R/sakura.rules"
+"$CN" "${F[@]}" < "$NOTICE" > "$T/stale.out" 2>/dev/null
+XDG_RUNTIME_DIR=$T/none "$CN" "${F[@]}" < "$NOTICE" > "$T/stale-alone.out" 2>/dev/null
+cmp -s "$T/stale.out" "$T/stale-alone.out"
+is "$?/$(took "$before")" "0/1" "a rule file changed: the judge still judges, as the filter alone would"
+ok "… and the server reads the rules again" wait_for grep -q 'read again (the rules or the config changed)' "$T/judge.log"
+kill -HUP "$JPID"
+ok "SIGHUP: the server reads config and rules again" wait_for grep -q 'read again (SIGHUP)' "$T/judge.log"
+before=$(taken)
+"$CN" "${F[@]}" < "$NOTICE" > "$T/hup.out" 2>/dev/null
+cmp -s "$T/hup.out" "$T/stale-alone.out"
+is "$?/$(took "$before")" "0/1" "… and judges as before"
+
+# ---- 7. a judge that is gone ----
+kill -9 "$JPID"; wait "$JPID" 2>/dev/null; JPID=
+# its spares end with it (they wait for mail only while it lives)
+refused() { python3 -c 'import socket, sys
+s = socket.socket(socket.AF_UNIX)
+try: s.connect(sys.argv[1])
+except ConnectionRefusedError: sys.exit(0)
+sys.exit(1)' "$SOCK"; }
+ok "a judge killed: its spares end too, nothing listens" wait_for refused
+ok "… and its socket is left behind" test -S "$SOCK"
+"$CN" "${F[@]}" < "$NOTICE" > "$T/dead.out" 2> "$T/dead.err"; rc=$?
+cmp -s "$T/dead.out" "$T/stale-alone.out"
+is "$rc/$?/$(cat "$T/dead.err")" "0/0/" "a dead judge's socket: the filter judges the mail itself, silently"
+ok "a new judge takes the place of the dead one's socket" start_judge
+before=$(taken)
+"$CN" "${F[@]}" < "$NOTICE" > "$T/again.out" 2>/dev/null
+cmp -s "$T/again.out" "$T/stale-alone.out"
+is "$?/$(took "$before")" "0/1" "… and judges"
+stop_judge
+ok "SIGTERM: the socket is gone" test ! -e "$SOCK"
+
+done_testing
