@@ -144,6 +144,7 @@ typedef struct {
   char *block;       /* the last complete 'B' or 'F' block, or NULL */
   gboolean final;
   char *error;       /* an 'E' block                                  */
+  gboolean ended;    /* the judging process ended the report itself   */
 } ChildReport;
 
 static int
@@ -221,8 +222,10 @@ read_blocks (int fd, gint64 deadline, ChildReport *rep, gboolean *timed_out)
       ssize_t n = read (fd, chunk, sizeof chunk);
       if (n < 0 && errno == EINTR)
         continue;
-      if (n <= 0)
-        break;      /* the judging process is done (or dead) */
+      if (n <= 0) {
+        rep->ended = TRUE;   /* the judging process is done (or dead) */
+        break;
+      }
       g_string_append_len (buf, chunk, n);
       parse_blocks (buf, rep);
       /* after the final block it records in the ledger: wait for its end
@@ -234,11 +237,12 @@ read_blocks (int fd, gint64 deadline, ChildReport *rep, gboolean *timed_out)
 }
 
 /* Ask the user's judge (judge.h), once per mail: the front asked already
- * when it became the full program.  TRUE when the judge judged (REP holds
+ * when it became the full program.  KEY: the set-up of the rules
+ * (prefilter-cache.h), or NULL.  TRUE when the judge judged (REP holds
  * what it said); FALSE: judge the mail here. */
 static gboolean
-ask_judge (const CnCli *cli, int argc, char **argv, const char *data, gsize len, gint64 deadline,
-           ChildReport *rep, gboolean *timed_out)
+ask_judge (const CnCli *cli, const char *key, int argc, char **argv, const char *data, gsize len,
+           gint64 deadline, ChildReport *rep, gboolean *timed_out)
 {
   if (cn_judge_asked)
     return FALSE;
@@ -246,7 +250,7 @@ ask_judge (const CnCli *cli, int argc, char **argv, const char *data, gsize len,
   g_autofree char *path = cn_judge_socket_path (cli->config);
   g_autofree char *why = NULL;
   int fd = -1;
-  switch (cn_judge_ask (path, data, len, argc, argv, deadline, &fd, &why)) {
+  switch (cn_judge_ask (path, data, len, key, argc, argv, deadline, &fd, &why)) {
   case CN_JUDGE_ABSENT:
     return FALSE;
   case CN_JUDGE_REFUSED:
@@ -291,11 +295,11 @@ mail_on_stdin (const char *data, gsize len, GError **error)
  * are in place.  Returns only when this could not be done: REP says why,
  * and the mail goes out as when the module cannot be loaded. */
 static gboolean
-judge (CnCli *cli, CnFilterOptions *fo, int argc, char **argv, const char *data, gsize len, gint64 deadline,
-       ChildReport *rep, gboolean *timed_out)
+judge (CnCli *cli, CnFilterOptions *fo, const char *key, int argc, char **argv, const char *data, gsize len,
+       gint64 deadline, ChildReport *rep, gboolean *timed_out)
 {
   (void) fo;
-  if (ask_judge (cli, argc, argv, data, len, deadline, rep, timed_out))
+  if (ask_judge (cli, key, argc, argv, data, len, deadline, rep, timed_out))
     return TRUE;
   sigset_t set, old;
   term_signals (&set);
@@ -315,10 +319,10 @@ judge (CnCli *cli, CnFilterOptions *fo, int argc, char **argv, const char *data,
  * into REP until it ends, the DEADLINE (TIMED_OUT) or a signal.  FALSE
  * when no child could be started (said on stderr). */
 static gboolean
-judge (CnCli *cli, CnFilterOptions *fo, int argc, char **argv, const char *data, gsize len, gint64 deadline,
-       ChildReport *rep, gboolean *timed_out)
+judge (CnCli *cli, CnFilterOptions *fo, const char *key, int argc, char **argv, const char *data, gsize len,
+       gint64 deadline, ChildReport *rep, gboolean *timed_out)
 {
-  if (ask_judge (cli, argc, argv, data, len, deadline, rep, timed_out))
+  if (ask_judge (cli, key, argc, argv, data, len, deadline, rep, timed_out))
     return TRUE;
   int fds[2];
   if (pipe (fds) < 0) {
@@ -351,7 +355,7 @@ judge (CnCli *cli, CnFilterOptions *fo, int argc, char **argv, const char *data,
       setrlimit (RLIMIT_AS, &rl);
     }
     /* the ledger's share ends before the parent stops waiting */
-    module->filter_judge (fds[1], cli, data, len, fo->db, deadline - 100000, NULL, FALSE);
+    module->filter_judge (fds[1], cli, data, len, fo->db, deadline - 100000);
   }
   close (fds[1]);
 
@@ -392,6 +396,7 @@ cn_cmd_filter (int argc, char **argv)
   ChildReport rep = { 0 };
   gboolean timed_out = FALSE;
   g_autoptr (CnPrefilterSet) prefilter = NULL;   /* before any goto */
+  g_autofree char *key = NULL;
   if (!read_input (&data, &len, &io_error)) {
     fprintf (stderr, _("certnotice filter: out of memory reading the mail: passing it through\n"));
     rc = (cn_write_all (STDOUT_FILENO, data ? data : "", len) && copy_rest ()) ? CN_EXIT_OK : EX_IOERR;
@@ -433,7 +438,7 @@ cn_cmd_filter (int argc, char **argv)
    * rules: cached by an earlier run that loaded them (prefilter-cache.h),
    * else the rules themselves (and the cache written) */
   if (setup_ok && cn_cli_setup_options (&cli) == 0) {
-    g_autofree char *key = cn_prefilter_cache_key (&cli);
+    key = cn_prefilter_cache_key (&cli);
     prefilter = key ? cn_prefilter_cache_load (key) : NULL;
     if (prefilter == NULL && cn_cli_load_rules (&cli) == 0)
       prefilter = cn_prefilter_set_new (cli.rules);
@@ -458,7 +463,7 @@ cn_cmd_filter (int argc, char **argv)
   }
 
   /* 4. the judging */
-  if (!judge (&cli, &fo, argc, argv, data, len, deadline, &rep, &timed_out)) {
+  if (!judge (&cli, &fo, key, argc, argv, data, len, deadline, &rep, &timed_out)) {
     rc = tempfail ? CN_EXIT_TEMPFAIL : emit (data, len, NULL);
     goto out;
   }
@@ -470,7 +475,9 @@ report:
     rc = tempfail ? CN_EXIT_TEMPFAIL : emit (data, len, NULL);
   } else if (rep.block) {
     /* final, or judged but the check did not end: verdict unverified */
-    if (!rep.final)
+    if (!rep.final && rep.ended)
+      fprintf (stderr, _("certnotice filter: the judging process ended before its final verdict\n"));
+    else if (!rep.final)
       fprintf (stderr, _("certnotice filter: the live check did not finish within %gs%s\n"), budget,
                got_term ? _(" (terminated)") : "");
     else if (timed_out)

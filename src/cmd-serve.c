@@ -52,7 +52,8 @@
 
 /* A worker's record to the server (shorter than PIPE_BUF: written whole). */
 typedef struct {
-  char what;        /* 'a' took a connection, 'd' its deadline, 'r' stale rules */
+  char what;        /* 'a' took a connection, 'd' its deadline, 'i' waits again,
+                       'r' stale rules */
   pid_t pid;
   gint64 deadline;  /* 'd': monotonic µs */
 } Status;
@@ -67,6 +68,7 @@ typedef struct {
   guint spare;
   GHashTable *idle;      /* pid → NULL: waiting in accept()                */
   GHashTable *busy;      /* pid → deadline (gint64, monotonic µs)          */
+  volatile guint *generation;   /* bumped by each reload; shared with the workers */
   guint early_deaths;    /* spares that ended before taking a mail         */
   gint64 deaths_since;
 } Server;
@@ -91,6 +93,19 @@ on_signal (int sig)
 /* ---------------------------------------------------------------------- */
 /* a worker                                                                */
 
+/* Mails a worker judges before it ends (and a fresh copy of the server
+ * takes its place): what one mail may leave behind stays bounded. */
+#define MAILS_PER_WORKER 200
+
+typedef struct {
+  Server *sv;
+  char **server_env;     /* the server's environment (cn_judge_env_differs) */
+  int server_err;        /* the server's stderr, kept across the mails       */
+  CnLedger *ledger;      /* held open from one mail to the next, or NULL     */
+  struct stat ledger_st; /* its file when opened                              */
+  char **env;            /* the strings putenv() holds for the current mail   */
+} Worker;
+
 static void
 tell (const Server *sv, char what, gint64 deadline)
 {
@@ -104,72 +119,81 @@ tell (const Server *sv, char what, gint64 deadline)
 static gboolean
 same_locale_env (char **envp)
 {
-  static const char *const names[] = { "LANG", "LANGUAGE", "LC_ALL", "LC_MESSAGES", "LC_CTYPE", "LC_TIME",
-                                       "LC_COLLATE", "LC_NUMERIC", "LC_MONETARY" };
+  static const char *const names[] = { "LANG", "LANGUAGE", "LC_ALL" };
   for (guint i = 0; i < G_N_ELEMENTS (names); i++)
     if (g_strcmp0 (g_environ_getenv (envp, names[i]), g_getenv (names[i])) != 0)
       return FALSE;
-  /* any other LC_ variable, in either */
-  for (char **e = envp; *e; e++)
-    if (g_str_has_prefix (*e, "LC_") && strchr (*e, '=')) {
-      g_autofree char *name = g_strndup (*e, (gsize) (strchr (*e, '=') - *e));
-      if (g_strcmp0 (g_environ_getenv (envp, name), g_getenv (name)) != 0)
-        return FALSE;
-    }
-  for (char **e = environ; *e; e++)
-    if (g_str_has_prefix (*e, "LC_") && strchr (*e, '=')) {
-      g_autofree char *name = g_strndup (*e, (gsize) (strchr (*e, '=') - *e));
-      if (g_strcmp0 (g_environ_getenv (envp, name), g_getenv (name)) != 0)
-        return FALSE;
-    }
+  /* every LC_ variable, in either */
+  for (int pass = 0; pass < 2; pass++)
+    for (char **e = pass ? environ : envp; *e; e++)
+      if (g_str_has_prefix (*e, "LC_") && strchr (*e, '=')) {
+        g_autofree char *name = g_strndup (*e, (gsize) (strchr (*e, '=') - *e));
+        if (g_strcmp0 (g_environ_getenv (envp, name), g_getenv (name)) != 0)
+          return FALSE;
+      }
   return TRUE;
 }
 
-/* Refuse the filter (it judges the mail itself) and end. */
+/* Refuse the filter (it judges the mail itself) and end: the worker may
+ * have taken some of the filter's set-up already. */
 static G_GNUC_NORETURN void
 refuse (int conn, const char *why)
 {
-  /* on the server's stderr until the worker takes the filter's */
+  /* on the server's stderr: the worker has not taken the filter's yet */
   fprintf (stderr, _("certnotice serve: worker %d: refused: %s\n"), (int) getpid (), why);
   g_autofree char *line = g_strdup_printf ("no %s\n", why);
   (void) !write (conn, line, strlen (line));
   _exit (0);
 }
 
-/* The judging of the mail on CONN (judge.h, the file's comment).  LEDGER:
- * opened by this worker beforehand at DBPATH (file DBST), or NULL. */
-static G_GNUC_NORETURN G_GNUC_NO_INLINE void
-judge_one (Server *sv, int conn, CnLedger *ledger, const char *dbpath, const struct stat *dbst)
+/* The ledger W holds, if it is the one at PATH (and still that file);
+ * else none is held. */
+static void
+keep_ledger_if (Worker *w, const char *path)
 {
+  struct stat now;
+  if (w->ledger && (strcmp (path, cn_ledger_path (w->ledger)) != 0 || stat (path, &now) != 0 ||
+                    now.st_dev != w->ledger_st.st_dev || now.st_ino != w->ledger_st.st_ino))
+    g_clear_pointer (&w->ledger, cn_ledger_close);
+}
+
+/* The judging of the mail on CONN (judge.h, the file's comment), which
+ * ends closed.  TRUE: the worker may take another mail. */
+static G_GNUC_NO_INLINE gboolean
+judge_one (Worker *w, int conn)
+{
+  Server *sv = w->sv;
   struct ucred cred = { 0 };
   socklen_t cl = sizeof cred;
   if (getsockopt (conn, SOL_SOCKET, SO_PEERCRED, &cred, &cl) != 0 || cred.uid != geteuid ()) {
     /* judge.h: a judge serves its own user only; no word to a stranger */
     fprintf (stderr, _("certnotice serve: a connection from uid %u refused\n"), (unsigned) cred.uid);
-    _exit (0);
+    close (conn);
+    return TRUE;
   }
   CnJudgeRequest req;
   g_autofree char *why = NULL;
   if (!cn_judge_read_request (conn, 5000, &req, &why))
     refuse (conn, why);
-  g_autofree char *differs = cn_judge_env_differs (req.envp);
+  g_autofree char *differs = cn_judge_env_differs (req.envp, w->server_env);
   if (differs) {
-    g_autofree char *w = g_strdup_printf ("its %s is not the judge's", differs);
-    refuse (conn, w);
+    g_autofree char *r = g_strdup_printf ("its %s is not the judge's", differs);
+    refuse (conn, r);
   }
 
-  /* become the filter's judging process: its directory, umask, stderr,
-   * environment and language */
+  /* become the filter's judging process: its directory, umask,
+   * environment and language (its stderr below) */
   if (fchdir (req.cwd_fd) != 0)
     refuse (conn, "cannot enter its working directory");
   umask (req.umask);
   gboolean same_locale = same_locale_env (req.envp);
   clearenv ();
-  for (char **e = req.envp; *e; e++)
-    putenv (g_strdup (*e));   /* environ's own from now on */
+  g_strfreev (w->env);
+  w->env = g_steal_pointer (&req.envp);
+  for (char **e = w->env; *e; e++)
+    putenv (*e);   /* held by W until the next mail's clearenv() */
   if (!same_locale)
     setlocale (LC_ALL, "");
-  /* TZ is the judge's (cn_judge_env_differs): no tzset() */
 
   /* its command line, as the filter reads it */
   CnCli cli = { 0 };
@@ -178,14 +202,20 @@ judge_one (Server *sv, int conn, CnLedger *ledger, const char *dbpath, const str
   if (!cn_filter_parse_options (req.argc, req.argv, &cli, &fo, &usage))
     refuse (conn, usage);
   if (cn_cli_setup_options (&cli) != 0)
-    refuse (conn, "its set-up fails (said on its stderr)");
-  g_autofree char *key = cn_prefilter_cache_key (&cli);
-  if (key && sv->key && strcmp (key, sv->key) == 0) {
+    refuse (conn, "its set-up fails (see the judge's log)");
+  /* the filter's key was made a moment ago, from the same command line,
+   * directory and environment: the server's rules are the filter's when
+   * the files are those the server read, unchanged.  Without one, the
+   * worker looks at the files itself. */
+  gboolean borrowed = FALSE;
+  g_autofree char *key = req.key ? NULL : cn_prefilter_cache_key (&cli);
+  if (cn_judge_same_rules (req.key ? req.key : key, sv->key)) {
     cli.rules = sv->cli.rules;   /* the server's, unchanged since loaded */
+    borrowed = TRUE;
   } else {
     tell (sv, 'r', 0);
     if (cn_cli_load_rules (&cli) != 0)
-      refuse (conn, "its rules do not load (said on its stderr)");
+      refuse (conn, "its rules do not load (see the judge's log)");
   }
   tell (sv, 'd', req.deadline);
   /* from here on, what the judging says goes where the filter's would */
@@ -195,37 +225,48 @@ judge_one (Server *sv, int conn, CnLedger *ledger, const char *dbpath, const str
 
   /* the mail */
   struct stat st;
-  const char *data = "";
+  void *map = NULL;
   gsize len = 0;
   if (fstat (req.mail_fd, &st) == 0 && st.st_size > 0) {
-    void *p = mmap (NULL, (gsize) st.st_size, PROT_READ, MAP_PRIVATE, req.mail_fd, 0);
-    if (p == MAP_FAILED) {
+    map = mmap (NULL, (gsize) st.st_size, PROT_READ, MAP_PRIVATE, req.mail_fd, 0);
+    if (map == MAP_FAILED) {
       cn_filter_send_block (conn, 'E', g_strerror (errno));
       _exit (0);
     }
-    data = p;
     len = (gsize) st.st_size;
   }
+  /* a limit on the address space cannot be lifted: a worker that set one
+   * judges no more mail */
+  gboolean again = fo.max_memory <= 0;
   if (fo.max_memory > 0) {
     struct rlimit rl = { (rlim_t) fo.max_memory, (rlim_t) fo.max_memory };
     setrlimit (RLIMIT_AS, &rl);
   }
-  /* the ledger opened beforehand, if it is the one this filter records in
-   * (and still that file) */
-  if (ledger) {
-    g_autofree char *want = cn_ledger_resolve_path (fo.db, cli.config);
-    struct stat now;
-    if (strcmp (want, dbpath) != 0 || stat (want, &now) != 0 || now.st_dev != dbst->st_dev ||
-        now.st_ino != dbst->st_ino)
-      g_clear_pointer (&ledger, cn_ledger_close);
-  }
+  g_autofree char *db = cn_ledger_resolve_path (fo.db, cli.config);
+  keep_ledger_if (w, db);
+  gboolean had = w->ledger != NULL;
   /* the filter sends the mail on after the final block (it does not wait
    * for the ledger, judge.h); recording ends before the server kills
    * this worker at the deadline */
-  cn_filter_judge (conn, &cli, data, len, fo.db, req.deadline - 50000, ledger, TRUE);
+  cn_filter_judge_mail (conn, &cli, map ? map : "", len, db, req.deadline - 50000, &w->ledger, TRUE);
+  if (w->ledger && !had && stat (cn_ledger_path (w->ledger), &w->ledger_st) != 0)
+    g_clear_pointer (&w->ledger, cn_ledger_close);
+
+  /* ready for the next mail: nothing of this one's kept */
+  if (map)
+    munmap (map, len);
+  if (borrowed)
+    cli.rules = NULL;
+  cn_cli_clear (&cli);
+  cn_filter_options_clear (&fo);
+  cn_judge_request_clear (&req);
+  dup2 (w->server_err, STDERR_FILENO);
+  dup2 (w->server_err, STDOUT_FILENO);   /* the judging took the filter's stderr for it */
+  return again;
 }
 
-/* A spare: open the ledger, wait for a connection, judge its mail. */
+/* A spare: open the ledger, wait for a connection, judge its mail, and
+ * the next one's, until MAILS_PER_WORKER. */
 static G_GNUC_NORETURN void
 worker (Server *sv)
 {
@@ -236,29 +277,35 @@ worker (Server *sv)
   close (sig_pipe[0]);
   close (sig_pipe[1]);
   close (sv->status[0]);
-  /* a spare ends with the server; a worker judging a mail does not */
-  prctl (PR_SET_PDEATHSIG, SIGTERM);
-  if (getppid () == 1)
-    _exit (0);
+  pid_t server = getppid ();
+  guint generation = *sv->generation;
   int nul = open ("/dev/null", O_RDONLY | O_CLOEXEC);
   if (nul >= 0)
     dup2 (nul, STDIN_FILENO);
-
+  Worker w = { .sv = sv, .server_env = g_get_environ (), .server_err = fcntl (STDERR_FILENO, F_DUPFD_CLOEXEC, 3) };
   g_autofree char *dbpath = cn_ledger_resolve_path (NULL, sv->cli.config);
-  struct stat dbst;
-  CnLedger *ledger = NULL;
-  if (stat (dbpath, &dbst) == 0)
-    ledger = cn_ledger_open (dbpath, FALSE, 2000, NULL);   /* else the filter's hook opens it and says why */
+  if (stat (dbpath, &w.ledger_st) == 0)
+    w.ledger = cn_ledger_open (dbpath, FALSE, 2000, NULL);   /* else the filter's hook opens it and says why */
 
-  int conn;
-  while ((conn = accept4 (sv->listen_fd, NULL, NULL, SOCK_CLOEXEC)) < 0 && (errno == EINTR || errno == ECONNABORTED))
-    ;
-  if (conn < 0)
-    _exit (1);
-  prctl (PR_SET_PDEATHSIG, 0);
-  tell (sv, 'a', 0);
-  close (sv->listen_fd);
-  judge_one (sv, conn, ledger, dbpath, &dbst);
+  for (guint served = 0;;) {
+    /* a worker waiting for mail ends with the server; one judging a mail
+     * does not */
+    prctl (PR_SET_PDEATHSIG, SIGTERM);
+    if (getppid () != server)
+      _exit (0);
+    int conn;
+    while ((conn = accept4 (sv->listen_fd, NULL, NULL, SOCK_CLOEXEC)) < 0 && (errno == EINTR || errno == ECONNABORTED))
+      ;
+    if (conn < 0)
+      _exit (1);
+    prctl (PR_SET_PDEATHSIG, 0);
+    tell (sv, 'a', 0);
+    gboolean again = judge_one (&w, conn);
+    /* rules read again since the fork: a fresh worker takes this one's place */
+    if (!again || ++served >= MAILS_PER_WORKER || *sv->generation != generation)
+      _exit (0);
+    tell (sv, 'i', 0);
+  }
 }
 
 /* ---------------------------------------------------------------------- */
@@ -348,6 +395,14 @@ listen_on (Server *sv, GError **error)
   mode_t old = umask (0077);
   int r = bind (s, (struct sockaddr *) &sa, sizeof sa);
   if (r != 0 && errno == EADDRINUSE) {
+    /* only a socket is replaced: never a file that happens to be there */
+    struct stat there;
+    if (lstat (sv->path, &there) == 0 && !S_ISSOCK (there.st_mode)) {
+      umask (old);
+      close (s);
+      g_set_error (error, CN_ERROR, CN_ERROR_CONFIG, _("%s: there is a file there that is not a socket"), sv->path);
+      return FALSE;
+    }
     int probe = socket (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
     gboolean alive = probe >= 0 && connect (probe, (struct sockaddr *) &sa, sizeof sa) == 0;
     if (probe >= 0)
@@ -395,6 +450,7 @@ reload (Server *sv, const char *why)
   }
   g_free (sv->key);
   sv->key = cn_prefilter_cache_key (&sv->cli);
+  (*sv->generation)++;
   fprintf (stderr, _("certnotice serve: config and rules read again (%s)\n"), why);
   retire_spares (sv);
 }
@@ -413,6 +469,9 @@ read_status (Server *sv)
         /* until it says: a minute (a request must come in seconds) */
         g_hash_table_insert (sv->busy, pid, g_memdup2 (&(gint64) { g_get_monotonic_time () + 60 * G_USEC_PER_SEC },
                                                        sizeof (gint64)));
+    } else if (s.what == 'i') {
+      if (g_hash_table_remove (sv->busy, pid))
+        g_hash_table_add (sv->idle, pid);
     } else if (s.what == 'd') {
       gint64 *d = g_hash_table_lookup (sv->busy, pid);
       if (d)
@@ -444,8 +503,8 @@ reap (Server *sv)
     }
     g_hash_table_remove (sv->busy, p);
     if (WIFSIGNALED (wst) && WTERMSIG (wst) != SIGKILL && WTERMSIG (wst) != SIGTERM)
-      fprintf (stderr, _("certnotice serve: a worker died (signal %d); its mail went out unjudged\n"),
-               WTERMSIG (wst));
+      fprintf (stderr, _("certnotice serve: a worker died (signal %d): the filter sent its mail on with "
+                         "what the worker had said\n"), WTERMSIG (wst));
   }
 }
 
@@ -500,6 +559,11 @@ cn_cmd_serve (int argc, char **argv)
   sv.spare = (guint) spare;
   if ((rc = cn_cli_setup (&sv.cli, TRUE)))
     goto out;
+  if (socket_opt && !g_path_is_absolute (socket_opt)) {
+    fprintf (stderr, _("certnotice serve: usage: --socket: give an absolute path\n"));
+    rc = CN_EXIT_USAGE;
+    goto out;
+  }
   sv.path = socket_opt ? g_strdup (socket_opt) : cn_judge_socket_path (sv.cli.config);
   if (sv.path == NULL) {
     fprintf (stderr, _("certnotice serve: %s says judge_socket = none: no socket to serve on\n"),
@@ -509,6 +573,13 @@ cn_cmd_serve (int argc, char **argv)
   }
   sv.key = cn_prefilter_cache_key (&sv.cli);
   warm_up (&sv);
+  void *shared = mmap (NULL, sizeof (guint), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+  if (shared == MAP_FAILED) {
+    fprintf (stderr, "certnotice serve: mmap: %s\n", g_strerror (errno));
+    rc = CN_EXIT_SOFTWARE;
+    goto out;
+  }
+  sv.generation = shared;
   if (pipe2 (sig_pipe, O_CLOEXEC | O_NONBLOCK) != 0 || pipe2 (sv.status, O_CLOEXEC) != 0) {
     fprintf (stderr, "certnotice serve: pipe: %s\n", g_strerror (errno));
     rc = CN_EXIT_SOFTWARE;

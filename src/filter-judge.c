@@ -14,8 +14,15 @@
 #include <unistd.h>
 
 void
-cn_filter_judge (int fd, CnCli *cli, const char *data, gsize len, const char *db, gint64 deadline,
-                 CnLedger *ledger, gboolean detach)
+cn_filter_judge (int fd, CnCli *cli, const char *data, gsize len, const char *db, gint64 deadline)
+{
+  cn_filter_judge_mail (fd, cli, data, len, db, deadline, NULL, FALSE);
+  _exit (0);
+}
+
+void
+cn_filter_judge_mail (int fd, CnCli *cli, const char *data, gsize len, const char *db, gint64 deadline,
+                      CnLedger **ledger, gboolean detach)
 {
   /* nothing the child runs (case hooks) may write into the mail */
   if (dup2 (STDERR_FILENO, STDOUT_FILENO) < 0) {
@@ -30,7 +37,9 @@ cn_filter_judge (int fd, CnCli *cli, const char *data, gsize len, const char *db
   if (msg->error) {
     /* a notice may have been missed: that is a failure, not a verdict */
     cn_filter_send_block (fd, 'E', msg->error);
-    _exit (0);
+    if (detach)
+      close (fd);
+    return;
   }
   /* phase 1: judged, not yet checked — what goes out if the check never
    * ends, with the budget's reason */
@@ -55,7 +64,6 @@ cn_filter_judge (int fd, CnCli *cli, const char *data, gsize len, const char *db
   if (detach)
     close (fd);
   g_autoptr (GError) le = NULL;
-  if (!cn_ledger_hook (ledger ? &ledger : NULL, db, cli->config, &cli->opts, batch->messages, "filter", deadline, &le))
+  if (!cn_ledger_hook (ledger, db, cli->config, &cli->opts, batch->messages, "filter", deadline, &le))
     g_printerr (_("certnotice filter: %s: not recorded\n"), le->message);
-  _exit (0);
 }

@@ -35,12 +35,17 @@ void cn_filter_send_block (int fd, char kind, const char *text);
 
 /* The child's work: judge DATA (LEN bytes) with CLI's config, rules and
  * options, send the blocks to FD, then record its notices in the ledger DB
- * (NULL: the config's or the default) before DEADLINE (monotonic µs) —
- * in LEDGER when not NULL (open already, at that path: a judge's worker
- * opens it before the mail comes, judge.h).  DETACH: close FD after the
- * final block, before recording (a judge's worker: the filter sends the
- * mail on at once).  Never returns (_exit). */
+ * (NULL: the config's or the default) before DEADLINE (monotonic µs).
+ * Never returns (_exit). */
 G_GNUC_NORETURN void cn_filter_judge (int fd, CnCli *cli, const char *data, gsize len, const char *db,
-                                      gint64 deadline, CnLedger *ledger, gboolean detach);
+                                      gint64 deadline);
+
+/* The same for a judge's worker (cmd-serve.c), which judges one mail
+ * after another: returns.  LEDGER (may be NULL) as cn_ledger_hook's KEEP:
+ * the ledger held open from one mail to the next.  DETACH: close FD after
+ * the final block (or the error), before recording: the filter sends the
+ * mail on at once (judge.h). */
+void cn_filter_judge_mail (int fd, CnCli *cli, const char *data, gsize len, const char *db, gint64 deadline,
+                           CnLedger **ledger, gboolean detach);
 
 G_END_DECLS

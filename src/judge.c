@@ -55,8 +55,8 @@ add_word (GString *s, const char *w)
 }
 
 CnJudgeAnswer
-cn_judge_ask (const char *path, const char *data, gsize len, int argc, char **argv, gint64 deadline, int *fd,
-              char **why)
+cn_judge_ask (const char *path, const char *data, gsize len, const char *key, int argc, char **argv,
+              gint64 deadline, int *fd, char **why)
 {
   struct sockaddr_un sa = { .sun_family = AF_UNIX };
   if (path == NULL || strlen (path) >= sizeof sa.sun_path)
@@ -95,6 +95,7 @@ cn_judge_ask (const char *path, const char *data, gsize len, int argc, char **ar
   add_word (body, num);
   g_snprintf (num, sizeof num, "%o", (unsigned) mask);
   add_word (body, num);
+  add_word (body, key ? key : "");
   g_snprintf (num, sizeof num, "%d", argc);
   add_word (body, num);
   for (int i = 0; i < argc; i++)
@@ -181,6 +182,7 @@ cn_judge_request_clear (CnJudgeRequest *req)
       close (*fds[i]);
       *fds[i] = -1;
     }
+  g_clear_pointer (&req->key, g_free);
   g_clear_pointer (&req->argv, g_strfreev);
   g_clear_pointer (&req->envp, g_strfreev);
 }
@@ -276,30 +278,46 @@ cn_judge_read_request (int conn, int timeout_ms, CnJudgeRequest *req, char **why
   g_autoptr (GPtrArray) words = g_ptr_array_new ();
   for (gsize i = body; i < body + want; i += strlen (in->str + i) + 1)
     g_ptr_array_add (words, in->str + i);
-  gint64 argc = words->len >= 3 ? g_ascii_strtoll (words->pdata[2], NULL, 10) : -1;
-  if (argc < 1 || argc > (gint64) words->len - 3 || req->mail_fd < 0 || req->stderr_fd < 0 || req->cwd_fd < 0) {
+  gint64 argc = words->len >= 4 ? g_ascii_strtoll (words->pdata[3], NULL, 10) : -1;
+  if (argc < 1 || argc > (gint64) words->len - 4 || req->mail_fd < 0 || req->stderr_fd < 0 || req->cwd_fd < 0) {
     *why = g_strdup ("a request of another protocol");
     return FALSE;
   }
   req->deadline = g_ascii_strtoll (words->pdata[0], NULL, 10);
   req->umask = (guint) g_ascii_strtoull (words->pdata[1], NULL, 8) & 0777;
+  req->key = *(const char *) words->pdata[2] ? g_strdup (words->pdata[2]) : NULL;
   req->argc = (int) argc;
   req->argv = g_new0 (char *, argc + 1);
   for (gint64 i = 0; i < argc; i++)
-    req->argv[i] = g_strdup (words->pdata[3 + i]);
-  guint ne = words->len - 3 - (guint) argc;
+    req->argv[i] = g_strdup (words->pdata[4 + i]);
+  guint ne = words->len - 4 - (guint) argc;
   req->envp = g_new0 (char *, ne + 1);
   for (guint i = 0; i < ne; i++)
-    req->envp[i] = g_strdup (words->pdata[3 + argc + i]);
+    req->envp[i] = g_strdup (words->pdata[4 + argc + i]);
   return TRUE;
+}
+
+/* KEY from its "config" line on (prefilter-cache.c: after the lines of
+ * the set-up's name, the versions and the executable), or NULL. */
+static const char *
+rule_inputs (const char *key)
+{
+  const char *p = key ? strstr (key, "\nconfig ") : NULL;
+  return p ? p + 1 : NULL;
+}
+
+gboolean
+cn_judge_same_rules (const char *key_a, const char *key_b)
+{
+  const char *a = rule_inputs (key_a), *b = rule_inputs (key_b);
+  return a && b && strcmp (a, b) == 0;
 }
 
 /* Does the variable NAME (LEN bytes) decide how a mail is judged? */
 static gboolean
 matters (const char *name, gsize len)
 {
-  static const char *const names[] = { "HOME", "TZ", "TMPDIR", "XDG_CONFIG_HOME", "XDG_STATE_HOME",
-                                       "XDG_CACHE_HOME" };
+  static const char *const names[] = { "HOME", "XDG_CONFIG_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME" };
   for (guint i = 0; i < G_N_ELEMENTS (names); i++)
     if (strlen (names[i]) == len && memcmp (name, names[i], len) == 0)
       return TRUE;
@@ -324,10 +342,10 @@ mattering (char **envp)
 }
 
 char *
-cn_judge_env_differs (char **envp)
+cn_judge_env_differs (char **envp, char **judge)
 {
   g_autoptr (GHashTable) theirs = mattering (envp);
-  g_autoptr (GHashTable) mine = mattering (environ);
+  g_autoptr (GHashTable) mine = mattering (judge ? judge : environ);
   GHashTableIter it;
   gpointer k, v;
   g_hash_table_iter_init (&it, mine);

@@ -24,8 +24,10 @@
  * directory; and the bytes
  *
  *   "certnotice-judge 1 VERSION N\n"  then N bytes of NUL-ended words:
- *   deadline (monotonic µs), umask (octal), argc, the filter's argv from
- *   "filter" on, then its environment, a word per variable.
+ *   deadline (monotonic µs), umask (octal), the set-up of its rules (the
+ *   prefilter cache's key, prefilter-cache.h, or empty), argc, the
+ *   filter's argv from "filter" on, then its environment, a word per
+ *   variable.
  *
  * The answer: "ok\n" and the blocks of filter.h, then the end of the
  * connection once the notice is recorded; or "no REASON\n".  A judge
@@ -53,18 +55,20 @@ typedef enum {
 char *cn_judge_socket_path (const CnConfig *config);
 
 /* Ask the judge at PATH to judge DATA (LEN bytes) for the filter whose
- * command line is ARGV (ARGC words from "filter" on), by DEADLINE
- * (monotonic µs).  CN_JUDGE_OK: *FD is the connection to read the blocks
+ * command line is ARGV (ARGC words from "filter" on) and whose rules'
+ * set-up is KEY (cn_prefilter_cache_key, or NULL), by DEADLINE (monotonic
+ * µs).  CN_JUDGE_OK: *FD is the connection to read the blocks
  * from (the caller closes it).  CN_JUDGE_REFUSED: *WHY (a new string) says
  * why. */
-CnJudgeAnswer cn_judge_ask (const char *path, const char *data, gsize len, int argc, char **argv,
-                            gint64 deadline, int *fd, char **why);
+CnJudgeAnswer cn_judge_ask (const char *path, const char *data, gsize len, const char *key, int argc,
+                            char **argv, gint64 deadline, int *fd, char **why);
 
 /* The judge's side: a request as read from the connection. */
 typedef struct {
   int mail_fd, stderr_fd, cwd_fd;   /* -1 when not sent                 */
   gint64 deadline;
   guint umask;
+  char *key;                        /* the filter's rules' set-up, or NULL */
   int argc;
   char **argv;                      /* NULL-terminated                  */
   char **envp;                      /* NULL-terminated                  */
@@ -76,13 +80,20 @@ typedef struct {
 gboolean cn_judge_read_request (int conn, int timeout_ms, CnJudgeRequest *req, char **why);
 void cn_judge_request_clear (CnJudgeRequest *req);
 
-/* The first variable whose value in ENVP differs from this process's
- * (set in one, not in the other, or another value) among those that
- * decide where certnotice finds its files and what time it is: HOME, TZ,
- * TMPDIR, XDG_CONFIG_HOME, XDG_STATE_HOME, XDG_CACHE_HOME and every
- * CERTNOTICE_* but those the front sets; NULL when none does.  A new
- * string. */
-char *cn_judge_env_differs (char **envp);
+/* Whether rules loaded for the set-up KEY_A (cn_prefilter_cache_key of
+ * one program) are those for KEY_B (of another, or the same): the same
+ * config file and rule files, unchanged (the keys' lines from "config"
+ * on; the executables may differ). */
+gboolean cn_judge_same_rules (const char *key_a, const char *key_b);
+
+/* The first variable whose value in ENVP differs from MINE (the judge's
+ * environment; NULL: this process's) — set in one, not in the other, or
+ * another value — among those that decide where certnotice finds its
+ * files: HOME, XDG_CONFIG_HOME, XDG_STATE_HOME, XDG_CACHE_HOME and every
+ * CERTNOTICE_* but the front's mark; NULL when none does.  (The judging
+ * uses no local time and no temporary file: TZ and TMPDIR are the
+ * filter's, as every other variable.)  A new string. */
+char *cn_judge_env_differs (char **envp, char **mine);
 
 /* Set by the full program when the front became it (main.c): the front
  * asked the judge already. */

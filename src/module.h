@@ -59,7 +59,7 @@ typedef struct {
    * config, rules and options, report to FD, record in the ledger DB by
    * DEADLINE; never returns (filter.h) */
   void (*filter_judge) (int fd, CnCli *cli, const char *data, gsize len, const char *db,
-                        gint64 deadline, CnLedger *ledger, gboolean detach) G_GNUC_NORETURN;
+                        gint64 deadline) G_GNUC_NORETURN;
 } CnModule;
 
 /* The module's table, by that name (module.c): the one symbol the module
