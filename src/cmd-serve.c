@@ -531,6 +531,16 @@ enforce_deadlines (Server *sv)
 int
 cn_cmd_serve (int argc, char **argv)
 {
+  /* GLib decides on the first g_dgettext() of a process whether it
+   * translates at all, and never again: not under a locale other than C
+   * and English for which the program has no catalog (C.UTF-8 is one).
+   * A worker speaks each filter's language: that first call is made
+   * under "C", which never turns translation off. */
+  g_autofree char *messages = g_strdup (setlocale (LC_MESSAGES, NULL));
+  setlocale (LC_MESSAGES, "C");
+  (void) g_dgettext (GETTEXT_PACKAGE, "");
+  setlocale (LC_MESSAGES, messages);
+
   Server sv = { .listen_fd = -1, .status = { -1, -1 }, .spare = 2 };
   g_autofree char *socket_opt = NULL;
   int spare = 2;

@@ -84,6 +84,23 @@ wait_for() { for _ in $(seq 100); do "$@" && return 0; sleep 0.05; done; return 
 dom=$(XDG_RUNTIME_DIR=$T/none "$CN" parse --rules "$R" --no-verify --now 2026-06-01 --format json "$NOTICE" | jfield domain)
 ok "a notice the judge took is in the ledger ($dom)" wait_for cases_has "$dom"
 
+# ---- the filter's stderr and language, mail after mail ----
+# A ledger that cannot be written: the worker says so on the filter's
+# stderr after the mail went on, in the filter's language (the same worker
+# may judge both mails: each takes its filter's environment)
+"$CN" "${F[@]}" --db /proc/none/cases.db < "$NOTICE" > /dev/null 2> "$T/db-en.err"
+LC_ALL=ja_JP.UTF-8 "$CN" "${F[@]}" --db /proc/none/cases.db < "$NOTICE" > /dev/null 2> "$T/db-ja.err"
+"$CN" "${F[@]}" --db /proc/none/cases.db < "$NOTICE" > /dev/null 2> "$T/db-en2.err"
+said() { grep -q "$2" "$1"; }
+ok "a ledger that cannot be written: the judge says so on the filter's stderr" wait_for said "$T/db-en.err" "not recorded"
+if [ -n "$(locale -a 2>/dev/null | grep -ix 'ja_JP\.utf-\?8')" ]; then
+	ok "… in Japanese for a filter under a Japanese locale" wait_for said "$T/db-ja.err" "記録"
+	ok "… and in English again for the next one" wait_for said "$T/db-en2.err" "not recorded"
+else
+	skip "… in Japanese for a filter under a Japanese locale" "no ja_JP.UTF-8 locale"
+	skip "… and in English again for the next one" "no ja_JP.UTF-8 locale"
+fi
+
 # ---- 3. a live check through the judge ----
 tls_start "$T/tls" "soon now-75d now+10d soon.test" "soon soon 4 tls" || echo "# TLS server did not start"
 cat > "$T/soon.eml" <<EOF
@@ -128,6 +145,29 @@ is "$rc/$?/$(verdict "$T/env.out")" "0/0/unverified" "a filter whose XDG_CONFIG_
 like "$(cat "$T/env.err")" "the judge at .*judge.sock: its XDG_CONFIG_HOME is not the judge's: judging the mail here" "… and stderr says why"
 like "$(cat "$T/judge.log")" "refused: its XDG_CONFIG_HOME is not the judge's" "… and so does the judge's log"
 
+# requests that are not this version's: answered "no", the judge goes on
+ask_raw() { python3 - "$SOCK" "$1" <<'EOF'
+import socket, sys, array, os
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+s.connect(sys.argv[1])
+s.settimeout(5)
+fds = array.array("i", [0, 2, os.open(".", os.O_RDONLY)])
+msg = sys.argv[2].encode().decode("unicode_escape").encode("latin-1")
+try:
+    s.sendmsg([msg], [(socket.SOL_SOCKET, socket.SCM_RIGHTS, fds)])
+    print(s.recv(200).decode().strip())
+except (BrokenPipeError, ConnectionResetError):
+    print("(closed)")
+EOF
+}
+like "$(ask_raw 'certnotice-judge 1 0.0.0-other 2\n0\0')" "^no this judge is certnotice .*, the filter 0\.0\.0-other$" \
+	"a filter of another version: refused, naming both"
+like "$(ask_raw 'GET / HTTP/1.0\r\n\r\n')" "^no a request of another protocol$" "what is no request: refused"
+like "$(ask_raw "certnotice-judge 1 $("$CN" version | cut -d' ' -f2) 4\n1\0\0\0\0")" "^no a request of another protocol$" \
+	"a request without a command line: refused"
+"$CN" "${F[@]}" < "$NOTICE" > "$T/after.out" 2>/dev/null
+is "$(verdict "$T/after.out")" unverified "… and the judge judges the next mail"
+
 # a stranger may not talk to the judge (the socket opened to others for the test)
 if id nobody > /dev/null 2>&1 && command -v setpriv > /dev/null; then
 	chmod 711 "$T" "$T/run" "$T/run/certnotice"; chmod 666 "$SOCK"
@@ -135,10 +175,12 @@ if id nobody > /dev/null 2>&1 && command -v setpriv > /dev/null; then
 import socket, sys
 s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
 s.connect(sys.argv[1])
-s.sendall(b"certnotice-judge 1 0 2\n0\0")
 s.settimeout(5)
-try: answer = s.recv(100)
-except ConnectionResetError: answer = b""   # closed with the request unread
+try:
+    s.sendall(b"certnotice-judge 1 0 2\n0\0")
+    answer = s.recv(100)
+except (BrokenPipeError, ConnectionResetError):
+    answer = b""   # closed before, or with the request unread
 print("answer:", repr(answer))
 EOF
 	chmod 700 "$T" "$T/run" "$T/run/certnotice" "$SOCK"
