@@ -519,6 +519,7 @@ enforce_deadlines (Server *sv)
   while (g_hash_table_iter_next (&it, &pid, &d)) {
     gint64 dl = *(gint64 *) d;
     if (dl <= now) {
+      fprintf (stderr, _("certnotice serve: worker %d is past the filter's deadline: killed\n"), GPOINTER_TO_INT (pid));
       kill (GPOINTER_TO_INT (pid), SIGKILL);
       *(gint64 *) d = now + G_USEC_PER_SEC;   /* again, if it has not gone */
     } else {

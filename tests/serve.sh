@@ -102,7 +102,8 @@ else
 fi
 
 # ---- 3. a live check through the judge ----
-tls_start "$T/tls" "soon now-75d now+10d soon.test" "soon soon 4 tls" || echo "# TLS server did not start"
+tls_start "$T/tls" "soon now-75d now+10d soon.test" "soon soon 4 tls
+black - 4 blackhole" || echo "# TLS server did not start"
 cat > "$T/soon.eml" <<EOF
 From: support@sakura.ad.jp
 Subject: =?UTF-8?B?W+OBleOBj+OCieOCpOODs+OCv+ODvOODjeODg+ODiF3jgJDph43opoHjgJHnhKHmlplTU0zoqLzmmI7mm7gg5pu05paw44Ko44Op44O844Gr44Gk44GE44Gm?=
@@ -118,6 +119,30 @@ before=$(taken)
 is "$?/$(verdict "$T/soon.out")/$(took "$before")" "0/action-required/1" \
 	"live: the judge checks with the filter's --connect-to and --cacert: action-required"
 like "$(cat "$T/soon.out")" 'live=expiring; live-days=9' "… with the live days in X-Certnotice"
+# a check that never ends: bounded by the filter's budget, and the judge
+# goes on
+sed 's/soon\.test/black.test/' "$T/soon.eml" > "$T/black.eml"
+t0=$(date +%s.%N)
+"$CN" filter --rules "$R" --timeout 3 --connect-to "$(tls_connect_to black black.test)" < "$T/black.eml" > "$T/black.out" 2> "$T/black.err"; rc=$?
+el=$(echo "$(date +%s.%N) - $t0" | bc)
+strip_ours() { awk 'BEGIN { h = 1 } h && /^\r?$/ { h = 0 } h && /^X-Certnotice/ { s = 1; next } h && s && /^[ \t]/ { next } { s = 0; print }' "$1"; }
+strip_ours "$T/black.out" | cmp -s - "$T/black.eml"
+is "$rc/$?/$(verdict "$T/black.out")" "0/0/unverified" "a TLS server that never answers: the mail intact, verdict unverified"
+ok "… within the time budget (${el}s for --timeout 3, plus 2 s for start-up)" test "$(echo "$el < 5" | bc)" = 1
+before=$(taken)
+"$CN" "${LIVE[@]}" < "$T/soon.eml" > "$T/soon2.out" 2>/dev/null
+is "$(verdict "$T/soon2.out")/$(took "$before")" "action-required/1" "… and the judge judges the next mail"
+
+# many filters at once: every mail as the filter alone would have it
+mkdir "$T/many"
+ls "$S"/*/*.eml | head -40 > "$T/many.list"
+par() {   # DIR: each mail of many.list through the filter, 20 at once
+	mkdir -p "$1"
+	xargs -P 20 -I{} sh -c 'f={}; "$0" "$@" < "$f" > "'"$1"'/$(echo "$f" | md5sum | cut -c1-12)" 2>/dev/null' "$CN" "${F[@]}" < "$T/many.list"
+}
+par "$T/many/judged"
+XDG_RUNTIME_DIR=$T/none par "$T/many/alone"
+ok "40 mails through 20 filters at once: each the same with the judge as without" diff -r "$T/many/judged" "$T/many/alone"
 
 # a worker that fails after it said it would judge: the mail goes on
 # unchanged, as when the filter's own judging child fails (the limit on the
