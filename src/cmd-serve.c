@@ -4,23 +4,34 @@
  * the judge's socket.  Workers are forked from it ahead of the mail, as
  * Apache's prefork and spamd's spares are: each opens the ledger (its
  * own connection: SQLite's must not cross a fork), then waits in accept().
- * A worker judges exactly one mail and exits, so a mail that crashes or
- * exhausts it harms nothing else (the filter, which holds the mail, sends
- * it on as from its own judging child), and every mail is judged in a
- * fresh copy of the server: nothing one mail leaves behind reaches the
- * next.
+ * A worker judges mail after mail, up to MAILS_PER_WORKER, then ends, and
+ * a fresh copy of the server takes its place.  It ends after a mail too
+ * when the server has read config and rules again since it was forked,
+ * and after a mail whose filter set --max-memory (an address-space limit
+ * cannot be lifted); a worker that refuses a filter ends at once.  A
+ * worker that crashes or runs out of memory harms only the mail it was
+ * judging: the filter, which holds that mail, sends it on with what the
+ * worker had said, as from its own judging child.
  *
- * The worker that took a connection tells the server (a record on a
- * pipe), which forks a new spare at once, and its deadline, past which
- * the server kills it (SIGKILL, as the filter kills its child).  It then
- * becomes the filter's judging process: the filter's working directory,
- * umask, environment and stderr, its command line read by the filter's
- * own option parser (filter-options.c), the server's rules when they are
- * what that command line would load (the prefilter cache's key: the same
- * files, unchanged), else its own, and says so: the server reloads for
- * the next mail.  SIGHUP reloads too (cn_cli_reload: all or nothing), and
- * replaces the spares.  SIGTERM and SIGINT: no more connections, the
- * spares end, the workers that judge a mail finish it, the socket goes.
+ * The worker that took a connection tells the server (records on a
+ * pipe), then its deadline, past which the server kills it (SIGKILL, as
+ * the filter kills its child), then that it waits again.  The server
+ * keeps one spare at least, always, and --spare of them while no mail is
+ * being judged (a fork then would take a core from the judging).  For
+ * each mail the worker becomes the filter's judging process: the filter's
+ * working directory, umask, whole environment (clearenv, putenv; the
+ * locale set again only when its variables differ) and stderr, its
+ * command line read by the filter's own option parser (filter-options.c),
+ * the server's rules when the filter's set-up key (sent with the request)
+ * agrees with the server's from the config line on (cn_judge_same_rules:
+ * the same config and rule files, unchanged), else its own, and says so:
+ * the server reloads for the next mail when its files changed.  After the
+ * mail it takes the server's stderr back; the ledger stays open for the
+ * next mail (opened again when the filter's ledger path differs or the
+ * file was replaced).  SIGHUP reloads too (cn_cli_reload: all or
+ * nothing), and replaces the spares.  SIGTERM and SIGINT: no more
+ * connections, the spares end, the workers that judge a mail finish it,
+ * the socket goes.
  */
 #include "cli.h"
 #include "fdio.h"
