@@ -502,6 +502,7 @@ reap (Server *sv)
   pid_t pid;
   while ((pid = waitpid (-1, &wst, WNOHANG)) > 0) {
     gpointer p = GINT_TO_POINTER (pid);
+    gboolean judging = g_hash_table_contains (sv->busy, p);
     if (g_hash_table_remove (sv->idle, p)) {
       /* a spare that ended before it took a mail: something is wrong
        * with the set-up; do not fork for ever */
@@ -513,9 +514,13 @@ reap (Server *sv)
       sv->early_deaths++;
     }
     g_hash_table_remove (sv->busy, p);
-    if (WIFSIGNALED (wst) && WTERMSIG (wst) != SIGKILL && WTERMSIG (wst) != SIGTERM)
-      fprintf (stderr, _("certnotice serve: a worker died (signal %d): the filter sent its mail on with "
-                         "what the worker had said\n"), WTERMSIG (wst));
+    if (WIFSIGNALED (wst) && WTERMSIG (wst) != SIGKILL && WTERMSIG (wst) != SIGTERM) {
+      if (judging)
+        fprintf (stderr, _("certnotice serve: a worker died (signal %d): the filter sent its mail on with "
+                           "what the worker had said\n"), WTERMSIG (wst));
+      else
+        fprintf (stderr, _("certnotice serve: a waiting worker died (signal %d)\n"), WTERMSIG (wst));
+    }
   }
 }
 
@@ -579,13 +584,13 @@ cn_cmd_serve (int argc, char **argv)
     goto out;
   }
   sv.spare = (guint) spare;
-  if ((rc = cn_cli_setup (&sv.cli, TRUE)))
-    goto out;
   if (socket_opt && !g_path_is_absolute (socket_opt)) {
     fprintf (stderr, _("certnotice serve: usage: --socket: give an absolute path\n"));
     rc = CN_EXIT_USAGE;
     goto out;
   }
+  if ((rc = cn_cli_setup (&sv.cli, TRUE)))
+    goto out;
   sv.path = socket_opt ? g_strdup (socket_opt) : cn_judge_socket_path (sv.cli.config);
   if (sv.path == NULL) {
     fprintf (stderr, _("certnotice serve: %s says judge_socket = none: no socket to serve on\n"),
@@ -651,7 +656,9 @@ cn_cmd_serve (int argc, char **argv)
     }
   }
 
-  /* the end: no more connections; the mail being judged is finished */
+  /* the end: no more connections; the mail being judged is finished, and
+   * its worker ends then (a reload's mark) instead of taking another */
+  (*sv.generation)++;
   close (sv.listen_fd);
   struct stat st;
   if (stat (sv.path, &st) == 0 && st.st_dev == sv.sock_st.st_dev && st.st_ino == sv.sock_st.st_ino)
