@@ -28,6 +28,8 @@ cp "$SRCDIR"/rules/*.rules "$SRCDIR"/rules/generic.detector "$T/rules/"
 R=$T/rules
 export NO_COLOR= XDG_CONFIG_HOME=$T/config XDG_CACHE_HOME=$T/cache XDG_STATE_HOME=$T/state HOME=$T
 export XDG_RUNTIME_DIR=$T/run
+san_setup "$T"
+CORPUS=${CORPUS_DIR:-$SRCDIR/../shared/corpus}
 SOCK=$T/run/certnotice/judge.sock
 NOTICE=$S/sakura/renewal-failed-iso2022jp.eml
 F=(filter --rules "$R" --no-verify --now 2026-06-01)
@@ -76,6 +78,34 @@ wait_for caught_up
 after=$(taken)
 ok "… and the judge took the mail the prefilter could not rule out ($((after - before)) of $n; $notices notices)" \
 	test "$((after - before))" -ge "$notices" -a "$notices" -gt 50
+
+# the corpus (real-world mail): the same with the judge as without; every
+# mail in a plain build, every tenth under the sanitizers (slow starts)
+if [ -d "$CORPUS" ]; then
+	find "$CORPUS" -mindepth 1 -name '.*' -prune -o -type f \
+		! -name '*LICENSE*' ! -name '*LICENCE*' ! -name 'COPYING*' ! -name 'README*' ! -name '*.md' \
+		! -name '*.json' ! -name '*.py' -print0 |
+	python3 -c 'import re, sys
+mail = re.compile(rb"From |[\x21-\x39\x3b-\x7e]+:")
+for p in sorted(p for p in sys.stdin.buffer.read().split(b"\0") if p):
+    with open(p, "rb") as f:
+        if mail.match(f.read(1024)):
+            sys.stdout.buffer.write(p + b"\0")' > "$T/corpus.list"
+	step=${CERTNOTICE_SANITIZED:+10}; step=${step:-1}
+	i=0 n=0 differ=
+	before=$(taken)
+	while IFS= read -r -d '' f; do
+		i=$((i + 1))
+		[ $(( (i - 1) % step )) = 0 ] || continue
+		n=$((n + 1))
+		XDG_RUNTIME_DIR=$T/none "$CN" "${F[@]}" < "$f" > "$T/c.alone" 2>/dev/null; ra=$?
+		"$CN" "${F[@]}" < "$f" > "$T/c.judged" 2>/dev/null; rj=$?
+		{ [ "$ra" = "$rj" ] && cmp -s "$T/c.alone" "$T/c.judged"; } || differ="$differ $f ($ra/$rj)"
+	done < "$T/corpus.list"
+	is "$differ" "" "$n corpus mails: the same with the judge as without ($(took "$before") taken by the judge)"
+else
+	skip "corpus mails: the same with the judge as without" "no corpus at $CORPUS"
+fi
 
 # ---- 2. the ledger: recorded by the judge's worker ----
 cases_has() { "$CN" cases --format json 2>/dev/null | grep -q "\"$1\""; }
@@ -290,5 +320,6 @@ cmp -s "$T/again.out" "$T/stale-alone.out"
 is "$?/$(took "$before")" "0/1" "… and judges"
 stop_judge
 ok "SIGTERM: the socket is gone" test ! -e "$SOCK"
+san_check
 
 done_testing
