@@ -578,6 +578,14 @@ cn_cmd_serve (int argc, char **argv)
     rc = CN_EXIT_USAGE;
     goto out;
   }
+  /* what the shared options say of judging is each filter's to say: its
+   * command line comes with every mail */
+  if (sv.cli.format_name || sv.cli.now_str || sv.cli.trust) {
+    fprintf (stderr, _("certnotice serve: usage: --%s is an option of filter: give it there\n"),
+             sv.cli.format_name ? "format" : sv.cli.now_str ? "now" : "trust-authserv");
+    rc = CN_EXIT_USAGE;
+    goto out;
+  }
   if (spare < 1 || spare > 64) {
     fprintf (stderr, _("certnotice serve: usage: --spare: give 1 to 64\n"));
     rc = CN_EXIT_USAGE;

@@ -277,6 +277,14 @@ mkdir -m 777 "$T/open"; chmod 777 "$T/open"
 "$CN" serve --rules "$R" --socket "$T/open/j.sock" 2> "$T/open.err"; rc=$?
 is "$rc" 78 "a socket directory others may write into: exit 78"
 like "$(cat "$T/open.err")" "not the judge's directory" "… saying so"
+mkdir -m 700 "$T/filed"; echo precious > "$T/filed/j.sock"
+"$CN" serve --rules "$R" --socket "$T/filed/j.sock" 2> "$T/filed.err"; rc=$?
+is "$rc/$(cat "$T/filed/j.sock")" "78/precious" "a file that is no socket where the socket goes: left alone, exit 78"
+"$CN" serve --rules "$R" --socket rel.sock 2> /dev/null; rc=$?
+is "$rc" 64 "a relative --socket: exit 64"
+"$CN" serve --rules "$R" --now 2026-01-01 2> "$T/now.err"; rc=$?
+is "$rc" 64 "serve --now: an option of filter, refused (exit 64)"
+like "$(cat "$T/now.err")" "--now is an option of filter" "… saying so"
 printf '[certnotice]\njudge_socket = none\n' > "$T/none.conf"
 "$CN" serve --rules "$R" --config "$T/none.conf" 2> "$T/nosock.err"; rc=$?
 is "$rc" 78 "judge_socket = none: serve has nothing to listen on (exit 78)"
