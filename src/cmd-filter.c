@@ -61,9 +61,10 @@
 void
 cn_filter_send_block (int fd, char kind, const char *text)
 {
-  g_autofree char *head = g_strdup_printf ("%c %zu\n", kind, strlen (text));
-  cn_write_all (fd, head, strlen (head));
-  cn_write_all (fd, text, strlen (text));
+  /* one write: the reader wakes once for it */
+  g_autoptr (GString) b = g_string_new (NULL);
+  g_string_printf (b, "%c %zu\n%s", kind, strlen (text), text);
+  cn_write_all (fd, b->str, b->len);
 }
 
 /* ---------------------------------------------------------------------- */
