@@ -107,6 +107,47 @@ else
 	skip "corpus mails: the same with the judge as without" "no corpus at $CORPUS"
 fi
 
+# the real procmail: a notice delivered through the filter, the judge
+# judging it, routed by its verdict, the same as without the judge.
+# procmail starts its recipes with an environment of its own (HOME from
+# the password file, no XDG_ variable): the rc gives the filter the
+# judge's, as a user whose judge runs with other directories would
+if command -v procmail > /dev/null; then
+	for mode in judged alone; do
+		mkdir -p "$T/pm/$mode"
+		run=$XDG_RUNTIME_DIR; [ "$mode" = alone ] && run=$T/none
+		cat > "$T/pm/$mode.rc" <<EOF
+SHELL=/bin/sh
+HOME=$HOME
+XDG_CONFIG_HOME=$XDG_CONFIG_HOME
+XDG_CACHE_HOME=$XDG_CACHE_HOME
+XDG_STATE_HOME=$XDG_STATE_HOME
+XDG_RUNTIME_DIR=$run
+LC_ALL=C.UTF-8
+$(env | grep -E '^(CERTNOTICE_|ASAN_|UBSAN_|LSAN_)')
+MAILDIR=$T/pm/$mode
+DEFAULT=$T/pm/$mode/
+LOGFILE=$T/pm/$mode.log
+:0 fw
+| $CN ${F[*]}
+:0
+* ^X-Certnotice-Verdict: \/[a-z-]+
+.\$MATCH/
+EOF
+	done
+	before=$(taken)
+	procmail -m "$T/pm/judged.rc" < "$NOTICE"; rj=$?
+	n=$(took "$before")
+	procmail -m "$T/pm/alone.rc" < "$NOTICE"; ra=$?
+	gj=$(find "$T/pm/judged" -type f -path '*/new/*'); ga=$(find "$T/pm/alone" -type f -path '*/new/*')
+	is "$rj/$ra/$n/${gj#$T/pm/judged/}" "0/0/1/.unverified/new/${gj##*/}" \
+		"procmail: the notice judged by the judge, delivered to its verdict's folder"
+	ok "… byte for byte as without the judge" cmp -s "$gj" "$ga"
+else
+	skip "procmail: the notice judged by the judge" "no procmail"
+	skip "… byte for byte as without the judge" "no procmail"
+fi
+
 # ---- 2. the ledger: recorded by the judge's worker ----
 cases_has() { "$CN" cases --format json 2>/dev/null | grep -q "\"$1\""; }
 wait_for() { for _ in $(seq 100); do "$@" && return 0; sleep 0.05; done; return 1; }
