@@ -231,8 +231,6 @@ judge_one (Worker *w, int conn)
   tell (sv, 'd', req.deadline);
   /* from here on, what the judging says goes where the filter's would */
   dup2 (req.stderr_fd, STDERR_FILENO);
-  if (!cn_write_all (conn, "ok\n", 3))
-    _exit (0);
 
   /* the mail */
   struct stat st;
@@ -241,7 +239,9 @@ judge_one (Worker *w, int conn)
   if (fstat (req.mail_fd, &st) == 0 && st.st_size > 0) {
     map = mmap (NULL, (gsize) st.st_size, PROT_READ, MAP_PRIVATE, req.mail_fd, 0);
     if (map == MAP_FAILED) {
-      cn_filter_send_block (conn, 'E', g_strerror (errno));
+      const char *err = g_strerror (errno);
+      g_autofree char *e = g_strdup_printf ("ok\nE %zu\n%s", strlen (err), err);
+      cn_write_all (conn, e, strlen (e));
       _exit (0);
     }
     len = (gsize) st.st_size;
@@ -259,7 +259,9 @@ judge_one (Worker *w, int conn)
   /* the filter sends the mail on after the final block (it does not wait
    * for the ledger, judge.h); recording ends before the server kills
    * this worker at the deadline */
-  cn_filter_judge_mail (conn, &cli, map ? map : "", len, db, req.deadline - 50000, &w->ledger, TRUE);
+  /* "ok" goes with the first block (judge.h): one wake-up of the filter
+   * fewer */
+  cn_filter_judge_mail (conn, &cli, map ? map : "", len, db, req.deadline - 50000, &w->ledger, TRUE, "ok\n");
   if (w->ledger && !had && stat (cn_ledger_path (w->ledger), &w->ledger_st) != 0)
     g_clear_pointer (&w->ledger, cn_ledger_close);
 

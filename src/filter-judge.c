@@ -4,6 +4,7 @@
  * the live check; then record the notice in the ledger.  Runs in the
  * module, with the config and rules the parent's process set up. */
 #include "filter.h"
+#include "fdio.h"
 #include "ledger.h"
 #include "source.h"
 #include "splice.h"
@@ -16,13 +17,27 @@
 void
 cn_filter_judge (int fd, CnCli *cli, const char *data, gsize len, const char *db, gint64 deadline)
 {
-  cn_filter_judge_mail (fd, cli, data, len, db, deadline, NULL, FALSE);
+  cn_filter_judge_mail (fd, cli, data, len, db, deadline, NULL, FALSE, NULL);
   _exit (0);
+}
+
+/* Send a block, after *PREAMBLE the first time (one write: the reader
+ * wakes once for both). */
+static void
+send_block (int fd, const char **preamble, char kind, const char *text)
+{
+  if (*preamble) {
+    g_autofree char *t = g_strdup_printf ("%s%c %zu\n%s", *preamble, kind, strlen (text), text);
+    cn_write_all (fd, t, strlen (t));
+    *preamble = NULL;
+  } else {
+    cn_filter_send_block (fd, kind, text);
+  }
 }
 
 void
 cn_filter_judge_mail (int fd, CnCli *cli, const char *data, gsize len, const char *db, gint64 deadline,
-                      CnLedger **ledger, gboolean detach)
+                      CnLedger **ledger, gboolean detach, const char *preamble)
 {
   /* nothing the child runs (case hooks) may write into the mail */
   if (dup2 (STDERR_FILENO, STDOUT_FILENO) < 0) {
@@ -36,28 +51,31 @@ cn_filter_judge_mail (int fd, CnCli *cli, const char *data, gsize len, const cha
   cn_message_decide (msg);
   if (msg->error) {
     /* a notice may have been missed: that is a failure, not a verdict */
-    cn_filter_send_block (fd, 'E', msg->error);
+    send_block (fd, &preamble, 'E', msg->error);
     if (detach)
       close (fd);
     return;
   }
   /* phase 1: judged, not yet checked — what goes out if the check never
-   * ends, with the budget's reason */
+   * ends, with the budget's reason; without live checks the final block
+   * follows at once, and is the only one */
   CnNotice *speaker = (CnNotice *) msg->speaker;
-  if (speaker) {
+  if (cli->opts.no_verify) {
+    /* nothing to wait for */
+  } else if (speaker) {
     guint saved = speaker->reasons->len;
     if (cn_wants_check (speaker, &cli->opts))
       cn_notice_add_reason (speaker, "the live check did not finish (time budget)");
     g_autofree char *h1 = cn_splice_verdict_headers (msg, cli->opts.now);
-    cn_filter_send_block (fd, 'B', h1);
+    send_block (fd, &preamble, 'B', h1);
     g_ptr_array_set_size (speaker->reasons, saved);
   } else {
-    cn_filter_send_block (fd, 'B', "");
+    send_block (fd, &preamble, 'B', "");
   }
   /* phase 2: verified and triaged */
   cn_batch_verify (batch);
   g_autofree char *h2 = cn_splice_verdict_headers (msg, cli->opts.now);
-  cn_filter_send_block (fd, 'F', h2);
+  send_block (fd, &preamble, 'F', h2);
   /* the mail can go: record it, never past the budget (the parent waits
    * for this only until its deadline; a filter served by a judge does not
    * wait for it at all) */

@@ -3,7 +3,8 @@
  * out; a child forked for a mail the prefilter cannot rule out judges it
  * (filter-judge.c, in the module) and reports through a pipe, in blocks:
  *
- *   "B <len>\n<headers>"   judged, not yet checked (verdict unverified)
+ *   "B <len>\n<headers>"   judged, not yet checked (verdict unverified);
+ *                          only when live checks follow (not --no-verify)
  *   "F <len>\n<headers>"   final
  *   "E <len>\n<message>"   the mail could not be judged
  */
@@ -44,8 +45,9 @@ G_GNUC_NORETURN void cn_filter_judge (int fd, CnCli *cli, const char *data, gsiz
  * after another: returns.  LEDGER (may be NULL) as cn_ledger_hook's KEEP:
  * the ledger held open from one mail to the next.  DETACH: close FD after
  * the final block (or the error), before recording: the filter sends the
- * mail on at once (judge.h). */
+ * mail on at once (judge.h).  PREAMBLE (may be NULL): written with the
+ * first block, in one write (a judge's "ok"). */
 void cn_filter_judge_mail (int fd, CnCli *cli, const char *data, gsize len, const char *db, gint64 deadline,
-                           CnLedger **ledger, gboolean detach);
+                           CnLedger **ledger, gboolean detach, const char *preamble);
 
 G_END_DECLS

@@ -29,8 +29,10 @@
  *   filter's argv from "filter" on, then its environment, a word per
  *   variable.
  *
- * The answer: "ok\n" and the blocks of filter.h, then the end of the
- * connection once the notice is recorded; or "no REASON\n".  A judge
+ * The answer: "ok\n" and the blocks of filter.h (the "ok" in one write
+ * with the first block, once the mail is judged), then the end of the
+ * connection, once the final block is written (the judge records the
+ * notice after it); or "no REASON\n".  A judge
  * refuses a filter of another version, and one whose environment differs
  * where it decides how the mail is judged (cn_judge_env_differs): it would
  * find other files.  Everything else of the filter's — its command line,
