@@ -80,6 +80,8 @@ typedef struct {
   GHashTable *idle;      /* pid → NULL: waiting in accept()                */
   GHashTable *busy;      /* pid → deadline (gint64, monotonic µs)          */
   volatile guint *generation;   /* bumped by each reload; shared with the workers */
+  volatile guint *waiting;      /* how many wait for mail (the server's count),
+                                   shared with the workers                   */
   guint early_deaths;    /* spares that ended before taking a mail         */
   gint64 deaths_since;
 } Server;
@@ -315,7 +317,8 @@ worker (Server *sv)
     tell (sv, 'a', 0);
     gboolean again = judge_one (&w, conn);
     /* rules read again since the fork: a fresh worker takes this one's place */
-    if (!again || ++served >= MAILS_PER_WORKER || *sv->generation != generation)
+    /* enough others wait for mail (after a burst): this one ends */
+    if (!again || ++served >= MAILS_PER_WORKER || *sv->generation != generation || *sv->waiting >= sv->spare)
       _exit (0);
     tell (sv, 'i', 0);
   }
@@ -610,13 +613,14 @@ cn_cmd_serve (int argc, char **argv)
   }
   sv.key = cn_prefilter_cache_key (&sv.cli);
   warm_up (&sv);
-  void *shared = mmap (NULL, sizeof (guint), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+  guint *shared = mmap (NULL, 2 * sizeof (guint), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
   if (shared == MAP_FAILED) {
     fprintf (stderr, "certnotice serve: mmap: %s\n", g_strerror (errno));
     rc = CN_EXIT_SOFTWARE;
     goto out;
   }
-  sv.generation = shared;
+  sv.generation = &shared[0];
+  sv.waiting = &shared[1];
   if (pipe2 (sig_pipe, O_CLOEXEC | O_NONBLOCK) != 0 || pipe2 (sv.status, O_CLOEXEC) != 0) {
     fprintf (stderr, "certnotice serve: pipe: %s\n", g_strerror (errno));
     rc = CN_EXIT_SOFTWARE;
@@ -648,6 +652,7 @@ cn_cmd_serve (int argc, char **argv)
     guint want = g_hash_table_size (sv.busy) > 0 ? 1 : sv.spare;
     while (g_hash_table_size (sv.idle) < want)
       spawn (&sv);
+    *sv.waiting = g_hash_table_size (sv.idle);
     struct pollfd pf[2] = { { sig_pipe[0], POLLIN, 0 }, { sv.status[0], POLLIN, 0 } };
     int r = poll (pf, 2, enforce_deadlines (&sv));
     if (r < 0 && errno != EINTR)
