@@ -246,10 +246,12 @@ cn_judge_read_request (int conn, int timeout_ms, CnJudgeRequest *req, char **why
         }
         continue;
       }
-      /* "certnotice-judge 1 VERSION N" */
-      g_autofree char *line = g_strndup (in->str, (gsize) (nl - in->str));
-      const char *sp = strrchr (line, ' ');
-      g_autofree char *version = sp && g_str_has_prefix (line, MAGIC)
+      /* "certnotice-judge 1 VERSION N": no NUL in it, the version a
+       * word of its own after the magic */
+      gsize ll = (gsize) (nl - in->str);
+      g_autofree char *line = memchr (in->str, '\0', ll) ? NULL : g_strndup (in->str, ll);
+      const char *sp = line ? strrchr (line, ' ') : NULL;
+      g_autofree char *version = sp && g_str_has_prefix (line, MAGIC) && sp > line + strlen (MAGIC)
                                    ? g_strndup (line + strlen (MAGIC), (gsize) (sp - line) - strlen (MAGIC))
                                    : NULL;
       if (version == NULL) {
