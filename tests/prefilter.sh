@@ -30,18 +30,6 @@ export NO_COLOR= XDG_CONFIG_HOME=$T/config XDG_CACHE_HOME=$T/cache HOME=$T
 san_setup "$T"
 CORPUS=${CORPUS_DIR:-$SRCDIR/../shared/corpus}
 
-# mail files under a directory, as tests/corpus.sh picks them (NUL-separated)
-mail_files() {
-	find "$1" -mindepth 1 -name '.*' -prune -o -type f \
-		! -name '*LICENSE*' ! -name '*LICENCE*' ! -name 'COPYING*' ! -name 'README*' ! -name '*.md' \
-		! -name '*.json' ! -name '*.py' -print0 |
-	python3 -c 'import re, sys
-mail = re.compile(rb"From |[\x21-\x39\x3b-\x7e]+:")
-for p in sorted(p for p in sys.stdin.buffer.read().split(b"\0") if p):
-    with open(p, "rb") as f:
-        if mail.match(f.read(1024)):
-            sys.stdout.buffer.write(p + b"\0")'
-}
 mail_files "$S" > "$T/samples.list"
 have_corpus=
 if [ -d "$CORPUS" ]; then

@@ -34,6 +34,8 @@ SOCK=$T/run/certnotice/judge.sock
 NOTICE=$S/sakura/renewal-failed-iso2022jp.eml
 F=(filter --rules "$R" --no-verify --now 2026-06-01)
 taken() { grep -c 'took a mail' "$T/judge.log"; }
+# wait_for CMD…: until CMD succeeds, at most 5 s
+wait_for() { for _ in $(seq 100); do "$@" && return 0; sleep 0.05; done; return 1; }
 # took BEFORE: how many mails the judge took since BEFORE, once its log
 # says (the server writes it when it reads the worker's word: a moment
 # after the mail went on); 0 after half a second of nothing
@@ -82,15 +84,7 @@ ok "… and the judge took the mail the prefilter could not rule out ($((after -
 # the corpus (real-world mail): the same with the judge as without; every
 # mail in a plain build, every tenth under the sanitizers (slow starts)
 if [ -d "$CORPUS" ]; then
-	find "$CORPUS" -mindepth 1 -name '.*' -prune -o -type f \
-		! -name '*LICENSE*' ! -name '*LICENCE*' ! -name 'COPYING*' ! -name 'README*' ! -name '*.md' \
-		! -name '*.json' ! -name '*.py' -print0 |
-	python3 -c 'import re, sys
-mail = re.compile(rb"From |[\x21-\x39\x3b-\x7e]+:")
-for p in sorted(p for p in sys.stdin.buffer.read().split(b"\0") if p):
-    with open(p, "rb") as f:
-        if mail.match(f.read(1024)):
-            sys.stdout.buffer.write(p + b"\0")' > "$T/corpus.list"
+	mail_files "$CORPUS" > "$T/corpus.list"
 	step=${CERTNOTICE_SANITIZED:+10}; step=${step:-1}
 	i=0 n=0 differ=
 	before=$(taken)
@@ -150,7 +144,6 @@ fi
 
 # ---- 2. the ledger: recorded by the judge's worker ----
 cases_has() { "$CN" cases --format json 2>/dev/null | grep -q "\"$1\""; }
-wait_for() { for _ in $(seq 100); do "$@" && return 0; sleep 0.05; done; return 1; }
 "$CN" "${F[@]}" < "$NOTICE" > /dev/null
 dom=$(XDG_RUNTIME_DIR=$T/none "$CN" parse --rules "$R" --no-verify --now 2026-06-01 --format json "$NOTICE" | jfield domain)
 ok "a notice the judge took is in the ledger ($dom)" wait_for cases_has "$dom"
@@ -175,14 +168,9 @@ fi
 # ---- 3. a live check through the judge ----
 tls_start "$T/tls" "soon now-75d now+10d soon.test" "soon soon 4 tls
 black - 4 blackhole" || echo "# TLS server did not start"
-cat > "$T/soon.eml" <<EOF
-From: support@sakura.ad.jp
-Subject: =?UTF-8?B?W+OBleOBj+OCieOCpOODs+OCv+ODvOODjeODg+ODiF3jgJDph43opoHjgJHnhKHmlplTU0zoqLzmmI7mm7gg5pu05paw44Ko44Op44O844Gr44Gk44GE44Gm?=
-Date: $(date -R)
-Content-Type: text/plain; charset=UTF-8
-
-現在ご利用中の無料SSL機能で自動更新に失敗したため証明書の発行ができませんでした。
-コモンネーム :soon.test
+sakura_mails <<EOF
+$T/soon.eml fail soon.test 0
+$T/black.eml fail black.test 0
 EOF
 LIVE=(filter --rules "$R" --cacert "$T/tls/ca.pem" --connect-to "$(tls_connect_to soon soon.test)")
 before=$(taken)
@@ -192,11 +180,9 @@ is "$?/$(verdict "$T/soon.out")/$(took "$before")" "0/action-required/1" \
 like "$(cat "$T/soon.out")" 'live=expiring; live-days=9' "… with the live days in X-Certnotice"
 # a check that never ends: bounded by the filter's budget, and the judge
 # goes on
-sed 's/soon\.test/black.test/' "$T/soon.eml" > "$T/black.eml"
 t0=$(date +%s.%N)
 "$CN" filter --rules "$R" --timeout 3 --connect-to "$(tls_connect_to black black.test)" < "$T/black.eml" > "$T/black.out" 2> "$T/black.err"; rc=$?
 el=$(echo "$(date +%s.%N) - $t0" | bc)
-strip_ours() { awk 'BEGIN { h = 1 } h && /^\r?$/ { h = 0 } h && /^X-Certnotice/ { s = 1; next } h && s && /^[ \t]/ { next } { s = 0; print }' "$1"; }
 strip_ours "$T/black.out" | cmp -s - "$T/black.eml"
 is "$rc/$?/$(verdict "$T/black.out")" "0/0/unverified" "a TLS server that never answers: the mail intact, verdict unverified"
 ok "… within the time budget (${el}s for --timeout 3, plus 2 s for start-up)" test "$(echo "$el < 5" | bc)" = 1
@@ -223,7 +209,7 @@ if [ -n "${CERTNOTICE_SANITIZED:-}" ]; then
 	skip "a worker out of memory" "an address-space limit cannot be set under AddressSanitizer"
 	skip "… and stderr says so" "an address-space limit cannot be set under AddressSanitizer"
 else
-	{ cat "$T/soon.eml"; for i in $(seq 60000); do printf 'line %05d of a long signature, to make the mail large\n' "$i"; done; } > "$T/big.eml"
+	{ cat "$NOTICE"; for i in $(seq 60000); do printf 'line %05d of a long signature, to make the mail large\n' "$i"; done; } > "$T/big.eml"
 	before=$(taken)
 	"$CN" "${F[@]}" --max-memory 1000000 < "$T/big.eml" > "$T/oom.out" 2> "$T/oom.err"; rc=$?
 	cmp -s "$T/oom.out" "$T/big.eml"

@@ -107,6 +107,20 @@ sample_name() { local d=${1%/*}; echo "${d##*/}/${1##*/}"; }
 # strip_ours_diff LIST: LIST has one "GOT<TAB>WANT" line per pair of files;
 # prints each GOT that, stripped as above, is not WANT byte for byte (one
 # python3 for all pairs: its start-up costs ~0.1 s, more than the rest)
+# mail_files DIR: the mail files under DIR, as tests/corpus.sh picks them
+# (NUL-separated, sorted): licences and notes left out, and what does not
+# start like mail (an mbox From line or a header field)
+mail_files() {
+	find "$1" -mindepth 1 -name '.*' -prune -o -type f \
+		! -name '*LICENSE*' ! -name '*LICENCE*' ! -name 'COPYING*' ! -name 'README*' ! -name '*.md' \
+		! -name '*.json' ! -name '*.py' -print0 |
+	python3 -c 'import re, sys
+mail = re.compile(rb"From |[\x21-\x39\x3b-\x7e]+:")
+for p in sorted(p for p in sys.stdin.buffer.read().split(b"\0") if p):
+    with open(p, "rb") as f:
+        if mail.match(f.read(1024)):
+            sys.stdout.buffer.write(p + b"\0")'
+}
 strip_ours() { python3 "$MAILTOOLS" strip "$1"; }
 strip_ours_diff() { python3 "$MAILTOOLS" strip-diff "$1"; }
 # sakura_mails [EPOCH] < SPEC: write Sakura notices, one per SPEC line
