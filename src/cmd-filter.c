@@ -49,7 +49,6 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -59,11 +58,11 @@
 
 /* A block on the pipe (filter.h). */
 void
-cn_filter_send_block (int fd, char kind, const char *text)
+cn_filter_send_block (int fd, const char *preamble, char kind, const char *text)
 {
   /* one write: the reader wakes once for it */
-  g_autoptr (GString) b = g_string_new (NULL);
-  g_string_printf (b, "%c %zu\n%s", kind, strlen (text), text);
+  g_autoptr (GString) b = g_string_new (preamble);
+  g_string_append_printf (b, "%c %zu\n%s", kind, strlen (text), text);
   cn_write_all (fd, b->str, b->len);
 }
 
@@ -266,16 +265,12 @@ ask_judge (const CnCli *cli, const char *key, int argc, char **argv, const char 
 }
 
 #ifdef CN_STATIC_FRONT
-/* Put the mail back on stdin for the full program: a memfd, else an
- * unnamed file in $TMPDIR. */
+/* Put the mail back on stdin for the full program (cn_fd_with_bytes). */
 static gboolean
 mail_on_stdin (const char *data, gsize len, GError **error)
 {
-  int fd = memfd_create ("certnotice-mail", MFD_CLOEXEC);
-  if (fd < 0)
-    fd = open (g_get_tmp_dir (), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
-  if (fd < 0 || !cn_write_all (fd, data, len) || lseek (fd, 0, SEEK_SET) != 0 ||
-      dup2 (fd, STDIN_FILENO) < 0) {
+  int fd = cn_fd_with_bytes (data, len);
+  if (fd < 0 || dup2 (fd, STDIN_FILENO) < 0) {
     int err = errno;
     g_set_error (error, CN_ERROR, CN_ERROR_INTERNAL, _("cannot hand the mail on: %s"), g_strerror (err));
     if (fd >= 0)
@@ -343,12 +338,12 @@ judge (CnCli *cli, CnFilterOptions *fo, const char *key, int argc, char **argv, 
     g_autoptr (GError) me = NULL;
     const CnModule *module = cn_module_load (&me);
     if (module == NULL) {
-      cn_filter_send_block (fds[1], 'E', me->message);
+      cn_filter_send_block (fds[1], NULL, 'E', me->message);
       _exit (0);
     }
     /* the rules too, unless the parent loaded them (it had no cache) */
     if (cli->rules == NULL && cn_cli_load_rules (cli) != 0) {
-      cn_filter_send_block (fds[1], 'E', _("setup failed (see the message above)"));
+      cn_filter_send_block (fds[1], NULL, 'E', _("setup failed (see the message above)"));
       _exit (0);
     }
     if (fo->max_memory > 0) {

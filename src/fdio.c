@@ -2,6 +2,8 @@
 #include "fdio.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 gboolean
@@ -18,4 +20,21 @@ cn_write_all (int fd, const void *p, gsize n)
     n -= (gsize) w;
   }
   return TRUE;
+}
+
+int
+cn_fd_with_bytes (const char *data, gsize len)
+{
+  int fd = memfd_create ("certnotice-mail", MFD_CLOEXEC);
+  if (fd < 0)
+    fd = open (g_get_tmp_dir (), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+  if (fd < 0)
+    return -1;
+  if (!cn_write_all (fd, data, len) || lseek (fd, 0, SEEK_SET) != 0) {
+    int err = errno;
+    close (fd);
+    errno = err;
+    return -1;
+  }
+  return fd;
 }

@@ -4,7 +4,6 @@
  * the live check; then record the notice in the ledger.  Runs in the
  * module, with the config and rules the parent's process set up. */
 #include "filter.h"
-#include "fdio.h"
 #include "ledger.h"
 #include "source.h"
 #include "splice.h"
@@ -21,18 +20,12 @@ cn_filter_judge (int fd, CnCli *cli, const char *data, gsize len, const char *db
   _exit (0);
 }
 
-/* Send a block, after *PREAMBLE the first time (one write: the reader
- * wakes once for both). */
+/* Send a block, after *PREAMBLE the first time. */
 static void
 send_block (int fd, const char **preamble, char kind, const char *text)
 {
-  if (*preamble) {
-    g_autofree char *t = g_strdup_printf ("%s%c %zu\n%s", *preamble, kind, strlen (text), text);
-    cn_write_all (fd, t, strlen (t));
-    *preamble = NULL;
-  } else {
-    cn_filter_send_block (fd, kind, text);
-  }
+  cn_filter_send_block (fd, *preamble, kind, text);
+  *preamble = NULL;
 }
 
 void

@@ -31,8 +31,9 @@ typedef struct {
 gboolean cn_filter_parse_options (int argc, char **argv, CnCli *cli, CnFilterOptions *fo, char **error);
 void cn_filter_options_clear (CnFilterOptions *fo);
 
-/* Write one block of KIND ('B', 'F' or 'E') with TEXT to FD. */
-void cn_filter_send_block (int fd, char kind, const char *text);
+/* Write one block of KIND ('B', 'F' or 'E') with TEXT to FD, after
+ * PREAMBLE (may be NULL), in one write. */
+void cn_filter_send_block (int fd, const char *preamble, char kind, const char *text);
 
 /* The child's work: judge DATA (LEN bytes) with CLI's config, rules and
  * options, send the blocks to FD, then record its notices in the ledger DB

@@ -11,7 +11,6 @@
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -85,7 +84,7 @@ cn_judge_ask (const char *path, const char *data, gsize len, const char *key, in
     return CN_JUDGE_REFUSED;
   }
 
-  int mail = memfd_create ("certnotice-mail", MFD_CLOEXEC);
+  int mail = cn_fd_with_bytes (data, len);
   int cwd = open (".", O_PATH | O_DIRECTORY | O_CLOEXEC);
   mode_t mask = umask (0077);
   umask (mask);
@@ -104,7 +103,7 @@ cn_judge_ask (const char *path, const char *data, gsize len, const char *key, in
     add_word (body, *e);
   g_autofree char *head = g_strdup_printf (MAGIC "%s %zu\n", CERTNOTICE_VERSION, body->len);
   gboolean sent = FALSE;
-  if (mail >= 0 && cwd >= 0 && cn_write_all (mail, data, len)) {
+  if (mail >= 0 && cwd >= 0) {
     int fds[3] = { mail, STDERR_FILENO, cwd };
     union {
       char buf[CMSG_SPACE (sizeof fds)];
