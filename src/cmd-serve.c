@@ -132,11 +132,11 @@ tell (const Server *sv, char what, gint64 deadline)
 static gboolean
 same_locale_env (char **envp)
 {
-  static const char *const names[] = { "LANG", "LANGUAGE", "LC_ALL" };
+  static const char *const names[] = { "LANG", "LANGUAGE" };
   for (guint i = 0; i < G_N_ELEMENTS (names); i++)
     if (g_strcmp0 (g_environ_getenv (envp, names[i]), g_getenv (names[i])) != 0)
       return FALSE;
-  /* every LC_ variable, in either */
+  /* every LC_ variable (LC_ALL among them), in either */
   for (int pass = 0; pass < 2; pass++)
     for (char **e = pass ? environ : envp; *e; e++)
       if (g_str_has_prefix (*e, "LC_") && strchr (*e, '=')) {
