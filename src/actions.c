@@ -7,7 +7,7 @@
 #include "fdio.h"
 
 #include <errno.h>
-#include <glib/gi18n-lib.h>
+#include "i18n.h"
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>

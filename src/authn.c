@@ -28,7 +28,7 @@
  */
 #include "authn.h"
 
-#include <glib/gi18n-lib.h>
+#include "i18n.h"
 #include <string.h>
 
 gboolean

@@ -19,7 +19,7 @@
 #include "output.h"
 #include "triage.h"
 
-#include <glib/gi18n-lib.h>
+#include "i18n.h"
 #include <string.h>
 
 /* ---- names ---- */

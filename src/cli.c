@@ -4,7 +4,7 @@
 #include "prefilter-cache.h"
 #include "tlscheck.h"
 
-#include <glib/gi18n-lib.h>
+#include "i18n.h"
 
 #include <string.h>
 #include <unistd.h>
@@ -112,13 +112,12 @@ load_rules (const CnCli *cli, const CnConfig *config, GError **error)
   return g_steal_pointer (&rules);
 }
 
-int
-cn_cli_setup_options (CnCli *cli)
+gboolean
+cn_cli_setup_options (CnCli *cli, GError **error)
 {
-  g_autoptr (GError) ce = NULL;
-  cli->config = cn_config_load (cli->config_file, cli->config_file != NULL, &ce);
+  cli->config = cn_config_load (cli->config_file, cli->config_file != NULL, error);
   if (cli->config == NULL)
-    return cn_cli_fail (ce);
+    return FALSE;
   cli->opts.trusted_authserv = trusted_ids (cli->config, cli->trust);
   cli->opts.trusted_forwarders = cli->config->trusted_forwarders;
   /* live checks' trust: --cacert, else [certnotice] cacert, else the system's */
@@ -126,61 +125,58 @@ cn_cli_setup_options (CnCli *cli)
   if (!cli->cacert_given)
     cli->opts.cacert = g_strdup (cli->config->cacert);
   if (!cn_format_from_name (cli->format_name ? cli->format_name : "text", &cli->format)) {
-    fprintf (stderr, _("certnotice: --format %s: use text or json\n"), cli->format_name);
-    return CN_EXIT_USAGE;
+    g_set_error (error, CN_ERROR, CN_ERROR_USAGE, _("--format %s: use text or json"), cli->format_name);
+    return FALSE;
   }
   if (cli->now_str) {
     cli->opts.now = parse_now (cli->now_str);
     if (cli->opts.now == NULL) {
-      fprintf (stderr, _("certnotice: --now %s: not an ISO 8601 date/time\n"), cli->now_str);
-      return CN_EXIT_USAGE;
+      g_set_error (error, CN_ERROR, CN_ERROR_USAGE, _("--now %s: not an ISO 8601 date/time"), cli->now_str);
+      return FALSE;
     }
   } else {
     cli->opts.now = g_date_time_new_now_utc ();
   }
   if (cli->opts.timeout <= 0 || cli->opts.timeout > 3600) {
-    fprintf (stderr, _("certnotice: --timeout %g: give 0 < SECONDS <= 3600\n"), cli->opts.timeout);
-    return CN_EXIT_USAGE;
+    g_set_error (error, CN_ERROR, CN_ERROR_USAGE, _("--timeout %g: give 0 < SECONDS <= 3600"), cli->opts.timeout);
+    return FALSE;
   }
   if (cli->opts.parallel < 1 || cli->opts.parallel > 1024) {
-    fprintf (stderr, _("certnotice: --parallel %d: give 1 to 1024\n"), cli->opts.parallel);
-    return CN_EXIT_USAGE;
+    g_set_error (error, CN_ERROR, CN_ERROR_USAGE, _("--parallel %d: give 1 to 1024"), cli->opts.parallel);
+    return FALSE;
   }
-  for (char **c = cli->opts.connect_to; c && *c; c++) {
-    g_autoptr (GError) e = NULL;
-    if (!cn_tlscheck_valid_connect_to (*c, &e))
-      return cn_cli_fail (e);
-  }
+  for (char **c = cli->opts.connect_to; c && *c; c++)
+    if (!cn_tlscheck_valid_connect_to (*c, error))
+      return FALSE;
   if (cli->opts.cacert && !g_file_test (cli->opts.cacert, G_FILE_TEST_IS_REGULAR)) {
-    fprintf (stderr, _("certnotice: --cacert %s: no such file\n"), cli->opts.cacert);
-    return CN_EXIT_NOINPUT;
+    g_set_error (error, CN_ERROR, CN_ERROR_INPUT, _("--cacert %s: no such file"), cli->opts.cacert);
+    return FALSE;
   }
   const char *nc = g_getenv ("NO_COLOR");
   cli->colour = isatty (STDOUT_FILENO) && (nc == NULL || *nc == '\0');
-  return 0;
+  return TRUE;
 }
 
-int
-cn_cli_load_rules (CnCli *cli)
+gboolean
+cn_cli_load_rules (CnCli *cli, GError **error)
 {
   /* what the files were before they are read (prefilter-cache.c) */
   g_autofree char *key = cn_prefilter_cache_key (cli);
-  g_autoptr (GError) e = NULL;
-  cli->rules = load_rules (cli, cli->config, &e);
+  cli->rules = load_rules (cli, cli->config, error);
   if (cli->rules == NULL)
-    return cn_cli_fail (e);
+    return FALSE;
   if (key)
     cn_prefilter_cache_save (key, cli);
-  return 0;
+  return TRUE;
 }
 
 int
 cn_cli_setup (CnCli *cli, gboolean need_rules)
 {
-  int rc = cn_cli_setup_options (cli);
-  if (rc == 0 && need_rules)
-    rc = cn_cli_load_rules (cli);
-  return rc;
+  g_autoptr (GError) e = NULL;
+  if (!cn_cli_setup_options (cli, &e) || (need_rules && !cn_cli_load_rules (cli, &e)))
+    return cn_cli_fail (e);
+  return 0;
 }
 
 gboolean

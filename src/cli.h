@@ -31,12 +31,13 @@ void cn_cli_add_options (GOptionContext *ctx, CnCli *cli, gboolean live_options)
  * and returns the exit status to use (64 or 78); 0 on success. */
 int cn_cli_setup (CnCli *cli, gboolean need_rules);
 
-/* The two halves of cn_cli_setup(): everything but the rules (the config,
- * --now, --format, the live-check options) …  */
-int cn_cli_setup_options (CnCli *cli);
+/* The two halves of cn_cli_setup(), which print nothing (FALSE and ERROR;
+ * cn_cli_fail() prints it and gives the exit status): everything but the
+ * rules (the config, --now, --format, the live-check options) …  */
+gboolean cn_cli_setup_options (CnCli *cli, GError **error);
 /* … and the rules, whose prefilter set is then cached for the next run
  * (prefilter-cache.h). */
-int cn_cli_load_rules (CnCli *cli);
+gboolean cn_cli_load_rules (CnCli *cli, GError **error);
 
 void cn_cli_clear (CnCli *cli);
 

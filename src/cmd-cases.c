@@ -8,7 +8,7 @@
 #include "ledger.h"
 #include "match.h"
 
-#include <glib/gi18n-lib.h>
+#include "i18n.h"
 #include <string.h>
 #include <unistd.h>
 
@@ -28,8 +28,10 @@ take_format (CnCli *cli, gboolean prom, CasesFormat *out)
   if (cli->format_name && strcmp (cli->format_name, "text") != 0 && strcmp (cli->format_name, "json") != 0) {
     if (prom)
       fprintf (stderr, _("certnotice: --format %s: use text, json or prometheus\n"), cli->format_name);
-    else
-      fprintf (stderr, _("certnotice: --format %s: use text or json\n"), cli->format_name);
+    else {
+      g_autofree char *m = g_strdup_printf (_("--format %s: use text or json"), cli->format_name);
+      fprintf (stderr, "certnotice: %s\n", m);
+    }
     return FALSE;
   }
   if (g_strcmp0 (cli->format_name, "json") == 0)

@@ -4,7 +4,7 @@
 #include "match.h"
 #include "tlscheck.h"
 
-#include <glib/gi18n-lib.h>
+#include "i18n.h"
 #include <stdlib.h>
 #include <string.h>
 

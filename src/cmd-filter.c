@@ -42,7 +42,7 @@
 #include "prefilter-cache.h"
 #include "splice.h"
 
-#include <glib/gi18n-lib.h>
+#include "i18n.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -342,7 +342,9 @@ judge (CnCli *cli, CnFilterOptions *fo, const char *key, int argc, char **argv, 
       _exit (0);
     }
     /* the rules too, unless the parent loaded them (it had no cache) */
-    if (cli->rules == NULL && cn_cli_load_rules (cli) != 0) {
+    g_autoptr (GError) re = NULL;
+    if (cli->rules == NULL && !cn_cli_load_rules (cli, &re)) {
+      cn_cli_fail (re);
       cn_filter_send_block (fds[1], NULL, 'E', _("setup failed (see the message above)"));
       _exit (0);
     }
@@ -371,6 +373,22 @@ judge (CnCli *cli, CnFilterOptions *fo, const char *key, int argc, char **argv, 
   return TRUE;
 }
 #endif
+
+/* The config and the options, then what the prefilter needs of the rules:
+ * cached by an earlier run that loaded them (prefilter-cache.h), else the
+ * rules themselves (and the cache written).  NULL and ERROR when any of it
+ * fails (nothing printed); *KEY is the cache's key (or NULL). */
+static CnPrefilterSet *
+set_up (CnCli *cli, char **key, GError **error)
+{
+  if (!cn_cli_setup_options (cli, error))
+    return NULL;
+  *key = cn_prefilter_cache_key (cli);
+  CnPrefilterSet *prefilter = *key ? cn_prefilter_cache_load (*key) : NULL;
+  if (prefilter == NULL && cn_cli_load_rules (cli, error))
+    prefilter = cn_prefilter_set_new (cli->rules);
+  return prefilter;
+}
 
 int
 cn_cmd_filter (int argc, char **argv)
@@ -430,19 +448,27 @@ cn_cmd_filter (int argc, char **argv)
   term_signals (&set);
   sigprocmask (SIG_UNBLOCK, &set, NULL);
 
-  /* the config and the options, then what the prefilter needs of the
-   * rules: cached by an earlier run that loaded them (prefilter-cache.h),
-   * else the rules themselves (and the cache written) */
-  if (setup_ok && cn_cli_setup_options (&cli) == 0) {
-    key = cn_prefilter_cache_key (&cli);
-    prefilter = key ? cn_prefilter_cache_load (key) : NULL;
-    if (prefilter == NULL && cn_cli_load_rules (&cli) == 0)
-      prefilter = cn_prefilter_set_new (cli.rules);
-  }
-  if (setup_ok && prefilter == NULL) {
-    /* cn_cli_setup_options or cn_cli_load_rules said why */
-    setup_ok = FALSE;
-    setup_error = g_strdup (_("setup failed (see the message above)"));
+  if (setup_ok) {
+    g_autoptr (GError) se = NULL;
+    gboolean lazy = cn_i18n_lazy ();   /* (a message may set it meanwhile) */
+    prefilter = set_up (&cli, &key, &se);
+    if (prefilter == NULL && lazy) {
+      /* what GKeyFile or GLib said in the user's language too (i18n.h):
+       * the same again, the locale set */
+      cn_i18n_ensure ();
+      g_clear_error (&se);
+      g_clear_pointer (&key, g_free);
+      cn_cli_clear (&cli);
+      cli = (CnCli) { 0 };
+      cn_filter_options_clear (&fo);
+      cn_filter_parse_options (argc, argv, &cli, &fo, &setup_error);
+      prefilter = set_up (&cli, &key, &se);
+    }
+    if (prefilter == NULL) {
+      cn_cli_fail (se);
+      setup_ok = FALSE;
+      setup_error = g_strdup (_("setup failed (see the message above)"));
+    }
   }
   if (!setup_ok) {
     rep.error = g_steal_pointer (&setup_error);

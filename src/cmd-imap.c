@@ -12,7 +12,7 @@
 #include "imap-conn.h"
 #include "imap-poll.h"
 
-#include <glib/gi18n-lib.h>
+#include "i18n.h"
 #include <signal.h>
 #include <string.h>
 

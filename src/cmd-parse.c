@@ -4,7 +4,7 @@
 #include "ledger.h"
 #include "source.h"
 
-#include <glib/gi18n-lib.h>
+#include "i18n.h"
 #include <string.h>
 
 typedef struct {

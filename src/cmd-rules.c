@@ -4,7 +4,7 @@
 #include "generic.h"
 #include "source.h"
 
-#include <glib/gi18n-lib.h>
+#include "i18n.h"
 #include <string.h>
 
 static gboolean

@@ -43,7 +43,7 @@
 #include "source.h"
 #include "text.h"
 
-#include <glib/gi18n-lib.h>
+#include "i18n.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <locale.h>
@@ -214,8 +214,11 @@ judge_one (Worker *w, int conn)
   g_autofree char *usage = NULL;
   if (!cn_filter_parse_options (req.argc, req.argv, &cli, &fo, &usage))
     refuse (conn, usage);
-  if (cn_cli_setup_options (&cli) != 0)
+  g_autoptr (GError) se = NULL;
+  if (!cn_cli_setup_options (&cli, &se)) {
+    cn_cli_fail (se);
     refuse (conn, "its set-up fails (see the judge's log)");
+  }
   /* the filter's key was made a moment ago, from the same command line,
    * directory and environment: the server's rules are the filter's when
    * the files are those the server read, unchanged.  Without one, the
@@ -227,8 +230,10 @@ judge_one (Worker *w, int conn)
     borrowed = TRUE;
   } else {
     tell (sv, 'r', 0);
-    if (cn_cli_load_rules (&cli) != 0)
+    if (!cn_cli_load_rules (&cli, &se)) {
+      cn_cli_fail (se);
       refuse (conn, "its rules do not load (see the judge's log)");
+    }
   }
   tell (sv, 'd', req.deadline);
   /* from here on, what the judging says goes where the filter's would */

@@ -2,7 +2,7 @@
 #include "config.h"
 #include "imapproto.h"
 
-#include <glib/gi18n-lib.h>
+#include "i18n.h"
 #include <errno.h>
 #include <string.h>
 #include <sys/stat.h>

@@ -9,7 +9,7 @@
 #include "splice.h"
 #include "tlscheck.h"
 
-#include <glib/gi18n-lib.h>
+#include "i18n.h"
 #include <fcntl.h>
 #include <unistd.h>
 

@@ -4,12 +4,34 @@
  * options wherever it is judged. */
 #include "filter.h"
 
-#include <glib/gi18n-lib.h>
+#include "i18n.h"
 #include <string.h>
+
+/* Whether parsing ARGV uses the locale, which the front sets on first need
+ * only (i18n.h): --help (GOption prints it in the user's language), or a
+ * byte beyond ASCII (GOption converts a string option from the locale's
+ * charset). */
+static gboolean
+needs_locale (int argc, char **argv)
+{
+  for (int i = 1; i < argc; i++) {
+    const char *a = argv[i];
+    if (g_str_has_prefix (a, "--help") ||
+        (a[0] == '-' && a[1] != '-' && (strchr (a, 'h') || strchr (a, '?'))))
+      return TRUE;
+    for (const char *c = a; *c; c++)
+      if ((guchar) *c >= 0x80)
+        return TRUE;
+  }
+  return FALSE;
+}
 
 gboolean
 cn_filter_parse_options (int argc, char **argv, CnCli *cli, CnFilterOptions *fo, char **error)
 {
+  gboolean lazy = cn_i18n_lazy () && !needs_locale (argc, argv);
+  if (!lazy)
+    cn_i18n_ensure ();
   fo->tempfail = FALSE;
   fo->max_size_mb = 10;
   fo->max_memory = 0;
@@ -37,8 +59,19 @@ cn_filter_parse_options (int argc, char **argv, CnCli *cli, CnFilterOptions *fo,
   g_autoptr (GError) e = NULL;
   gboolean ok = g_option_context_parse (ctx, &n, &pv, &e);
   fo->budget = cli->opts.timeout;
-  /* the live check gets most of the budget; the rest is for everything else */
-  cli->opts.timeout = MAX (0.2, fo->budget * 0.75 - 0.3);
+  /* the live check gets most of the budget; the rest is for everything
+   * else (a budget out of range stays as given: cn_cli_setup_options says
+   * so) */
+  if (fo->budget > 0 && fo->budget <= 3600)
+    cli->opts.timeout = MAX (0.2, fo->budget * 0.75 - 0.3);
+  if (!ok && lazy) {
+    /* GOption's words too in the user's language: again, the locale set */
+    cn_i18n_ensure ();
+    cn_cli_clear (cli);
+    *cli = (CnCli) { 0 };
+    cn_filter_options_clear (fo);
+    return cn_filter_parse_options (argc, argv, cli, fo, error);
+  }
   if (!ok) {
     *error = g_strdup_printf (_("usage: %s"), e->message);
     return FALSE;

@@ -9,7 +9,7 @@
  * is listed in the notice's reasons, so a verdict can be explained. */
 #include "generic.h"
 
-#include <glib/gi18n-lib.h>
+#include "i18n.h"
 #include <string.h>
 
 static const char *const detector_keys[] = {

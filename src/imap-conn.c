@@ -16,7 +16,7 @@
 #include "netrc.h"
 
 #include <errno.h>
-#include <glib/gi18n-lib.h>
+#include "i18n.h"
 #include <poll.h>
 #include <string.h>
 #include <sys/wait.h>

@@ -27,7 +27,7 @@
 #include "prefilter.h"
 #include "source.h"
 
-#include <glib/gi18n-lib.h>
+#include "i18n.h"
 #include <string.h>
 
 void

@@ -5,7 +5,7 @@
 #include "buildinfo.h"
 #include "fdio.h"
 
-#include <glib/gi18n-lib.h>
+#include "i18n.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>

@@ -15,7 +15,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <glib/gi18n-lib.h>
+#include "i18n.h"
 #include <glib/gstdio.h>
 #include <string.h>
 #include <unistd.h>

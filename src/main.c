@@ -8,11 +8,10 @@
 #include "module.h"
 #include "paths.h"
 
-#include <glib/gi18n-lib.h>
+#include "i18n.h"
 #include <dlfcn.h>
 #include <errno.h>
 #include <stdio.h>
-#include <locale.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -146,11 +145,20 @@ main (int argc, char **argv)
   cn_judge_asked = g_getenv (FRONT_EXEC_ENV) != NULL;
   g_unsetenv (FRONT_EXEC_ENV);
 #endif
-  setlocale (LC_ALL, "");
-  g_autofree char *locales = cn_paths_locale ();
-  bindtextdomain (GETTEXT_PACKAGE, locales);
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-  textdomain (GETTEXT_PACKAGE);
+#ifdef CN_STATIC_FRONT
+  /* on first need (i18n.h): most mail is never told anything */
+  cn_i18n_init (FALSE);
+  /* no $HOME: the home directory is the user database's, which only the
+   * full program reads (front-userdb.c); it does all of this run */
+  if (g_getenv ("HOME") == NULL && argc >= 2 && strcmp (argv[1], "version") != 0) {
+    g_autoptr (GError) e = NULL;
+    cn_full_exec (&e);
+    fprintf (stderr, "certnotice: %s\n", e->message);
+    return strcmp (argv[1], "filter") == 0 ? CN_EXIT_TEMPFAIL : CN_EXIT_SOFTWARE;
+  }
+#else
+  cn_i18n_init (TRUE);
+#endif
   if (argc < 2) {
     usage (stderr);
     return CN_EXIT_USAGE;

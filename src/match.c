@@ -2,7 +2,7 @@
 #include "match.h"
 #include "authn.h"
 
-#include <glib/gi18n-lib.h>
+#include "i18n.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -9,7 +9,7 @@
 #include "tlscheck.h"
 #include "json.h"
 
-#include <glib/gi18n-lib.h>
+#include "i18n.h"
 #include <string.h>
 
 static char *

@@ -2,7 +2,7 @@
 #include "pipeline.h"
 #include "tlscheck.h"
 
-#include <glib/gi18n-lib.h>
+#include "i18n.h"
 
 CnBatch *
 cn_batch_new (const CnRuleSet *rules, const CnOptions *opts)

@@ -4,7 +4,7 @@
  * else, so no stage depends on another's header for a record method. */
 #include "certnotice.h"
 
-#include <glib/gi18n-lib.h>
+#include "i18n.h"
 #include <string.h>
 
 /* ---- errors ---- */
@@ -64,7 +64,7 @@ cn_set_error (GError **error, CnErrorCode code, const char *fmt, ...)
   va_start (ap, fmt);
   va_copy (again, ap);
   char *english = g_strdup_vprintf (fmt, ap);
-  const char *local_fmt = g_dgettext (GETTEXT_PACKAGE, fmt);
+  const char *local_fmt = cn_i18n_gettext (fmt);
   char *local = local_fmt != fmt ? g_strdup_vprintf (local_fmt, again) : NULL;
   va_end (again);
   va_end (ap);
@@ -82,7 +82,7 @@ cn_prefix_error (GError **error, const char *fmt, ...)
   va_start (ap, fmt);
   va_copy (again, ap);
   g_autofree char *prefix = g_strdup_vprintf (fmt, ap);
-  g_autofree char *local_prefix = g_strdup_vprintf (g_dgettext (GETTEXT_PACKAGE, fmt), again);
+  g_autofree char *local_prefix = g_strdup_vprintf (cn_i18n_gettext (fmt), again);
   va_end (again);
   va_end (ap);
   char *english = g_strconcat (prefix, (*error)->message, NULL);
@@ -201,7 +201,7 @@ cn_notice_add_reason (CnNotice *n, const char *fmt, ...)
   g_ptr_array_add (n->reasons, reason);
   /* keyed by the text: the same reason has the same translation, and
    * nothing breaks when reasons are dropped again (cmd-filter.c) */
-  const char *local_fmt = g_dgettext (GETTEXT_PACKAGE, fmt);
+  const char *local_fmt = cn_i18n_gettext (fmt);
   if (local_fmt != fmt) {
     if (n->reasons_local == NULL)
       n->reasons_local = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);

@@ -3,7 +3,7 @@
 #include "paths.h"
 #include "generic.h"
 
-#include <glib/gi18n-lib.h>
+#include "i18n.h"
 #include <string.h>
 
 static const char *const field_names[CN_FIELD_COUNT] = { "domain", "days", "expires", "account" };

@@ -422,6 +422,28 @@ is "$(ja parse --rules "$R" --no-verify --format json "${four[@]}" | md5sum)" \
 is "$(ja filter --rules "$R" --no-verify < "$S/phishing/sakura-ne-jp-sender.eml" | md5sum)" \
 	"$("$CN" filter --rules "$R" --no-verify < "$S/phishing/sakura-ne-jp-sender.eml" | md5sum)" \
 	"filter's X-Certnotice headers are the same under a Japanese locale"
+# the front sets the locale on first need only (src/i18n.h): each message it
+# gives is still in the user's language, GLib's and glibc's words too, as
+# the full program (which sets it at start) gives them
+M=$S/negative/english-unrelated.eml
+printf 'garbage line\n' > "$T/glib.conf"
+first_line() { "$@" 2>&1 >/dev/null | head -1; }
+want=$(first_line ja parse --config "$T/glib.conf" "$M")
+like "$want" "^certnotice: 設定ファイル $T/glib.conf:1: .*garbage line" "parse: GKeyFile's error in the config, under a Japanese locale"
+is "$(first_line ja filter --config "$T/glib.conf" < "$M")" "$want" "filter: the same words (the front's locale set before it reads the config again)"
+is "$(ja filter --config "$T/glib.conf" < "$M" 2>/dev/null | md5sum)" "$(md5sum < "$M")" "… and the mail passed through unchanged"
+is "$(first_line ja filter --config "$T/ja.conf" < "$M")" \
+	"certnotice: 設定ファイル $T/ja.conf:4: [imap] interval: '0': 秒数を 1 から 86400 で指定してください" "filter: our config error in Japanese"
+want=$(first_line ja parse --bogus | sed 's/^certnotice: //')
+like "$(first_line ja filter --bogus < "$M")" "^certnotice filter: 使い方の誤り: $want: " "filter: GOption's unknown-option error as parse words it"
+is "$(first_line ja filter --timeout 0 < "$M")" "certnotice: --timeout 0: 0 < 秒数 <= 3600 で指定してください" \
+	"filter --timeout 0: refused (the live check's share was 0.2 s), in Japanese"
+want=$(LC_ALL=ja_JP.UTF-8 cat / 2>&1 | sed 's|^cat: /: ||')
+is "$(first_line ja filter < /)" "certnotice filter: メールを読めません: $want" "filter: glibc's strerror in Japanese too"
+is "$(ja filter --connect-to 例え.jp:443:127.0.0.1:1 --no-verify < "$M" 2>&1 | md5sum)" "$(md5sum < "$M")" \
+	"filter: a non-ASCII option value (GOption converts it from the locale's charset)"
+is "$(first_line "$CN" filter --bogus < "$M")" "certnotice filter: usage: Unknown option --bogus: passing the mail through unchanged" \
+	"filter without a locale: English"
 ok "po/ja.po: msgfmt --check accepts it (formats match their msgids)" msgfmt --check -o /dev/null "$SRCDIR/po/ja.po"
 (cd "$SRCDIR" && xgettext --from-code=UTF-8 -k_ -kN_ -kC_:1c,2 -kNC_:1c,2 -kg_dngettext:2,3 \
 	-f po/POTFILES -o "$T/now.pot" 2>"$T/xgettext.err")

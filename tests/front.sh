@@ -42,6 +42,22 @@ strip_ours() { awk 'BEGIN { h = 1 } h && /^\r?$/ { h = 0 } h && /^X-Certnotice/ 
 
 is "$(ldd "$CN" 2>&1 | grep -Ec 'libglib|libpcre2|libgmime')" 0 "the front links no shared GLib, PCRE2 or GMime"
 ok "certnotice-full is next to it in the build tree" test -x "$FULL"
+is "$(readelf -lW "$CN" | grep -c 'INTERP')/$(readelf -dW "$CN" | grep -c 'NEEDED')" "0/0" \
+	"the front is linked statically, libc too (no dynamic loader, no shared library)"
+if command -v strace > /dev/null; then
+	# $HOME not set: the home directory is the user database's, which the
+	# static front does not read (src/front-userdb.c): the full program does
+	# the run, and the mail is the same
+	env -u HOME strace -f -o "$T/nohome.strace" -e trace=execve "$CN" "${F[@]}" < "$PLAIN" > "$T/nohome.out" 2> "$T/nohome.err"
+	is "$?/$(grep -c 'execve(' "$T/nohome.strace")/$(cat "$T/nohome.err")" "0/2/" "no \$HOME: the front becomes the full program at once, silently"
+	ok "… which passes the ordinary mail on unchanged" cmp -s "$T/nohome.out" "$PLAIN"
+	env -u HOME "$CN" "${F[@]}" < "$NOTICE" > "$T/nohome-notice.out" 2> "$T/nohome-notice.err"
+	is "$?/$(verdict "$T/nohome-notice.out")/$(cat "$T/nohome-notice.err")" "0/unverified/" "… and judges a notice"
+else
+	skip "no \$HOME: the front becomes the full program at once" "no strace"
+	skip "… which passes the ordinary mail on unchanged" "no strace"
+	skip "… and judges a notice" "no strace"
+fi
 
 # ---- the full program as it is: through a pipe, through the fallback ----
 cat "$NOTICE" | "$CN" "${F[@]}" > "$T/pipe.out" 2> "$T/pipe.err"

@@ -3,7 +3,7 @@
 #include "netrc.h"
 #include "state.h"
 
-#include <glib/gi18n-lib.h>
+#include "i18n.h"
 #include <glib/gstdio.h>
 #include <locale.h>
 #include <string.h>
