@@ -10,10 +10,13 @@
  * Two programs (src/meson.build):
  *
  *   certnotice       (PREFIX/bin) the front alone, built with
- *                    CN_STATIC_FRONT: GLib and PCRE2 linked statically,
- *                    which saves most of what starting a process that
- *                    links them costs (~0.3 ms a run: what `filter` pays
- *                    for most mail).  It runs `version`, `help`, usage
+ *                    CN_STATIC_FRONT: GLib, PCRE2 and libc linked
+ *                    statically (static-pie, no dynamic loader), which
+ *                    saves most of what starting a process costs beyond
+ *                    exec itself (~0.3 ms a run: what `filter` pays for
+ *                    most mail).  It has no user database (NSS:
+ *                    front-userdb.c): without $HOME it becomes the full
+ *                    program at once.  It runs `version`, `help`, usage
  *                    errors, and `filter` up to the prefilter's decision.
  *                    A process must never hold two GLibs, and GMime needs
  *                    the shared one: so the front never loads the module;
