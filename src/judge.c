@@ -133,8 +133,9 @@ cn_judge_ask (const char *path, const char *data, gsize len, const char *key, in
     return CN_JUDGE_REFUSED;
   }
 
-  /* its answer, a byte at a time: the blocks follow on the same socket.
-   * A judge that does not answer soon is stuck: judging here leaves time. */
+  /* its answer line: looked at before it is taken, so that nothing of the
+   * blocks after it on the same socket is.  A judge that does not answer
+   * soon is stuck: judging here leaves time. */
   gint64 left = (deadline - g_get_monotonic_time ()) / 1000;
   int wait_ms = (int) CLAMP (left / 4, 0, 2000);
   char line[512];
@@ -144,15 +145,22 @@ cn_judge_ask (const char *path, const char *data, gsize len, const char *key, in
       *why = g_strdup (_("no answer"));
       break;
     }
-    ssize_t r = read (s, line + n, 1);
+    ssize_t r = recv (s, line + n, sizeof line - 1 - n, MSG_PEEK);
     if (r < 0 && errno == EINTR)
       continue;
     if (r <= 0) {
       *why = g_strdup (_("it ended the connection"));
       break;
     }
-    if (line[n] == '\n') {
-      line[n] = '\0';
+    const char *nl = memchr (line + n, '\n', (gsize) r);
+    gsize take = nl ? (gsize) (nl - (line + n)) + 1 : (gsize) r;
+    if (read (s, line + n, take) != (ssize_t) take) {   /* what was there */
+      *why = g_strdup (_("it ended the connection"));
+      break;
+    }
+    n += take;
+    if (nl) {
+      line[n - 1] = '\0';
       if (strcmp (line, "ok") == 0) {
         *fd = s;
         return CN_JUDGE_OK;
@@ -160,7 +168,7 @@ cn_judge_ask (const char *path, const char *data, gsize len, const char *key, in
       *why = g_strdup (g_str_has_prefix (line, "no ") ? line + 3 : line);
       break;
     }
-    if (++n == sizeof line - 1) {
+    if (n == sizeof line - 1) {
       *why = g_strdup (_("an answer of another protocol"));
       break;
     }
