@@ -1,6 +1,8 @@
 /* text.c — bytes to matchable text: charsets, RFC 2047, HTML, NFKC. */
 #include "text.h"
 
+#include "cp932.h"
+
 #include <errno.h>
 #include <string.h>
 
@@ -68,7 +70,7 @@ iconv_lossy (const char *in, gsize len, const char *from, GString *out, guint *e
   if (cd == (GIConv) -1) {
     /* glibc always has these; failing to open one means no memory (glibc
      * reports EINVAL then too, so the name is what tells) */
-    if (!strcmp (from, "CP932") || !strcmp (from, "EUC-JP-MS") || !strcmp (from, "WINDOWS-1252"))
+    if (!strcmp (from, "EUC-JP-MS") || !strcmp (from, "WINDOWS-1252"))
       st->resource_failure = TRUE;
     return FALSE;
   }
@@ -180,7 +182,10 @@ iso2022jp_to_sjis (const char *in, gsize len, GString *sjis, guint *errors)
   }
 }
 
-/* Decode as KIND into OUT; returns the count of replaced bytes. */
+/* Decode as KIND into OUT; returns the count of replaced bytes.
+ * CP932 (and so ISO-2022-JP) from cp932.c's table, glibc's own mapping with
+ * the same replacements as iconv_lossy(): through iconv, the static front
+ * would load glibc's CP932.so and a second libc with it (cp932.c). */
 static guint
 decode_as (const char *in, gsize len, CsKind kind, const char *name, GString *out, CnDecodeStatus *st)
 {
@@ -190,11 +195,11 @@ decode_as (const char *in, gsize len, CsKind kind, const char *name, GString *ou
   case CS_ISO2022JP: {
     g_autoptr (GString) sjis = g_string_sized_new (len);
     iso2022jp_to_sjis (in, len, sjis, &errors);
-    iconv_lossy (sjis->str, sjis->len, "CP932", out, &errors, st);
+    errors += cn_cp932_lossy (sjis->str, sjis->len, out);
     break;
   }
   case CS_CP932:
-    iconv_lossy (in, len, "CP932", out, &errors, st);
+    errors += cn_cp932_lossy (in, len, out);
     break;
   case CS_EUCJP:
     if (!iconv_lossy (in, len, "EUC-JP-MS", out, &errors, st))
