@@ -58,6 +58,23 @@ else
 	skip "… which passes the ordinary mail on unchanged" "no strace"
 	skip "… and judges a notice" "no strace"
 fi
+# an ordinary Japanese mail, its subject (週末セールのお知らせ, in Shift_JIS
+# with ①) read through CP932: from a table (src/cp932.c), not by glibc's
+# CP932.so, which the static libc would load with a libc.so.6 of its own
+for subject in '=?ISO-2022-JP?B?GyRCPTVLdiU7ITwlayROJCpDTiRpJDsbKEI=?=' '=?Shift_JIS?B?j1SWloNagVuDi4dAgsyCqJJtgueCuQ==?='; do
+	cs=${subject#=?}; cs=${cs%%\?*}
+	printf 'From: news@shop.example.jp\nTo: user@example.org\nSubject: %s\nMessage-ID: <%s@shop.example.jp>\n\nhello\n' \
+		"$subject" "$cs" > "$T/ja.eml"
+	if command -v strace > /dev/null; then
+		strace -f -o "$T/ja.strace" -e trace=openat "$CN" "${F[@]}" < "$T/ja.eml" > "$T/ja.out" 2> "$T/ja.err"
+		is "$?/$(grep -Ec 'gconv|libc\.so|ld-linux' "$T/ja.strace")/$(cat "$T/ja.err")" "0/0/" \
+			"an ordinary mail, its subject in $cs: no iconv module, no second libc"
+	else
+		"$CN" "${F[@]}" < "$T/ja.eml" > "$T/ja.out" 2> "$T/ja.err"
+		skip "an ordinary mail, its subject in $cs: no iconv module, no second libc" "no strace"
+	fi
+	ok "… the mail written out as it came" cmp -s "$T/ja.out" "$T/ja.eml"
+done
 
 # ---- the full program as it is: through a pipe, through the fallback ----
 cat "$NOTICE" | "$CN" "${F[@]}" > "$T/pipe.out" 2> "$T/pipe.err"
