@@ -148,6 +148,7 @@ main (int argc, char **argv)
 #ifdef CN_STATIC_FRONT
   /* on first need (i18n.h): most mail is never told anything */
   cn_i18n_init (FALSE);
+#ifdef CN_STATIC_LIBC
   /* no $HOME: the home directory is the user database's, which only the
    * full program reads (front-userdb.c); it does all of this run */
   if (g_getenv ("HOME") == NULL && argc >= 2 && strcmp (argv[1], "version") != 0) {
@@ -156,6 +157,7 @@ main (int argc, char **argv)
     fprintf (stderr, "certnotice: %s\n", e->message);
     return strcmp (argv[1], "filter") == 0 ? CN_EXIT_TEMPFAIL : CN_EXIT_SOFTWARE;
   }
+#endif
 #else
   cn_i18n_init (TRUE);
 #endif
