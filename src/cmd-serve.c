@@ -75,6 +75,8 @@ typedef struct {
   char *path;            /* the socket                                     */
   struct stat sock_st;   /* ours: removed at the end only if still ours    */
   int listen_fd;
+  gboolean activated;    /* the socket is systemd's (socket activation)     */
+  gint64 last_mail;      /* when a worker last took or finished a mail     */
   int status[2];         /* workers → server                               */
   guint spare;
   GHashTable *idle;      /* pid → NULL: waiting in accept()                */
@@ -449,6 +451,57 @@ listen_on (Server *sv, GError **error)
   return TRUE;
 }
 
+/* The listening socket systemd passed (socket activation, sd_listen_fds(3):
+ * $LISTEN_PID is this process, $LISTEN_FDS sockets from descriptor 3 on),
+ * when it started the judge on a filter's first connection: SV's
+ * listen_fd, path and activated set.  FALSE and no ERROR when none was
+ * passed; FALSE and ERROR when what was passed is not one Unix stream
+ * socket listening on a path in a directory of the user's own. */
+static gboolean
+take_activated (Server *sv, GError **error)
+{
+  const char *pid = g_getenv ("LISTEN_PID"), *fds = g_getenv ("LISTEN_FDS");
+  if (pid == NULL || fds == NULL || g_ascii_strtoll (pid, NULL, 10) != (gint64) getpid ())
+    return FALSE;
+  gint64 n = g_ascii_strtoll (fds, NULL, 10);
+  g_unsetenv ("LISTEN_PID");
+  g_unsetenv ("LISTEN_FDS");
+  g_unsetenv ("LISTEN_FDNAMES");
+  if (n != 1) {
+    g_set_error (error, CN_ERROR, CN_ERROR_CONFIG, _("systemd passed %s sockets: give the judge one"), fds);
+    return FALSE;
+  }
+  int fd = 3, type = 0, listening = 0;
+  socklen_t tl = sizeof type, ll = sizeof listening;
+  struct sockaddr_un sa = { 0 };
+  socklen_t sl = sizeof sa;
+  if (getsockopt (fd, SOL_SOCKET, SO_TYPE, &type, &tl) != 0 || type != SOCK_STREAM ||
+      getsockopt (fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &ll) != 0 || !listening ||
+      getsockname (fd, (struct sockaddr *) &sa, &sl) != 0 || sa.sun_family != AF_UNIX ||
+      sl <= offsetof (struct sockaddr_un, sun_path) || sa.sun_path[0] == '\0') {
+    g_set_error (error, CN_ERROR, CN_ERROR_CONFIG,
+                 _("the socket systemd passed is not a Unix stream socket listening on a path"));
+    return FALSE;
+  }
+  g_autofree char *path = g_strndup (sa.sun_path, sl - offsetof (struct sockaddr_un, sun_path));
+  g_autofree char *dir = g_path_get_dirname (path);
+  struct stat st;
+  if (stat (dir, &st) != 0 || st.st_uid != geteuid () || (st.st_mode & 022)) {
+    g_set_error (error, CN_ERROR, CN_ERROR_CONFIG,
+                 _("%s: not the judge's directory (it must be yours and writable by you only)"), dir);
+    return FALSE;
+  }
+  fcntl (fd, F_SETFD, FD_CLOEXEC);
+  if (strcmp (path, sv->path) != 0)
+    fprintf (stderr, _("certnotice serve: systemd's socket is %s, but the filter looks for the judge at %s\n"),
+             path, sv->path);
+  g_free (sv->path);
+  sv->path = g_steal_pointer (&path);
+  sv->listen_fd = fd;
+  sv->activated = TRUE;
+  return TRUE;
+}
+
 /* The spares end (replaced by the next top-up). */
 static void
 retire_spares (Server *sv)
@@ -483,6 +536,8 @@ read_status (Server *sv)
   ssize_t n;
   while ((n = read (sv->status[0], &s, sizeof s)) == (ssize_t) sizeof s) {
     gpointer pid = GINT_TO_POINTER (s.pid);
+    if (s.what == 'a' || s.what == 'i')
+      sv->last_mail = g_get_monotonic_time ();
     if (s.what == 'a') {
       if (sv->cli.verbose)
         fprintf (stderr, _("certnotice serve: worker %d took a mail\n"), (int) s.pid);
@@ -571,11 +626,13 @@ cn_cmd_serve (int argc, char **argv)
   Server sv = { .listen_fd = -1, .status = { -1, -1 }, .spare = 2 };
   g_autofree char *socket_opt = NULL;
   int spare = 2;
+  int idle_exit = 0;
   int rc = 0;
   g_autoptr (GOptionContext) ctx = g_option_context_new (N_("— judge the mail of filter, with the rules kept loaded"));
   GOptionEntry entries[] = {
     { "socket", 0, 0, G_OPTION_ARG_FILENAME, &socket_opt, N_("Listen here (default: [certnotice] judge_socket, else $XDG_RUNTIME_DIR/certnotice/judge.sock)"), "PATH" },
     { "spare", 0, 0, G_OPTION_ARG_INT, &spare, N_("Workers kept waiting for mail (default 2)"), "N" },
+    { "idle-exit", 0, 0, G_OPTION_ARG_INT, &idle_exit, N_("Stop after this long without mail (default 0: never; with socket activation, systemd starts it again)"), "SECONDS" },
     G_OPTION_ENTRY_NULL
   };
   g_option_context_add_main_entries (ctx, entries, NULL);
@@ -602,6 +659,11 @@ cn_cmd_serve (int argc, char **argv)
     goto out;
   }
   sv.spare = (guint) spare;
+  if (idle_exit < 0 || idle_exit > 86400 * 7) {
+    fprintf (stderr, _("certnotice serve: usage: --idle-exit: give 0 to 604800 seconds\n"));
+    rc = CN_EXIT_USAGE;
+    goto out;
+  }
   if (socket_opt && !g_path_is_absolute (socket_opt)) {
     fprintf (stderr, _("certnotice serve: usage: --socket: give an absolute path\n"));
     rc = CN_EXIT_USAGE;
@@ -632,7 +694,7 @@ cn_cmd_serve (int argc, char **argv)
     goto out;
   }
   fcntl (sv.status[0], F_SETFL, O_NONBLOCK);
-  if (!listen_on (&sv, &e)) {
+  if (!take_activated (&sv, &e) && (e || !listen_on (&sv, &e))) {
     rc = cn_cli_fail (e);
     goto out;
   }
@@ -646,6 +708,7 @@ cn_cmd_serve (int argc, char **argv)
   sv.busy = g_hash_table_new_full (NULL, NULL, NULL, g_free);
   fprintf (stderr, _("certnotice serve: judging on %s (pid %d)\n"), sv.path, (int) getpid ());
 
+  sv.last_mail = g_get_monotonic_time ();
   while (!got_term) {
     if (sv.early_deaths > 20) {
       fprintf (stderr, _("certnotice serve: the workers end before they take a mail: stopping\n"));
@@ -659,7 +722,16 @@ cn_cmd_serve (int argc, char **argv)
       spawn (&sv);
     *sv.waiting = g_hash_table_size (sv.idle);
     struct pollfd pf[2] = { { sig_pipe[0], POLLIN, 0 }, { sv.status[0], POLLIN, 0 } };
-    int r = poll (pf, 2, enforce_deadlines (&sv));
+    int timeout = enforce_deadlines (&sv);
+    if (idle_exit > 0 && g_hash_table_size (sv.busy) == 0) {
+      gint64 left = sv.last_mail + (gint64) idle_exit * G_USEC_PER_SEC - g_get_monotonic_time ();
+      if (left <= 0) {
+        fprintf (stderr, _("certnotice serve: no mail for %d s: stopping\n"), idle_exit);
+        break;
+      }
+      timeout = timeout < 0 ? (int) (left / 1000 + 1) : MIN (timeout, (int) (left / 1000 + 1));
+    }
+    int r = poll (pf, 2, timeout);
     if (r < 0 && errno != EINTR)
       break;
     char drain[64];
@@ -681,7 +753,7 @@ cn_cmd_serve (int argc, char **argv)
   (*sv.generation)++;
   close (sv.listen_fd);
   struct stat st;
-  if (stat (sv.path, &st) == 0 && st.st_dev == sv.sock_st.st_dev && st.st_ino == sv.sock_st.st_ino)
+  if (!sv.activated && stat (sv.path, &st) == 0 && st.st_dev == sv.sock_st.st_dev && st.st_ino == sv.sock_st.st_ino)
     unlink (sv.path);
   retire_spares (&sv);
   while (g_hash_table_size (sv.busy) > 0) {

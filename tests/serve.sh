@@ -355,6 +355,57 @@ cmp -s "$T/again.out" "$T/stale-alone.out"
 is "$?/$(took "$before")" "0/1" "… and judges"
 stop_judge
 ok "SIGTERM: the socket is gone" test ! -e "$SOCK"
+
+# ---- 8. started by the first mail (socket activation), gone when idle ----
+if command -v systemd-socket-activate > /dev/null; then
+	# what the user manager does with certnotice-judge.socket: listen, and
+	# start the judge on the first connection, the socket passed to it
+	# (it passes on only the variables named with -E: all of ours)
+	envs=(); for v in $(compgen -e); do envs+=(-E "$v"); done
+	: > "$T/act.log"
+	systemd-socket-activate "${envs[@]}" -l "$SOCK" "$CN" serve -v --rules "$R" --idle-exit 2 2>> "$T/act.log" &
+	APID=$!
+	ok "socket activation: the socket listens before any judge runs" wait_for test -S "$SOCK"
+	# the first mail starts the judge; it is judged by it or, when the start
+	# takes longer than the filter waits, by the filter: the same either way
+	"$CN" "${F[@]}" < "$NOTICE" > "$T/act1.out" 2> "$T/act1.err"; rc=$?
+	cmp -s "$T/act1.out" "$T/stale-alone.out"
+	is "$rc/$?/$(cat "$T/act1.err")" "0/0/" "the first notice starts the judge, and is judged as without one"
+	ok "… which serves on the socket it was given" wait_for grep -q "judging on $SOCK" "$T/act.log"
+	n=$(grep -c 'took a mail' "$T/act.log")
+	"$CN" "${F[@]}" < "$NOTICE" > "$T/act2.out" 2> "$T/act2.err"; rc=$?
+	cmp -s "$T/act2.out" "$T/stale-alone.out"
+	is "$rc/$?/$(cat "$T/act2.err")" "0/0/" "the next notice: judged the same"
+	ok "… by the activated judge" wait_for test "$(grep -c 'took a mail' "$T/act.log")" -gt "$n"
+	wait_for grep -q 'no mail for 2 s: stopping' "$T/act.log" || sleep 5
+	like "$(cat "$T/act.log")" "no mail for 2 s: stopping" "--idle-exit 2: no mail for 2 s, the judge stops"
+	wait "$APID"
+	is "$?" 0 "… with exit status 0"
+	ok "… and leaves the socket, which is systemd's (it starts the judge again)" test -S "$SOCK"
+	rm -f "$SOCK"
+else
+	for t in "the socket listens before any judge runs" "the first notice starts the judge" "… which serves on the socket it was given" \
+		"the next notice: judged the same" "… by the activated judge" "--idle-exit 2: the judge stops" "… with exit status 0" "… and leaves the socket"; do
+		skip "socket activation: $t" "no systemd-socket-activate"
+	done
+fi
+# what systemd passes (sd_listen_fds: $LISTEN_PID is the judge, descriptor 3
+# on) must be one listening Unix stream socket on a path
+activated() { bash -c 'export LISTEN_PID=$$ LISTEN_FDS=$1; shift; exec "$@"' _ "$@"; }
+out=$(activated 1 "$CN" serve --rules "$R" 2>&1 3< "$NOTICE"); rc=$?
+is "$rc/$out" "78/certnotice: the socket systemd passed is not a Unix stream socket listening on a path" \
+	"socket activation with a file for a socket: refused, exit 78"
+out=$(activated 2 "$CN" serve --rules "$R" 2>&1 3< "$NOTICE" 4< "$NOTICE"); rc=$?
+is "$rc/$out" "78/certnotice: systemd passed 2 sockets: give the judge one" "… with two sockets: refused"
+out=$(LISTEN_PID=1 LISTEN_FDS=1 "$CN" serve --rules "$R" --socket "$T/run/other/j.sock" --idle-exit 1 2>&1 3< "$NOTICE"); rc=$?
+like "$rc/$out" "^0/.*judging on $T/run/other/j.sock" "… another process's \$LISTEN_PID: not ours, the judge listens itself"
+# --idle-exit without activation: the judge removes its socket as on SIGTERM
+: > "$T/judge.log"
+ok "--idle-exit 1: a judge that listens itself" start_judge --idle-exit 1
+ok "… stops after a second without mail" wait_for grep -q 'no mail for 1 s: stopping' "$T/judge.log"
+wait "$JPID"; rc=$?; JPID=
+is "$rc" 0 "… with exit status 0"
+ok "… and removes its socket" test ! -e "$SOCK"
 san_check
 
 done_testing

@@ -21,7 +21,7 @@ print(next(o["value"] for o in json.load(sys.stdin) if o["name"] == "prefix"))')
 USER_UNITS=$(cd "$T/root" && find . -path '*/systemd/user/*' -type f | sed 's|^\.||' | sort)
 SYSTEM_UNITS=$(cd "$T/root" && find . -path '*/systemd/system/*' -type f | sed 's|^\.||' | sort)
 is "$(echo $USER_UNITS | tr ' ' '\n' | xargs -n1 basename | tr '\n' ' ')" \
-	"certnotice-imap-once.service certnotice-imap.service certnotice-imap.timer certnotice-judge.service certnotice-recheck.service certnotice-recheck.timer " \
+	"certnotice-imap-once.service certnotice-imap.service certnotice-imap.timer certnotice-judge.service certnotice-judge.socket certnotice-recheck.service certnotice-recheck.timer " \
 	"user units installed"
 is "$(echo $SYSTEM_UNITS | xargs -n1 basename)" "certnotice-imap.service" "a system unit installed"
 like "$USER_UNITS" "^$prefix/lib/systemd/user/" "… under PREFIX/lib/systemd/{user,system} (searched by systemd for /usr and /usr/local)"
