@@ -2,6 +2,7 @@
 #include "text.h"
 
 #include "cp932.h"
+#include "sbcs.h"
 
 #include <errno.h>
 #include <string.h>
@@ -19,13 +20,20 @@ typedef enum {
   CS_ISO2022JP,
 } CsKind;
 
+/* CS as charset_kind() reads it: lowercase, without surrounding
+ * whitespace.  Caller frees. */
+static char *
+charset_key (const char *cs)
+{
+  return g_strstrip (g_ascii_strdown (cs, -1));
+}
+
 static CsKind
 charset_kind (const char *cs)
 {
   if (cs == NULL || *cs == '\0')
     return CS_UNKNOWN;
-  g_autofree char *l = g_ascii_strdown (cs, -1);
-  g_strstrip (l);
+  g_autofree char *l = charset_key (cs);
   if (!strcmp (l, "us-ascii") || !strcmp (l, "ascii") || !strcmp (l, "ansi_x3.4-1968"))
     return CS_ASCII;
   if (!strcmp (l, "utf-8") || !strcmp (l, "utf8") || !strcmp (l, "x-unicode20utf8"))
@@ -70,7 +78,7 @@ iconv_lossy (const char *in, gsize len, const char *from, GString *out, guint *e
   if (cd == (GIConv) -1) {
     /* glibc always has these; failing to open one means no memory (glibc
      * reports EINVAL then too, so the name is what tells) */
-    if (!strcmp (from, "EUC-JP-MS") || !strcmp (from, "WINDOWS-1252"))
+    if (!strcmp (from, "EUC-JP-MS"))
       st->resource_failure = TRUE;
     return FALSE;
   }
@@ -183,9 +191,10 @@ iso2022jp_to_sjis (const char *in, gsize len, GString *sjis, guint *errors)
 }
 
 /* Decode as KIND into OUT; returns the count of replaced bytes.
- * CP932 (and so ISO-2022-JP) from cp932.c's table, glibc's own mapping with
- * the same replacements as iconv_lossy(): through iconv, the static front
- * would load glibc's CP932.so and a second libc with it (cp932.c). */
+ * CP932 (and so ISO-2022-JP) and the single-byte charsets of a few names
+ * from tables, glibc's own mappings with the same replacements as
+ * iconv_lossy(): through iconv, the static front would load glibc's module
+ * and a second libc with it (cp932.c, sbcs.c). */
 static guint
 decode_as (const char *in, gsize len, CsKind kind, const char *name, GString *out, CnDecodeStatus *st)
 {
@@ -205,10 +214,16 @@ decode_as (const char *in, gsize len, CsKind kind, const char *name, GString *ou
     if (!iconv_lossy (in, len, "EUC-JP-MS", out, &errors, st))
       iconv_lossy (in, len, "EUC-JP", out, &errors, st);
     break;
-  case CS_LATIN:
-    if (!iconv_lossy (in, len, name, out, &errors, st))
-      iconv_lossy (in, len, "WINDOWS-1252", out, &errors, st);
+  case CS_LATIN: {
+    /* a name whose charset is certain from a table, another through iconv;
+     * one iconv does not know as WINDOWS-1252 */
+    g_autofree char *key = charset_key (name);
+    const CnSbcs *table = cn_sbcs_find (key);
+    if (table == NULL && iconv_lossy (in, len, name, out, &errors, st))
+      break;
+    errors += cn_sbcs_lossy (table ? table : cn_sbcs_windows_1252 (), in, len, out);
     break;
+  }
   case CS_UNKNOWN:
     if (name && iconv_lossy (in, len, name, out, &errors, st))
       break;
