@@ -2,6 +2,7 @@
 #include "text.h"
 
 #include "cp932.h"
+#include "euc.h"
 #include "sbcs.h"
 
 #include <errno.h>
@@ -17,6 +18,7 @@ typedef enum {
   CS_LATIN,     /* single-byte: any byte "decodes"              */
   CS_CP932,     /* Shift_JIS and its aliases, read as CP932     */
   CS_EUCJP,
+  CS_EUCKR,
   CS_ISO2022JP,
 } CsKind;
 
@@ -46,6 +48,8 @@ charset_kind (const char *cs)
   if (!strcmp (l, "euc-jp") || !strcmp (l, "x-euc-jp") || !strcmp (l, "eucjp") ||
       !strcmp (l, "euc_jp") || !strcmp (l, "cseucpkdfmtjapanese") || !strcmp (l, "eucjp-ms"))
     return CS_EUCJP;
+  if (!strcmp (l, "euc-kr") || !strcmp (l, "euckr") || !strcmp (l, "cseuckr"))
+    return CS_EUCKR;
   if (g_str_has_prefix (l, "iso-2022-jp") || !strcmp (l, "csiso2022jp") ||
       !strcmp (l, "jis") || !strcmp (l, "cp50220") || !strcmp (l, "cp50221") ||
       !strcmp (l, "cp50222"))
@@ -67,21 +71,16 @@ is_ascii (const char *s, gsize len)
 }
 
 /* Convert with iconv, replacing each undecodable byte with U+FFFD.
- * Returns FALSE when iconv does not know FROM; *errors counts replacements.
- * A converter that glibc always has but could not open (out of memory or
- * file descriptors: the text is then decoded wrongly, not the mail) sets
- * ST->resource_failure. */
+ * Returns FALSE when iconv does not know FROM (or could not open it for
+ * want of memory: glibc says EINVAL then too); *errors counts
+ * replacements.  The charsets text.c cannot do without are tables
+ * (cp932.c, sbcs.c, euc.c): this is for the others a mail may declare. */
 static gboolean
-iconv_lossy (const char *in, gsize len, const char *from, GString *out, guint *errors, CnDecodeStatus *st)
+iconv_lossy (const char *in, gsize len, const char *from, GString *out, guint *errors)
 {
   GIConv cd = g_iconv_open ("UTF-8", from);
-  if (cd == (GIConv) -1) {
-    /* glibc always has these; failing to open one means no memory (glibc
-     * reports EINVAL then too, so the name is what tells) */
-    if (!strcmp (from, "EUC-JP-MS"))
-      st->resource_failure = TRUE;
+  if (cd == (GIConv) -1)
     return FALSE;
-  }
   char buf[4096];
   gchar *ip = (gchar *) in;
   gsize ileft = len;
@@ -191,12 +190,12 @@ iso2022jp_to_sjis (const char *in, gsize len, GString *sjis, guint *errors)
 }
 
 /* Decode as KIND into OUT; returns the count of replaced bytes.
- * CP932 (and so ISO-2022-JP) and the single-byte charsets of a few names
- * from tables, glibc's own mappings with the same replacements as
- * iconv_lossy(): through iconv, the static front would load glibc's module
- * and a second libc with it (cp932.c, sbcs.c). */
+ * CP932 (and so ISO-2022-JP), EUC-JP, EUC-KR and the single-byte charsets
+ * of a few names from tables, glibc's own mappings with the same
+ * replacements as iconv_lossy(): through iconv, the static front would
+ * load glibc's module and a second libc with it (cp932.c, euc.c, sbcs.c). */
 static guint
-decode_as (const char *in, gsize len, CsKind kind, const char *name, GString *out, CnDecodeStatus *st)
+decode_as (const char *in, gsize len, CsKind kind, const char *name, GString *out)
 {
   guint errors = 0;
   gsize start = out->len;
@@ -210,22 +209,24 @@ decode_as (const char *in, gsize len, CsKind kind, const char *name, GString *ou
   case CS_CP932:
     errors += cn_cp932_lossy (in, len, out);
     break;
-  case CS_EUCJP:
-    if (!iconv_lossy (in, len, "EUC-JP-MS", out, &errors, st))
-      iconv_lossy (in, len, "EUC-JP", out, &errors, st);
+  case CS_EUCJP:        /* as glibc's EUC-JP-MS */
+    errors += cn_eucjp_lossy (in, len, out);
+    break;
+  case CS_EUCKR:
+    errors += cn_euckr_lossy (in, len, out);
     break;
   case CS_LATIN: {
     /* a name whose charset is certain from a table, another through iconv;
      * one iconv does not know as WINDOWS-1252 */
     g_autofree char *key = charset_key (name);
     const CnSbcs *table = cn_sbcs_find (key);
-    if (table == NULL && iconv_lossy (in, len, name, out, &errors, st))
+    if (table == NULL && iconv_lossy (in, len, name, out, &errors))
       break;
     errors += cn_sbcs_lossy (table ? table : cn_sbcs_windows_1252 (), in, len, out);
     break;
   }
   case CS_UNKNOWN:
-    if (name && iconv_lossy (in, len, name, out, &errors, st))
+    if (name && iconv_lossy (in, len, name, out, &errors))
       break;
     /* fall through */
   case CS_ASCII:
@@ -245,7 +246,7 @@ decode_as (const char *in, gsize len, CsKind kind, const char *name, GString *ou
 /* Guess for undeclared or mis-declared bytes: UTF-8, then ISO-2022-JP (ESC
  * sequences), then whichever of CP932 and EUC-JP decodes with fewer errors. */
 static CsKind
-detect (const char *in, gsize len, CnDecodeStatus *st)
+detect (const char *in, gsize len)
 {
   if (g_utf8_validate (in, len, NULL))
     return CS_UTF8;
@@ -253,8 +254,8 @@ detect (const char *in, gsize len, CnDecodeStatus *st)
     return CS_ISO2022JP;   /* real ISO-2022-JP is 7-bit */
   g_autoptr (GString) a = g_string_new (NULL);
   g_autoptr (GString) b = g_string_new (NULL);
-  guint ea = decode_as (in, len, CS_CP932, NULL, a, st);
-  guint eb = decode_as (in, len, CS_EUCJP, NULL, b, st);
+  guint ea = decode_as (in, len, CS_CP932, NULL, a);
+  guint eb = decode_as (in, len, CS_EUCJP, NULL, b);
   return eb < ea ? CS_EUCJP : CS_CP932;
 }
 
@@ -275,17 +276,17 @@ cn_text_to_utf8 (const char *bytes, gsize len, const char *charset, CnDecodeStat
   }
   /* Mislabels: 8-bit "ASCII", or "Latin" text that is valid UTF-8. */
   if (kind == CS_ASCII || (kind == CS_UNKNOWN && charset == NULL))
-    kind = detect (bytes, len, st);
+    kind = detect (bytes, len);
   else if (kind == CS_LATIN && g_utf8_validate (bytes, len, NULL))
     kind = CS_UTF8;
 
-  guint errors = decode_as (bytes, len, kind, charset, out, st);
+  guint errors = decode_as (bytes, len, kind, charset, out);
   if (errors > 0) {
     /* The declared charset did not fit: try what the bytes look like. */
-    CsKind guess = detect (bytes, len, st);
+    CsKind guess = detect (bytes, len);
     if (guess != kind) {
       g_autoptr (GString) alt = g_string_sized_new (len + len / 2 + 1);
-      guint alt_errors = decode_as (bytes, len, guess, NULL, alt, st);
+      guint alt_errors = decode_as (bytes, len, guess, NULL, alt);
       /* Keep the declared charset unless it fails often (over 1 in 100
        * bytes) and the guess does at least four times better: a few stray
        * bytes in UTF-8 must not turn the whole text into CP932 mojibake. */
