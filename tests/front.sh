@@ -66,24 +66,37 @@ else
 	skip "… which passes the ordinary mail on unchanged" "no strace"
 	skip "… and judges a notice" "no strace"
 fi
-# an ordinary Japanese mail, its subject (週末セールのお知らせ, in Shift_JIS
-# with ①) read through CP932: from a table (src/cp932.c), not by glibc's
-# CP932.so, which the static libc would load with a libc.so.6 of its own
-for subject in '=?ISO-2022-JP?B?GyRCPTVLdiU7ITwlayROJCpDTiRpJDsbKEI=?=' '=?Shift_JIS?B?j1SWloNagVuDi4dAgsyCqJJtgueCuQ==?='; do
-	cs=${subject#=?}; cs=${cs%%\?*}
-	printf 'From: news@shop.example.jp\nTo: user@example.org\nSubject: %s\nMessage-ID: <%s@shop.example.jp>\n\nhello\n' \
-		"$subject" "$cs" > "$T/ja.eml"
+# ordinary mail whose subject the front decodes from a table, not with
+# glibc's iconv module, which the static libc would load with a libc.so.6
+# of its own: Japanese (週末セールのお知らせ, in Shift_JIS with ①) read
+# through CP932 (src/cp932.c); ISO-8859-1, WINDOWS-1252 and ISO-8859-15
+# (src/sbcs.c); EUC-JP and EUC-KR (src/euc.c); undeclared 8-bit, which the
+# guess reads as CP932 and as EUC-JP
+n=0
+while IFS='|' read -r label subject; do
+	n=$((n + 1))
+	printf 'From: news@shop.example.jp\nTo: user@example.org\nSubject: %s\nMessage-ID: <sale%d@shop.example.jp>\n\nhello\n' \
+		"$subject" "$n" > "$T/sub.eml"
 	if command -v strace > /dev/null; then
-		strace -f -o "$T/ja.strace" -e trace=openat "$CN" "${F[@]}" < "$T/ja.eml" > "$T/ja.out" 2> "$T/ja.err"
+		strace -f -o "$T/sub.strace" -e trace=openat "$CN" "${F[@]}" < "$T/sub.eml" > "$T/sub.out" 2> "$T/sub.err"
 		# (a front with libc shared opens libc.so and ld.so at start anyway)
-		is "$?/$(grep -Ec "gconv${FRONT_STATIC_LIBC:+|libc\\.so|ld-linux}" "$T/ja.strace")/$(cat "$T/ja.err")" "0/0/" \
-			"an ordinary mail, its subject in $cs: no iconv module, no second libc"
+		is "$?/$(grep -Ec "gconv${FRONT_STATIC_LIBC:+|libc\\.so|ld-linux}" "$T/sub.strace")/$(cat "$T/sub.err")" "0/0/" \
+			"an ordinary mail, its subject in $label: no iconv module, no second libc"
 	else
-		"$CN" "${F[@]}" < "$T/ja.eml" > "$T/ja.out" 2> "$T/ja.err"
-		skip "an ordinary mail, its subject in $cs: no iconv module, no second libc" "no strace"
+		"$CN" "${F[@]}" < "$T/sub.eml" > "$T/sub.out" 2> "$T/sub.err"
+		skip "an ordinary mail, its subject in $label: no iconv module, no second libc" "no strace"
 	fi
-	ok "… the mail written out as it came" cmp -s "$T/ja.out" "$T/ja.eml"
-done
+	ok "… the mail written out as it came" cmp -s "$T/sub.out" "$T/sub.eml"
+done <<SUBJECTS
+ISO-2022-JP|=?ISO-2022-JP?B?GyRCPTVLdiU7ITwlayROJCpDTiRpJDsbKEI=?=
+Shift_JIS|=?Shift_JIS?B?j1SWloNagVuDi4dAgsyCqJJtgueCuQ==?=
+ISO-8859-1|=?ISO-8859-1?Q?R=E9union_de_l=27=E9quipe_=E0_14h?=
+WINDOWS-1252|=?windows-1252?Q?=93Soldes=94_=96_jusqu=92=E0_50_=80?=
+ISO-8859-15|=?iso-8859-15?Q?Promo_=A4_50?=
+EUC-JP|=?EUC-JP?B?vbXL9qW7obyl66TOpKrDzqTppLs=?=
+EUC-KR|=?euc-kr?B?wda4uyC8vMDPIL7Is7s=?=
+undeclared 8-bit (EUC-JP)|$(printf '\xbd\xb5\xcb\xf6\xa5\xbb\xa1\xbc\xa5\xeb\xa4\xce\xa4\xaa\xc3\xce\xa4\xe9\xa4\xbb')
+SUBJECTS
 
 # ---- the full program as it is: through a pipe, through the fallback ----
 cat "$NOTICE" | "$CN" "${F[@]}" > "$T/pipe.out" 2> "$T/pipe.err"
