@@ -29,6 +29,18 @@ probe_fail (const char *fmt, ...)
   exit (1);
 }
 
+/* the N bytes at IN in hex, for messages (static storage) */
+static const char *
+hex (const unsigned char *in, size_t n)
+{
+  static char buf[2 * 8 + 1];
+  size_t i;
+  for (i = 0; i < n && i < 8; i++)
+    snprintf (buf + 2 * i, 3, "%02X", in[i]);
+  buf[2 * i] = '\0';
+  return buf;
+}
+
 iconv_t
 probe_open (const char *from)
 {
@@ -50,6 +62,14 @@ probe_convert (iconv_t cd, const unsigned char *in, size_t len, int *err, size_t
   *err = r == (size_t) -1 ? errno : 0;
   *used = len - ileft;
   *outlen = PROBE_OUT - oleft;
+  /* text.c's loop ends with a flush: here it must write nothing (no
+   * character held back, no state) */
+  char rest[PROBE_OUT], *rp = rest;
+  size_t rleft = sizeof rest;
+  iconv (cd, NULL, NULL, &rp, &rleft);
+  if (rleft != sizeof rest)
+    probe_fail ("0x%s: %zu bytes of output held back until the end (a converter with state)", hex (in, len),
+                sizeof rest - rleft);
   return r;
 }
 
@@ -98,7 +118,7 @@ probe_byte (iconv_t cd, unsigned b, unsigned marker, unsigned *c)
   int err;
   size_t r = probe_convert (cd, in, 1, &err, &used, out, &outlen);
   if (r == 0 && used == 1 && outlen == 0)
-    probe_fail ("0x%02X alone: consumed, nothing written: held back (a converter with state)", b);
+    probe_fail ("0x%02X alone: consumed, nothing written (a shift or a mark: a converter with state)", b);
   if (r == 0 && used == 1) {
     *c = probe_one_bmp (out, outlen, b, marker);
     return PROBE_CHAR;
@@ -109,18 +129,6 @@ probe_byte (iconv_t cd, unsigned b, unsigned marker, unsigned *c)
     return PROBE_INVALID;
   probe_fail ("0x%02X alone: iconv returned %zd (errno %d, %zu used), neither a character, a lead byte nor invalid",
               b, (ssize_t) r, err, used);
-}
-
-/* the N bytes at IN in hex, for messages (static storage) */
-static const char *
-hex (const unsigned char *in, size_t n)
-{
-  static char buf[2 * 8 + 1];
-  size_t i;
-  for (i = 0; i < n && i < 8; i++)
-    snprintf (buf + 2 * i, 3, "%02X", in[i]);
-  buf[2 * i] = '\0';
-  return buf;
 }
 
 void

@@ -23,7 +23,9 @@ iconv_t probe_open (const char *from);
 
 /* Convert LEN bytes with CD from a reset state: iconv's result; *ERR the
  * errno it left (0 when none), *USED the bytes it consumed, OUT and
- * *OUTLEN what it wrote (at most PROBE_OUT bytes). */
+ * *OUTLEN what it wrote (at most PROBE_OUT bytes).  Fails when the flush
+ * after it writes anything (a character held back: a converter with
+ * state). */
 size_t probe_convert (iconv_t cd, const unsigned char *in, size_t len, int *err, size_t *used,
                       unsigned char *out, size_t *outlen);
 

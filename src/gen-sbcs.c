@@ -10,8 +10,8 @@
  * left to iconv: glibc composes a letter and the combining mark after it
  * into one code point (0xE1 0xCC in CP1255 is U+FB31, not U+05D1 U+05BC),
  * holding each letter back until it sees what follows, which no table of
- * single bytes gives; this program fails on them (0xD4 in CP1255, 'A' in
- * CP1258: consumed alone, nothing written).
+ * single bytes gives; this program fails on them (output held back until
+ * the flush: for 0xD4 in CP1255, for 'A' in CP1258).
  *
  * sbcs.c decodes with a table exactly as text.c's iconv loop (convert; at
  * EILSEQ one U+FFFD, skip one byte, reset) did with glibc's converter,
