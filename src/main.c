@@ -7,6 +7,7 @@
 #include "judge.h"
 #include "module.h"
 #include "paths.h"
+#include "text.h"
 
 #include "i18n.h"
 #include <dlfcn.h>
@@ -149,6 +150,7 @@ main (int argc, char **argv)
   /* on first need (i18n.h): most mail is never told anything */
   cn_i18n_init (FALSE);
 #ifdef CN_STATIC_LIBC
+  cn_text_doubt_iconv ();
   /* no $HOME: the home directory is the user database's, which only the
    * full program reads (front-userdb.c); it does all of this run */
   if (g_getenv ("HOME") == NULL && argc >= 2 && strcmp (argv[1], "version") != 0) {

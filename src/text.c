@@ -70,17 +70,30 @@ is_ascii (const char *s, gsize len)
   return TRUE;
 }
 
+/* cn_text_doubt_iconv(): a converter iconv cannot open may be one it has */
+static gboolean doubt_iconv;
+
+void
+cn_text_doubt_iconv (void)
+{
+  doubt_iconv = TRUE;
+}
+
 /* Convert with iconv, replacing each undecodable byte with U+FFFD.
  * Returns FALSE when iconv does not know FROM (or could not open it for
- * want of memory: glibc says EINVAL then too); *errors counts
+ * want of memory: glibc says EINVAL then too; after cn_text_doubt_iconv()
+ * that sets ST->resource_failure, ST may be NULL); *errors counts
  * replacements.  The charsets text.c cannot do without are tables
  * (cp932.c, sbcs.c, euc.c): this is for the others a mail may declare. */
 static gboolean
-iconv_lossy (const char *in, gsize len, const char *from, GString *out, guint *errors)
+iconv_lossy (const char *in, gsize len, const char *from, GString *out, guint *errors, CnDecodeStatus *st)
 {
   GIConv cd = g_iconv_open ("UTF-8", from);
-  if (cd == (GIConv) -1)
+  if (cd == (GIConv) -1) {
+    if (doubt_iconv && st)
+      st->resource_failure = TRUE;
     return FALSE;
+  }
   char buf[4096];
   gchar *ip = (gchar *) in;
   gsize ileft = len;
@@ -195,7 +208,7 @@ iso2022jp_to_sjis (const char *in, gsize len, GString *sjis, guint *errors)
  * replacements as iconv_lossy(): through iconv, the static front would
  * load glibc's module and a second libc with it (cp932.c, euc.c, sbcs.c). */
 static guint
-decode_as (const char *in, gsize len, CsKind kind, const char *name, GString *out)
+decode_as (const char *in, gsize len, CsKind kind, const char *name, GString *out, CnDecodeStatus *st)
 {
   guint errors = 0;
   gsize start = out->len;
@@ -220,13 +233,13 @@ decode_as (const char *in, gsize len, CsKind kind, const char *name, GString *ou
      * one iconv does not know as WINDOWS-1252 */
     g_autofree char *key = charset_key (name);
     const CnSbcs *table = cn_sbcs_find (key);
-    if (table == NULL && iconv_lossy (in, len, name, out, &errors))
+    if (table == NULL && iconv_lossy (in, len, name, out, &errors, st))
       break;
     errors += cn_sbcs_lossy (table ? table : cn_sbcs_windows_1252 (), in, len, out);
     break;
   }
   case CS_UNKNOWN:
-    if (name && iconv_lossy (in, len, name, out, &errors))
+    if (name && iconv_lossy (in, len, name, out, &errors, st))
       break;
     /* fall through */
   case CS_ASCII:
@@ -254,8 +267,8 @@ detect (const char *in, gsize len)
     return CS_ISO2022JP;   /* real ISO-2022-JP is 7-bit */
   g_autoptr (GString) a = g_string_new (NULL);
   g_autoptr (GString) b = g_string_new (NULL);
-  guint ea = decode_as (in, len, CS_CP932, NULL, a);
-  guint eb = decode_as (in, len, CS_EUCJP, NULL, b);
+  guint ea = decode_as (in, len, CS_CP932, NULL, a, NULL);
+  guint eb = decode_as (in, len, CS_EUCJP, NULL, b, NULL);
   return eb < ea ? CS_EUCJP : CS_CP932;
 }
 
@@ -280,13 +293,13 @@ cn_text_to_utf8 (const char *bytes, gsize len, const char *charset, CnDecodeStat
   else if (kind == CS_LATIN && g_utf8_validate (bytes, len, NULL))
     kind = CS_UTF8;
 
-  guint errors = decode_as (bytes, len, kind, charset, out);
+  guint errors = decode_as (bytes, len, kind, charset, out, st);
   if (errors > 0) {
     /* The declared charset did not fit: try what the bytes look like. */
     CsKind guess = detect (bytes, len);
     if (guess != kind) {
       g_autoptr (GString) alt = g_string_sized_new (len + len / 2 + 1);
-      guint alt_errors = decode_as (bytes, len, guess, NULL, alt);
+      guint alt_errors = decode_as (bytes, len, guess, NULL, alt, NULL);
       /* Keep the declared charset unless it fails often (over 1 in 100
        * bytes) and the guess does at least four times better: a few stray
        * bytes in UTF-8 must not turn the whole text into CP932 mojibake. */

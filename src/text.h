@@ -14,10 +14,19 @@ G_BEGIN_DECLS
 /* What decoding had to do, accumulated over the calls made for one mail. */
 typedef struct {
   gboolean lossy;              /* undecodable bytes were replaced by U+FFFD */
-  gboolean resource_failure;   /* a decoder glibc always has could not be
-                                  opened (no memory or descriptors): the
-                                  text may be wrong although the mail is not */
+  gboolean resource_failure;   /* after cn_text_doubt_iconv(): a converter
+                                  could not be opened that may exist (the
+                                  text may be wrong although the mail is
+                                  not) */
 } CnDecodeStatus;
+
+/* From now on, a charset iconv cannot open is not taken for one it does
+ * not know (the text then decoded as UTF-8 or WINDOWS-1252) but sets
+ * ST->resource_failure.  The static front calls it (module.h): its libc
+ * opens converters with a libc.so of the system's, which may fail where
+ * the full program's would not; its prefilter then leaves the mail to the
+ * full program instead of ruling it out on a decoding that may be wrong. */
+void cn_text_doubt_iconv (void);
 
 /* Maximum encoded words decoded in one header; the rest is kept raw. */
 #define CN_MAX_ENCODED_WORDS 512
