@@ -27,6 +27,7 @@ static const char *const charsets[] = {
   "GB18030", "ISO-2022-KR", "", " utf-8 ", "iso-8859-99",
   /* the charsets text.c decodes from tables (cp932.c, sbcs.c, euc.c) */
   "EUC-KR", "eucjp-ms", "iso8859-15", "ISO-8859-5", "cp1250", "windows-1251", "l1", "WINDOWS-1255",
+  "koi8-r", "TIS-620", "windows-874",
   /* names glibc's iconv knows but text.c does not: its output is not
    * necessarily valid UTF-8 (code points above U+10FFFF pass through) */
   "UCS-4", "\x01\x02UTF-8", "UTF-32", "WCHAR_T",

@@ -6,7 +6,7 @@
  *   gen-sbcs OUTPUT
  *
  * The charsets: ISO-8859-1 … 16, those glibc has (it has no ISO-8859-12),
- * and WINDOWS-1250 … 1257 but 1255.  WINDOWS-1255 and WINDOWS-1258 are
+ * WINDOWS-1250 … 1257 but 1255, KOI8-R, KOI8-U, TIS-620 and WINDOWS-874.  WINDOWS-1255 and WINDOWS-1258 are
  * left to iconv: glibc composes a letter and the combining mark after it
  * into one code point (0xE1 0xCC in CP1255 is U+FB31, not U+05D1 U+05BC),
  * holding each letter back until it sees what follows, which no table of
@@ -153,6 +153,19 @@ main (int argc, char **argv)
     add_name (b, t);
     if (n == 2)
       cp1252 = t;
+  }
+  /* others mail declares, which text.c reads through iconv by their name
+   * (charset_kind: not "Latin", so never read as WINDOWS-1252) */
+  static const struct { const char *canon, *names[3]; } more[] = {
+    { "KOI8-R", { "koi8-r" } },
+    { "KOI8-U", { "koi8-u" } },
+    { "TIS-620", { "tis-620", "tis620" } },
+    { "CP874", { "windows-874", "cp874" } },
+  };
+  for (unsigned i = 0; i < sizeof more / sizeof more[0]; i++) {
+    unsigned t = add_table (more[i].canon);
+    for (unsigned j = 0; j < 3 && more[i].names[j]; j++)
+      add_name (more[i].names[j], t);
   }
 
   FILE *f = probe_create (argv[1]);

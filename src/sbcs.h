@@ -12,9 +12,10 @@ typedef struct CnSbcs CnSbcs;   /* a charset's table: static, never freed */
 /* The table of the charset named NAME — lowercase without surrounding
  * whitespace, as text.c's charset_kind() makes it — when NAME is one whose
  * meaning to glibc's iconv is certain: iso-8859-N and iso8859-N (N = 1…16
- * but 12), latin1, l1, windows-125N and cp125N (N = 0…7 but 5); that is,
- * exactly the charset iconv opens for NAME.  NULL for any other name
- * (iconv's to read). */
+ * but 12), latin1, l1, windows-125N and cp125N (N = 0…7 but 5), koi8-r,
+ * koi8-u, tis-620, tis620, windows-874, cp874; that is, exactly the
+ * charset iconv opens for NAME.  NULL for any other name (iconv's to
+ * read). */
 const CnSbcs *cn_sbcs_find (const char *name);
 
 /* WINDOWS-1252's table: text.c's fallback for a name iconv does not know. */

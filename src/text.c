@@ -238,9 +238,18 @@ decode_as (const char *in, gsize len, CsKind kind, const char *name, GString *ou
     errors += cn_sbcs_lossy (table ? table : cn_sbcs_windows_1252 (), in, len, out);
     break;
   }
-  case CS_UNKNOWN:
+  case CS_UNKNOWN: {
+    /* a name a table answers for as iconv would (KOI8-R, TIS-620, …),
+     * another through iconv; one iconv does not know as UTF-8 */
+    g_autofree char *key = name ? charset_key (name) : NULL;
+    const CnSbcs *table = key ? cn_sbcs_find (key) : NULL;
+    if (table) {
+      errors += cn_sbcs_lossy (table, in, len, out);
+      break;
+    }
     if (name && iconv_lossy (in, len, name, out, &errors, st))
       break;
+  }
     /* fall through */
   case CS_ASCII:
   case CS_UTF8:

@@ -69,9 +69,9 @@ fi
 # ordinary mail whose subject the front decodes from a table, not with
 # glibc's iconv module, which the static libc would load with a libc.so.6
 # of its own: Japanese (週末セールのお知らせ, in Shift_JIS with ①) read
-# through CP932 (src/cp932.c); ISO-8859-1, WINDOWS-1252 and ISO-8859-15
-# (src/sbcs.c); EUC-JP and EUC-KR (src/euc.c); undeclared 8-bit, which the
-# guess reads as CP932 and as EUC-JP
+# through CP932 (src/cp932.c); ISO-8859-1, WINDOWS-1252, ISO-8859-15,
+# KOI8-R and TIS-620 (src/sbcs.c); EUC-JP and EUC-KR (src/euc.c);
+# undeclared 8-bit, which the guess reads as CP932 and as EUC-JP
 n=0
 while IFS='|' read -r label subject; do
 	n=$((n + 1))
@@ -95,6 +95,8 @@ WINDOWS-1252|=?windows-1252?Q?=93Soldes=94_=96_jusqu=92=E0_50_=80?=
 ISO-8859-15|=?iso-8859-15?Q?Promo_=A4_50?=
 EUC-JP|=?EUC-JP?B?vbXL9qW7obyl66TOpKrDzqTppLs=?=
 EUC-KR|=?euc-kr?B?wda4uyC8vMDPIL7Is7s=?=
+KOI8-R|=?koi8-r?B?8sHT0NLPxMHWwQ==?=
+TIS-620|=?tis-620?B?x9S01eLNxbQ=?=
 undeclared 8-bit (EUC-JP)|$(printf '\xbd\xb5\xcb\xf6\xa5\xbb\xa1\xbc\xa5\xeb\xa4\xce\xa4\xaa\xc3\xce\xa4\xe9\xa4\xbb')
 SUBJECTS
 
