@@ -389,9 +389,29 @@ spawn (Server *sv)
   g_hash_table_add (sv->idle, GINT_TO_POINTER (pid));
 }
 
-/* Listen on SV's path: its directory made and checked (ours, not writable
- * by others), a socket left by a judge that ended replaced, one that
- * answers left alone. */
+/* Whether DIR, the directory of the judge's socket, is the user's own and
+ * writable by nobody else; FALSE and ERROR when not (or it cannot be
+ * looked at). */
+static gboolean
+judges_dir (const char *dir, GError **error)
+{
+  struct stat st;
+  if (stat (dir, &st) != 0) {
+    int err = errno;
+    g_set_error (error, CN_ERROR, CN_ERROR_CONFIG, "%s: %s", dir, g_strerror (err));
+    return FALSE;
+  }
+  if (st.st_uid != geteuid () || (st.st_mode & 022)) {
+    g_set_error (error, CN_ERROR, CN_ERROR_CONFIG,
+                 _("%s: not the judge's directory (it must be yours and writable by you only)"), dir);
+    return FALSE;
+  }
+  return TRUE;
+}
+
+/* Listen on SV's path: its directory made and checked (judges_dir), a
+ * socket left by a judge that ended replaced, one that answers left
+ * alone. */
 static gboolean
 listen_on (Server *sv, GError **error)
 {
@@ -402,17 +422,13 @@ listen_on (Server *sv, GError **error)
   }
   strcpy (sa.sun_path, sv->path);
   g_autofree char *dir = g_path_get_dirname (sv->path);
-  struct stat st;
-  if (g_mkdir_with_parents (dir, 0700) != 0 || stat (dir, &st) != 0) {
+  if (g_mkdir_with_parents (dir, 0700) != 0) {
     int err = errno;
     g_set_error (error, CN_ERROR, CN_ERROR_CONFIG, "%s: %s", dir, g_strerror (err));
     return FALSE;
   }
-  if (st.st_uid != geteuid () || (st.st_mode & 022)) {
-    g_set_error (error, CN_ERROR, CN_ERROR_CONFIG,
-                 _("%s: not the judge's directory (it must be yours and writable by you only)"), dir);
+  if (!judges_dir (dir, error))
     return FALSE;
-  }
   int s = socket (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (s < 0) {
     g_set_error (error, CN_ERROR, CN_ERROR_INTERNAL, "socket: %s", g_strerror (errno));
@@ -488,12 +504,8 @@ take_activated (Server *sv, GError **error)
   }
   g_autofree char *path = g_strndup (sa.sun_path, sl - offsetof (struct sockaddr_un, sun_path));
   g_autofree char *dir = g_path_get_dirname (path);
-  struct stat st;
-  if (stat (dir, &st) != 0 || st.st_uid != geteuid () || (st.st_mode & 022)) {
-    g_set_error (error, CN_ERROR, CN_ERROR_CONFIG,
-                 _("%s: not the judge's directory (it must be yours and writable by you only)"), dir);
+  if (!judges_dir (dir, error))
     return FALSE;
-  }
   fcntl (fd, F_SETFD, FD_CLOEXEC);
   if (strcmp (path, sv->path) != 0)
     fprintf (stderr, _("certnotice serve: systemd's socket is %s, but the filter looks for the judge at %s\n"),
