@@ -30,6 +30,17 @@ charset_key (const char *cs)
   return g_strstrip (g_ascii_strdown (cs, -1));
 }
 
+/* The table of the single-byte charset CS names (sbcs.h), or NULL (none,
+ * or CS is NULL). */
+static const CnSbcs *
+sbcs_named (const char *cs)
+{
+  if (cs == NULL)
+    return NULL;
+  g_autofree char *key = charset_key (cs);
+  return cn_sbcs_find (key);
+}
+
 static CsKind
 charset_kind (const char *cs)
 {
@@ -231,8 +242,7 @@ decode_as (const char *in, gsize len, CsKind kind, const char *name, GString *ou
   case CS_LATIN: {
     /* a name whose charset is certain from a table, another through iconv;
      * one iconv does not know as WINDOWS-1252 */
-    g_autofree char *key = charset_key (name);
-    const CnSbcs *table = cn_sbcs_find (key);
+    const CnSbcs *table = sbcs_named (name);
     if (table == NULL && iconv_lossy (in, len, name, out, &errors, st))
       break;
     errors += cn_sbcs_lossy (table ? table : cn_sbcs_windows_1252 (), in, len, out);
@@ -241,8 +251,7 @@ decode_as (const char *in, gsize len, CsKind kind, const char *name, GString *ou
   case CS_UNKNOWN: {
     /* a name a table answers for as iconv would (KOI8-R, TIS-620, …),
      * another through iconv; one iconv does not know as UTF-8 */
-    g_autofree char *key = name ? charset_key (name) : NULL;
-    const CnSbcs *table = key ? cn_sbcs_find (key) : NULL;
+    const CnSbcs *table = sbcs_named (name);
     if (table) {
       errors += cn_sbcs_lossy (table, in, len, out);
       break;
