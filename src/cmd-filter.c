@@ -458,9 +458,7 @@ cn_cmd_filter (int argc, char **argv)
       cn_i18n_ensure ();
       g_clear_error (&se);
       g_clear_pointer (&key, g_free);
-      cn_cli_clear (&cli);
-      cli = (CnCli) { 0 };
-      cn_filter_options_clear (&fo);
+      cn_filter_reset (&cli, &fo);
       cn_filter_parse_options (argc, argv, &cli, &fo, &setup_error);
       prefilter = set_up (&cli, &key, &se);
     }

@@ -67,9 +67,7 @@ cn_filter_parse_options (int argc, char **argv, CnCli *cli, CnFilterOptions *fo,
   if (!ok && lazy) {
     /* GOption's words too in the user's language: again, the locale set */
     cn_i18n_ensure ();
-    cn_cli_clear (cli);
-    *cli = (CnCli) { 0 };
-    cn_filter_options_clear (fo);
+    cn_filter_reset (cli, fo);
     return cn_filter_parse_options (argc, argv, cli, fo, error);
   }
   if (!ok) {
@@ -87,4 +85,13 @@ void
 cn_filter_options_clear (CnFilterOptions *fo)
 {
   g_clear_pointer (&fo->db, g_free);
+}
+
+void
+cn_filter_reset (CnCli *cli, CnFilterOptions *fo)
+{
+  cn_cli_clear (cli);
+  *cli = (CnCli) { 0 };
+  cn_filter_options_clear (fo);
+  *fo = (CnFilterOptions) { 0 };
 }

@@ -30,6 +30,9 @@ typedef struct {
  * "usage: …" string) when it is bad; FO->tempfail is set even then. */
 gboolean cn_filter_parse_options (int argc, char **argv, CnCli *cli, CnFilterOptions *fo, char **error);
 void cn_filter_options_clear (CnFilterOptions *fo);
+/* CLI and FO freed and back to all zeros, to be read again (the front does
+ * when the locale was set meanwhile: i18n.h). */
+void cn_filter_reset (CnCli *cli, CnFilterOptions *fo);
 
 /* Write one block of KIND ('B', 'F' or 'E') with TEXT to FD, after
  * PREAMBLE (may be NULL), in one write. */
